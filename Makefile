@@ -1,0 +1,38 @@
+# bpfilter — plain make; libbpf through pkg-config.
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
+	-Wno-unused-parameter -Isrc $(shell pkg-config --cflags libbpf 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+
+BUILD ?= build
+LIB_SRCS := $(wildcard src/common/*.c src/ir/*.c src/ext/*.c src/front/*.c \
+	src/cgen/*.c src/kern/*.c src/core/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libbpfilter.a
+
+.PHONY: all deps check unit prog e2e diff clitest demo clean
+all: deps bpfilter
+
+deps:
+	@scripts/install-deps.sh
+
+bpfilter: $(CLI_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD) bpfilter

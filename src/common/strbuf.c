@@ -1,0 +1,73 @@
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(struct bf_strbuf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	size_t cap;
+	char *s;
+
+	if (b->err)
+		return b->err;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 128;
+	while (cap < need)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s)
+		return b->err = -ENOMEM;
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void bf_strbuf_puts(struct bf_strbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+void bf_strbuf_reset(struct bf_strbuf *b)
+{
+	b->len = 0;
+	b->err = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void bf_strbuf_free(struct bf_strbuf *b)
+{
+	free(b->s);
+	*b = (struct bf_strbuf){0};
+}
+
+const char *bf_strbuf_str(const struct bf_strbuf *b)
+{
+	return b->s ? b->s : "";
+}

@@ -1,0 +1,22 @@
+/* A growing string, for printers that must not write to stdout themselves. */
+#ifndef BF_STRBUF_H
+#define BF_STRBUF_H
+
+#include <stddef.h>
+
+struct bf_strbuf {
+	char *s;     /* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	int err;     /* sticky: -ENOMEM once an append failed */
+};
+
+void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bf_strbuf_puts(struct bf_strbuf *b, const char *s);
+void bf_strbuf_reset(struct bf_strbuf *b);
+void bf_strbuf_free(struct bf_strbuf *b);
+/* "" when empty, never NULL */
+const char *bf_strbuf_str(const struct bf_strbuf *b);
+
+#endif

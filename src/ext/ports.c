@@ -1,0 +1,138 @@
+#include "ports.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "common/log.h"
+
+static int parse_port(const char *s, const char *proto, uint16_t *port)
+{
+	const struct servent *se;
+	char *end;
+	long v;
+
+	if (*s) {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (!*end && !errno && v >= 0 && v <= 65535 && *s != '+' && *s != '-') {
+			*port = (uint16_t)v;
+			return 0;
+		}
+	}
+	se = *s ? getservbyname(s, proto) : NULL;
+	if (!se)
+		return -EINVAL;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+int bf_ports_parse(const char *arg, const char *proto, const char *ext,
+		   const char *optname, uint16_t range[2])
+{
+	const char *colon = strchr(arg, ':');
+	char lo[256], hi[256];
+
+	if (!colon) {
+		if (parse_port(arg, proto, &range[0]))
+			return bf_err(-EINVAL, "invalid port/service `%s' specified", arg);
+		range[1] = range[0];
+		return 0;
+	}
+	if (strchr(colon + 1, ':'))
+		return bf_err(-EINVAL, "%s: Too many components for option \"--%s\" (max: 2)\n",
+			      ext, optname);
+	snprintf(lo, sizeof(lo), "%.*s", (int)(colon - arg), arg);
+	snprintf(hi, sizeof(hi), "%s", colon + 1);
+	range[0] = 0;
+	range[1] = 65535;
+	if (*lo && parse_port(lo, proto, &range[0]))
+		return bf_err(-EINVAL, "invalid port/service `%s' specified", lo);
+	if (*hi && parse_port(hi, proto, &range[1]))
+		return bf_err(-EINVAL, "invalid port/service `%s' specified", hi);
+	if (range[0] > range[1])
+		return bf_err(-EINVAL, "invalid portrange (min > max)");
+	return 0;
+}
+
+static void print_port(struct bf_strbuf *out, uint16_t port, bool numeric, const char *proto)
+{
+	const struct servent *se = numeric ? NULL : getservbyport(htons(port), proto);
+
+	if (se)
+		bf_strbuf_puts(out, se->s_name);
+	else
+		bf_strbuf_printf(out, "%u", port);
+}
+
+void bf_ports_print(struct bf_strbuf *out, const char *name, const uint16_t range[2],
+		    bool invert, bool numeric, const char *proto)
+{
+	const char *inv = invert ? "!" : "";
+
+	if (range[0] == 0 && range[1] == 0xFFFF && !invert)
+		return;
+	bf_strbuf_printf(out, " %s", name);
+	if (range[0] == range[1]) {
+		bf_strbuf_printf(out, ":%s", inv);
+		print_port(out, range[0], numeric, proto);
+	} else {
+		bf_strbuf_printf(out, "s:%s", inv);
+		print_port(out, range[0], numeric, proto);
+		bf_strbuf_puts(out, ":");
+		print_port(out, range[1], numeric, proto);
+	}
+}
+
+void bf_ports_save(struct bf_strbuf *out, const char *opt, const uint16_t range[2],
+		   bool invert)
+{
+	if (range[0] == 0 && range[1] == 0xFFFF && !invert)
+		return;
+	if (invert)
+		bf_strbuf_puts(out, " !");
+	if (range[0] != range[1])
+		bf_strbuf_printf(out, " --%s %u:%u", opt, range[0], range[1]);
+	else
+		bf_strbuf_printf(out, " --%s %u", opt, range[0]);
+}
+
+void bf_emit_l4_guard(struct bf_cgen *cg, bool hotdrop_frag1, int no_match)
+{
+	int first = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), first);
+	if (hotdrop_frag1)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 1, 0), cg->lbl_hotdrop);
+	bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+	bf_label_bind(cg, first);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_L4_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
+}
+
+void bf_emit_port_range(struct bf_cgen *cg, int off, const uint16_t range[2],
+			bool invert, int no_match)
+{
+	int outside = invert ? bf_label_new(cg) : no_match;
+
+	if (range[0] == 0 && range[1] == 0xFFFF) {
+		/* Every port: never matches when inverted. */
+		if (invert)
+			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		return;
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, off));
+	if (range[0] > 0)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, range[0], 0), outside);
+	if (range[1] < 0xFFFF)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_1, range[1], 0), outside);
+	if (invert) {
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		bf_label_bind(cg, outside);
+	}
+}

@@ -1,0 +1,140 @@
+/* The ruleset IR: tables -> chains -> rules -> matches + target.
+ *
+ * It knows iptables semantics but neither syntax nor BPF. The IP part of a
+ * rule mirrors iptables' `struct ipt_ip` so that printing and comparing
+ * rules follows iptables exactly. Addresses are kept in network byte order,
+ * as iptables keeps them. */
+#ifndef BF_RULESET_H
+#define BF_RULESET_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BF_IFNAMSIZ 16
+#define BF_CHAIN_MAXNAMELEN 29 /* as XT_EXTENSION_MAXNAMELEN - 1 */
+
+/* Inversion flags, values as iptables' IPT_INV_*. */
+#define BF_INV_VIA_IN 0x01
+#define BF_INV_VIA_OUT 0x02
+#define BF_INV_SRCIP 0x08
+#define BF_INV_DSTIP 0x10
+#define BF_INV_FRAG 0x20
+#define BF_INV_PROTO 0x40
+
+/* Flags, values as iptables' IPT_F_*. */
+#define BF_F_FRAG 0x01 /* -f: non-first fragments */
+#define BF_F_GOTO 0x02 /* -g instead of -j */
+
+enum bf_family {
+	BF_FAMILY_IPV4,
+	BF_FAMILY_MAX,
+};
+
+enum bf_table_id {
+	BF_TABLE_FILTER,
+	BF_TABLE_MAX,
+};
+
+struct bf_counter {
+	uint64_t packets;
+	uint64_t bytes; /* bytes of the IP packet, as iptables counts them */
+};
+
+struct bf_ip {
+	struct in_addr src, smsk, dst, dmsk;
+	char iniface[BF_IFNAMSIZ];
+	char outiface[BF_IFNAMSIZ];
+	uint16_t proto; /* 0 = all */
+	uint8_t flags;  /* BF_F_* */
+	uint8_t invflags; /* BF_INV_* */
+};
+
+struct bf_match_ops;
+struct bf_match {
+	const struct bf_match_ops *ops;
+	void *data; /* ops->size bytes, owned */
+};
+
+enum bf_verdict {
+	BF_VERDICT_ACCEPT,
+	BF_VERDICT_DROP,
+};
+
+struct bf_target {
+	enum bf_verdict verdict;
+};
+
+struct bf_rule {
+	struct bf_ip ip;
+	struct bf_match *matches;
+	size_t n_matches;
+	struct bf_target target;
+	struct bf_counter counters;
+	/* Counter slot of this rule in the program attached now, or -1 for a
+	 * rule that the current command added. Lets counters of unchanged
+	 * rules survive a reload. */
+	int old_slot;
+};
+
+struct bf_chain {
+	char name[BF_CHAIN_MAXNAMELEN + 1];
+	bool builtin;
+	enum bf_verdict policy; /* built-in chains only */
+	struct bf_counter policy_counters;
+	int old_slot; /* as bf_rule.old_slot, for the policy counter */
+	struct bf_rule **rules;
+	size_t n_rules;
+	size_t cap_rules;
+};
+
+struct bf_table {
+	enum bf_table_id id;
+	struct bf_chain **chains; /* built-ins first, in iptables' order */
+	size_t n_chains;
+};
+
+struct bf_ruleset {
+	enum bf_family family;
+	struct bf_table tables[BF_TABLE_MAX];
+};
+
+const char *bf_table_name(enum bf_table_id id);
+int bf_table_by_name(const char *name, enum bf_table_id *id);
+const char *bf_verdict_name(enum bf_verdict v);
+int bf_verdict_by_name(const char *name, enum bf_verdict *v);
+
+/* A ruleset with every table and its built-in chains, empty, policy ACCEPT. */
+struct bf_ruleset *bf_ruleset_new(enum bf_family family);
+void bf_ruleset_free(struct bf_ruleset *rs);
+struct bf_ruleset *bf_ruleset_clone(const struct bf_ruleset *rs);
+
+struct bf_chain *bf_table_chain(const struct bf_table *t, const char *name);
+
+struct bf_rule *bf_rule_new(void);
+void bf_rule_free(struct bf_rule *r);
+struct bf_rule *bf_rule_clone(const struct bf_rule *r);
+/* Appends a match of the given kind with its data initialised by ops->init. */
+struct bf_match *bf_rule_add_match(struct bf_rule *r, const struct bf_match_ops *ops);
+struct bf_match *bf_rule_find_match(const struct bf_rule *r, const char *name);
+/* Same rule spec (ip part, matches, target), counters not compared: -D, -C. */
+bool bf_rule_equal(const struct bf_rule *a, const struct bf_rule *b);
+
+/* pos is 0-based; insert at n_rules appends. Takes ownership of r. */
+int bf_chain_insert(struct bf_chain *c, size_t pos, struct bf_rule *r);
+void bf_chain_delete(struct bf_chain *c, size_t pos);
+void bf_chain_flush(struct bf_chain *c);
+void bf_chain_zero(struct bf_chain *c);
+
+/* Counter slots: each rule of each chain in table order, then one slot per
+ * built-in chain for its policy. The code generator and the loader use the
+ * same numbering. */
+size_t bf_ruleset_n_slots(const struct bf_ruleset *rs);
+int bf_rule_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx, size_t rule_idx);
+int bf_policy_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx);
+/* Marks every rule and policy with its current slot (old_slot), before a
+ * command changes the ruleset. */
+void bf_ruleset_mark_slots(struct bf_ruleset *rs);
+
+#endif

@@ -1,0 +1,63 @@
+/* Thin wrappers over libbpf and the kernel: load, maps, XDP attach,
+ * network namespace identity, the lock. 0 or negative errno everywhere;
+ * messages go through bf_log. */
+#ifndef BF_KERN_H
+#define BF_KERN_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgen/cgen.h"
+#include "ir/ruleset.h"
+
+/* The network namespace's cookie (SO_NETNS_COOKIE): never reused, so it
+ * names the namespace's state directory. */
+int bf_netns_cookie(uint64_t *cookie);
+
+/* Loads a program; with verbose, logs the verifier log (between clear
+ * markers) on failure. Programs are named `name` so they can be found
+ * again through the interface. */
+int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+		 size_t n_insns, const char *name, int *prog_fd);
+
+/* Per-CPU array of struct bf_counter, n_slots entries (at least 1). */
+int bf_counters_create(size_t n_slots, int *map_fd);
+/* Sums every CPU's value of each slot into out[0..n). */
+int bf_counters_read(int map_fd, size_t n, struct bf_counter *out);
+/* Sets slot to c (on one CPU, zero on the others). */
+int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
+/* The counters map of a loaded program, found through its map ids. */
+int bf_prog_counters_map(int prog_fd, int *map_fd);
+
+enum bf_xdp_mode {
+	BF_XDP_NATIVE,
+	BF_XDP_GENERIC,
+};
+const char *bf_xdp_mode_name(enum bf_xdp_mode m);
+int bf_xdp_mode_by_name(const char *name, enum bf_xdp_mode *m);
+
+/* Attaches prog_fd. With old_prog_fd >= 0 the swap is atomic and only
+ * happens if old_prog_fd is still attached (XDP_FLAGS_REPLACE); with -1
+ * it fails if any program is attached. */
+int bf_xdp_attach(int ifindex, int prog_fd, enum bf_xdp_mode mode, int old_prog_fd);
+/* Detaches old_prog_fd if it is still the attached program. */
+int bf_xdp_detach(int ifindex, enum bf_xdp_mode mode, int old_prog_fd);
+/* The id of the XDP program attached in that mode (0 when none). */
+int bf_xdp_query(int ifindex, enum bf_xdp_mode mode, uint32_t *prog_id);
+
+/* Program facts for `status`. */
+struct bf_prog_facts {
+	uint32_t id;
+	uint32_t n_insns; /* as loaded (xlated) */
+	char name[16];
+};
+int bf_prog_facts(int prog_fd, struct bf_prog_facts *f);
+
+/* The state-directory lock (iptables' -w semantics): wait_secs < 0 fails
+ * at once with -EWOULDBLOCK when busy, 0 waits forever, else waits that
+ * many seconds, retrying every interval_us. */
+int bf_lock_take(const char *path, int wait_secs, unsigned int interval_us, int *fd);
+void bf_lock_drop(int fd);
+
+#endif
