@@ -36,3 +36,11 @@ check: all test-bins
 
 unit prog cli diff e2e: all test-bins
 	@tests/run.sh $@
+
+# The demo (the README's first command): builds bpfilter and the test tools,
+# then runs scripts/demo.sh as root.
+demo: all $(TOOL_BINS)
+	@scripts/demo.sh
+
+# Keep the shared test objects between links.
+.SECONDARY: $(TESTLIB_OBJS)

@@ -11,6 +11,7 @@
 #define BF_CGEN_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,21 @@ void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map);
  * for the loader: bf_cgen_patch_maps(). */
 int bf_cgen_finish(struct bf_cgen *cg);
 int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX]);
+/* bf_cgen_finish() also drops code no path reaches (the verifier refuses
+ * it), renumbering labels and fixups: emitters may leave dead code, e.g.
+ * the rules after one that always matches. Every jump instruction must
+ * come from bf_emit_jump(); a BPF_JMP32|BPF_JA (gotol) takes a 32-bit
+ * offset, every other jump is checked against the s16 range. (BPF-to-BPF
+ * calls and callbacks will need a fixup kind of their own, so that their
+ * targets count as reached.) */
+
+/* True when a jump to `label` was emitted since fixup number first_fixup
+ * (cg->n_fixups read before), e.g. to emit a stub only when used. */
+bool bf_label_referenced(const struct bf_cgen *cg, int label, size_t first_fixup);
+
+struct bf_strbuf;
+/* Appends insns as text, one per line, in the verifier log's notation. */
+void bf_cgen_dump(const struct bpf_insn *insns, size_t n, struct bf_strbuf *out);
 
 /* Adds one packet to counter `slot`, with the packet length from the
  * context. Clobbers r0-r5. */
@@ -96,8 +112,61 @@ struct bf_hook_ops {
 
 extern const struct bf_hook_ops bf_hook_xdp;
 
+/* Emits the return of verdict v: r0 = the hook's code for it; exit. */
+void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v);
+
+/* Register conventions between a hook and the layer-3 prologues: the hook
+ * sets BF_REG_L3 to the network header (a packet pointer) and BF_REG_END
+ * to the end of the packet, keeps the context in BF_REG_CTX, then calls
+ * the prologue of the family. The rules use only r0-r5 and the stack. */
+#define BF_REG_CTX BPF_REG_6
+#define BF_REG_L3 BPF_REG_7
+#define BF_REG_END BPF_REG_8
+
+/* Parses the IPv4 header at BF_REG_L3 and fills the packet context.
+ * Packets the kernel's ip_rcv drops before any netfilter hook (short,
+ * version != 4, IHL < 5, bad total length, bad header checksum) jump to
+ * lbl_pass: the stack drops them, iptables never sees them. Clobbers
+ * r0-r5 and r9. */
+void bf_emit_ipv4_prologue(struct bf_cgen *cg, int lbl_pass);
+
+/* The IP part of a rule (struct bf_ip) as tests on the packet context.
+ * Interfaces are resolved at compile time, so they never become tests.
+ * One test: jump when (field & mask) `op` imm holds, field of `size`
+ * (BPF_B/H/W) at context offset `off`; jmp_op is the jump taken when the
+ * packet does NOT match. */
+struct bf_ip_test {
+	int16_t off;
+	uint8_t size;
+	uint8_t jmp_op;   /* BPF_JEQ / BPF_JNE: no-match condition */
+	uint32_t mask;    /* 0xffffffff: no masking */
+	uint32_t imm;
+};
+#define BF_IP_TESTS_MAX 4
+
+/* Fills t[0..*n) for rule ip part `ip` seen on input interface `in` and
+ * output interface `out` ("" for none). Returns false when the rule can
+ * never match there (so it needs no code). */
+bool bf_ip_tests(const struct bf_ip *ip, const char *in, const char *out,
+		 struct bf_ip_test t[BF_IP_TESTS_MAX], size_t *n);
+/* Does `name` as iptables stores it (`+` suffix = prefix) match `dev`? */
+bool bf_iface_match(const char *name, const char *dev);
+/* Emits one test: jumps to `label` when the packet does not match, or,
+ * with `on_match`, when it does. */
+void bf_emit_ip_test(struct bf_cgen *cg, const struct bf_ip_test *t, bool on_match, int label);
+
+/* The linear reference emitter: the rules of one chain in order, each
+ * counted and returning its verdict when it matches, then the policy.
+ * An optimizing classifier replaces this walk; this one stays the
+ * reference it is tested against. */
+int bf_emit_chain_linear(struct bf_cgen *cg, enum bf_table_id table, size_t chain_idx);
+/* One rule: falls through to the next when the packet does not match. */
+int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot);
+
 /* Compiles the filter table INPUT chain of `rs` for packets arriving on
- * `ifname`. The result (cg->insns, cg->len) still has map fixups. */
+ * `ifname` (NULL is taken as "", which no `-i NAME` matches) and
+ * finishes the program (bf_cgen_finish). The result (cg->insns, cg->len)
+ * still has map fixups. */
 int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *rs,
 		    const struct bf_hook_ops *hook, const char *ifname);
 

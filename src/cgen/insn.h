@@ -39,6 +39,10 @@
 #define BPF_JMP32_IMM(OP, DST, IMM, OFF) \
 	((struct bpf_insn){.code = BPF_JMP32 | BPF_OP(OP) | BPF_K, .dst_reg = DST, .off = OFF, .imm = IMM})
 #define BPF_JMP_A(OFF) ((struct bpf_insn){.code = BPF_JMP | BPF_JA, .off = OFF})
+#define BPF_JMP32_A(IMM) ((struct bpf_insn){.code = BPF_JMP32 | BPF_JA, .imm = IMM}) /* gotol */
+/* Atomic read-modify-write on memory, e.g. BPF_ADD: *(SIZE *)(DST + OFF) += SRC. */
+#define BPF_ATOMIC_OP(SIZE, OP, DST, SRC, OFF) \
+	((struct bpf_insn){.code = BPF_STX | BPF_SIZE(SIZE) | BPF_ATOMIC, .dst_reg = DST, .src_reg = SRC, .off = OFF, .imm = OP})
 #define BPF_CALL_HELPER(FUNC) ((struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = FUNC})
 #define BPF_EXIT_INSN() ((struct bpf_insn){.code = BPF_JMP | BPF_EXIT})
 

@@ -1,0 +1,81 @@
+/* One rule of the linear walk: its tests, then its counter and verdict.
+ *
+ * Layout, for the verifier: the first test jumps *into* the rule when it
+ * passes and the fall-through jumps to the next rule. The verifier walks
+ * fall-throughs first and keeps the other branches on a stack (at most
+ * 8192) until the rest of the program is walked; this way each rule
+ * leaves one branch there, not one per test: about 8000 rules with
+ * several tests load (a rule with a single test leaves none). The
+ * optimizing classifier is the answer for longer rule lists.
+ * The hotdrop stub is per rule so that no jump reaches far. */
+#include <errno.h>
+
+#include "cgen.h"
+#include "cgen/insn.h"
+#include "common/log.h"
+#include "ext/ext.h"
+
+void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v)
+{
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, cg->hook->verdict_code(v)));
+	bf_emit(cg, BPF_EXIT_INSN());
+}
+
+/* No iptables output interface before routing: "" as nulldevname. */
+static const char *out_iface(const struct bf_cgen *cg)
+{
+	return "";
+}
+
+int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
+{
+	struct bf_ip_test tests[BF_IP_TESTS_MAX];
+	int next, body, hotdrop, outer_hotdrop = cg->lbl_hotdrop;
+	size_t n, i = 0, first_fixup = cg->n_fixups;
+	int err = 0;
+
+	if (!bf_ip_tests(&rule->ip, cg->ifname ? cg->ifname : "", out_iface(cg), tests, &n))
+		return 0; /* never matches here: no code, the slot stays */
+	next = bf_label_new(cg);
+	body = bf_label_new(cg);
+	hotdrop = bf_label_new(cg);
+	if (n == 1 && !rule->n_matches) {
+		/* One test (e.g. -s ADDR, as fail2ban writes them): one branch
+		 * to the next rule, explored after this rule's short body, so
+		 * nothing stays on the verifier's stack. */
+		bf_emit_ip_test(cg, &tests[i++], false, next);
+	} else if (n) {
+		bf_emit_ip_test(cg, &tests[i++], true, body);
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+	} else if (rule->n_matches) {
+		/* Only matches: split on a test that always holds but that the
+		 * verifier cannot decide (a total length is at least 20). */
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, 0), body);
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+	}
+	bf_label_bind(cg, body);
+	for (; i < n; i++)
+		bf_emit_ip_test(cg, &tests[i], false, next);
+	cg->lbl_hotdrop = hotdrop;
+	for (size_t k = 0; k < rule->n_matches && !err; k++) {
+		const struct bf_match *m = &rule->matches[k];
+
+		if (!m->ops->emit)
+			err = bf_err(-EOPNOTSUPP, "match %s cannot be compiled", m->ops->name);
+		else
+			err = m->ops->emit(cg, rule, m->data, next);
+	}
+	cg->lbl_hotdrop = outer_hotdrop;
+	if (err)
+		return cg->err ? cg->err : (cg->err = err);
+	bf_emit_count(cg, slot);
+	bf_emit_verdict(cg, rule->target.verdict);
+	/* iptables' hotdrop: drop at once, counting nothing. */
+	if (bf_label_referenced(cg, hotdrop, first_fixup)) {
+		bf_label_bind(cg, hotdrop);
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+	}
+	bf_label_bind(cg, next);
+	return cg->err;
+}

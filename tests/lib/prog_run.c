@@ -1,0 +1,211 @@
+#include "prog_run.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "prog_pkt.h"
+
+void prog_need_root(void)
+{
+	if (geteuid() != 0) {
+		printf("needs root (BPF_PROG_TEST_RUN)\n");
+		exit(77);
+	}
+}
+
+static void log_stderr(enum bf_log_level level, const char *msg, void *data)
+{
+	if (level <= BF_LOG_WARN)
+		fprintf(stderr, "bpfilter: %s\n", msg);
+}
+
+static int load(const struct bpf_insn *insns, size_t n, struct prog *p)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_XDP);
+	size_t log_size = 1 << 20;
+	char *log;
+	int fd;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bf_test", "GPL", insns, n, &opts);
+	if (fd >= 0)
+		return fd;
+	/* Again with the log, growing it until it fits. */
+	for (;;) {
+		log = calloc(1, log_size);
+		if (!log)
+			return -ENOMEM;
+		opts.log_buf = log;
+		opts.log_size = (uint32_t)log_size;
+		opts.log_level = 1;
+		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bf_test", "GPL", insns, n, &opts);
+		if (fd >= 0 || errno != ENOSPC || log_size >= (1u << 30))
+			break;
+		free(log);
+		log_size *= 4;
+	}
+	if (fd < 0) {
+		int err = errno;
+		size_t len = strlen(log);
+
+		/* The end of the log says why. */
+		fprintf(stderr, "--- verifier log (last 8000 bytes) ---\n%s\n--- end ---\n",
+			len > 8000 ? log + len - 8000 : log);
+		errno = err;
+	}
+	if (fd < 0) {
+		int err = errno;
+
+		free(log);
+		errno = err;
+		return fd;
+	}
+	free(log);
+	return fd;
+}
+
+int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
+{
+	int fds[BF_MAP_MAX], err;
+	struct bpf_prog_info info = {0};
+	uint32_t info_len = sizeof(info);
+
+	memset(p, 0, sizeof(*p));
+	p->prog_fd = p->map_fd = -1;
+	p->n_slots = n_slots ? n_slots : 1;
+	p->map_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "bf_counters", sizeof(uint32_t),
+				   sizeof(struct bf_counter), (uint32_t)p->n_slots, NULL);
+	if (p->map_fd < 0)
+		return -errno;
+	fds[BF_MAP_COUNTERS] = p->map_fd;
+	err = bf_cgen_patch_maps(cg, fds);
+	if (err)
+		return err;
+	p->n_insns = cg->len;
+	p->prog_fd = load(cg->insns, cg->len, p);
+	if (p->prog_fd < 0)
+		return -errno;
+	if (!bpf_obj_get_info_by_fd(p->prog_fd, &info, &info_len))
+		p->verified_insns = info.verified_insns;
+	return 0;
+}
+
+int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p)
+{
+	struct bf_cgen cg;
+	int err;
+
+	bf_log_set(log_stderr, NULL);
+	bf_cgen_init(&cg);
+	err = bf_cgen_compile(&cg, rs, &bf_hook_xdp, ifname);
+	if (!err)
+		err = prog_load_cgen(&cg, bf_ruleset_n_slots(rs), p);
+	else
+		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = -1;
+	bf_cgen_free(&cg);
+	return err;
+}
+
+void prog_close(struct prog *p)
+{
+	if (p->prog_fd >= 0)
+		close(p->prog_fd);
+	if (p->map_fd >= 0)
+		close(p->map_fd);
+	p->prog_fd = p->map_fd = -1;
+}
+
+int prog_run(const struct prog *p, const void *frame, size_t len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (uint32_t)len,
+		    .repeat = 1);
+
+	if (bpf_prog_test_run_opts(p->prog_fd, &opts))
+		return -errno;
+	return (int)opts.retval;
+}
+
+struct bf_counter prog_counter(const struct prog *p, size_t slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct bf_counter sum = {0}, *v;
+	uint32_t key = (uint32_t)slot;
+
+	if (ncpu <= 0)
+		abort();
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v || bpf_map_lookup_elem(p->map_fd, &key, v))
+		abort();
+	for (int i = 0; i < ncpu; i++) {
+		sum.packets += v[i].packets;
+		sum.bytes += v[i].bytes;
+	}
+	free(v);
+	return sum;
+}
+
+uint64_t prog_total_packets(const struct prog *p)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < p->n_slots; i++)
+		n += prog_counter(p, i).packets;
+	return n;
+}
+
+static const char *ret_name(int ret)
+{
+	switch (ret) {
+	case XDP_ABORTED: return "XDP_ABORTED";
+	case XDP_DROP: return "XDP_DROP";
+	case XDP_PASS: return "XDP_PASS";
+	case XDP_TX: return "XDP_TX";
+	default: return ret < 0 ? "error" : "?";
+	}
+}
+
+int prog_check(const struct prog *p, const char *what, const void *frame, size_t len,
+	       int want_ret, int want_slot, uint64_t want_bytes)
+{
+	struct bf_counter *before = calloc(p->n_slots, sizeof(*before));
+	int ret, bad = 0;
+
+	if (!before)
+		abort();
+	for (size_t i = 0; i < p->n_slots; i++)
+		before[i] = prog_counter(p, i);
+	ret = prog_run(p, frame, len);
+	if (ret != want_ret) {
+		fprintf(stderr, "%s: returned %d (%s), want %d (%s)\n", what, ret, ret_name(ret),
+			want_ret, ret_name(want_ret));
+		bad = 1;
+	}
+	for (size_t i = 0; i < p->n_slots; i++) {
+		struct bf_counter c = prog_counter(p, i);
+		uint64_t dp = c.packets - before[i].packets, db = c.bytes - before[i].bytes;
+		uint64_t wp = (int)i == want_slot, wb = (int)i == want_slot ? want_bytes : 0;
+
+		if (dp != wp || db != wb) {
+			fprintf(stderr, "%s: slot %zu counted %llu packets %llu bytes, want %llu/%llu\n",
+				what, i, (unsigned long long)dp, (unsigned long long)db,
+				(unsigned long long)wp, (unsigned long long)wb);
+			bad = 1;
+		}
+	}
+	free(before);
+	return bad ? -1 : 0;
+}
+
+int prog_check_pkt(const struct prog *p, const char *what, const struct prog_pkt *pkt,
+		   int want_ret, int want_slot)
+{
+	uint8_t buf[PROG_PKT_MAX];
+	size_t len = prog_pkt_build(pkt, buf);
+
+	return prog_check(p, what, buf, len, want_ret, want_slot, prog_pkt_ip_len(pkt));
+}

@@ -1,0 +1,51 @@
+/* Compiling, loading and running programs in program tests, through
+ * libbpf directly: BPF_PROG_TEST_RUN with crafted frames, counters read
+ * from the per-CPU array and summed. */
+#ifndef PROG_RUN_H
+#define PROG_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgen/cgen.h"
+#include "ir/ruleset.h"
+
+struct prog {
+	int prog_fd;
+	int map_fd;
+	size_t n_slots;
+	size_t n_insns;
+	uint32_t verified_insns; /* instructions the verifier processed */
+};
+
+/* Exits 77 (skip) when not root. Call first in main(). */
+void prog_need_root(void);
+
+/* Compiles rs for XDP on `ifname` and loads it; on a verifier rejection
+ * prints the log to stderr. 0 or -errno. */
+int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p);
+/* Loads instructions already finished (map fixups patched here). */
+int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p);
+void prog_close(struct prog *p);
+
+/* Runs one frame; returns the program's return code, or -errno. */
+int prog_run(const struct prog *p, const void *frame, size_t len);
+
+/* Counter of slot, summed over CPUs. */
+struct bf_counter prog_counter(const struct prog *p, size_t slot);
+/* Sum of every slot's packets. */
+uint64_t prog_total_packets(const struct prog *p);
+
+/* Runs a frame and checks the outcome: return code want_ret, and exactly
+ * slot want_slot (-1: none) counted it, one packet of want_bytes bytes;
+ * every other slot unchanged. Prints what differs (with `what`) and
+ * returns -1, or 0. */
+int prog_check(const struct prog *p, const char *what, const void *frame, size_t len,
+	       int want_ret, int want_slot, uint64_t want_bytes);
+
+struct prog_pkt;
+/* prog_check of a crafted packet, bytes = its IP total length. */
+int prog_check_pkt(const struct prog *p, const char *what, const struct prog_pkt *pkt,
+		   int want_ret, int want_slot);
+
+#endif

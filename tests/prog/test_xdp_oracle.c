@@ -1,0 +1,271 @@
+/* The packet suites (tests/lib/prog_suites.c) against the oracle,
+ * iptables-legacy: the same rules in the raw table's PREROUTING chain of
+ * a test network namespace (PREROUTING sees packets as they arrive, before
+ * reassembly, like the XDP program), the same frames sent over a veth
+ * pair, and each rule's and the policy's counters compared with what the
+ * suite expects (which test_xdp_suites checks on the compiled program).
+ *
+ * A marker rule first (protocol 253) and a marker frame after each case
+ * tell when the case's frame has been through the chain. Skips (77) when
+ * the oracle cannot run: not root, no iptables-legacy, no raw table. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/prog_suites.h"
+#include "lib/prog_run.h"
+
+#define MARKER_PROTO 253
+#define MAX_RULES 64
+
+static char ns_a[32], ns_b[32];
+static int sock = -1, ifindex;
+static bool made_a, made_b;
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+static void cleanup(void)
+{
+	if (made_a)
+		sh("ip netns del %s 2>/dev/null", ns_a);
+	if (made_b)
+		sh("ip netns del %s 2>/dev/null", ns_b);
+	made_a = made_b = false;
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	_exit(128 + sig);
+}
+
+static void skip_oracle(const char *why)
+{
+	printf("%s\n", why);
+	cleanup();
+	exit(77);
+}
+
+/* An AF_PACKET socket living in namespace A. */
+static int open_socket(void)
+{
+	char path[64];
+	int self = open("/proc/self/ns/net", O_RDONLY), a;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns_a);
+	a = open(path, O_RDONLY);
+	if (self < 0 || a < 0 || setns(a, CLONE_NEWNET))
+		return -1;
+	sock = socket(AF_PACKET, SOCK_RAW, 0);
+	ifindex = (int)if_nametoindex("bfo0");
+	if (setns(self, CLONE_NEWNET))
+		return -1;
+	close(self);
+	close(a);
+	return sock >= 0 && ifindex > 0 ? 0 : -1;
+}
+
+static int setup_netns(void)
+{
+	cpu_set_t cpus;
+
+	snprintf(ns_a, sizeof(ns_a), "bf-oracle-a%d", getpid());
+	snprintf(ns_b, sizeof(ns_b), "bf-oracle-b%d", getpid());
+	atexit(cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (sh("ip netns add %s", ns_a))
+		return -1;
+	made_a = true;
+	if (sh("ip netns add %s", ns_b))
+		return -1;
+	made_b = true;
+	if (sh("ip -n %s link add bfo0 address 02:00:00:00:00:01 type veth peer name %s "
+	       "netns %s address 02:00:00:00:00:02", ns_a, PROG_IFNAME, ns_b) ||
+	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_a) ||
+	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_b) ||
+	    sh("ip -n %s link set bfo0 up", ns_a) ||
+	    sh("ip -n %s addr add 198.18.0.2/15 dev %s", ns_b, PROG_IFNAME) ||
+	    sh("ip -n %s link set %s up", ns_b, PROG_IFNAME))
+		return -1;
+	/* One CPU: frames and markers stay in order through the backlog. */
+	CPU_ZERO(&cpus);
+	CPU_SET(sched_getcpu(), &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	return open_socket();
+}
+
+struct counts {
+	uint64_t pkts[MAX_RULES + 1], bytes[MAX_RULES + 1]; /* [0] is the policy */
+	size_t n_rules;
+};
+
+static int read_counts(struct counts *c)
+{
+	char cmd[256], line[512];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s iptables-legacy -t raw -L PREROUTING -v -x -n",
+		 ns_b);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long p, b;
+
+		if (sscanf(line, "Chain PREROUTING (policy %*s %llu packets, %llu bytes)", &p, &b) == 2) {
+			c->pkts[0] = p;
+			c->bytes[0] = b;
+		} else if (sscanf(line, " %llu %llu", &p, &b) == 2 && c->n_rules < MAX_RULES) {
+			c->n_rules++;
+			c->pkts[c->n_rules] = p;
+			c->bytes[c->n_rules] = b;
+		}
+	}
+	return pclose(f) == 0 ? 0 : -1;
+}
+
+static int send_frame(const uint8_t *buf, size_t len)
+{
+	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6};
+
+	return sendto(sock, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len ? 0 : -1;
+}
+
+/* Sends a marker and waits until the marker rule (chain rule 1) has
+ * counted `n` of them. */
+static int sync_marker(uint64_t n, struct counts *c)
+{
+	struct prog_pkt marker = {.proto = MARKER_PROTO, .l4_len = 8};
+	uint8_t buf[PROG_PKT_MAX];
+	size_t len = prog_pkt_build(&marker, buf);
+
+	if (send_frame(buf, len))
+		return -1;
+	for (int i = 0; i < 400; i++) {
+		if (read_counts(c))
+			return -1;
+		if (c->n_rules && c->pkts[1] >= n)
+			return 0;
+		usleep(5000);
+	}
+	return -1;
+}
+
+static int load_rules(const struct prog_suite *s)
+{
+	const char *ipt = "ip netns exec %s iptables-legacy -t raw";
+	char fmt[128];
+
+	snprintf(fmt, sizeof(fmt), "%s %%s", ipt);
+	if (sh("ip netns exec %s iptables-legacy -t raw -F PREROUTING", ns_b) ||
+	    sh("ip netns exec %s iptables-legacy -t raw -P PREROUTING %s", ns_b,
+	       bf_verdict_name(s->policy)) ||
+	    sh("ip netns exec %s iptables-legacy -t raw -A PREROUTING -p %d -j ACCEPT", ns_b,
+	       MARKER_PROTO))
+		return -1;
+	for (size_t i = 0; s->rules[i]; i++) {
+		if (sh("ip netns exec %s iptables-legacy -t raw -A PREROUTING %s", ns_b, s->rules[i])) {
+			fprintf(stderr, "iptables-legacy refused: %s\n", s->rules[i]);
+			return -1;
+		}
+	}
+	return sh("ip netns exec %s iptables-legacy -t raw -Z PREROUTING", ns_b);
+}
+
+static void run_suite(void **state)
+{
+	const struct prog_suite *s = *state;
+	struct counts before, after;
+	uint64_t markers = 0;
+	int failed = 0;
+
+	assert_int_equal(load_rules(s), 0);
+	assert_int_equal(sync_marker(++markers, &before), 0);
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct prog_case *c = &s->cases[i];
+		uint8_t buf[PROG_PKT_MAX];
+		uint64_t bytes;
+		size_t len = prog_case_frame(c, buf, &bytes);
+
+		assert_int_equal(send_frame(buf, len), 0);
+		assert_int_equal(sync_marker(++markers, &after), 0);
+		/* Counter 0 is the policy, 1 the marker, rule k is 2 + k. */
+		for (size_t j = 0; j <= after.n_rules; j++) {
+			uint64_t dp, db, wp = 0, wb = 0;
+
+			if (j == 1)
+				continue;
+			if ((c->rule == PROG_POLICY && j == 0) || (c->rule >= 0 && j == (size_t)c->rule + 2)) {
+				wp = 1;
+				wb = bytes;
+			}
+			dp = after.pkts[j] - before.pkts[j];
+			db = after.bytes[j] - before.bytes[j];
+			if (dp != wp || db != wb) {
+				fprintf(stderr, "%s: %s: iptables counted %llu/%llu in %s %zu, the suite wants %llu/%llu\n",
+					s->name, c->what, (unsigned long long)dp, (unsigned long long)db,
+					j ? "rule" : "policy", j ? j - 2 : 0,
+					(unsigned long long)wp, (unsigned long long)wb);
+				failed++;
+			}
+		}
+		before = after;
+	}
+	assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+	struct CMUnitTest *tests = calloc(prog_n_suites, sizeof(*tests));
+	int rc;
+
+	prog_need_root();
+	if (sh("command -v iptables-legacy >/dev/null 2>&1") || sh("command -v ip >/dev/null 2>&1"))
+		skip_oracle("needs iptables-legacy and ip (the oracle)");
+	if (!tests || setup_netns()) {
+		printf("could not set up the test namespaces\n");
+		cleanup();
+		return 1;
+	}
+	if (sh("ip netns exec %s iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", ns_b))
+		skip_oracle("iptables-legacy has no raw table here (iptable_raw)");
+	for (size_t i = 0; i < prog_n_suites; i++) {
+		tests[i].name = prog_suites[i].name;
+		tests[i].test_func = run_suite;
+		tests[i].initial_state = (void *)&prog_suites[i];
+	}
+	rc = _cmocka_run_group_tests("xdp_oracle", tests, prog_n_suites, NULL, NULL);
+	cleanup();
+	return rc;
+}
