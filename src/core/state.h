@@ -23,6 +23,7 @@ struct bf_attachment {
 	int ifindex;
 	enum bf_xdp_mode mode;
 	uint32_t prog_id; /* 0 when the program is gone (interface removed) */
+	int prog_fd;      /* our attached program, -1 when gone */
 };
 
 struct bf_state {
@@ -31,23 +32,53 @@ struct bf_state {
 	struct bf_ruleset *rs; /* counters: live from the kernel when attached */
 	struct bf_attachment *att;
 	size_t n_att;
+	/* The counters map the attached programs share, -1 when none. It has
+	 * two entries per slot: [0, n) counted by the programs, [n, 2n) a
+	 * carry only user space writes (initial values, counts carried over
+	 * a swap), so user space never races a program on an entry. A slot's
+	 * value is the sum of both. */
+	int counters_fd;
+	/* The counters read from it when the state was opened (folded, in
+	 * the slot layout of rs): the base for carrying late counts over. */
+	struct bf_counter *base;
+	size_t n_base;
 };
 
 /* Takes the lock (see bf_lock_take) and reads the state, creating an empty
  * one for a namespace seen the first time. The run directory is
- * $BPFILTER_RUN_DIR or BF_RUN_DIR_DEFAULT. */
+ * $BPFILTER_RUN_DIR or BF_RUN_DIR_DEFAULT. Lock failures are logged with
+ * iptables' messages and return -EWOULDBLOCK (busy, no -w), -ETIMEDOUT
+ * (waited -w seconds) or -ENOLCK (lock file cannot be created): all
+ * iptables' exit code 4. An attachment whose interface or program is gone
+ * is kept with prog_id 0 (see bf_state_att_gone for which). */
 int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us);
 void bf_state_close(struct bf_state *st);
 
 /* Makes `rs` the ruleset: compiles it for every attachment, loads, swaps
  * each atomically, carries counters of unchanged rules (rule->old_slot),
  * then stores it. On any failure the old programs stay attached, the
- * stored ruleset is unchanged, and an error is returned. On success st->rs
- * is replaced by rs (taken over). */
+ * stored ruleset is unchanged, and an error is returned (rs still belongs
+ * to the caller). On success st->rs is replaced by rs (taken over) and its
+ * counters are the live ones. */
 int bf_state_commit(struct bf_state *st, struct bf_ruleset *rs);
 
-
+/* Attaches the ruleset to an interface in that XDP mode and records it.
+ * Errors (nothing changes): name too long -EINVAL (a parameter problem),
+ * no such interface -ENODEV, another XDP program there -EEXIST, already
+ * attached in the other mode -EBUSY (detach first: a mode change cannot be
+ * atomic), native mode unsupported -EOPNOTSUPP. Attaching an attached
+ * interface again in the same mode recompiles and swaps atomically. */
 int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode);
+/* Detaches our program (only if it is still the attached one) and forgets
+ * the interface; -ENOENT if it was not attached. After the last one, the
+ * final counters are stored in rules.v4. */
 int bf_state_detach(struct bf_state *st, const char *ifname);
+
+/* Why an attachment has no program: "interface gone" or "program gone"
+ * (replaced or removed by someone else); NULL when it is attached. */
+const char *bf_state_att_gone(const struct bf_attachment *a);
+
+/* Number of rules in every chain of every table. */
+size_t bf_state_n_rules(const struct bf_state *st);
 
 #endif

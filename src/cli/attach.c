@@ -1,0 +1,160 @@
+/* The attach, detach and status verbs. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/verbs_attach.h"
+#include "core/state.h"
+
+struct verb_opts {
+	const char *ifname;
+	const char *mode;
+	int wait_secs; /* -1: fail at once when the lock is busy */
+	unsigned int interval_us;
+};
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void usage(const char *verb)
+{
+	if (!strcmp(verb, "attach"))
+		printf("Usage: %s attach IFACE [--mode native|generic] [-w [seconds]]\n", bf_prog_name);
+	else if (!strcmp(verb, "detach"))
+		printf("Usage: %s detach IFACE [-w [seconds]]\n", bf_prog_name);
+	else
+		printf("Usage: %s status [-w [seconds]]\n", bf_prog_name);
+}
+
+/* Exact words only, so no getopt_long (it takes abbreviations). Returns
+ * 0, an exit code, or -1 after printing help. */
+static int parse(int argc, char **argv, bool want_if, bool want_mode, struct verb_opts *o)
+{
+	*o = (struct verb_opts){.wait_secs = -1};
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (want_mode && (!strcmp(a, "--mode") || !strncmp(a, "--mode=", 7))) {
+			if (a[6] == '=')
+				o->mode = a + 7;
+			else if (i + 1 < argc)
+				o->mode = argv[++i];
+			else
+				return bf_cli_usage_error("option \"--mode\" requires an argument");
+		} else if (!strcmp(a, "-w") || !strcmp(a, "--wait")) {
+			/* As iptables: the seconds are optional. */
+			o->wait_secs = 0;
+			if (i + 1 < argc && all_digits(argv[i + 1]))
+				o->wait_secs = atoi(argv[++i]);
+		} else if (!strncmp(a, "-w", 2) && all_digits(a + 2)) {
+			o->wait_secs = atoi(a + 2);
+		} else if (!strncmp(a, "--wait=", 7)) {
+			if (!all_digits(a + 7))
+				return bf_cli_usage_error("wait seconds not numeric");
+			o->wait_secs = atoi(a + 7);
+		} else if (!strcmp(a, "-W") || !strcmp(a, "--wait-interval")) {
+			if (i + 1 >= argc || !all_digits(argv[i + 1]))
+				return bf_cli_usage_error("wait interval not numeric");
+			o->interval_us = (unsigned int)strtoul(argv[++i], NULL, 10);
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			/* main() counted it */
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(argv[0]);
+			return -1;
+		} else if (a[0] == '-' && a[1]) {
+			return bf_cli_usage_error("unknown option \"%s\"", a);
+		} else if (want_if && !o->ifname) {
+			o->ifname = a;
+		} else {
+			return bf_cli_usage_error("Bad argument `%s'", a);
+		}
+	}
+	if (want_if && !o->ifname)
+		return bf_cli_usage_error("%s: an interface name is required", argv[0]);
+	return 0;
+}
+
+int bf_cli_attach(int argc, char **argv)
+{
+	enum bf_xdp_mode mode = BF_XDP_NATIVE;
+	struct verb_opts o;
+	struct bf_state st;
+	int rc, err;
+
+	rc = parse(argc, argv, true, true, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (o.mode && bf_xdp_mode_by_name(o.mode, &mode))
+		return bf_cli_usage_error("unknown XDP mode `%s' (native or generic)", o.mode);
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	if (rc)
+		return rc;
+	err = bf_state_attach(&st, o.ifname, mode);
+	bf_state_close(&st);
+	return err ? bf_cli_fail(err) : 0;
+}
+
+int bf_cli_detach(int argc, char **argv)
+{
+	struct verb_opts o;
+	struct bf_state st;
+	int rc, err;
+
+	rc = parse(argc, argv, true, false, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	if (rc)
+		return rc;
+	err = bf_state_detach(&st, o.ifname);
+	bf_state_close(&st);
+	return err ? bf_cli_fail(err) : 0;
+}
+
+static void print_att(const struct bf_attachment *a)
+{
+	const char *gone = bf_state_att_gone(a);
+	struct bf_prog_facts f;
+
+	printf("%-16s %-8d %-8s ", a->ifname, a->ifindex, bf_xdp_mode_name(a->mode));
+	if (gone)
+		printf("%-8s %-12s (%s)\n", "-", "-", gone);
+	else if (bf_prog_facts(a->prog_fd, &f))
+		printf("%-8u %s\n", a->prog_id, "?");
+	else
+		printf("%-8u %u\n", f.id, f.n_insns);
+}
+
+int bf_cli_status(int argc, char **argv)
+{
+	struct verb_opts o;
+	struct bf_state st;
+	int rc;
+
+	rc = parse(argc, argv, false, false, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	if (rc)
+		return rc;
+	printf("Rules: %zu\n", bf_state_n_rules(&st));
+	if (!st.n_att) {
+		printf("Not attached to any interface.\n");
+	} else {
+		printf("%-16s %-8s %-8s %-8s %s\n", "INTERFACE", "IFINDEX", "MODE", "PROG", "INSNS");
+		for (size_t i = 0; i < st.n_att; i++)
+			print_att(&st.att[i]);
+	}
+	bf_state_close(&st);
+	return 0;
+}

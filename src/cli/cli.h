@@ -1,0 +1,27 @@
+/* Shared by the CLI verbs: reporting errors the way iptables does. */
+#ifndef BF_CLI_H
+#define BF_CLI_H
+
+#define BF_VERSION "0.1.0"
+
+/* iptables' exit codes */
+#define BF_EXIT_OTHER 1
+#define BF_EXIT_PARAMETER 2
+#define BF_EXIT_RESOURCE 4
+
+extern const char *bf_prog_name; /* as invoked, for messages */
+extern int bf_verbose;
+
+/* Prints the error messages the library logged for a failure with code
+ * err (negative errno) as iptables would, and returns the exit code. */
+int bf_cli_fail(int err);
+
+/* For problems found by the CLI itself: iptables' PARAMETER_PROBLEM. */
+int bf_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the namespace state with -w semantics, reporting a busy lock as
+ * iptables does (exit 4). Returns 0 or an exit code. */
+struct bf_state;
+int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us);
+
+#endif

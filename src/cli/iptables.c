@@ -1,0 +1,47 @@
+/* An iptables command line: parse, run against the namespace's ruleset,
+ * commit when it changed, print what -L/-S produced. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/verbs.h"
+#include "common/strbuf.h"
+#include "core/state.h"
+#include "front/front.h"
+
+int bf_cli_iptables(int argc, char **argv)
+{
+	struct bf_command cmd = {0};
+	struct bf_strbuf out = {0};
+	struct bf_ruleset *rs = NULL;
+	struct bf_state st;
+	bool changed = false;
+	int err, rc;
+
+	err = bf_command_parse(argc, argv, &cmd);
+	if (err) {
+		rc = bf_cli_fail(err);
+		goto out_cmd;
+	}
+	rc = bf_cli_open_state(&st, cmd.wait_secs, cmd.wait_interval_us);
+	if (rc)
+		goto out_cmd;
+
+	rs = bf_ruleset_clone(st.rs);
+	err = rs ? bf_command_exec(&cmd, rs, &out, &changed) : -ENOMEM;
+	if (!err && changed) {
+		err = bf_state_commit(&st, rs);
+		if (!err)
+			rs = NULL; /* taken over by the state */
+	}
+	rc = err ? bf_cli_fail(err) : 0;
+	if (!err)
+		fputs(bf_strbuf_str(&out), stdout);
+
+	bf_ruleset_free(rs);
+	bf_state_close(&st);
+out_cmd:
+	bf_strbuf_free(&out);
+	bf_command_free(&cmd);
+	return rc;
+}

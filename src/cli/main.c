@@ -1,0 +1,125 @@
+/* bpfilter: dispatch by verb; anything else is an iptables command line. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/verbs.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "core/state.h"
+
+const char *bf_prog_name = "bpfilter";
+int bf_verbose;
+
+/* Error messages are kept until the command ends: how iptables prints
+ * them depends on the kind of failure. */
+static struct bf_strbuf errors;
+
+static void log_cb(enum bf_log_level level, const char *msg, void *data)
+{
+	switch (level) {
+	case BF_LOG_ERR:
+		if (errors.len)
+			bf_strbuf_puts(&errors, "\n");
+		bf_strbuf_puts(&errors, msg);
+		break;
+	case BF_LOG_WARN:
+		fprintf(stderr, "%s: %s\n", bf_prog_name, msg);
+		break;
+	default:
+		if (bf_verbose)
+			fprintf(stderr, "%s\n", msg);
+		break;
+	}
+}
+
+int bf_cli_fail(int err)
+{
+	const char *msg = bf_strbuf_str(&errors);
+
+	switch (err) {
+	case -EINVAL:
+		fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
+		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n",
+			bf_prog_name, bf_prog_name);
+		return BF_EXIT_PARAMETER;
+	case -EWOULDBLOCK: /* the lock: iptables prints these bare */
+	case -ETIMEDOUT:
+	case -ENOLCK:
+		fprintf(stderr, "%s\n", *msg ? msg : strerror(-err));
+		return BF_EXIT_RESOURCE;
+	case -ENOMEM:
+		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
+		return BF_EXIT_RESOURCE;
+	default:
+		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
+		return BF_EXIT_OTHER;
+	}
+}
+
+int bf_cli_usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bf_log(BF_LOG_ERR, "%s", msg);
+	return bf_cli_fail(-EINVAL);
+}
+
+int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us)
+{
+	int err = bf_state_open(st, wait_secs, interval_us);
+
+	return err ? bf_cli_fail(err) : 0;
+}
+
+static int count_verbose(int argc, char **argv)
+{
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--verbose"))
+			n++;
+		else if (a[0] == '-' && a[1] != '-')
+			for (const char *p = a + 1; *p == 'v' || *p == 'n' || *p == 'x'; p++)
+				n += *p == 'v';
+	}
+	return n;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} verbs[] = {
+	{"save", bf_cli_save},
+	{"restore", bf_cli_restore},
+	{"attach", bf_cli_attach},
+	{"detach", bf_cli_detach},
+	{"status", bf_cli_status},
+};
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	bf_verbose = count_verbose(argc, argv);
+	bf_log_set(log_cb, NULL);
+
+	rc = -1;
+	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			rc = verbs[i].run(argc - 1, argv + 1);
+	if (rc < 0)
+		rc = bf_cli_iptables(argc, argv);
+	fflush(stdout);
+	bf_strbuf_free(&errors);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/* `bpfilter restore [-c] [-n] [-t] [-w [S]] [FILE]`: replaces the ruleset
+ * from iptables-save text, all or nothing, as iptables-restore. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/verbs.h"
+#include "common/strbuf.h"
+#include "core/state.h"
+#include "front/front.h"
+
+static const struct option restore_options[] = {
+	{.name = "counters", .has_arg = 0, .val = 'c'},
+	{.name = "noflush", .has_arg = 0, .val = 'n'},
+	{.name = "test", .has_arg = 0, .val = 't'},
+	{.name = "verbose", .has_arg = 0, .val = 'v'},
+	{.name = "wait", .has_arg = 2, .val = 'w'},
+	{.name = "wait-interval", .has_arg = 1, .val = 'W'},
+	{.name = "table", .has_arg = 1, .val = 'T'},
+	{.name = "modprobe", .has_arg = 1, .val = 'M'},
+	{.name = "help", .has_arg = 0, .val = 'h'},
+	{0},
+};
+
+static int read_all(FILE *f, struct bf_strbuf *text)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		if (memchr(buf, '\0', n))
+			return -EINVAL;
+		bf_strbuf_puts(text, buf);
+	}
+	if (ferror(f))
+		return -EIO;
+	return text->err;
+}
+
+int bf_cli_restore(int argc, char **argv)
+{
+	bool counters = false, noflush = false, test = false;
+	unsigned int interval_us = 0;
+	struct bf_strbuf text = {0};
+	struct bf_ruleset *rs = NULL;
+	int wait_secs = -1;
+	struct bf_state st;
+	FILE *in = stdin;
+	int opt, err, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":cntvw::W:T:M:h", restore_options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			counters = true;
+			break;
+		case 'n':
+			noflush = true;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 'w':
+			wait_secs = optarg ? atoi(optarg) : 0;
+			break;
+		case 'W':
+			interval_us = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'v':
+		case 'T':
+		case 'M':
+			break;
+		case 'h':
+			printf("Usage: %s restore [-c] [-n] [-t] [-w [seconds]] [file]\n", bf_prog_name);
+			return 0;
+		default:
+			return bf_cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 < argc)
+		return bf_cli_usage_error("Unknown arguments found on commandline");
+	if (optind < argc && !(in = fopen(argv[optind], "r"))) {
+		fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
+		return BF_EXIT_OTHER;
+	}
+	err = read_all(in, &text);
+	if (in != stdin)
+		fclose(in);
+	if (err) {
+		bf_strbuf_free(&text);
+		return bf_cli_fail(err);
+	}
+
+	rc = bf_cli_open_state(&st, wait_secs, interval_us);
+	if (rc)
+		goto out_text;
+	rs = bf_ruleset_clone(st.rs);
+	err = rs ? bf_restore_parse(bf_strbuf_str(&text), rs, noflush, counters) : -ENOMEM;
+	if (!err && !test) {
+		err = bf_state_commit(&st, rs);
+		if (!err)
+			rs = NULL;
+	}
+	rc = err ? bf_cli_fail(err) : 0;
+	bf_ruleset_free(rs);
+	bf_state_close(&st);
+out_text:
+	bf_strbuf_free(&text);
+	return rc;
+}

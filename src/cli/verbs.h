@@ -1,0 +1,12 @@
+/* The CLI's verbs. Each takes argv starting at the verb word (argv[0])
+ * and returns the process exit code. */
+#ifndef BF_VERBS_H
+#define BF_VERBS_H
+
+#include "cli/verbs_attach.h"
+
+int bf_cli_iptables(int argc, char **argv); /* argv[0] = program name */
+int bf_cli_save(int argc, char **argv);
+int bf_cli_restore(int argc, char **argv);
+
+#endif

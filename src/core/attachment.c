@@ -1,0 +1,181 @@
+/* attach / detach: one interface at a time, recorded in the attach file.
+ * All attached programs share one counters map, so the ruleset's counters
+ * stay one set whatever the number of interfaces. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "core/state_int.h"
+#include "kern/kern_int.h"
+
+static struct bf_attachment *find_att(struct bf_state *st, const char *ifname)
+{
+	for (size_t i = 0; i < st->n_att; i++)
+		if (!strcmp(st->att[i].ifname, ifname))
+			return &st->att[i];
+	return NULL;
+}
+
+/* Refuses an interface that has an XDP program we did not put there. */
+static int check_foreign(const char *ifname, int ifindex, const struct bf_attachment *ours)
+{
+	for (int m = BF_XDP_NATIVE; m <= BF_XDP_GENERIC; m++) {
+		uint32_t id = 0;
+		int err = bf_xdp_query(ifindex, (enum bf_xdp_mode)m, &id);
+
+		if (err)
+			return bf_err(err, "cannot query XDP on %s: %s", ifname, strerror(-err));
+		if (id && !(ours && ours->prog_id == id))
+			return bf_err(-EEXIST, "%s already has an XDP program (id %u, %s mode) "
+				      "that bpfilter did not attach", ifname, id,
+				      bf_xdp_mode_name((enum bf_xdp_mode)m));
+	}
+	return 0;
+}
+
+static int attach_error(int err, const char *ifname, enum bf_xdp_mode mode)
+{
+	const char *why = bf_kern_last_msg();
+
+	if (err == -EOPNOTSUPP && mode == BF_XDP_NATIVE)
+		return bf_err(err, "%s: its driver does not support native XDP "
+			      "(use --mode generic)", ifname);
+	return bf_err(err, "cannot attach to %s in %s mode: %s", ifname,
+		      bf_xdp_mode_name(mode), why ? why : strerror(-err));
+}
+
+int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode)
+{
+	struct bf_attachment *a = find_att(st, ifname), *live, *arr;
+	int ifindex, prog_fd = -1, map_fd = st->counters_fd, err;
+	bool new_map = false;
+	struct bf_prog_facts f;
+
+	if (strlen(ifname) >= BF_IFNAMSIZ)
+		return bf_err(-EINVAL, "interface name `%s' must be shorter than IFNAMSIZ (%d)",
+			      ifname, BF_IFNAMSIZ - 1);
+	ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex)
+		return bf_err(-ENODEV, "Cannot find device \"%s\".", ifname);
+
+	live = a && a->prog_fd >= 0 && a->ifindex == ifindex ? a : NULL;
+	if (live && live->mode != mode)
+		return bf_err(-EBUSY, "%s is attached in %s mode: detach it first", ifname,
+			      bf_xdp_mode_name(live->mode));
+	err = check_foreign(ifname, ifindex, live);
+	if (err)
+		return err;
+
+	if (map_fd < 0) {
+		err = bf_state_new_counters(st->rs, NULL, 0, &map_fd);
+		if (err)
+			return err;
+		new_map = true;
+	}
+	err = bf_state_build_prog(st->rs, ifname, map_fd, &prog_fd);
+	if (err)
+		goto fail;
+	err = bf_xdp_attach(ifindex, prog_fd, mode, live ? live->prog_fd : -1);
+	if (err) {
+		attach_error(err, ifname, mode);
+		goto fail;
+	}
+
+	if (!a) {
+		arr = realloc(st->att, (st->n_att + 1) * sizeof(*arr));
+		if (!arr) {
+			err = -ENOMEM;
+			goto undo;
+		}
+		st->att = arr;
+		a = &st->att[st->n_att++];
+		*a = (struct bf_attachment){.prog_fd = -1};
+		snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	}
+	{
+		struct bf_attachment prev = *a;
+
+		a->ifindex = ifindex;
+		a->mode = mode;
+		err = bf_state_write_attach(st);
+		if (err) {
+			*a = prev;
+			goto undo;
+		}
+	}
+	if (a->prog_fd >= 0)
+		close(a->prog_fd);
+	a->prog_fd = prog_fd;
+	a->prog_id = bf_prog_facts(prog_fd, &f) ? 0 : f.id;
+	if (new_map) {
+		st->counters_fd = map_fd;
+		if (bf_state_load_counters(st))
+			bf_log(BF_LOG_WARN, "could not read the counters back");
+	}
+	return 0;
+
+undo:
+	/* Put back what was there: our previous program, or nothing. */
+	if (live ? bf_xdp_attach(ifindex, live->prog_fd, mode, prog_fd)
+		 : bf_xdp_detach(ifindex, mode, prog_fd))
+		bf_log(BF_LOG_WARN, "%s: could not undo the attachment", ifname);
+fail:
+	if (prog_fd >= 0)
+		close(prog_fd);
+	if (new_map)
+		close(map_fd);
+	return err;
+}
+
+/* The last program is gone: the map's counters go to rules.v4, where the
+ * next attach or listing finds them. */
+static void store_final_counters(struct bf_state *st)
+{
+	int err;
+
+	if (st->counters_fd < 0)
+		return;
+	bf_prog_quiesce(); /* the detached program's last runs are counted */
+	err = bf_state_load_counters(st);
+	if (!err)
+		err = bf_state_stage_rules(st, st->rs);
+	if (!err)
+		err = bf_state_publish_rules(st);
+	if (err)
+		bf_log(BF_LOG_WARN, "could not store the final counters");
+	close(st->counters_fd);
+	st->counters_fd = -1;
+	free(st->base);
+	st->base = NULL;
+	st->n_base = 0;
+	bf_ruleset_mark_slots(st->rs);
+}
+
+int bf_state_detach(struct bf_state *st, const char *ifname)
+{
+	struct bf_attachment *a = find_att(st, ifname);
+	size_t idx;
+	int err;
+
+	if (!a)
+		return bf_err(-ENOENT, "%s is not attached.", ifname);
+	if (a->prog_fd >= 0) {
+		err = bf_xdp_detach(a->ifindex, a->mode, a->prog_fd);
+		if (err)
+			return bf_err(err, "cannot detach from %s: %s", ifname,
+				      bf_kern_last_msg() ? bf_kern_last_msg() : strerror(-err));
+		close(a->prog_fd);
+		a->prog_fd = -1;
+		a->prog_id = 0;
+		if (!bf_state_n_live(st))
+			store_final_counters(st);
+	}
+	idx = (size_t)(a - st->att);
+	memmove(&st->att[idx], &st->att[idx + 1], (st->n_att - idx - 1) * sizeof(*a));
+	st->n_att--;
+	return bf_state_write_attach(st);
+}

@@ -1,0 +1,478 @@
+/* The state of a network namespace: open (lock, read files, find the
+ * attached programs and their live counters), close, and the files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "core/state_int.h"
+#include "front/front.h"
+#include "kern/kern_int.h"
+
+static int path_of(const struct bf_state *st, const char *file, const char *suffix,
+		   char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s%s", st->dir, file, suffix);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* mkdir -p: the run directory may be anywhere ($BPFILTER_RUN_DIR). */
+static int make_dirs(const char *dir, mode_t mode)
+{
+	char path[256];
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (char *p = path + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, mode) && errno != EEXIST)
+			return -errno;
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
+static int read_file(const char *path, char **text)
+{
+	struct bf_strbuf b = {0};
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		bf_strbuf_puts(&b, buf);
+	}
+	if (ferror(f))
+		b.err = b.err ? b.err : -EIO;
+	fclose(f);
+	if (b.err) {
+		bf_strbuf_free(&b);
+		return b.err;
+	}
+	*text = b.s ? b.s : strdup("");
+	return *text ? 0 : -ENOMEM;
+}
+
+/* Never leaves a half-written file: write a temp file, then rename. */
+static int write_tmp(const char *tmp, const char *text)
+{
+	size_t len = strlen(text);
+	int fd, err = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len; ) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int bf_state_stage_rules(struct bf_state *st, const struct bf_ruleset *rs)
+{
+	struct bf_strbuf b = {0};
+	char tmp[320];
+	int err;
+
+	err = path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp));
+	if (err)
+		return err;
+	bf_save_print(&b, rs, true);
+	err = b.err ? b.err : write_tmp(tmp, bf_strbuf_str(&b));
+	bf_strbuf_free(&b);
+	if (err)
+		return bf_err(err, "cannot write %s: %s", tmp, strerror(-err));
+	return 0;
+}
+
+int bf_state_publish_rules(struct bf_state *st)
+{
+	char tmp[320], path[320];
+
+	if (path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp)) ||
+	    path_of(st, BF_FILE_RULES, "", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (rename(tmp, path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return bf_err(err, "cannot store %s: %s", path, strerror(-err));
+	}
+	return 0;
+}
+
+void bf_state_discard_rules(struct bf_state *st)
+{
+	char tmp[320];
+
+	if (!path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp)))
+		unlink(tmp);
+}
+
+int bf_state_write_attach(struct bf_state *st)
+{
+	struct bf_strbuf b = {0};
+	char tmp[320], path[320];
+	int err;
+
+	if (path_of(st, BF_FILE_ATTACH, ".tmp", tmp, sizeof(tmp)) ||
+	    path_of(st, BF_FILE_ATTACH, "", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < st->n_att; i++)
+		bf_strbuf_printf(&b, "%s %d %s\n", st->att[i].ifname, st->att[i].ifindex,
+				 bf_xdp_mode_name(st->att[i].mode));
+	err = b.err ? b.err : write_tmp(tmp, bf_strbuf_str(&b));
+	bf_strbuf_free(&b);
+	if (!err && rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+	}
+	if (err)
+		return bf_err(err, "cannot store %s: %s", path, strerror(-err));
+	return 0;
+}
+
+static int read_rules(struct bf_state *st)
+{
+	char path[320], *text = NULL;
+	int err;
+
+	st->rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	if (!st->rs)
+		return -ENOMEM;
+	err = path_of(st, BF_FILE_RULES, "", path, sizeof(path));
+	if (!err)
+		err = read_file(path, &text);
+	if (err == -ENOENT)
+		return 0; /* first command in this namespace */
+	if (err)
+		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
+	err = bf_restore_parse(text, st->rs, false, true);
+	free(text);
+	if (err)
+		return bf_err(err, "the stored ruleset %s is not valid", path);
+	return 0;
+}
+
+static int read_attach(struct bf_state *st)
+{
+	char path[320], *text = NULL, *line, *save = NULL;
+	int err;
+
+	err = path_of(st, BF_FILE_ATTACH, "", path, sizeof(path));
+	if (!err)
+		err = read_file(path, &text);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct bf_attachment a = {.prog_fd = -1}, *att;
+		char mode[16];
+
+		if (sscanf(line, "%15s %d %15s", a.ifname, &a.ifindex, mode) != 3 ||
+		    bf_xdp_mode_by_name(mode, &a.mode)) {
+			bf_log(BF_LOG_WARN, "%s: ignoring the bad line \"%s\"", path, line);
+			continue;
+		}
+		att = realloc(st->att, (st->n_att + 1) * sizeof(*att));
+		if (!att) {
+			free(text);
+			return -ENOMEM;
+		}
+		st->att = att;
+		st->att[st->n_att++] = a;
+	}
+	free(text);
+	return 0;
+}
+
+/* Finds our program on the interface: attached in the recorded mode and
+ * named as ours. Anything else leaves prog_id 0. */
+static void find_prog(struct bf_attachment *a)
+{
+	struct bf_prog_facts f;
+	char name[IF_NAMESIZE];
+	uint32_t id = 0;
+	int fd;
+
+	if (!if_indextoname((unsigned int)a->ifindex, name))
+		return;
+	if (bf_xdp_query(a->ifindex, a->mode, &id) || !id)
+		return;
+	if (bf_prog_by_id(id, &fd))
+		return;
+	if (bf_prog_facts(fd, &f) || strcmp(f.name, BF_PROG_NAME)) {
+		close(fd);
+		return;
+	}
+	if (strcmp(name, a->ifname)) {
+		/* Renamed: -i is resolved for the new name at the next build. */
+		bf_log(BF_LOG_INFO, "%s is now called %s", a->ifname, name);
+		snprintf(a->ifname, sizeof(a->ifname), "%s", name);
+	}
+	a->prog_id = id;
+	a->prog_fd = fd;
+}
+
+const char *bf_state_att_gone(const struct bf_attachment *a)
+{
+	char name[IF_NAMESIZE];
+
+	if (a->prog_fd >= 0)
+		return NULL;
+	return if_indextoname((unsigned int)a->ifindex, name) ? "program gone" : "interface gone";
+}
+
+size_t bf_state_n_live(const struct bf_state *st)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->n_att; i++)
+		n += st->att[i].prog_fd >= 0;
+	return n;
+}
+
+size_t bf_state_n_rules(const struct bf_state *st)
+{
+	size_t n = 0;
+
+	for (int t = 0; t < BF_TABLE_MAX; t++)
+		for (size_t c = 0; c < st->rs->tables[t].n_chains; c++)
+			n += st->rs->tables[t].chains[c]->n_rules;
+	return n;
+}
+
+void bf_state_for_each_slot(struct bf_ruleset *rs, bf_slot_fn fn, void *data)
+{
+	for (int t = 0; t < BF_TABLE_MAX; t++) {
+		struct bf_table *tb = &rs->tables[t];
+
+		for (size_t i = 0; i < tb->n_chains; i++) {
+			struct bf_chain *c = tb->chains[i];
+			int first;
+
+			if (c->builtin)
+				fn(&c->policy_counters, c->old_slot,
+				   bf_policy_slot(rs, (enum bf_table_id)t, i), data);
+			/* A chain's rules have consecutive slots. */
+			first = bf_rule_slot(rs, (enum bf_table_id)t, i, 0);
+			for (size_t r = 0; r < c->n_rules; r++)
+				fn(&c->rules[r]->counters, c->rules[r]->old_slot,
+				   first + (int)r, data);
+		}
+	}
+}
+
+int bf_state_read_counters(int map_fd, size_t n, struct bf_counter **out)
+{
+	struct bf_counter *v;
+	int err;
+
+	if (!n)
+		n = 1;
+	v = calloc(2 * n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	err = bf_counters_read(map_fd, 2 * n, v);
+	if (err) {
+		free(v);
+		return err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i].packets += v[n + i].packets;
+		v[i].bytes += v[n + i].bytes;
+	}
+	*out = v; /* the first n entries are the sums */
+	return 0;
+}
+
+struct init_ctx {
+	int map_fd;
+	size_t n;
+	const struct bf_counter *base;
+	size_t n_base;
+	int err;
+};
+
+static void init_slot(struct bf_counter *c, int old_slot, int slot, void *data)
+{
+	struct init_ctx *ctx = data;
+	const struct bf_counter *v = c;
+
+	if (ctx->base && old_slot >= 0 && (size_t)old_slot < ctx->n_base)
+		v = &ctx->base[old_slot];
+	if (!ctx->err && (v->packets || v->bytes))
+		ctx->err = bf_counters_write(ctx->map_fd, ctx->n + (size_t)slot, v);
+}
+
+int bf_state_new_counters(struct bf_ruleset *rs, const struct bf_counter *base,
+			  size_t n_base, int *map_fd)
+{
+	size_t n = bf_ruleset_n_slots(rs);
+	struct init_ctx ctx = {.base = base, .n_base = n_base};
+	int err;
+
+	if (!n)
+		n = 1;
+	err = bf_counters_create(2 * n, &ctx.map_fd);
+	if (err)
+		return err;
+	ctx.n = n;
+	bf_state_for_each_slot(rs, init_slot, &ctx);
+	if (ctx.err) {
+		close(ctx.map_fd);
+		return ctx.err;
+	}
+	*map_fd = ctx.map_fd;
+	return 0;
+}
+
+static void set_slot(struct bf_counter *c, int old_slot, int slot, void *data)
+{
+	*c = ((struct bf_counter *)data)[slot];
+}
+
+int bf_state_load_counters(struct bf_state *st)
+{
+	size_t n = bf_ruleset_n_slots(st->rs), have;
+	struct bf_counter *v;
+	int err;
+
+	if (bf_counters_size(st->counters_fd, &have) || have != 2 * (n ? n : 1)) {
+		bf_log(BF_LOG_WARN, "the attached programs' counters do not match the stored ruleset; "
+		       "showing the stored counters");
+		close(st->counters_fd);
+		st->counters_fd = -1;
+		return 0;
+	}
+	err = bf_state_read_counters(st->counters_fd, n, &v);
+	if (err)
+		return err;
+	bf_state_for_each_slot(st->rs, set_slot, v);
+	free(st->base);
+	st->base = v;
+	st->n_base = n;
+	return 0;
+}
+
+static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_us)
+{
+	char path[320];
+	int err;
+
+	err = path_of(st, BF_FILE_LOCK, "", path, sizeof(path));
+	if (err)
+		return err;
+	err = make_dirs(st->dir, 0700);
+	if (!err)
+		err = bf_lock_take(path, wait_secs, interval_us, &st->lock_fd);
+	switch (err) {
+	case 0:
+		return 0;
+	case -EWOULDBLOCK:
+		return bf_err(err, "Another app is currently holding the xtables lock. "
+			      "Perhaps you want to use the -w option?");
+	case -ETIMEDOUT:
+		bf_err(err, "Can't lock %s: %s", path, strerror(EWOULDBLOCK));
+		return bf_err(err, "Another app is currently holding the xtables lock. "
+			      "Stopped waiting after %ds.", wait_secs);
+	default:
+		bf_err(err, "Fatal: can't open lock file %s: %s", path, strerror(-err));
+		return -ENOLCK;
+	}
+}
+
+int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
+{
+	const char *run = getenv("BPFILTER_RUN_DIR");
+	uint64_t cookie;
+	int err, n;
+
+	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1};
+	if (!run || !*run)
+		run = BF_RUN_DIR_DEFAULT;
+	err = bf_netns_cookie(&cookie);
+	if (err)
+		return err;
+	n = snprintf(st->dir, sizeof(st->dir), "%s/%" PRIu64, run, cookie);
+	if (n < 0 || (size_t)n >= sizeof(st->dir))
+		return bf_err(-ENAMETOOLONG, "the run directory %s is too long", run);
+
+	err = take_lock(st, wait_secs, wait_interval_us);
+	if (!err)
+		err = read_rules(st);
+	if (!err)
+		err = read_attach(st);
+	if (err)
+		goto fail;
+
+	for (size_t i = 0; i < st->n_att; i++) {
+		find_prog(&st->att[i]);
+		if (st->att[i].prog_fd >= 0 && st->counters_fd < 0 &&
+		    bf_prog_counters_map(st->att[i].prog_fd, &st->counters_fd))
+			st->counters_fd = -1;
+	}
+	if (st->counters_fd >= 0) {
+		err = bf_state_load_counters(st);
+		if (err)
+			goto fail;
+	}
+	bf_ruleset_mark_slots(st->rs);
+	return 0;
+
+fail:
+	bf_state_close(st);
+	return err;
+}
+
+void bf_state_close(struct bf_state *st)
+{
+	for (size_t i = 0; i < st->n_att; i++)
+		if (st->att[i].prog_fd >= 0)
+			close(st->att[i].prog_fd);
+	free(st->att);
+	if (st->counters_fd >= 0)
+		close(st->counters_fd);
+	free(st->base);
+	bf_ruleset_free(st->rs);
+	bf_lock_drop(st->lock_fd);
+	st->att = NULL;
+	st->n_att = 0;
+	st->counters_fd = -1;
+	st->base = NULL;
+	st->rs = NULL;
+	st->lock_fd = -1;
+}

@@ -1,0 +1,163 @@
+/* Programs: load (quietly, then again with the verifier log on failure),
+ * facts for `status`, and the counters map found through map ids. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "kern/kern.h"
+#include "kern/kern_int.h"
+
+#define BF_LOG_BUF_MIN (64u << 10)
+#define BF_LOG_BUF_MAX (64u << 20)
+
+/* Logs the verifier log line by line: bf_log messages are bounded. */
+static void log_verifier(const char *buf, bool truncated)
+{
+	const char *p = buf;
+
+	bf_log(BF_LOG_DEBUG, "-- BEGIN VERIFIER LOG --");
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		bf_log(BF_LOG_DEBUG, "%.*s", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+	if (truncated)
+		bf_log(BF_LOG_DEBUG, "(log truncated: the start is missing)");
+	bf_log(BF_LOG_DEBUG, "-- END VERIFIER LOG --");
+}
+
+/* Loads again with the log on, growing the buffer while the kernel says
+ * it was too small (-ENOSPC), and logs it. */
+static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+			  size_t n_insns, const char *name)
+{
+	uint32_t size = BF_LOG_BUF_MIN;
+	char *buf = NULL;
+	int fd;
+
+	for (;;) {
+		LIBBPF_OPTS(bpf_prog_load_opts, opts,
+			.expected_attach_type = hook->expected_attach_type,
+			.log_level = 1,
+		);
+		char *nbuf = realloc(buf, size);
+
+		if (!nbuf)
+			break;
+		buf = nbuf;
+		buf[0] = '\0';
+		opts.log_buf = buf;
+		opts.log_size = size;
+		fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
+		if (fd >= 0) {
+			/* Loaded this time: nothing to explain. */
+			close(fd);
+			break;
+		}
+		if (fd != -ENOSPC || size >= BF_LOG_BUF_MAX) {
+			log_verifier(buf, fd == -ENOSPC);
+			break;
+		}
+		size *= 4;
+	}
+	free(buf);
+}
+
+int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+		 size_t n_insns, const char *name, int *prog_fd)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = hook->expected_attach_type,
+	);
+	int fd;
+
+	bf_kern_log_init();
+	fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
+	if (fd < 0) {
+		int err = fd;
+
+		load_with_log(hook, insns, n_insns, name);
+		return bf_err(err, "the kernel refused the BPF program (%zu instructions): %s",
+			      n_insns, strerror(-err));
+	}
+	*prog_fd = fd;
+	return 0;
+}
+
+int bf_prog_facts(int prog_fd, struct bf_prog_facts *f)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err;
+	f->id = info.id;
+	f->n_insns = info.xlated_prog_len / sizeof(struct bpf_insn);
+	memcpy(f->name, info.name, sizeof(f->name));
+	f->name[sizeof(f->name) - 1] = '\0';
+	return 0;
+}
+
+int bf_prog_counters_map(int prog_fd, int *map_fd)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info), ids[16];
+	int err;
+
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err;
+	if (info.nr_map_ids > sizeof(ids) / sizeof(ids[0]))
+		return -E2BIG;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	len = sizeof(info);
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err;
+
+	for (uint32_t i = 0; i < info.nr_map_ids; i++) {
+		struct bpf_map_info minfo = {0};
+		uint32_t mlen = sizeof(minfo);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
+		    !strcmp(minfo.name, BF_COUNTERS_MAP_NAME)) {
+			*map_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return -ENOENT;
+}
+
+int bf_prog_by_id(uint32_t id, int *prog_fd)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd < 0)
+		return fd;
+	*prog_fd = fd;
+	return 0;
+}
+
+void bf_prog_quiesce(void)
+{
+	/* MEMBARRIER_CMD_GLOBAL waits for an RCU grace period, which covers
+	 * XDP programs (they run in RCU read-side sections). It is refused
+	 * with nohz_full: then give in-flight runs time to finish. */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		usleep(100000);
+}
