@@ -15,13 +15,18 @@ struct match_tcp {
 	uint8_t invflags;
 };
 
-enum { O_SPORT = 1, O_DPORT };
+enum { O_SPORT = 1, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
 
+/* All of libxt_tcp's options, so that abbreviations resolve as in
+ * iptables; the flag and option tests are not compiled yet. */
 static const struct option tcp_options[] = {
 	{.name = "source-port", .has_arg = 1, .val = O_SPORT},
 	{.name = "sport", .has_arg = 1, .val = O_SPORT},
 	{.name = "destination-port", .has_arg = 1, .val = O_DPORT},
 	{.name = "dport", .has_arg = 1, .val = O_DPORT},
+	{.name = "syn", .has_arg = 0, .val = O_SYN},
+	{.name = "tcp-flags", .has_arg = 1, .val = O_FLAGS},
+	{.name = "tcp-option", .has_arg = 1, .val = O_OPTION},
 	{0},
 };
 
@@ -38,6 +43,9 @@ static int tcp_parse(int opt, const char *arg, bool invert, void *data,
 	struct match_tcp *m = data;
 	const char *name = opt == O_SPORT ? "source-port" : "destination-port";
 
+	if (opt >= O_SYN)
+		return bf_err(-EINVAL, "tcp: option \"--%s\" is not supported by bpfilter yet",
+			      opt == O_SYN ? "syn" : opt == O_FLAGS ? "tcp-flags" : "tcp-option");
 	if (*flags & (1u << opt))
 		return bf_err(-EINVAL, "Only one `--%s' allowed", name);
 	*flags |= 1u << opt;

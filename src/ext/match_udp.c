@@ -1,5 +1,10 @@
 /* -m udp (implicit with -p udp): ports, as libxt_udp and xt_tcpudp. */
 #include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "cgen/cgen.h"
 #include "common/log.h"
@@ -32,23 +37,83 @@ static void udp_init(void *data)
 	m->spts[1] = m->dpts[1] = 0xFFFF;
 }
 
+/* libxtables' getportbyname: any protocol's service, or a decimal
+ * number, which getaddrinfo() cuts to 16 bits (70000 is 4464). */
+static int port_by_name(const char *name)
+{
+	struct addrinfo *res, *p;
+	int port = -1;
+
+	if (getaddrinfo(NULL, name, NULL, &res))
+		return -1;
+	for (p = res; p; p = p->ai_next) {
+		if (p->ai_family == AF_INET6) {
+			port = ((struct sockaddr_in6 *)p->ai_addr)->sin6_port;
+			break;
+		}
+		if (p->ai_family == AF_INET) {
+			port = ((struct sockaddr_in *)p->ai_addr)->sin_port;
+			break;
+		}
+	}
+	freeaddrinfo(res);
+	return port < 0 ? -1 : ntohs((uint16_t)port);
+}
+
+/* libudp uses libxtables' guided parser (XTTYPE_PORTRC), unlike libtcp:
+ * up to two colon-separated parts, an empty part keeps 0 or 65535, one
+ * part is a single port (an empty one port 0), and min > max is taken
+ * as it is. */
+static int parse_ports(const char *arg, const char *optname, uint16_t range[2])
+{
+	char *copy = strdup(arg), *rest = copy, *part;
+	int n = 0, port;
+
+	if (!copy)
+		return -ENOMEM;
+	range[0] = 0;
+	range[1] = 0xFFFF;
+	while ((part = strsep(&rest, ":"))) {
+		if (n == 2) {
+			free(copy);
+			return bf_err(-EINVAL, "udp: Too many components for option \"--%s\" "
+				      "(max: 2)\n", optname);
+		}
+		if (*part) {
+			port = port_by_name(part);
+			if (port < 0) {
+				int err = bf_err(-EINVAL, "Port \"%s\" does not resolve to "
+						 "anything.\n", part);
+
+				free(copy);
+				return err;
+			}
+			range[n] = (uint16_t)port;
+		}
+		n++;
+	}
+	if (n == 1)
+		range[1] = range[0];
+	free(copy);
+	return 0;
+}
+
 static int udp_parse(int opt, const char *arg, bool invert, void *data,
 		     unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_udp *m = data;
 	const char *name = opt == O_SPORT ? "source-port" : "destination-port";
+	int err;
 
 	if (*flags & (1u << opt))
-		return bf_err(-EINVAL, "Only one `--%s' allowed", name);
+		return bf_err(-EINVAL, "udp: option \"--%s\" can only be used once.\n", name);
+	err = parse_ports(arg, name, opt == O_SPORT ? m->spts : m->dpts);
+	if (err)
+		return err;
 	*flags |= 1u << opt;
-	if (opt == O_SPORT) {
-		if (invert)
-			m->invflags |= UDP_INV_SRCPT;
-		return bf_ports_parse(arg, "udp", "udp", name, m->spts);
-	}
 	if (invert)
-		m->invflags |= UDP_INV_DSTPT;
-	return bf_ports_parse(arg, "udp", "udp", name, m->dpts);
+		m->invflags |= opt == O_SPORT ? UDP_INV_SRCPT : UDP_INV_DSTPT;
+	return 0;
 }
 
 static void udp_print(struct bf_strbuf *out, const void *data, bool numeric)

@@ -1,7 +1,9 @@
 #include "ports.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,32 +13,39 @@
 #include "cgen/insn.h"
 #include "common/log.h"
 
+/* xtables_parse_port: a number as xtables_strtoui reads it (base 0, so
+ * "0x10" is 16; leading blanks; no sign), else a service of `proto`. */
 static int parse_port(const char *s, const char *proto, uint16_t *port)
 {
 	const struct servent *se;
+	const char *p = s;
+	uintmax_t v;
 	char *end;
-	long v;
 
-	if (*s) {
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '-') {
 		errno = 0;
-		v = strtol(s, &end, 10);
-		if (!*end && !errno && v >= 0 && v <= 65535 && *s != '+' && *s != '-') {
+		v = strtoumax(s, &end, 0);
+		if (end != s && !*end && errno != ERANGE && v <= 65535) {
 			*port = (uint16_t)v;
 			return 0;
 		}
 	}
-	se = *s ? getservbyname(s, proto) : NULL;
+	se = getservbyname(s, proto);
 	if (!se)
 		return -EINVAL;
 	*port = ntohs((uint16_t)se->s_port);
 	return 0;
 }
 
+/* As libxt_tcp's parse_tcp_ports: split at the first colon only, so
+ * "1:2:3" is port "2:3", which is invalid. */
 int bf_ports_parse(const char *arg, const char *proto, const char *ext,
 		   const char *optname, uint16_t range[2])
 {
 	const char *colon = strchr(arg, ':');
-	char lo[256], hi[256];
+	char lo[256];
 
 	if (!colon) {
 		if (parse_port(arg, proto, &range[0]))
@@ -44,17 +53,13 @@ int bf_ports_parse(const char *arg, const char *proto, const char *ext,
 		range[1] = range[0];
 		return 0;
 	}
-	if (strchr(colon + 1, ':'))
-		return bf_err(-EINVAL, "%s: Too many components for option \"--%s\" (max: 2)\n",
-			      ext, optname);
 	snprintf(lo, sizeof(lo), "%.*s", (int)(colon - arg), arg);
-	snprintf(hi, sizeof(hi), "%s", colon + 1);
 	range[0] = 0;
 	range[1] = 65535;
 	if (*lo && parse_port(lo, proto, &range[0]))
 		return bf_err(-EINVAL, "invalid port/service `%s' specified", lo);
-	if (*hi && parse_port(hi, proto, &range[1]))
-		return bf_err(-EINVAL, "invalid port/service `%s' specified", hi);
+	if (colon[1] && parse_port(colon + 1, proto, &range[1]))
+		return bf_err(-EINVAL, "invalid port/service `%s' specified", colon + 1);
 	if (range[0] > range[1])
 		return bf_err(-EINVAL, "invalid portrange (min > max)");
 	return 0;

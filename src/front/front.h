@@ -11,7 +11,7 @@
 #include "ir/ruleset.h"
 
 enum bf_cmd {
-	BF_CMD_NONE,
+	BF_CMD_NONE,    /* nothing to do (an iptables-restore line for ip6tables) */
 	BF_CMD_APPEND,  /* -A */
 	BF_CMD_CHECK,   /* -C */
 	BF_CMD_DELETE,  /* -D */
@@ -22,6 +22,11 @@ enum bf_cmd {
 	BF_CMD_FLUSH,   /* -F */
 	BF_CMD_ZERO,    /* -Z (may combine with -L) */
 	BF_CMD_POLICY,  /* -P */
+	BF_CMD_NEW_CHAIN,    /* -N */
+	BF_CMD_DELETE_CHAIN, /* -X ("" = every user-defined chain) */
+	BF_CMD_RENAME_CHAIN, /* -E chain newname */
+	BF_CMD_HELP,    /* -h: bf_command_exec writes the usage text */
+	BF_CMD_VERSION, /* -V: the caller prints its version line */
 };
 
 /* Output format flags of -L, as iptables' FMT_*. */
@@ -34,10 +39,15 @@ enum bf_cmd {
 struct bf_command {
 	enum bf_cmd cmd;
 	bool zero_too;           /* -L -Z */
+	bool zero_one;           /* -Z CHAIN N -L: zero rule N only */
 	enum bf_table_id table;
 	char chain[BF_CHAIN_MAXNAMELEN + 1]; /* "" = all chains */
-	unsigned int rulenum;    /* 1-based; 0 = none given */
+	unsigned int rulenum;    /* 1-based; 0 = none given. -D N and -Z N
+				  * come as BF_CMD_DELETE (no rules) and
+				  * BF_CMD_ZERO with rulenum set. */
 	enum bf_verdict policy;  /* -P */
+	bool bad_policy;         /* -P with neither ACCEPT nor DROP: exec
+				  * says so after checking the chain */
 	/* -A/-I/-D/-R/-C: the rules the spec expands to (iptables expands
 	 * several -s/-d addresses into several rules). */
 	struct bf_rule **rules;
@@ -48,20 +58,48 @@ struct bf_command {
 	 * else seconds; -W: interval in microseconds. */
 	int wait_secs;
 	unsigned int wait_interval_us;
+	char newname[BF_CHAIN_MAXNAMELEN + 1]; /* -E */
+	/* -P with -c PKTS BYTES: the policy counters to set. (Rules carry
+	 * their -c counters in rules[i]->counters.) */
+	bool set_counters;
+	struct bf_counter counters;
 };
 
 void bf_command_free(struct bf_command *cmd);
 
+/* Error codes of the functions below, each returned after logging the
+ * message iptables prints (the text only, without its "iptables v...: "
+ * or "iptables: " prefix; a message may span lines):
+ *   -EINVAL      parameter problem: iptables exits 2 with its "Try" line
+ *   -ENOENT      no such chain or rule ("No chain/target/match by that
+ *                name.", "Bad rule (does a matching rule exist in that
+ *                chain?).")                                      exit 1
+ *   -E2BIG       index too big ("Index of deletion too big.")  exit 1
+ *   -EEXIST      "Chain already exists."                        exit 1
+ *   -EPROTO      what the kernel would refuse ("Bad policy name. Run
+ *                `dmesg' for more information.", a tcp match without
+ *                -p tcp: "Invalid argument. ...")                exit 1
+ *   -EOPNOTSUPP  valid for iptables, not (yet) for bpfilter      exit 1
+ *   -EBADMSG     iptables-restore input refused with exit 1 ("line N
+ *                failed", "COMMIT expected at line N")           exit 1
+ *   -ENODEV      no such table (`-t foo`): iptables prints the message
+ *                with its version prefix, no "Try" line        exit 3
+ *   -ENOMEM                                                      exit 4
+ * Warnings iptables prints and goes on with (e.g. "Warning: weird
+ * character in interface ...") are logged at BF_LOG_WARN. */
+
 /* Parses an iptables command line (argv[0] is the program name). On a
  * parameter problem logs an iptables-style message and returns -EINVAL
- * (exit code 2); other errors as negative errno. */
+ * (exit code 2); other errors as negative errno. argv is not modified. */
 int bf_command_parse(int argc, char **argv, struct bf_command *cmd);
 
 /* Runs a parsed command against a ruleset, as iptables would: changes rs
- * (sets *changed) and/or writes -L/-S output into out. On failure nothing
- * in rs has changed; returns -ENOENT for a missing chain or rule and
- * -E2BIG for an index too big (exit code 1), -EINVAL for a parameter
- * problem (exit 2), each after logging iptables' message. */
+ * (sets *changed when the rules, a policy or counters changed) and/or
+ * writes what iptables prints (-L, -S, -v, -h) into out. As iptables-legacy
+ * does on every change it commits, it zeroes the policy counters of the
+ * built-in chains (except one that -P -c sets). New and replaced rules get
+ * old_slot -1, zeroed ones too. On failure nothing in rs has changed; the
+ * error codes are the ones above. */
 int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 		    struct bf_strbuf *out, bool *changed);
 
@@ -70,7 +108,11 @@ int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
  * `iptables-restore --noflush` does; otherwise each table present is
  * replaced. with_counters takes [pkts:bytes] (restore -c). All or
  * nothing: on error rs is unchanged and the message names the line, as
- * iptables-restore does ("line N failed"). */
+ * iptables-restore does ("line N failed"; a parameter problem is followed
+ * by a second message "Error occurred at line: N", which the CLI prints
+ * before the "Try" line). Empty nat/mangle/raw/security tables (as
+ * iptables-save prints them) are accepted and ignored; rules or non-ACCEPT
+ * policies in them are refused. Logs warnings as the parser does. */
 int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
 		     bool with_counters);
 
@@ -78,7 +120,15 @@ int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
 void bf_save_print(struct bf_strbuf *out, const struct bf_ruleset *rs,
 		   bool with_counters);
 
-/* One rule as iptables-save prints it, after "-A CHAIN" (for -S too). */
+/* As bf_save_print(out, rs, true), but reads back into exactly the same
+ * ruleset: it keeps "-i +" and "! -i +" (and -o), which iptables-save
+ * 1.8.9 drops. "-i +" matches any interface (only -L -v shows the "+"),
+ * but "! -i +" matches nothing, and without it the rule matches every
+ * packet. For bpfilter's own state file. */
+void bf_save_print_state(struct bf_strbuf *out, const struct bf_ruleset *rs);
+
+/* One rule as iptables-save prints it, after "-A CHAIN" (for -S too):
+ * starts with a space unless empty, no newline. */
 void bf_rule_save(struct bf_strbuf *out, const struct bf_rule *r);
 
 #endif

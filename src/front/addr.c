@@ -1,0 +1,248 @@
+/* IPv4 addresses as iptables reads and prints them (libxtables'
+ * xtables_ipparse_multiple and friends, 1.8.9 behaviour). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/log.h"
+#include "front/internal.h"
+
+/* "a.b.c.d"; an address may leave out trailing parts ("10" is 10.0.0.0),
+ * a mask may not. Only the first 19 characters count, as in libxtables. */
+static bool numeric_to_ipaddr(const char *dotted, bool is_mask, struct in_addr *out)
+{
+	unsigned char *bytes = (unsigned char *)&out->s_addr;
+	char buf[20], *p = buf, *q;
+	unsigned int v;
+
+	snprintf(buf, sizeof(buf), "%s", dotted);
+	for (int i = 0; i < 3; i++) {
+		q = strchr(p, '.');
+		if (!q) {
+			if (is_mask || !bf_front_strtoui(p, &v, 0, UINT8_MAX))
+				return false;
+			bytes[i] = (unsigned char)v;
+			while (i < 3)
+				bytes[++i] = 0;
+			return true;
+		}
+		*q = '\0';
+		if (!bf_front_strtoui(p, &v, 0, UINT8_MAX))
+			return false;
+		bytes[i] = (unsigned char)v;
+		p = q + 1;
+	}
+	if (!bf_front_strtoui(p, &v, 0, UINT8_MAX))
+		return false;
+	bytes[3] = (unsigned char)v;
+	return true;
+}
+
+static int parse_mask(const char *s, struct in_addr *mask)
+{
+	unsigned int bits;
+
+	if (!s) {
+		mask->s_addr = 0xFFFFFFFF;
+		return 0;
+	}
+	if (numeric_to_ipaddr(s, true, mask))
+		return 0;
+	if (!bf_front_strtoui(s, &bits, 0, 32))
+		return bf_err(-EINVAL, "invalid mask `%s' specified", s);
+	mask->s_addr = bits ? htonl(0xFFFFFFFFu << (32 - bits)) : 0;
+	return 0;
+}
+
+/* One host or network: numeric, a name from networks(5), or a host name
+ * that may stand for several addresses. */
+static int parse_host(const char *name, struct in_addr **addrs, size_t *n)
+{
+	struct addrinfo hints = {
+		.ai_flags = AI_CANONNAME,
+		.ai_family = AF_INET,
+		.ai_socktype = SOCK_RAW,
+	};
+	struct addrinfo *res, *p;
+	struct netent *net;
+	struct in_addr one;
+	size_t i = 0;
+
+	if (numeric_to_ipaddr(name, false, &one) ||
+	    ((net = getnetbyname(name)) && net->n_addrtype == AF_INET &&
+	     ((one.s_addr = htonl(net->n_net)), true))) {
+		*addrs = malloc(sizeof(**addrs));
+		if (!*addrs)
+			return -ENOMEM;
+		**addrs = one;
+		*n = 1;
+		return 0;
+	}
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return bf_err(-EINVAL, "host/network `%s' not found", name);
+	*n = 0;
+	for (p = res; p; p = p->ai_next)
+		++*n;
+	*addrs = calloc(*n, sizeof(**addrs));
+	if (!*addrs) {
+		freeaddrinfo(res);
+		return -ENOMEM;
+	}
+	for (p = res; p; p = p->ai_next)
+		(*addrs)[i++] = ((const struct sockaddr_in *)p->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int grow(struct in_addr **addrs, struct in_addr **masks, size_t count)
+{
+	struct in_addr *a = realloc(*addrs, count * sizeof(*a));
+
+	if (a)
+		*addrs = a;
+	a = a ? realloc(*masks, count * sizeof(*a)) : NULL;
+	if (a)
+		*masks = a;
+	return a ? 0 : -ENOMEM;
+}
+
+int bf_front_parse_addrs(const char *spec, struct in_addr **addrs,
+			 struct in_addr **masks, size_t *n)
+{
+	const char *loop = spec, *next;
+	size_t count = 1, i;
+	int err = 0;
+
+	for (const char *c = spec; (c = strchr(c, ',')); c++)
+		count++;
+	*addrs = NULL;
+	*masks = NULL;
+	if (grow(addrs, masks, count))
+		goto nomem;
+
+	for (i = 0; i < count; i++) {
+		struct in_addr *host = NULL, mask;
+		char buf[256], *slash;
+		size_t len, nhost = 0;
+
+		while (isspace((unsigned char)*loop))
+			loop++;
+		next = strchr(loop, ',');
+		len = next ? (size_t)(next - loop) : strlen(loop);
+		if (len > sizeof(buf) - 1) {
+			err = bf_err(-EINVAL, "Hostname too long");
+			goto fail;
+		}
+		memcpy(buf, loop, len);
+		buf[len] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash)
+			*slash = '\0';
+		err = parse_mask(slash ? slash + 1 : NULL, &mask);
+		if (err)
+			goto fail;
+		/* With a null mask the name does not matter ("any/0"). */
+		if (!mask.s_addr)
+			strcpy(buf, "0.0.0.0");
+		err = parse_host(buf, &host, &nhost);
+		if (err)
+			goto fail;
+		if (nhost > 1) {
+			count += nhost - 1;
+			if (grow(addrs, masks, count)) {
+				free(host);
+				goto nomem;
+			}
+		}
+		for (size_t j = 0; j < nhost; j++) {
+			(*addrs)[i + j] = host[j];
+			(*masks)[i + j] = mask;
+		}
+		i += nhost - 1;
+		free(host);
+		if (!next)
+			break;
+		loop = next + 1;
+	}
+	for (i = 0; i < count; i++)
+		(*addrs)[i].s_addr &= (*masks)[i].s_addr;
+	*n = count;
+	return 0;
+
+nomem:
+	err = -ENOMEM;
+fail:
+	free(*addrs);
+	free(*masks);
+	*addrs = *masks = NULL;
+	return err;
+}
+
+static int mask_to_cidr(struct in_addr mask)
+{
+	uint32_t m = ntohl(mask.s_addr), bits = 0xFFFFFFFEu;
+	int i = 32;
+
+	if (m == 0xFFFFFFFFu)
+		return 32;
+	while (--i >= 0 && m != bits)
+		bits <<= 1;
+	return i;
+}
+
+const char *bf_front_mask_str(struct in_addr mask, char buf[INET_ADDRSTRLEN])
+{
+	int cidr = mask_to_cidr(mask);
+
+	if (cidr >= 0)
+		snprintf(buf, INET_ADDRSTRLEN, "%d", cidr);
+	else
+		inet_ntop(AF_INET, &mask, buf, INET_ADDRSTRLEN);
+	return buf;
+}
+
+/* A host name by reverse lookup, else a network name, else numeric
+ * (xtables_ipaddr_to_anyname). */
+static void addr_to_anyname(char *buf, size_t size, struct in_addr addr)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = addr};
+	char host[NI_MAXHOST];
+	struct netent *net;
+
+	if (!getnameinfo((const struct sockaddr *)&sin, sizeof(sin), host,
+			 sizeof(host) - 1, NULL, 0, 0))
+		snprintf(buf, size, "%s", host);
+	else if ((net = getnetbyaddr(ntohl(addr.s_addr), AF_INET)))
+		snprintf(buf, size, "%s", net->n_name);
+	else
+		inet_ntop(AF_INET, &addr, buf, (socklen_t)size);
+}
+
+void bf_front_addr_list_str(char *buf, size_t size, struct in_addr addr,
+			    struct in_addr mask, bool numeric)
+{
+	char name[NI_MAXHOST], dotted[INET_ADDRSTRLEN];
+	int cidr;
+
+	if (!mask.s_addr && !numeric) {
+		snprintf(buf, size, "anywhere");
+		return;
+	}
+	if (numeric)
+		inet_ntop(AF_INET, &addr, name, sizeof(name));
+	else
+		addr_to_anyname(name, sizeof(name), addr);
+	cidr = mask_to_cidr(mask);
+	if (cidr == 32)
+		snprintf(buf, size, "%s", name);
+	else if (cidr >= 0)
+		snprintf(buf, size, "%s/%d", name, cidr);
+	else
+		snprintf(buf, size, "%s/%s", name,
+			 inet_ntop(AF_INET, &mask, dotted, sizeof(dotted)));
+}

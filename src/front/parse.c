@@ -1,0 +1,931 @@
+/* The iptables command line, parsed and checked as iptables-legacy 1.8.9
+ * does it (its do_parse, then the checks of do_command4), into a struct
+ * bf_command.
+ *
+ * Options are getopt_long tables. The options of a match are merged in
+ * behind the main ones when the match is loaded (-m, or implicitly by -p
+ * when an unknown option shows up), so that abbreviations and ambiguities
+ * resolve exactly as in iptables. Each message below is iptables' own;
+ * the order of the checks is iptables' too. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ext/ext.h"
+#include "front/front.h"
+#include "front/internal.h"
+
+/* iptables' CMD_* bits; cmd2char() maps a bit to its letter. */
+enum {
+	CMD_INSERT = 1 << 0,
+	CMD_DELETE = 1 << 1,
+	CMD_DELETE_NUM = 1 << 2,
+	CMD_REPLACE = 1 << 3,
+	CMD_APPEND = 1 << 4,
+	CMD_LIST = 1 << 5,
+	CMD_FLUSH = 1 << 6,
+	CMD_ZERO = 1 << 7,
+	CMD_NEW_CHAIN = 1 << 8,
+	CMD_DELETE_CHAIN = 1 << 9,
+	CMD_SET_POLICY = 1 << 10,
+	CMD_RENAME_CHAIN = 1 << 11,
+	CMD_LIST_RULES = 1 << 12,
+	CMD_ZERO_NUM = 1 << 13,
+	CMD_CHECK = 1 << 14,
+};
+static const char cmd_letters[] = "IDDRALFZNXPESZC";
+
+/* iptables' OPT_* bits, their letters and the inversion each allows. */
+enum {
+	OPT_NUMERIC = 1 << 0,
+	OPT_SOURCE = 1 << 1,
+	OPT_DESTINATION = 1 << 2,
+	OPT_PROTOCOL = 1 << 3,
+	OPT_JUMP = 1 << 4,
+	OPT_VERBOSE = 1 << 5,
+	OPT_EXPANDED = 1 << 6,
+	OPT_VIANAMEIN = 1 << 7,
+	OPT_VIANAMEOUT = 1 << 8,
+	OPT_LINENUMBERS = 1 << 9,
+	OPT_COUNTERS = 1 << 10,
+	OPT_FRAGMENT = 1 << 11,
+	N_OPTS = 12,
+};
+static const char opt_letters[] = "nsdpjvxio0cf";
+static const uint8_t opt_inversions[N_OPTS] = {
+	0, BF_INV_SRCIP, BF_INV_DSTIP, BF_INV_PROTO, 0, 0, 0,
+	BF_INV_VIA_IN, BF_INV_VIA_OUT, 0, 0, BF_INV_FRAG,
+};
+
+/* Which commands each option is legal with (any one of the given
+ * commands makes it legal, so that -L -Z -n works). */
+#define CMD_IDRAC (CMD_INSERT | CMD_DELETE | CMD_REPLACE | CMD_APPEND | CMD_CHECK)
+static const unsigned int opt_commands[N_OPTS] = {
+	CMD_LIST, CMD_IDRAC, CMD_IDRAC, CMD_IDRAC, CMD_IDRAC, UINT_MAX,
+	CMD_LIST, CMD_IDRAC, CMD_IDRAC, CMD_LIST,
+	CMD_INSERT | CMD_REPLACE | CMD_APPEND | CMD_SET_POLICY, CMD_IDRAC,
+};
+
+#define OPTSTRING "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
+
+static const struct option main_options[] = {
+	{"append", 1, NULL, 'A'},
+	{"delete", 1, NULL, 'D'},
+	{"check", 1, NULL, 'C'},
+	{"insert", 1, NULL, 'I'},
+	{"replace", 1, NULL, 'R'},
+	{"list", 2, NULL, 'L'},
+	{"list-rules", 2, NULL, 'S'},
+	{"flush", 2, NULL, 'F'},
+	{"zero", 2, NULL, 'Z'},
+	{"new-chain", 1, NULL, 'N'},
+	{"delete-chain", 2, NULL, 'X'},
+	{"rename-chain", 1, NULL, 'E'},
+	{"policy", 1, NULL, 'P'},
+	{"source", 1, NULL, 's'},
+	{"destination", 1, NULL, 'd'},
+	{"src", 1, NULL, 's'},
+	{"dst", 1, NULL, 'd'},
+	{"protocol", 1, NULL, 'p'},
+	{"in-interface", 1, NULL, 'i'},
+	{"jump", 1, NULL, 'j'},
+	{"table", 1, NULL, 't'},
+	{"match", 1, NULL, 'm'},
+	{"numeric", 0, NULL, 'n'},
+	{"out-interface", 1, NULL, 'o'},
+	{"verbose", 0, NULL, 'v'},
+	{"wait", 2, NULL, 'w'},
+	{"wait-interval", 2, NULL, 'W'},
+	{"exact", 0, NULL, 'x'},
+	{"fragments", 0, NULL, 'f'},
+	{"version", 0, NULL, 'V'},
+	{"help", 2, NULL, 'h'},
+	{"line-numbers", 0, NULL, '0'},
+	{"modprobe", 1, NULL, 'M'},
+	{"set-counters", 1, NULL, 'c'},
+	{"goto", 1, NULL, 'g'},
+	{"ipv4", 0, NULL, '4'},
+	{"ipv6", 0, NULL, '6'},
+	{NULL, 0, NULL, 0},
+};
+
+/* A match's options get getopt values SET_SCALE * (set index + 1) + own
+ * value, as iptables' option_offset. */
+#define SET_SCALE 256
+#define MAX_SETS 32
+#define XT_EXTENSION_MAXNAMELEN 29
+
+/* getopt_long asks us to come back to the same argument. */
+#define RETRY 1
+
+struct parser {
+	int argc;
+	char **argv;
+	bool restore;
+	unsigned int command;
+	unsigned int options;
+	bool invert;
+	const char *chain;
+	const char *newname;
+	const char *policy;
+	const char *table;
+	bool table_set;
+	const char *shost, *dhost;
+	char *protocol; /* -p, lower-cased */
+	bool proto_used; /* implicit loading of the -p match was tried */
+	const char *jumpto;
+	bool goto_set;
+	unsigned int rulenum;
+	int wait;
+	bool wait_interval_set;
+	unsigned int wait_interval;
+	unsigned long long pcnt, bcnt;
+	int verbose;
+	struct in_addr *saddrs, *smasks, *daddrs, *dmasks;
+	size_t ns, nd;
+	struct bf_rule *tmpl; /* ip part, matches; addresses come later */
+	unsigned int *mflags; /* parse flags of tmpl->matches[i] */
+	const struct bf_match_ops *sets[MAX_SETS];
+	size_t n_sets;
+	struct option *opts;
+};
+
+static char cmd2char(unsigned int cmd)
+{
+	int i = 0;
+
+	for (; cmd > 1; cmd >>= 1)
+		i++;
+	return cmd_letters[i];
+}
+
+static int opt_index(unsigned int opt)
+{
+	int i = 0;
+
+	for (; opt > 1; opt >>= 1)
+		i++;
+	return i;
+}
+
+static bool has_arg(const struct parser *p)
+{
+	return optind < p->argc && p->argv[optind][0] != '-' &&
+	       p->argv[optind][0] != '!';
+}
+
+static int add_command(struct parser *p, unsigned int cmd, unsigned int others)
+{
+	if (p->invert)
+		return bf_err(-EINVAL, "unexpected '!' flag");
+	if (p->command & ~others)
+		return bf_err(-EINVAL, "Cannot use -%c with -%c", cmd2char(cmd),
+			      cmd2char(p->command & ~others));
+	p->command |= cmd;
+	return 0;
+}
+
+static int set_option(struct parser *p, unsigned int opt)
+{
+	int i = opt_index(opt);
+
+	if (p->options & opt)
+		return bf_err(-EINVAL, "multiple -%c flags not allowed", opt_letters[i]);
+	p->options |= opt;
+	if (p->invert) {
+		if (!opt_inversions[i])
+			return bf_err(-EINVAL, "cannot have ! before -%c", opt_letters[i]);
+		p->tmpl->ip.invflags |= opt_inversions[i];
+	}
+	return 0;
+}
+
+static int parse_rulenum(const char *s, unsigned int *num)
+{
+	if (!bf_front_strtoui(s, num, 1, INT_MAX))
+		return bf_err(-EINVAL, "Invalid rule number `%s'", s);
+	return 0;
+}
+
+/* Rebuilds the getopt table: main options first, then the options of
+ * the matches, the latest loaded first (xtables_merge_options). */
+static int rebuild_options(struct parser *p)
+{
+	size_t n = sizeof(main_options) / sizeof(main_options[0]) - 1, k;
+	struct option *opts;
+
+	for (size_t s = 0; s < p->n_sets; s++)
+		for (const struct option *o = p->sets[s]->options; o && o->name; o++)
+			n++;
+	opts = calloc(n + 1, sizeof(*opts));
+	if (!opts)
+		return -ENOMEM;
+	memcpy(opts, main_options, sizeof(main_options) - sizeof(main_options[0]));
+	k = sizeof(main_options) / sizeof(main_options[0]) - 1;
+	for (size_t s = p->n_sets; s-- > 0;) {
+		for (const struct option *o = p->sets[s]->options; o && o->name; o++) {
+			opts[k] = *o;
+			opts[k].flag = NULL;
+			opts[k].val = (int)(SET_SCALE * (s + 1)) + o->val;
+			k++;
+		}
+	}
+	free(p->opts);
+	p->opts = opts;
+	return 0;
+}
+
+/* Adds an instance of a match to the rule; its options go to the latest
+ * instance of that match from now on, as in iptables. */
+static int load_match(struct parser *p, const struct bf_match_ops *ops)
+{
+	unsigned int *mflags;
+	size_t s;
+
+	if (!bf_rule_add_match(p->tmpl, ops))
+		return -ENOMEM;
+	mflags = realloc(p->mflags, p->tmpl->n_matches * sizeof(*mflags));
+	if (!mflags)
+		return -ENOMEM;
+	p->mflags = mflags;
+	p->mflags[p->tmpl->n_matches - 1] = 0;
+	for (s = 0; s < p->n_sets; s++)
+		if (p->sets[s] == ops)
+			return 0;
+	if (p->n_sets == MAX_SETS)
+		return bf_err(-EINVAL, "too many matches");
+	p->sets[p->n_sets++] = ops;
+	return rebuild_options(p);
+}
+
+static int command_match(struct parser *p, const char *name)
+{
+	const struct bf_match_ops *ops;
+
+	if (p->invert)
+		return bf_err(-EINVAL, "unexpected ! flag before --match");
+	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
+		return bf_err(-EINVAL, "Invalid match name \"%s\" (%u chars max)",
+			      name, XT_EXTENSION_MAXNAMELEN - 1);
+	ops = bf_match_ops_find(name);
+	if (ops)
+		return load_match(p, ops);
+	if (bf_front_iptables_has_match(name))
+		return bf_err(-EINVAL, "match `%s' is not supported by bpfilter", name);
+	return bf_err(-EINVAL, "Couldn't load match `%s':No such file or directory\n", name);
+}
+
+static int parse_target_name(const char *name)
+{
+	if (!*name)
+		return bf_err(-EINVAL, "Invalid target name (too short)");
+	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
+		return bf_err(-EINVAL, "Invalid target name `%s' (%u chars max)",
+			      name, XT_EXTENSION_MAXNAMELEN - 1);
+	for (const char *c = name; *c; c++)
+		if (isspace((unsigned char)*c))
+			return bf_err(-EINVAL, "Invalid target name `%s'", name);
+	return 0;
+}
+
+static int command_jump(struct parser *p, const char *name)
+{
+	enum bf_verdict v;
+	int err = parse_target_name(name);
+
+	if (err)
+		return err;
+	p->jumpto = name;
+	/* A target bpfilter lacks fails here, before its options would. */
+	if (bf_verdict_by_name(name, &v) && bf_front_iptables_has_target(name))
+		return bf_err(-EINVAL, "target `%s' is not supported by bpfilter", name);
+	return 0;
+}
+
+/* xtables_parse_interface */
+static int parse_interface(const char *arg, char iface[BF_IFNAMSIZ])
+{
+	size_t len = strlen(arg);
+
+	if (len + 1 > BF_IFNAMSIZ)
+		return bf_err(-EINVAL, "interface name `%s' must be shorter than IFNAMSIZ (%i)",
+			      arg, BF_IFNAMSIZ - 1);
+	memset(iface, 0, BF_IFNAMSIZ);
+	memcpy(iface, arg, len);
+	if (len && arg[len - 1] != '+' && strpbrk(arg, "/ "))
+		bf_log(BF_LOG_WARN, "Warning: weird character in interface `%s' "
+		       "('/' and ' ' are not allowed by the kernel).", arg);
+	return 0;
+}
+
+static int parse_wait(struct parser *p)
+{
+	const char *arg;
+	int wait = -1;
+
+	if (p->restore)
+		return bf_err(-EINVAL, "You cannot use `-w' from bpfilter restore");
+	arg = optarg ? optarg : has_arg(p) ? p->argv[optind++] : NULL;
+	if (arg && sscanf(arg, "%i", &wait) != 1)
+		return bf_err(-EINVAL, "wait seconds not numeric");
+	p->wait = wait;
+	return 0;
+}
+
+static int parse_wait_interval(struct parser *p)
+{
+	const char *arg;
+	unsigned int usec;
+
+	if (p->restore)
+		return bf_err(-EINVAL, "You cannot use `-W' from bpfilter restore");
+	arg = optarg ? optarg : has_arg(p) ? p->argv[optind++] : NULL;
+	if (!arg)
+		return bf_err(-EINVAL, "wait interval value required");
+	if (sscanf(arg, "%u", &usec) != 1)
+		return bf_err(-EINVAL, "wait interval not numeric");
+	if (usec > 999999)
+		return bf_err(-EINVAL, "too long usec wait %u > 999999 usec", usec);
+	p->wait_interval = usec;
+	p->wait_interval_set = true;
+	return 0;
+}
+
+static int parse_counters(struct parser *p)
+{
+	const char *pcnt = optarg, *bcnt;
+	int err = set_option(p, OPT_COUNTERS);
+
+	if (err)
+		return err;
+	/* iptables looks for the comma after the first character. */
+	bcnt = *pcnt ? strchr(pcnt + 1, ',') : NULL;
+	if (bcnt)
+		bcnt++;
+	else if (has_arg(p))
+		bcnt = p->argv[optind++];
+	if (!bcnt)
+		return bf_err(-EINVAL, "-c requires packet and byte counter");
+	if (sscanf(pcnt, "%llu", &p->pcnt) != 1)
+		return bf_err(-EINVAL, "-c packet counter not numeric");
+	if (sscanf(bcnt, "%llu", &p->bcnt) != 1)
+		return bf_err(-EINVAL, "-c byte counter not numeric");
+	return 0;
+}
+
+static int parse_protocol(struct parser *p, const char *arg)
+{
+	int err = set_option(p, OPT_PROTOCOL);
+
+	if (err)
+		return err;
+	free(p->protocol);
+	p->protocol = strdup(arg);
+	if (!p->protocol)
+		return -ENOMEM;
+	for (char *c = p->protocol; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	err = bf_front_parse_proto(p->protocol, &p->tmpl->ip.proto);
+	if (err)
+		return err;
+	if (!p->tmpl->ip.proto && (p->tmpl->ip.invflags & BF_INV_PROTO))
+		return bf_err(-EINVAL, "rule would never match protocol");
+	return 0;
+}
+
+static int ext_option(struct parser *p, int c)
+{
+	const struct bf_match_ops *ops = p->sets[c / SET_SCALE - 1];
+	size_t i = p->tmpl->n_matches;
+
+	while (i-- > 0)
+		if (p->tmpl->matches[i].ops == ops)
+			break;
+	return ops->parse(c % SET_SCALE, optarg, p->invert, p->tmpl->matches[i].data,
+			  &p->mflags[i], &p->tmpl->ip);
+}
+
+/* iptables' command_default(): an option of a loaded match, else load
+ * the match of -p and try again (once), else an error. */
+static int command_default(struct parser *p, int c)
+{
+	const char *name = NULL, *bad;
+	char buf[64], optbuf[3] = {'-', (char)optopt, '\0'};
+
+	if (c >= SET_SCALE)
+		return ext_option(p, c);
+	if (p->protocol && !p->proto_used) {
+		const struct bf_match_ops *ops;
+		bool loaded = false;
+
+		p->proto_used = true;
+		name = bf_front_proto_match_name(p->protocol, buf, sizeof(buf));
+		ops = name ? bf_match_ops_find(name) : NULL;
+		for (size_t s = 0; ops && s < p->n_sets; s++)
+			loaded |= p->sets[s] == ops;
+		if (ops && !loaded) {
+			int err = load_match(p, ops);
+
+			if (err)
+				return err;
+			optind--;
+			return RETRY;
+		}
+		if (!ops && !(name && bf_front_iptables_has_match(name)))
+			name = NULL;
+	}
+	if (c == ':')
+		return bf_err(-EINVAL, "option \"%s\" requires an argument",
+			      p->argv[optind - 1]);
+	bad = optopt ? optbuf : p->argv[optind - 1];
+	if (c == '?' && name && !bf_match_ops_find(name))
+		return bf_err(-EINVAL, "unknown option \"%s\" (the %s match is not "
+			      "supported by bpfilter)", bad, name);
+	if (c == '?')
+		return bf_err(-EINVAL, "unknown option \"%s\"", bad);
+	return bf_err(-EINVAL, "Unknown arg \"%s\"", optarg ? optarg : "(null)");
+}
+
+/* The chain argument of -L/-S/-F/-Z/-X: attached, or the next word. */
+static void optional_chain(struct parser *p)
+{
+	if (optarg)
+		p->chain = optarg;
+	else if (has_arg(p))
+		p->chain = p->argv[optind++];
+}
+
+static int parse_option(struct parser *p, int c)
+{
+	/* 1.8.9 reads the argument of these from argv[optind - 1], so that
+	 * an attached one ("-ptcp", "--jump=X") is taken whole. */
+	const char *word = p->argv[optind - 1];
+	int err = 0;
+
+	switch (c) {
+	case 'A':
+		err = add_command(p, CMD_APPEND, 0);
+		p->chain = optarg;
+		break;
+	case 'C':
+		err = add_command(p, CMD_CHECK, 0);
+		p->chain = optarg;
+		break;
+	case 'D':
+		err = add_command(p, CMD_DELETE, 0);
+		p->chain = optarg;
+		if (!err && has_arg(p)) {
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+			p->command = CMD_DELETE_NUM;
+		}
+		break;
+	case 'R':
+		err = add_command(p, CMD_REPLACE, 0);
+		p->chain = optarg;
+		if (!err && has_arg(p))
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+		else if (!err)
+			err = bf_err(-EINVAL, "-R requires a rule number");
+		break;
+	case 'I':
+		err = add_command(p, CMD_INSERT, 0);
+		p->chain = optarg;
+		p->rulenum = 1;
+		if (!err && has_arg(p))
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+		break;
+	case 'L':
+		err = add_command(p, CMD_LIST, CMD_ZERO | CMD_ZERO_NUM);
+		optional_chain(p);
+		if (!err && has_arg(p))
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+		break;
+	case 'S':
+		err = add_command(p, CMD_LIST_RULES, CMD_ZERO | CMD_ZERO_NUM);
+		optional_chain(p);
+		if (!err && has_arg(p))
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+		break;
+	case 'F':
+		err = add_command(p, CMD_FLUSH, 0);
+		optional_chain(p);
+		break;
+	case 'Z':
+		err = add_command(p, CMD_ZERO, CMD_LIST | CMD_LIST_RULES);
+		optional_chain(p);
+		if (!err && has_arg(p)) {
+			err = parse_rulenum(p->argv[optind++], &p->rulenum);
+			p->command = CMD_ZERO_NUM;
+		}
+		break;
+	case 'N':
+		if (strlen(optarg) >= XT_EXTENSION_MAXNAMELEN)
+			err = bf_err(-EINVAL, "chain name `%s' too long (must be under %u chars)",
+				     optarg, XT_EXTENSION_MAXNAMELEN);
+		else if (*optarg == '-' || *optarg == '!')
+			err = bf_err(-EINVAL, "chain name not allowed to start with `%c'",
+				     *optarg);
+		else if (!*optarg || bf_front_iptables_has_target(optarg))
+			err = bf_err(-EINVAL, "chain name may not clash with target name");
+		else if (strpbrk(optarg, " \t\n\v\f\r"))
+			err = bf_err(-EINVAL, "Invalid chain name `%s'", optarg);
+		else
+			err = add_command(p, CMD_NEW_CHAIN, 0);
+		p->chain = optarg;
+		break;
+	case 'X':
+		err = add_command(p, CMD_DELETE_CHAIN, 0);
+		optional_chain(p);
+		break;
+	case 'E':
+		err = add_command(p, CMD_RENAME_CHAIN, 0);
+		p->chain = optarg;
+		if (!err && has_arg(p))
+			p->newname = p->argv[optind++];
+		else if (!err)
+			err = bf_err(-EINVAL, "-E requires old-chain-name and new-chain-name");
+		break;
+	case 'P':
+		err = add_command(p, CMD_SET_POLICY, 0);
+		p->chain = optarg;
+		if (!err && has_arg(p))
+			p->policy = p->argv[optind++];
+		else if (!err)
+			err = bf_err(-EINVAL, "-P requires a chain and a policy");
+		break;
+	case 'p':
+		err = parse_protocol(p, word);
+		break;
+	case 's':
+		err = set_option(p, OPT_SOURCE);
+		p->shost = word;
+		break;
+	case 'd':
+		err = set_option(p, OPT_DESTINATION);
+		p->dhost = word;
+		break;
+	case 'g':
+		err = set_option(p, OPT_JUMP);
+		p->goto_set = true;
+		if (!err)
+			err = parse_target_name(optarg);
+		p->jumpto = optarg;
+		break;
+	case 'j':
+		err = set_option(p, OPT_JUMP);
+		if (!err)
+			err = command_jump(p, word);
+		break;
+	case 'i':
+	case 'o':
+		if (!*optarg)
+			return bf_err(-EINVAL, "Empty interface is likely to be undesired");
+		err = set_option(p, c == 'i' ? OPT_VIANAMEIN : OPT_VIANAMEOUT);
+		if (!err)
+			err = parse_interface(word, c == 'i' ? p->tmpl->ip.iniface
+							     : p->tmpl->ip.outiface);
+		break;
+	case 'f':
+		err = set_option(p, OPT_FRAGMENT);
+		p->tmpl->ip.flags |= BF_F_FRAG;
+		break;
+	case 'v':
+		if (!p->verbose)
+			err = set_option(p, OPT_VERBOSE);
+		p->verbose++;
+		break;
+	case 'm':
+		err = command_match(p, optarg);
+		break;
+	case 'n':
+		err = set_option(p, OPT_NUMERIC);
+		break;
+	case 't':
+		if (p->invert)
+			return bf_err(-EINVAL, "unexpected ! flag before --table");
+		if (p->restore && p->table_set)
+			return bf_err(-EINVAL, "The -t option cannot be used in bpfilter restore.\n");
+		p->table = optarg;
+		p->table_set = true;
+		break;
+	case 'x':
+		err = set_option(p, OPT_EXPANDED);
+		break;
+	case 'w':
+		err = parse_wait(p);
+		break;
+	case 'W':
+		err = parse_wait_interval(p);
+		break;
+	case '0':
+		err = set_option(p, OPT_LINENUMBERS);
+		break;
+	case 'M': /* --modprobe: nothing to load */
+		break;
+	case 'c':
+		err = parse_counters(p);
+		break;
+	case '4':
+		break;
+	default:
+		err = command_default(p, c);
+		break;
+	}
+	return err;
+}
+
+/* iptables' post_parse: the addresses (all of them, even for commands
+ * that refuse -s/-d, which are told so only afterwards). */
+static int parse_addresses(struct parser *p)
+{
+	bool rule_cmd = p->command & CMD_IDRAC;
+	int err = 0;
+
+	if (rule_cmd && !(p->options & OPT_SOURCE))
+		p->shost = "0.0.0.0/0";
+	if (rule_cmd && !(p->options & OPT_DESTINATION))
+		p->dhost = "0.0.0.0/0";
+	if (p->shost)
+		err = bf_front_parse_addrs(p->shost, &p->saddrs, &p->smasks, &p->ns);
+	if (!err && p->dhost)
+		err = bf_front_parse_addrs(p->dhost, &p->daddrs, &p->dmasks, &p->nd);
+	if (err)
+		return err;
+	if ((p->ns > 1 || p->nd > 1) &&
+	    (p->tmpl->ip.invflags & (BF_INV_SRCIP | BF_INV_DSTIP)))
+		return bf_err(-EINVAL, "! not allowed with multiple source or destination IP addresses");
+	if (p->command == CMD_REPLACE && (p->ns != 1 || p->nd != 1))
+		return bf_err(-EINVAL, "Replacement rule does not specify a unique address");
+	return 0;
+}
+
+/* One rule per source and destination address, in iptables' order. */
+static int build_rules(struct parser *p, struct bf_command *cmd)
+{
+	enum bf_verdict verdict;
+
+	if (!(p->command & CMD_IDRAC))
+		return 0;
+	bf_verdict_by_name(p->jumpto, &verdict);
+	cmd->rules = calloc(p->ns * p->nd, sizeof(*cmd->rules));
+	if (!cmd->rules)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->ns; i++) {
+		for (size_t j = 0; j < p->nd; j++) {
+			struct bf_rule *r = bf_rule_clone(p->tmpl);
+
+			if (!r)
+				return -ENOMEM;
+			r->ip.src = p->saddrs[i];
+			r->ip.smsk = p->smasks[i];
+			r->ip.dst = p->daddrs[j];
+			r->ip.dmsk = p->dmasks[j];
+			r->target.verdict = verdict;
+			r->counters.packets = p->pcnt;
+			r->counters.bytes = p->bcnt;
+			cmd->rules[cmd->n_rules++] = r;
+		}
+	}
+	return 0;
+}
+
+static int check_target(const struct parser *p)
+{
+	enum bf_verdict v;
+	bool builtin_chain = p->jumpto && (!strcmp(p->jumpto, "INPUT") ||
+					   !strcmp(p->jumpto, "FORWARD") ||
+					   !strcmp(p->jumpto, "OUTPUT"));
+
+	if (!(p->command & CMD_IDRAC))
+		return 0;
+	/* The kernel refuses a jump to a built-in chain. */
+	if (builtin_chain)
+		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
+	if (p->goto_set)
+		return bf_err(-EINVAL, "goto '%s' is not a chain\n", p->jumpto);
+	if (!p->jumpto)
+		return bf_err(-EINVAL, "rules without a target are not supported by "
+			      "bpfilter yet (give -j ACCEPT or -j DROP)");
+	if (bf_verdict_by_name(p->jumpto, &v))
+		return bf_err(-EINVAL, "Couldn't load target `%s':No such file or directory\n",
+			      p->jumpto);
+	return 0;
+}
+
+/* A chain named "" exists nowhere; bf_command says "all chains" with "",
+ * so give iptables' answer here. */
+static int check_empty_chain(const struct parser *p)
+{
+	if (!p->chain || *p->chain)
+		return 0;
+	if (p->command == CMD_SET_POLICY)
+		return bf_err(-ENOENT, "Bad built-in chain name.");
+	if (p->command == CMD_CHECK || p->command == CMD_DELETE)
+		return bf_err(-ENOENT, "Bad rule (does a matching rule exist in that chain?).");
+	return bf_err(-ENOENT, "No chain/target/match by that name.");
+}
+
+static int check_table(const char *name, enum bf_table_id *id)
+{
+	static const char *const other_tables[] = {"nat", "mangle", "raw", "security", NULL};
+
+	if (!bf_table_by_name(name, id))
+		return 0;
+	for (const char *const *t = other_tables; *t; t++)
+		if (!strcmp(*t, name))
+			return bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
+				      "(it serves the filter table)", name);
+	/* iptables' VERSION_PROBLEM (exit 3). */
+	return bf_err(-ENODEV, "can't initialize iptables table `%s': Table does not exist",
+		      name);
+}
+
+static enum bf_cmd bf_cmd_of(unsigned int command, bool *zero_too)
+{
+	*zero_too = command & (CMD_ZERO | CMD_ZERO_NUM);
+	if (command & CMD_LIST)
+		return BF_CMD_LIST;
+	if (command & CMD_LIST_RULES)
+		return BF_CMD_LIST_RULES;
+	*zero_too = false;
+	switch (command) {
+	case CMD_APPEND: return BF_CMD_APPEND;
+	case CMD_CHECK: return BF_CMD_CHECK;
+	case CMD_DELETE:
+	case CMD_DELETE_NUM: return BF_CMD_DELETE;
+	case CMD_INSERT: return BF_CMD_INSERT;
+	case CMD_REPLACE: return BF_CMD_REPLACE;
+	case CMD_FLUSH: return BF_CMD_FLUSH;
+	case CMD_ZERO:
+	case CMD_ZERO_NUM: return BF_CMD_ZERO;
+	case CMD_SET_POLICY: return BF_CMD_POLICY;
+	case CMD_NEW_CHAIN: return BF_CMD_NEW_CHAIN;
+	case CMD_DELETE_CHAIN: return BF_CMD_DELETE_CHAIN;
+	case CMD_RENAME_CHAIN: return BF_CMD_RENAME_CHAIN;
+	default: return BF_CMD_NONE;
+	}
+}
+
+/* Everything iptables checks once the options are read, in its order. */
+static int finish(struct parser *p, struct bf_command *cmd)
+{
+	bool rule_cmd;
+	int err;
+
+	if (!p->wait && p->wait_interval_set)
+		return bf_err(-EINVAL, "--wait-interval only makes sense with --wait\n");
+	for (size_t i = 0; i < p->tmpl->n_matches; i++) {
+		const struct bf_match *m = &p->tmpl->matches[i];
+
+		if (m->ops->final_check &&
+		    (err = m->ops->final_check(m->data, p->mflags[i], &p->tmpl->ip)))
+			return err;
+	}
+	if (optind < p->argc)
+		return bf_err(-EINVAL, "unknown arguments found on commandline");
+	if (!p->command)
+		return bf_err(-EINVAL, "no command specified");
+	if (p->invert)
+		return bf_err(-EINVAL, "nothing appropriate following !");
+	err = parse_addresses(p);
+	if (err)
+		return err;
+	for (int i = 0; i < N_OPTS; i++)
+		if ((p->options & (1u << i)) && !(opt_commands[i] & p->command))
+			return bf_err(-EINVAL, "Illegal option `-%c' with this command",
+				      opt_letters[i]);
+	if (p->chain && strlen(p->chain) >= XT_EXTENSION_MAXNAMELEN)
+		return bf_err(-EINVAL, "chain name `%s' too long (must be under %u chars)",
+			      p->chain, XT_EXTENSION_MAXNAMELEN);
+	rule_cmd = p->command == CMD_APPEND || p->command == CMD_DELETE ||
+		   p->command == CMD_CHECK || p->command == CMD_INSERT ||
+		   p->command == CMD_REPLACE;
+	if (rule_cmd && (!strcmp(p->chain, "PREROUTING") || !strcmp(p->chain, "INPUT")) &&
+	    (p->options & OPT_VIANAMEOUT))
+		return bf_err(-EINVAL, "Can't use -o with %s\n", p->chain);
+	if (rule_cmd && (!strcmp(p->chain, "POSTROUTING") || !strcmp(p->chain, "OUTPUT")) &&
+	    (p->options & OPT_VIANAMEIN))
+		return bf_err(-EINVAL, "Can't use -i with %s\n", p->chain);
+	err = check_table(p->table, &cmd->table);
+	if (!err)
+		err = check_target(p);
+	if (!err)
+		err = check_empty_chain(p);
+	if (!err)
+		err = build_rules(p, cmd);
+	if (err)
+		return err;
+
+	cmd->cmd = bf_cmd_of(p->command, &cmd->zero_too);
+	cmd->zero_one = cmd->zero_too && (p->command & CMD_ZERO_NUM);
+	if (p->chain)
+		snprintf(cmd->chain, sizeof(cmd->chain), "%s", p->chain);
+	if (p->newname)
+		snprintf(cmd->newname, sizeof(cmd->newname), "%s", p->newname);
+	if (p->command & (CMD_DELETE_NUM | CMD_REPLACE | CMD_INSERT | CMD_LIST |
+			  CMD_LIST_RULES | CMD_ZERO_NUM))
+		cmd->rulenum = p->rulenum;
+	if (p->policy)
+		cmd->bad_policy = bf_verdict_by_name(p->policy, &cmd->policy) != 0;
+	if (p->command == CMD_SET_POLICY && (p->options & OPT_COUNTERS)) {
+		cmd->set_counters = true;
+		cmd->counters.packets = p->pcnt;
+		cmd->counters.bytes = p->bcnt;
+	}
+	cmd->format = (p->options & OPT_NUMERIC ? BF_FMT_NUMERIC : 0) |
+		      (p->options & OPT_VERBOSE ? BF_FMT_VERBOSE : 0) |
+		      (p->options & OPT_EXPANDED ? BF_FMT_EXACT : 0) |
+		      (p->options & OPT_LINENUMBERS ? BF_FMT_LINENUMBERS : 0);
+	/* iptables: -w alone or a negative value waits forever, -w 0 or no
+	 * -w does not wait. */
+	cmd->wait_secs = p->wait < 0 ? 0 : p->wait == 0 ? -1 : p->wait;
+	cmd->wait_interval_us = p->wait_interval;
+	cmd->verbose = p->verbose;
+	return 0;
+}
+
+int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore)
+{
+	struct parser p = {
+		.argc = argc,
+		.argv = argv,
+		.restore = restore,
+		.table = "filter",
+	};
+	int c, err = 0;
+
+	*cmd = (struct bf_command){.wait_secs = -1};
+	p.tmpl = bf_rule_new();
+	if (!p.tmpl || rebuild_options(&p)) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, OPTSTRING, p.opts, NULL)) != -1) {
+		if (c == 1 && !strcmp(optarg, "!")) {
+			if (p.invert) {
+				err = bf_err(-EINVAL, "multiple consecutive ! not allowed");
+				goto out;
+			}
+			p.invert = true;
+			continue;
+		}
+		if (c == 1) {
+			err = bf_err(-EINVAL, "Bad argument `%s'", optarg);
+			goto out;
+		}
+		if (c == 'h' || c == 'V') {
+			cmd->cmd = c == 'h' ? BF_CMD_HELP : BF_CMD_VERSION;
+			goto out;
+		}
+		if (c == '6') {
+			/* iptables-restore skips lines meant for ip6tables. */
+			if (restore)
+				goto out;
+			err = bf_err(-EINVAL, "-6 (--ipv6) is for ip6tables; this is iptables (IPv4)");
+			goto out;
+		}
+		err = parse_option(&p, c);
+		if (err == RETRY) {
+			err = 0;
+			continue;
+		}
+		if (err)
+			goto out;
+		p.invert = false;
+	}
+	err = finish(&p, cmd);
+out:
+	if (err)
+		bf_command_free(cmd);
+	free(p.opts);
+	free(p.mflags);
+	free(p.saddrs);
+	free(p.smasks);
+	free(p.daddrs);
+	free(p.dmasks);
+	free(p.protocol);
+	bf_rule_free(p.tmpl);
+	return err;
+}
+
+int bf_command_parse(int argc, char **argv, struct bf_command *cmd)
+{
+	return bf_front_parse(argc, argv, cmd, false);
+}
+
+void bf_command_free(struct bf_command *cmd)
+{
+	for (size_t i = 0; i < cmd->n_rules; i++)
+		bf_rule_free(cmd->rules[i]);
+	free(cmd->rules);
+	cmd->rules = NULL;
+	cmd->n_rules = 0;
+}

@@ -1,0 +1,310 @@
+/* iptables-save text read as iptables-restore 1.8.9 reads it: line by
+ * line, "*table" ... "COMMIT", chain lines, and every other line an
+ * iptables command (usually -A) for the current table, split into words
+ * with iptables-restore's quoting rules. All or nothing: the work is done
+ * on a copy that replaces the ruleset only at the end. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "front/front.h"
+#include "front/internal.h"
+
+#define MAX_ARGC 255
+#define MAX_PARAM 1024
+#define XT_EXTENSION_MAXNAMELEN 29
+
+struct restore {
+	struct bf_ruleset *rs; /* the copy being changed */
+	bool noflush;
+	bool counters;
+	unsigned int line;
+	bool in_table;
+	const char *table_name;
+	struct bf_table *table; /* NULL in a table bpfilter does not serve */
+	char *argv[MAX_ARGC + 1];
+	int argc;
+};
+
+/* A parameter problem: iptables-restore adds the line to the message. */
+static int param_problem(const struct restore *r, int err)
+{
+	if (err == -EINVAL)
+		bf_log(BF_LOG_ERR, "Error occurred at line: %u", r->line);
+	return err;
+}
+
+static int line_failed(const struct restore *r)
+{
+	return bf_err(-EBADMSG, "line %u failed", r->line);
+}
+
+static int add_arg(struct restore *r, const char *s, size_t len)
+{
+	if (r->argc + 1 >= MAX_ARGC)
+		return bf_err(-EINVAL, "Parser cannot handle more arguments");
+	r->argv[r->argc] = strndup(s, len);
+	if (!r->argv[r->argc])
+		return -ENOMEM;
+	r->argv[++r->argc] = NULL;
+	return 0;
+}
+
+static void free_args(struct restore *r)
+{
+	while (r->argc > 0)
+		free(r->argv[--r->argc]);
+}
+
+/* iptables-restore's add_param_to_argv: words split on blanks; "..."
+ * quotes, where \ escapes the next character; a closing quote ends the
+ * word, even an empty one. */
+static int split_words(struct restore *r, const char *s)
+{
+	bool quoted = false, escaped = false;
+	char param[MAX_PARAM];
+	size_t len = 0;
+	int err;
+
+	for (; *s; s++) {
+		if (quoted) {
+			if (escaped) {
+				escaped = false;
+				goto add;
+			}
+			if (*s == '\\') {
+				escaped = true;
+				continue;
+			}
+			if (*s != '"')
+				goto add;
+			quoted = false;
+		} else if (*s == '"') {
+			quoted = true;
+			continue;
+		}
+		if (*s != '"' && *s != ' ' && *s != '\t' && *s != '\n')
+			goto add;
+		if (*s != '"' && !len)
+			continue;
+		err = add_arg(r, param, len);
+		if (err)
+			return err;
+		len = 0;
+		continue;
+add:
+		param[len++] = *s;
+		if (len >= sizeof(param))
+			return bf_err(-EINVAL, "Parameter too long!");
+	}
+	return len ? add_arg(r, param, len) : 0;
+}
+
+static int table_line(struct restore *r, char *line)
+{
+	char *save, *name = strtok_r(line + 1, " \t\n", &save);
+	static const char *const unserved[] = {"nat", "mangle", "raw", "security", NULL};
+	enum bf_table_id id;
+
+	if (!name)
+		return param_problem(r, bf_err(-EINVAL, "line %u table name invalid", r->line));
+	r->in_table = true;
+	r->table = NULL;
+	r->table_name = NULL;
+	for (const char *const *t = unserved; *t; t++)
+		if (!strcmp(*t, name))
+			r->table_name = *t;
+	if (r->table_name)
+		return 0;
+	if (bf_table_by_name(name, &id))
+		return param_problem(r, bf_err(-EINVAL, "unable to initialize table '%s'", name));
+	r->table = &r->rs->tables[id];
+	r->table_name = bf_table_name(id);
+	if (!r->noflush)
+		for (size_t i = 0; i < r->table->n_chains; i++)
+			bf_chain_flush(r->table->chains[i]);
+	/* Committing the table zeroes policy counters the input does not set. */
+	bf_front_legacy_policy_reset(r->table, NULL);
+	return 0;
+}
+
+static int chain_line(struct restore *r, char *line)
+{
+	char *save, *name = strtok_r(line + 1, " \t\n", &save), *policy, *ctrs;
+	struct bf_counter count = {0};
+	unsigned long long p, b;
+	enum bf_verdict verdict;
+	struct bf_chain *c;
+
+	if (!name)
+		return param_problem(r, bf_err(-EINVAL, "line %u chain name invalid", r->line));
+	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
+		return param_problem(r, bf_err(-EINVAL, "Invalid chain name `%s' (%u chars max)",
+					       name, XT_EXTENSION_MAXNAMELEN - 1));
+	c = r->table ? bf_table_chain(r->table, name) : NULL;
+	if (r->table && (!c || !c->builtin))
+		return bf_err(-EOPNOTSUPP, "line %u: user-defined chain `%s': user-defined "
+			      "chains are not supported by bpfilter yet", r->line, name);
+	policy = strtok_r(NULL, " \t\n", &save);
+	if (!policy)
+		return param_problem(r, bf_err(-EINVAL, "line %u policy invalid", r->line));
+	if (!strcmp(policy, "-")) {
+		if (!r->table)
+			goto unserved;
+		return 0;
+	}
+	if (r->counters) {
+		ctrs = strtok_r(NULL, " \t\n", &save);
+		if (!ctrs || sscanf(ctrs, "[%llu:%llu]", &p, &b) != 2)
+			return param_problem(r, bf_err(-EINVAL, "invalid policy counters for chain '%s'",
+						       name));
+		count.packets = p;
+		count.bytes = b;
+	}
+	if (!r->table) {
+		/* An empty table bpfilter does not serve changes nothing. */
+		if (!strcmp(policy, "ACCEPT"))
+			return 0;
+		goto unserved;
+	}
+	if (bf_verdict_by_name(policy, &verdict))
+		return bf_err(-EPROTO, "Can't set policy `%s' on `%s' line %u: Bad policy name",
+			      policy, name, r->line);
+	if (!bf_front_chain_served(c) && verdict != BF_VERDICT_ACCEPT)
+		return bf_err(-EOPNOTSUPP, "line %u: policy %s in chain `%s' is not supported "
+			      "by bpfilter yet (only INPUT)", r->line, policy, name);
+	c->policy = verdict;
+	c->policy_counters = count;
+	c->old_slot = -1;
+	return 0;
+
+unserved:
+	return param_problem(r, bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
+				       "(it serves the filter table)", r->table_name));
+}
+
+/* "[pkts:bytes] -A ..." (iptables-restore's tokenize_rule_counters; the
+ * counters are used only with -c). */
+static int rule_line(struct restore *r, const char *line)
+{
+	struct bf_strbuf discard = {0};
+	struct bf_command cmd;
+	const char *start = line;
+	char *copy = NULL, *save, *pcnt = NULL, *bcnt = NULL;
+	bool changed;
+	int err;
+
+	if (line[0] == '[') {
+		const char *end = strchr(line, ']');
+
+		if (!end)
+			return param_problem(r, bf_err(-EINVAL, "Bad line %u: need ]", r->line));
+		copy = strdup(line);
+		if (!copy)
+			return -ENOMEM;
+		pcnt = strtok_r(copy + 1, ":", &save);
+		bcnt = pcnt ? strtok_r(NULL, "]", &save) : NULL;
+		if (!pcnt || !bcnt) {
+			free(copy);
+			return param_problem(r, bf_err(-EINVAL, "Bad line %u: need %s", r->line,
+						       pcnt ? "]" : ":"));
+		}
+		start = end + 1;
+	}
+	err = add_arg(r, "bpfilter", 8);
+	if (!err)
+		err = add_arg(r, "-t", 2);
+	if (!err)
+		err = add_arg(r, r->table_name, strlen(r->table_name));
+	if (!err && pcnt && r->counters) {
+		err = add_arg(r, "-c", 2);
+		if (!err)
+			err = add_arg(r, pcnt, strlen(pcnt));
+		if (!err)
+			err = add_arg(r, bcnt, strlen(bcnt));
+	}
+	free(copy);
+	if (!err)
+		err = split_words(r, start);
+	if (err)
+		return param_problem(r, err);
+
+	err = bf_front_parse(r->argc, r->argv, &cmd, true);
+	if (err)
+		return err == -EINVAL ? param_problem(r, err) : line_failed(r);
+	if (!r->table && cmd.cmd != BF_CMD_NONE)
+		err = param_problem(r, bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
+					      "(it serves the filter table)", r->table_name));
+	else
+		err = bf_front_exec(&cmd, r->rs, &discard, &changed);
+	bf_command_free(&cmd);
+	bf_strbuf_free(&discard);
+	if (err == -EINVAL || err == -ENOMEM)
+		return err;
+	return err ? line_failed(r) : 0;
+}
+
+static int restore_line(struct restore *r, char *line)
+{
+	int err;
+
+	if (line[0] == '\n' || line[0] == '#')
+		return 0;
+	if (r->in_table && !strcmp(line, "COMMIT\n")) {
+		r->in_table = false;
+		/* The kernel's checks, when iptables-restore commits. */
+		if (r->table && bf_front_table_commit_check(r->table))
+			return line_failed(r);
+		return 0;
+	}
+	if (line[0] == '*' && !r->in_table)
+		return table_line(r, line);
+	if (line[0] == ':' && r->in_table)
+		return chain_line(r, line);
+	if (!r->in_table)
+		return line_failed(r);
+	err = rule_line(r, line);
+	free_args(r);
+	return err;
+}
+
+int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
+		     bool with_counters)
+{
+	struct restore r = {.noflush = noflush, .counters = with_counters};
+	const char *s = text;
+	int err = 0;
+
+	r.rs = bf_ruleset_clone(rs);
+	if (!r.rs)
+		return -ENOMEM;
+	while (*s && !err) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
+		char *line = strndup(s, len);
+
+		if (!line) {
+			err = -ENOMEM;
+			break;
+		}
+		r.line++;
+		err = restore_line(&r, line);
+		free(line);
+		s += len;
+	}
+	if (!err && r.in_table)
+		err = bf_err(-EBADMSG, "COMMIT expected at line %u", r.line + 1);
+	if (!err) {
+		for (int t = 0; t < BF_TABLE_MAX; t++) {
+			struct bf_table tmp = rs->tables[t];
+
+			rs->tables[t] = r.rs->tables[t];
+			r.rs->tables[t] = tmp;
+		}
+	}
+	free_args(&r);
+	bf_ruleset_free(r.rs);
+	return err;
+}
