@@ -28,5 +28,5 @@ for group in "$@"; do
 		esac
 	done
 done
-echo "== $pass passed, $fail failed, $skip skipped"
+echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] || { echo "failed: ${failed[*]}"; exit 1; }

@@ -70,7 +70,10 @@ int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 	bf_emit_count(cg, slot);
-	bf_emit_verdict(cg, rule->target.verdict);
+	if (rule->target.verdict == BF_VERDICT_NONE)
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+	else
+		bf_emit_verdict(cg, rule->target.verdict);
 	/* iptables' hotdrop: drop at once, counting nothing. */
 	if (bf_label_referenced(cg, hotdrop, first_fixup)) {
 		bf_label_bind(cg, hotdrop);

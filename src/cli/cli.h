@@ -7,6 +7,7 @@
 /* iptables' exit codes */
 #define BF_EXIT_OTHER 1
 #define BF_EXIT_PARAMETER 2
+#define BF_EXIT_VERSION 3
 #define BF_EXIT_RESOURCE 4
 
 extern const char *bf_prog_name; /* as invoked, for messages */

@@ -23,6 +23,15 @@ int bf_cli_iptables(int argc, char **argv)
 		rc = bf_cli_fail(err);
 		goto out_cmd;
 	}
+	if (cmd.cmd == BF_CMD_VERSION || cmd.cmd == BF_CMD_HELP) {
+		printf("%s v%s (xdp)\n", bf_prog_name, BF_VERSION);
+		rs = cmd.cmd == BF_CMD_HELP ? bf_ruleset_new(BF_FAMILY_IPV4) : NULL;
+		if (rs && !bf_command_exec(&cmd, rs, &out, &changed))
+			printf("\n%s", bf_strbuf_str(&out));
+		bf_ruleset_free(rs);
+		rc = 0;
+		goto out_cmd;
+	}
 	rc = bf_cli_open_state(&st, cmd.wait_secs, cmd.wait_interval_us);
 	if (rc)
 		goto out_cmd;

@@ -42,7 +42,11 @@ int bf_cli_fail(int err)
 
 	switch (err) {
 	case -EINVAL:
-		fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
+		/* iptables prints this one without its version prefix */
+		if (!strncmp(msg, "Bad argument", 12))
+			fprintf(stderr, "%s\n", msg);
+		else
+			fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
 		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n",
 			bf_prog_name, bf_prog_name);
 		return BF_EXIT_PARAMETER;
@@ -51,6 +55,9 @@ int bf_cli_fail(int err)
 	case -ENOLCK:
 		fprintf(stderr, "%s\n", *msg ? msg : strerror(-err));
 		return BF_EXIT_RESOURCE;
+	case -ENODEV: /* no such table: iptables' VERSION_PROBLEM */
+		fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
+		return BF_EXIT_VERSION;
 	case -ENOMEM:
 		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
 		return BF_EXIT_RESOURCE;

@@ -78,12 +78,17 @@ int bf_cli_restore(int argc, char **argv)
 		case 'h':
 			printf("Usage: %s restore [-c] [-n] [-t] [-w [seconds]] [file]\n", bf_prog_name);
 			return 0;
-		default:
-			return bf_cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
+		default: /* iptables-restore's getopt message, exit 1 */
+			fprintf(stderr, "%s restore: unrecognized option '%s'\n"
+				"Try `%s restore -h' for more information.\n",
+				bf_prog_name, argv[optind - 1], bf_prog_name);
+			return BF_EXIT_OTHER;
 		}
 	}
-	if (optind + 1 < argc)
-		return bf_cli_usage_error("Unknown arguments found on commandline");
+	if (optind + 1 < argc) {
+		fprintf(stderr, "Unknown arguments found on commandline\n");
+		return BF_EXIT_OTHER;
+	}
 	if (optind < argc && !(in = fopen(argv[optind], "r"))) {
 		fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
 		return BF_EXIT_OTHER;

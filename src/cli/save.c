@@ -50,12 +50,17 @@ int bf_cli_save(int argc, char **argv)
 		case 'h':
 			printf("Usage: %s save [-c] [-t table]\n", bf_prog_name);
 			return 0;
-		default:
-			return bf_cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
+		default: /* iptables-save's getopt message, exit 1 */
+			fprintf(stderr, "%s save: unrecognized option '%s'\n"
+				"Look at manual page `bpfilter.8' for more information.\n",
+				bf_prog_name, argv[optind - 1]);
+			return BF_EXIT_OTHER;
 		}
 	}
-	if (optind < argc)
-		return bf_cli_usage_error("Unknown arguments found on commandline");
+	if (optind < argc) {
+		fprintf(stderr, "Unknown arguments found on commandline\n");
+		return BF_EXIT_OTHER;
+	}
 
 	rc = bf_cli_open_state(&st, 0, 0);
 	if (rc)

@@ -60,7 +60,7 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 			      ifname, BF_IFNAMSIZ - 1);
 	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex)
-		return bf_err(-ENODEV, "Cannot find device \"%s\".", ifname);
+		return bf_err(-ENXIO, "Cannot find device \"%s\".", ifname);
 
 	live = a && a->prog_fd >= 0 && a->ifindex == ifindex ? a : NULL;
 	if (live && live->mode != mode)

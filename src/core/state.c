@@ -108,7 +108,7 @@ int bf_state_stage_rules(struct bf_state *st, const struct bf_ruleset *rs)
 	err = path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp));
 	if (err)
 		return err;
-	bf_save_print(&b, rs, true);
+	bf_save_print_state(&b, rs);
 	err = b.err ? b.err : write_tmp(tmp, bf_strbuf_str(&b));
 	bf_strbuf_free(&b);
 	if (err)

@@ -64,7 +64,7 @@ int bf_state_commit(struct bf_state *st, struct bf_ruleset *rs);
 
 /* Attaches the ruleset to an interface in that XDP mode and records it.
  * Errors (nothing changes): name too long -EINVAL (a parameter problem),
- * no such interface -ENODEV, another XDP program there -EEXIST, already
+ * no such interface -ENXIO, another XDP program there -EEXIST, already
  * attached in the other mode -EBUSY (detach first: a mode change cannot be
  * atomic), native mode unsupported -EOPNOTSUPP. Attaching an attached
  * interface again in the same mode recompiles and swaps atomically. */

@@ -667,11 +667,12 @@ static int parse_addresses(struct parser *p)
 /* One rule per source and destination address, in iptables' order. */
 static int build_rules(struct parser *p, struct bf_command *cmd)
 {
-	enum bf_verdict verdict;
+	enum bf_verdict verdict = BF_VERDICT_NONE;
 
 	if (!(p->command & CMD_IDRAC))
 		return 0;
-	bf_verdict_by_name(p->jumpto, &verdict);
+	if (p->jumpto)
+		bf_verdict_by_name(p->jumpto, &verdict);
 	cmd->rules = calloc(p->ns * p->nd, sizeof(*cmd->rules));
 	if (!cmd->rules)
 		return -ENOMEM;
@@ -708,10 +709,7 @@ static int check_target(const struct parser *p)
 		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
 	if (p->goto_set)
 		return bf_err(-EINVAL, "goto '%s' is not a chain\n", p->jumpto);
-	if (!p->jumpto)
-		return bf_err(-EINVAL, "rules without a target are not supported by "
-			      "bpfilter yet (give -j ACCEPT or -j DROP)");
-	if (bf_verdict_by_name(p->jumpto, &v))
+	if (p->jumpto && bf_verdict_by_name(p->jumpto, &v))
 		return bf_err(-EINVAL, "Couldn't load target `%s':No such file or directory\n",
 			      p->jumpto);
 	return 0;
@@ -741,8 +739,9 @@ static int check_table(const char *name, enum bf_table_id *id)
 			return bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
 				      "(it serves the filter table)", name);
 	/* iptables' VERSION_PROBLEM (exit 3). */
-	return bf_err(-ENODEV, "can't initialize iptables table `%s': Table does not exist",
-		      name);
+	return bf_err(-ENODEV, "can't initialize iptables table `%s': Table does not exist "
+		      "(do you need to insmod?)\nPerhaps iptables or your kernel needs to be "
+		      "upgraded.", name);
 }
 
 static enum bf_cmd bf_cmd_of(unsigned int command, bool *zero_too)

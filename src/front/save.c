@@ -71,7 +71,8 @@ static void rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counte
 		bf_strbuf_printf(out, " -c %llu %llu",
 				 (unsigned long long)r->counters.packets,
 				 (unsigned long long)r->counters.bytes);
-	bf_strbuf_printf(out, " -j %s", bf_verdict_name(r->target.verdict));
+	if (r->target.verdict != BF_VERDICT_NONE)
+		bf_strbuf_printf(out, " -j %s", bf_verdict_name(r->target.verdict));
 }
 
 void bf_front_rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counters)

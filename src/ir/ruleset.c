@@ -1,6 +1,7 @@
 #include "ruleset.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ int bf_table_by_name(const char *name, enum bf_table_id *id)
 static const char *const verdict_names[] = {
 	[BF_VERDICT_ACCEPT] = "ACCEPT",
 	[BF_VERDICT_DROP] = "DROP",
+	[BF_VERDICT_NONE] = "",
 };
 
 const char *bf_verdict_name(enum bf_verdict v)
@@ -44,7 +46,8 @@ const char *bf_verdict_name(enum bf_verdict v)
 
 int bf_verdict_by_name(const char *name, enum bf_verdict *v)
 {
-	for (size_t i = 0; i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++) {
+	/* BF_VERDICT_NONE has no name: it is the absence of -j. */
+	for (size_t i = 0; i < BF_VERDICT_NONE; i++) {
 		if (!strcmp(verdict_names[i], name)) {
 			*v = i;
 			return 0;
@@ -59,7 +62,7 @@ static struct bf_chain *chain_new(const char *name, bool builtin)
 
 	if (!c)
 		return NULL;
-	strncpy(c->name, name, sizeof(c->name) - 1);
+	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->builtin = builtin;
 	c->policy = BF_VERDICT_ACCEPT;
 	c->old_slot = -1;

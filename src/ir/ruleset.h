@@ -60,6 +60,7 @@ struct bf_match {
 enum bf_verdict {
 	BF_VERDICT_ACCEPT,
 	BF_VERDICT_DROP,
+	BF_VERDICT_NONE, /* a rule without -j: counts, then the next rule */
 };
 
 struct bf_target {

@@ -164,7 +164,7 @@ static void scenario(void **state)
 
 	open_st(&st);
 	assert_int_equal(input(st.rs)->n_rules, 1);
-	assert_int_equal(bf_state_attach(&st, "nosuch0", BF_XDP_NATIVE), -ENODEV);
+	assert_int_equal(bf_state_attach(&st, "nosuch0", BF_XDP_NATIVE), -ENXIO);
 	assert_int_equal(st.n_att, 0);
 	assert_int_equal(bf_state_attach(&st, "bfs0", BF_XDP_NATIVE), 0);
 	assert_int_equal(st.n_att, 1);

@@ -1,0 +1,104 @@
+# Test hosts: network namespaces joined by a veth pair, on 198.18.0.0/15.
+#
+#   hosts_new A B        two namespaces (names in $A and $B, unique to this
+#                        run) joined by veth: $IF_A (in A, $HOST_A) <->
+#                        $IF_B (in B, $HOST_B). Removed at exit.
+#   ns_new VAR           one namespace with lo up.
+#   offloads_off NS IF   GRO/GSO/TSO off, so the stack sees the packets
+#                        that were sent (counts comparable with XDP's).
+#   ns_mac NS IF         the interface's MAC address.
+#
+# Every pair uses the same interface names and addresses: each lives in its
+# own namespaces, so parallel runs and several pairs in one test never
+# collide. IPv6 is off on the veths (no neighbour discovery noise), rp_filter
+# and forwarding are off, so crafted packets from any 198.18.0.0/15 source
+# reach INPUT on B, and B's answers to them go to A (see hosts_new). B's
+# subnet is 198.18.0.0/24 (broadcast 198.18.0.255).
+#
+# Receiving at XDP: frames sent into veth A arrive at veth B's XDP program
+# (native mode) as they were sent; GRO on B would merge TCP segments only
+# after XDP. Frames that an XDP program sends back with XDP_TX reach the
+# other side only when that side has an XDP program too (or GRO on), see
+# ../../../shared/DESIGN.md ("Test hosts and traffic").
+
+# shellcheck source=testlib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
+
+IF_A=veth-a
+IF_B=veth-b
+HOST_A=198.18.0.1
+HOST_B=198.18.0.2
+HOSTS_PREFIX=15
+_ns_count=0
+
+ns_new()
+{
+	local name
+	_ns_count=$((_ns_count + 1))
+	name=bft-$$-$_ns_count-$RANDOM
+	ip netns add "$name" || fail "cannot create network namespace $name"
+	at_exit ip netns del "$name"
+	ip -n "$name" link set lo up || fail "lo up in $name"
+	printf -v "$1" '%s' "$name"
+}
+
+_ns_sysctls()
+{
+	local ns=$1 k
+	for k in net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.ip_forward=0 net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1; do
+		ip netns exec "$ns" sysctl -qw "$k" >/dev/null 2>&1
+	done
+}
+
+hosts_new()
+{
+	local a b
+	ns_new "$1"
+	ns_new "$2"
+	a=${!1}
+	b=${!2}
+	_ns_sysctls "$a"
+	_ns_sysctls "$b"
+	ip link add "$IF_A" netns "$a" type veth peer name "$IF_B" netns "$b" ||
+		fail "cannot create the veth pair"
+	ip netns exec "$b" sysctl -qw "net.ipv4.conf.$IF_B.rp_filter=0" >/dev/null 2>&1
+	ip netns exec "$a" sysctl -qw "net.ipv4.conf.$IF_A.rp_filter=0" >/dev/null 2>&1
+	# B sends everything for 198.18.0.0/15 outside its /24 to A's MAC:
+	# its answers to crafted sources never wait for an ARP reply that will
+	# not come (a failed ARP makes the kernel deliver an ICMP error to
+	# itself through lo, which iptables' INPUT would count). A drops what
+	# is not its own without answering (forwarding is off). So crafted
+	# sources should be outside 198.18.0.0/24, or A's own addresses.
+	ip -n "$a" addr add "$HOST_A/$HOSTS_PREFIX" dev "$IF_A" &&
+		ip -n "$b" addr add "$HOST_B/24" dev "$IF_B" &&
+		ip -n "$a" link set "$IF_A" up &&
+		ip -n "$b" link set "$IF_B" up &&
+		ip -n "$b" route add "198.18.0.0/$HOSTS_PREFIX" via "$HOST_A" dev "$IF_B" ||
+		fail "cannot set up the veth pair"
+	# Both ends must be up before traffic flows: wait for the carrier.
+	wait_until 5 _carrier_up "$a" "$IF_A" || fail "$IF_A has no carrier"
+	wait_until 5 _carrier_up "$b" "$IF_B" || fail "$IF_B has no carrier"
+}
+
+_carrier_up()
+{
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]
+}
+
+offloads_off()
+{
+	local ns=$1 dev=$2 f
+	for f in gro gso tso lro; do
+		ip netns exec "$ns" ethtool -K "$dev" "$f" off >/dev/null 2>&1
+	done
+	ip netns exec "$ns" ethtool -k "$dev" 2>/dev/null |
+		grep -q '^generic-receive-offload: off' ||
+		fail "cannot turn GRO off on $dev"
+}
+
+ns_mac()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/address"
+}

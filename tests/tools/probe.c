@@ -1,0 +1,369 @@
+/* probe: real-socket traffic for the end-to-end tests and the demo, so they
+ * need neither ping nor netcat.
+ *
+ *   probe tcp-connect ADDR PORT [TIMEOUT_MS]
+ *       prints ok, refused or timeout; exit 0, 1 or 2 (3 on error)
+ *   probe tcp-listen PORT [SECONDS]
+ *       accepts and closes connections (forever, or for SECONDS)
+ *   probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]
+ *       sends datagrams (count 0: until SIGTERM/SIGINT); prints "sent N"
+ *   probe udp-recv PORT SECONDS
+ *       counts datagrams for SECONDS (or until SIGTERM/SIGINT); prints one
+ *       line "SOURCE COUNT" per source address, then "total N"
+ *   probe ping ADDR [COUNT] [TIMEOUT_MS]
+ *       ICMP echo; prints "R/C replies"; exit 0 if all came back, 1 if
+ *       none, 2 if some
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	/* No SA_RESTART: blocking calls return EINTR and the loops end. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long num(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "probe: bad number `%s'\n", s);
+		exit(3);
+	}
+	return v;
+}
+
+static void addr(const char *s, uint16_t port, struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	if (inet_pton(AF_INET, s, &sin->sin_addr) != 1) {
+		fprintf(stderr, "probe: bad address `%s'\n", s);
+		exit(3);
+	}
+}
+
+static int tcp_connect(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	long timeout = argc > 2 ? num(argv[2], 1, 600000) : 2000;
+	struct pollfd p;
+	int fd, err = 0;
+	socklen_t len = sizeof(err);
+
+	addr(argv[0], (uint16_t)num(argv[1], 1, 65535), &sin);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		perror("probe: socket");
+		return 3;
+	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		if (errno != EINPROGRESS) {
+			err = errno;
+			goto done;
+		}
+		p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		if (poll(&p, 1, (int)timeout) == 0) {
+			printf("timeout\n");
+			return 2;
+		}
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	}
+done:
+	close(fd);
+	if (!err) {
+		printf("ok\n");
+		return 0;
+	}
+	if (err == ECONNREFUSED) {
+		printf("refused\n");
+		return 1;
+	}
+	if (err == ETIMEDOUT) {
+		printf("timeout\n");
+		return 2;
+	}
+	printf("error: %s\n", strerror(err));
+	return 3;
+}
+
+static int tcp_listen(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	long deadline = argc > 1 ? now_ms() + num(argv[1], 1, 86400) * 1000 : 0;
+	int fd, one = 1;
+
+	addr("0.0.0.0", (uint16_t)num(argv[0], 1, 65535), &sin);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 128)) {
+		perror("probe: listen");
+		return 3;
+	}
+	catch_signals();
+	while (!stop && (!deadline || now_ms() < deadline)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int c;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		c = accept(fd, NULL, NULL);
+		if (c >= 0)
+			close(c);
+	}
+	close(fd);
+	return 0;
+}
+
+static int udp_send(int argc, char **argv)
+{
+	struct sockaddr_in to, from;
+	const char *src = NULL;
+	long count = 1, interval = 0, sent = 0;
+	char payload[32] = "bpfilter probe";
+	int fd;
+
+	addr(argv[0], (uint16_t)num(argv[1], 1, 65535), &to);
+	for (int i = 2; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			goto usage;
+		if (!strcmp(argv[i], "--from"))
+			src = argv[i + 1];
+		else if (!strcmp(argv[i], "--count"))
+			count = num(argv[i + 1], 0, 1000000000);
+		else if (!strcmp(argv[i], "--interval-us"))
+			interval = num(argv[i + 1], 0, 10000000);
+		else
+			goto usage;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		perror("probe: socket");
+		return 3;
+	}
+	if (src) {
+		addr(src, 0, &from);
+		if (bind(fd, (struct sockaddr *)&from, sizeof(from))) {
+			perror("probe: bind");
+			return 3;
+		}
+	}
+	catch_signals();
+	while (!stop && (!count || sent < count)) {
+		if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0) {
+			/* A full queue or an unanswered ARP: try again. */
+			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR ||
+			    errno == EHOSTUNREACH) {
+				usleep(1000);
+				continue;
+			}
+			perror("probe: sendto");
+			return 3;
+		}
+		sent++;
+		if (interval)
+			usleep((useconds_t)interval);
+	}
+	printf("sent %ld\n", sent);
+	return 0;
+usage:
+	fprintf(stderr, "probe: udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]\n");
+	return 3;
+}
+
+struct source {
+	struct in_addr a;
+	long n;
+};
+
+static int udp_recv(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	long deadline = now_ms() + num(argv[1], 1, 86400) * 1000;
+	struct source srcs[64];
+	size_t n_srcs = 0;
+	long total = 0;
+	int fd, rcvbuf = 4 << 20;
+
+	addr("0.0.0.0", (uint16_t)num(argv[0], 1, 65535), &sin);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("probe: bind");
+		return 3;
+	}
+	catch_signals();
+	/* Tell a waiting script that the socket is bound. */
+	printf("ready\n");
+	fflush(stdout);
+	while (!stop && now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_in from;
+		socklen_t len = sizeof(from);
+		char buf[2048];
+		size_t i;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len) < 0)
+			continue;
+		total++;
+		for (i = 0; i < n_srcs; i++)
+			if (srcs[i].a.s_addr == from.sin_addr.s_addr)
+				break;
+		if (i == n_srcs && n_srcs < 64)
+			srcs[n_srcs++] = (struct source){ .a = from.sin_addr };
+		if (i < n_srcs)
+			srcs[i].n++;
+	}
+	for (size_t i = 0; i < n_srcs; i++)
+		printf("%s %ld\n", inet_ntoa(srcs[i].a), srcs[i].n);
+	printf("total %ld\n", total);
+	return 0;
+}
+
+static uint16_t icmp_csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2, p += 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static int ping(int argc, char **argv)
+{
+	struct sockaddr_in to;
+	long count = argc > 1 ? num(argv[1], 1, 100000) : 3;
+	long timeout = argc > 2 ? num(argv[2], 1, 600000) : 1000;
+	uint16_t id = (uint16_t)getpid();
+	long replies = 0;
+	int fd;
+
+	addr(argv[0], 0, &to);
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (fd < 0) {
+		perror("probe: raw ICMP socket");
+		return 3;
+	}
+	for (long seq = 0; seq < count; seq++) {
+		struct icmphdr req = {
+			.type = ICMP_ECHO,
+			.un.echo.id = htons(id),
+			.un.echo.sequence = htons((uint16_t)seq),
+		};
+		long deadline = now_ms() + timeout;
+
+		req.checksum = icmp_csum(&req, sizeof(req));
+		if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0) {
+			perror("probe: sendto");
+			return 3;
+		}
+		for (long left; (left = deadline - now_ms()) > 0;) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			uint8_t buf[1500];
+			struct icmphdr *rep;
+			ssize_t n;
+			size_t hl;
+
+			if (poll(&p, 1, (int)left) <= 0)
+				break;
+			n = recv(fd, buf, sizeof(buf), 0);
+			if (n < 20)
+				continue;
+			hl = (size_t)(buf[0] & 0xf) * 4;
+			if ((size_t)n < hl + sizeof(*rep) ||
+			    memcmp(buf + 12, &to.sin_addr, 4))
+				continue;
+			rep = (struct icmphdr *)(buf + hl);
+			if (rep->type == ICMP_ECHOREPLY && ntohs(rep->un.echo.id) == id &&
+			    ntohs(rep->un.echo.sequence) == (uint16_t)seq) {
+				replies++;
+				break;
+			}
+		}
+	}
+	close(fd);
+	printf("%ld/%ld replies\n", replies, count);
+	return replies == count ? 0 : replies ? 2 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int min_args, max_args;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "tcp-connect", 2, 3, tcp_connect },
+		{ "tcp-listen", 1, 2, tcp_listen },
+		{ "udp-send", 2, 8, udp_send },
+		{ "udp-recv", 2, 2, udp_recv },
+		{ "ping", 1, 3, ping },
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2) {
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			int n = argc - 2;
+
+			if (strcmp(argv[1], cmds[i].name))
+				continue;
+			if (n < cmds[i].min_args || n > cmds[i].max_args)
+				break;
+			return cmds[i].fn(n, argv + 2);
+		}
+	}
+	fprintf(stderr,
+		"usage: probe tcp-connect ADDR PORT [TIMEOUT_MS]\n"
+		"       probe tcp-listen PORT [SECONDS]\n"
+		"       probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]\n"
+		"       probe udp-recv PORT SECONDS\n"
+		"       probe ping ADDR [COUNT] [TIMEOUT_MS]\n");
+	return 3;
+}
