@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/membarrier.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -33,10 +34,25 @@ static void log_verifier(const char *buf, bool truncated)
 	bf_log(BF_LOG_DEBUG, "-- END VERIFIER LOG --");
 }
 
+/* The verifier's reason is its last line before the statistics. */
+static void last_reason(const char *buf, char *reason, size_t len)
+{
+	const char *p = buf;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (n && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17))
+			snprintf(reason, len, "%.*s", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 /* Loads again with the log on, growing the buffer while the kernel says
- * it was too small (-ENOSPC), and logs it. */
+ * it was too small (-ENOSPC), logs it and keeps the verifier's reason. */
 static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
-			  size_t n_insns, const char *name)
+			  size_t n_insns, const char *name, char *reason, size_t reason_len)
 {
 	uint32_t size = BF_LOG_BUF_MIN;
 	char *buf = NULL;
@@ -63,6 +79,7 @@ static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn 
 		}
 		if (fd != -ENOSPC || size >= BF_LOG_BUF_MAX) {
 			log_verifier(buf, fd == -ENOSPC);
+			last_reason(buf, reason, reason_len);
 			break;
 		}
 		size *= 4;
@@ -81,11 +98,13 @@ int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 	bf_kern_log_init();
 	fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
 	if (fd < 0) {
+		char reason[256] = "";
 		int err = fd;
 
-		load_with_log(hook, insns, n_insns, name);
-		return bf_err(err, "the kernel refused the BPF program (%zu instructions): %s",
-			      n_insns, strerror(-err));
+		load_with_log(hook, insns, n_insns, name, reason, sizeof(reason));
+		return bf_err(err, "the kernel refused the BPF program (%zu instructions): %s%s%s "
+			      "(-v shows the verifier log)", n_insns, strerror(-err),
+			      *reason ? ": " : "", reason);
 	}
 	*prog_fd = fd;
 	return 0;
