@@ -6,13 +6,8 @@
 #include "ext/ext.h"
 #include "ext/ports.h"
 
-#define TCP_INV_SRCPT 0x01
-#define TCP_INV_DSTPT 0x02
-
 struct match_tcp {
-	uint16_t spts[2];
-	uint16_t dpts[2];
-	uint8_t invflags;
+	struct bf_port_pair ports;
 };
 
 enum { O_SPORT = 1, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
@@ -34,7 +29,7 @@ static void tcp_init(void *data)
 {
 	struct match_tcp *m = data;
 
-	m->spts[1] = m->dpts[1] = 0xFFFF;
+	bf_port_pair_init(&m->ports);
 }
 
 static int tcp_parse(int opt, const char *arg, bool invert, void *data,
@@ -51,29 +46,26 @@ static int tcp_parse(int opt, const char *arg, bool invert, void *data,
 	*flags |= 1u << opt;
 	if (opt == O_SPORT) {
 		if (invert)
-			m->invflags |= TCP_INV_SRCPT;
-		return bf_ports_parse(arg, "tcp", "tcp", name, m->spts);
+			m->ports.invflags |= BF_PORTS_INV_SRC;
+		return bf_ports_parse(arg, "tcp", "tcp", name, m->ports.spts);
 	}
 	if (invert)
-		m->invflags |= TCP_INV_DSTPT;
-	return bf_ports_parse(arg, "tcp", "tcp", name, m->dpts);
+		m->ports.invflags |= BF_PORTS_INV_DST;
+	return bf_ports_parse(arg, "tcp", "tcp", name, m->ports.dpts);
 }
 
 static void tcp_print(struct bf_strbuf *out, const void *data, bool numeric)
 {
 	const struct match_tcp *m = data;
 
-	bf_strbuf_puts(out, " tcp");
-	bf_ports_print(out, "spt", m->spts, m->invflags & TCP_INV_SRCPT, numeric, "tcp");
-	bf_ports_print(out, "dpt", m->dpts, m->invflags & TCP_INV_DSTPT, numeric, "tcp");
+	bf_port_pair_print(out, &m->ports, numeric, "tcp");
 }
 
 static void tcp_save(struct bf_strbuf *out, const void *data)
 {
 	const struct match_tcp *m = data;
 
-	bf_ports_save(out, "sport", m->spts, m->invflags & TCP_INV_SRCPT);
-	bf_ports_save(out, "dport", m->dpts, m->invflags & TCP_INV_DSTPT);
+	bf_port_pair_save(out, &m->ports);
 }
 
 static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
@@ -81,9 +73,7 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 {
 	const struct match_tcp *m = data;
 
-	bf_emit_l4_guard(cg, true, no_match);
-	bf_emit_port_range(cg, BF_PKT_SPORT, m->spts, m->invflags & TCP_INV_SRCPT, no_match);
-	bf_emit_port_range(cg, BF_PKT_DPORT, m->dpts, m->invflags & TCP_INV_DSTPT, no_match);
+	bf_emit_port_pair(cg, &m->ports, true, no_match);
 	return 0;
 }
 

@@ -11,13 +11,8 @@
 #include "ext/ext.h"
 #include "ext/ports.h"
 
-#define UDP_INV_SRCPT 0x01
-#define UDP_INV_DSTPT 0x02
-
 struct match_udp {
-	uint16_t spts[2];
-	uint16_t dpts[2];
-	uint8_t invflags;
+	struct bf_port_pair ports;
 };
 
 enum { O_SPORT = 1, O_DPORT };
@@ -34,7 +29,7 @@ static void udp_init(void *data)
 {
 	struct match_udp *m = data;
 
-	m->spts[1] = m->dpts[1] = 0xFFFF;
+	bf_port_pair_init(&m->ports);
 }
 
 /* libxtables' getportbyname: any protocol's service, or a decimal
@@ -107,12 +102,12 @@ static int udp_parse(int opt, const char *arg, bool invert, void *data,
 
 	if (*flags & (1u << opt))
 		return bf_err(-EINVAL, "udp: option \"--%s\" can only be used once.\n", name);
-	err = parse_ports(arg, name, opt == O_SPORT ? m->spts : m->dpts);
+	err = parse_ports(arg, name, opt == O_SPORT ? m->ports.spts : m->ports.dpts);
 	if (err)
 		return err;
 	*flags |= 1u << opt;
 	if (invert)
-		m->invflags |= opt == O_SPORT ? UDP_INV_SRCPT : UDP_INV_DSTPT;
+		m->ports.invflags |= opt == O_SPORT ? BF_PORTS_INV_SRC : BF_PORTS_INV_DST;
 	return 0;
 }
 
@@ -120,17 +115,14 @@ static void udp_print(struct bf_strbuf *out, const void *data, bool numeric)
 {
 	const struct match_udp *m = data;
 
-	bf_strbuf_puts(out, " udp");
-	bf_ports_print(out, "spt", m->spts, m->invflags & UDP_INV_SRCPT, numeric, "udp");
-	bf_ports_print(out, "dpt", m->dpts, m->invflags & UDP_INV_DSTPT, numeric, "udp");
+	bf_port_pair_print(out, &m->ports, numeric, "udp");
 }
 
 static void udp_save(struct bf_strbuf *out, const void *data)
 {
 	const struct match_udp *m = data;
 
-	bf_ports_save(out, "sport", m->spts, m->invflags & UDP_INV_SRCPT);
-	bf_ports_save(out, "dport", m->dpts, m->invflags & UDP_INV_DSTPT);
+	bf_port_pair_save(out, &m->ports);
 }
 
 static int udp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
@@ -138,9 +130,7 @@ static int udp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 {
 	const struct match_udp *m = data;
 
-	bf_emit_l4_guard(cg, false, no_match);
-	bf_emit_port_range(cg, BF_PKT_SPORT, m->spts, m->invflags & UDP_INV_SRCPT, no_match);
-	bf_emit_port_range(cg, BF_PKT_DPORT, m->dpts, m->invflags & UDP_INV_DSTPT, no_match);
+	bf_emit_port_pair(cg, &m->ports, false, no_match);
 	return 0;
 }
 

@@ -142,3 +142,30 @@ void bf_emit_port_range(struct bf_cgen *cg, int off, const uint16_t range[2],
 		bf_label_bind(cg, outside);
 	}
 }
+
+void bf_port_pair_init(struct bf_port_pair *p)
+{
+	p->spts[1] = p->dpts[1] = 0xFFFF;
+}
+
+void bf_port_pair_print(struct bf_strbuf *out, const struct bf_port_pair *p,
+			bool numeric, const char *proto)
+{
+	bf_strbuf_printf(out, " %s", proto);
+	bf_ports_print(out, "spt", p->spts, p->invflags & BF_PORTS_INV_SRC, numeric, proto);
+	bf_ports_print(out, "dpt", p->dpts, p->invflags & BF_PORTS_INV_DST, numeric, proto);
+}
+
+void bf_port_pair_save(struct bf_strbuf *out, const struct bf_port_pair *p)
+{
+	bf_ports_save(out, "sport", p->spts, p->invflags & BF_PORTS_INV_SRC);
+	bf_ports_save(out, "dport", p->dpts, p->invflags & BF_PORTS_INV_DST);
+}
+
+void bf_emit_port_pair(struct bf_cgen *cg, const struct bf_port_pair *p,
+		       bool hotdrop_frag1, int no_match)
+{
+	bf_emit_l4_guard(cg, hotdrop_frag1, no_match);
+	bf_emit_port_range(cg, BF_PKT_SPORT, p->spts, p->invflags & BF_PORTS_INV_SRC, no_match);
+	bf_emit_port_range(cg, BF_PKT_DPORT, p->dpts, p->invflags & BF_PORTS_INV_DST, no_match);
+}

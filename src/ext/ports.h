@@ -10,6 +10,26 @@
 
 struct bf_cgen;
 
+/* The ports both the tcp and the udp match start with, as xt_tcp and
+ * xt_udp lay them out. */
+struct bf_port_pair {
+	uint16_t spts[2];
+	uint16_t dpts[2];
+	uint8_t invflags; /* BF_PORTS_INV_* */
+};
+#define BF_PORTS_INV_SRC 0x01
+#define BF_PORTS_INV_DST 0x02
+
+void bf_port_pair_init(struct bf_port_pair *p);
+/* -L text: " tcp spt:22 dpts:1:1024" for proto "tcp". */
+void bf_port_pair_print(struct bf_strbuf *out, const struct bf_port_pair *p,
+			bool numeric, const char *proto);
+/* iptables-save text: " --sport 1:2 ! --dport 22". */
+void bf_port_pair_save(struct bf_strbuf *out, const struct bf_port_pair *p);
+/* The whole xt_tcpudp port test: the guard below, then both ranges. */
+void bf_emit_port_pair(struct bf_cgen *cg, const struct bf_port_pair *p,
+		       bool hotdrop_frag1, int no_match);
+
 /* "N", "N:M", ":M", "N:", ":" with service names of `proto` ("tcp"/"udp").
  * Logs iptables' message and returns -EINVAL on a bad value. */
 int bf_ports_parse(const char *arg, const char *proto, const char *ext,
