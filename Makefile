@@ -12,6 +12,9 @@ CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libbpfilter.a
+# Whole archive: the extension registry refers to extensions weakly, and a
+# weak reference alone does not pull an object out of an archive.
+LIB_LINK := -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive
 
 .PHONY: all deps check unit prog e2e diff clitest demo clean
 all: deps bpfilter
@@ -20,7 +23,7 @@ deps:
 	@scripts/install-deps.sh
 
 bpfilter: $(CLI_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB_LINK) $(LDLIBS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@

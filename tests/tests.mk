@@ -15,11 +15,11 @@ TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(TESTLIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB_LINK) $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/prog/%: tests/prog/%.c $(LIB) $(TESTLIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB_LINK) $(LDLIBS) -lcmocka
 
 $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)

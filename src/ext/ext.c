@@ -2,26 +2,66 @@
 
 #include <string.h>
 
-extern const struct bf_match_ops bf_match_tcp;
-extern const struct bf_match_ops bf_match_udp;
+/* The registries: one line per extension. */
+#define MATCH(sym) extern const struct bf_match_ops sym __attribute__((weak));
+#define TARGET(sym) extern const struct bf_target_ops sym __attribute__((weak));
+#include "ext/ext_list.h"
+#undef MATCH
+#undef TARGET
 
-/* The registry: one line per extension. */
+#define MATCH(sym) &sym,
+#define TARGET(sym)
 static const struct bf_match_ops *const matches[] = {
-	&bf_match_tcp,
-	&bf_match_udp,
+#include "ext/ext_list.h"
 };
+#undef MATCH
+#undef TARGET
 
+#define MATCH(sym)
+#define TARGET(sym) &sym,
+static const struct bf_target_ops *const targets[] = {
+#include "ext/ext_list.h"
+	NULL,
+};
+#undef MATCH
+#undef TARGET
+
+#define N_MATCHES (sizeof(matches) / sizeof(matches[0]))
+#define N_TARGETS (sizeof(targets) / sizeof(targets[0]) - 1)
+
+/* Extensions not built (weak, NULL) are skipped. */
 const struct bf_match_ops *bf_match_ops_at(size_t i)
 {
-	return i < sizeof(matches) / sizeof(matches[0]) ? matches[i] : NULL;
+	for (size_t k = 0; k < N_MATCHES; k++)
+		if (matches[k] && !i--)
+			return matches[k];
+	return NULL;
 }
 
-const struct bf_match_ops *bf_match_ops_find(const char *name)
+const struct bf_target_ops *bf_target_ops_at(size_t i)
+{
+	for (size_t k = 0; k < N_TARGETS; k++)
+		if (targets[k] && !i--)
+			return targets[k];
+	return NULL;
+}
+
+const struct bf_match_ops *bf_match_ops_find(const char *name, enum bf_family family)
 {
 	const struct bf_match_ops *ops;
 
 	for (size_t i = 0; (ops = bf_match_ops_at(i)); i++)
-		if (!strcmp(ops->name, name))
+		if (!strcmp(ops->name, name) && (ops->families & BF_FAMILY_BIT(family)))
+			return ops;
+	return NULL;
+}
+
+const struct bf_target_ops *bf_target_ops_find(const char *name, enum bf_family family)
+{
+	const struct bf_target_ops *ops;
+
+	for (size_t i = 0; (ops = bf_target_ops_at(i)); i++)
+		if (!strcmp(ops->name, name) && (ops->families & BF_FAMILY_BIT(family)))
 			return ops;
 	return NULL;
 }

@@ -54,14 +54,15 @@ static int tcp_parse(int opt, const char *arg, bool invert, void *data,
 	return bf_ports_parse(arg, "tcp", "tcp", name, m->ports.dpts);
 }
 
-static void tcp_print(struct bf_strbuf *out, const void *data, bool numeric)
+static void tcp_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,
+		      bool numeric)
 {
 	const struct match_tcp *m = data;
 
 	bf_port_pair_print(out, &m->ports, numeric, "tcp");
 }
 
-static void tcp_save(struct bf_strbuf *out, const void *data)
+static void tcp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
 {
 	const struct match_tcp *m = data;
 
@@ -79,6 +80,8 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 
 const struct bf_match_ops bf_match_tcp = {
 	.name = "tcp",
+	.families = BF_BOTH_FAMILIES,
+	.proto = IPPROTO_TCP,
 	.size = sizeof(struct match_tcp),
 	.options = tcp_options,
 	.init = tcp_init,

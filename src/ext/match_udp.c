@@ -111,14 +111,15 @@ static int udp_parse(int opt, const char *arg, bool invert, void *data,
 	return 0;
 }
 
-static void udp_print(struct bf_strbuf *out, const void *data, bool numeric)
+static void udp_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,
+		      bool numeric)
 {
 	const struct match_udp *m = data;
 
 	bf_port_pair_print(out, &m->ports, numeric, "udp");
 }
 
-static void udp_save(struct bf_strbuf *out, const void *data)
+static void udp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
 {
 	const struct match_udp *m = data;
 
@@ -136,6 +137,8 @@ static int udp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 
 const struct bf_match_ops bf_match_udp = {
 	.name = "udp",
+	.families = BF_BOTH_FAMILIES,
+	.proto = IPPROTO_UDP,
 	.size = sizeof(struct match_udp),
 	.options = udp_options,
 	.init = udp_init,

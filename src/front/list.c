@@ -139,7 +139,7 @@ void bf_front_list_rule(struct bf_strbuf *out, const struct bf_rule *r,
 		bf_strbuf_puts(out, "  ");
 
 	for (size_t i = 0; i < r->n_matches; i++)
-		r->matches[i].ops->print(out, r->matches[i].data, numeric);
+		r->matches[i].ops->print(out, ip, r->matches[i].data, numeric);
 	bf_strbuf_puts(out, "\n");
 }
 

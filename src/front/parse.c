@@ -272,7 +272,7 @@ static int command_match(struct parser *p, const char *name)
 	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
 		return bf_err(-EINVAL, "Invalid match name \"%s\" (%u chars max)",
 			      name, XT_EXTENSION_MAXNAMELEN - 1);
-	ops = bf_match_ops_find(name);
+	ops = bf_match_ops_find(name, p->tmpl->ip.family);
 	if (ops)
 		return load_match(p, ops);
 	if (bf_front_iptables_has_match(name))
@@ -425,7 +425,7 @@ static int command_default(struct parser *p, int c)
 
 		p->proto_used = true;
 		name = bf_front_proto_match_name(p->protocol, buf, sizeof(buf));
-		ops = name ? bf_match_ops_find(name) : NULL;
+		ops = name ? bf_match_ops_find(name, p->tmpl->ip.family) : NULL;
 		for (size_t s = 0; ops && s < p->n_sets; s++)
 			loaded |= p->sets[s] == ops;
 		if (ops && !loaded) {
@@ -443,7 +443,7 @@ static int command_default(struct parser *p, int c)
 		return bf_err(-EINVAL, "option \"%s\" requires an argument",
 			      p->argv[optind - 1]);
 	bad = optopt ? optbuf : p->argv[optind - 1];
-	if (c == '?' && name && !bf_match_ops_find(name))
+	if (c == '?' && name && !bf_match_ops_find(name, p->tmpl->ip.family))
 		return bf_err(-EINVAL, "unknown option \"%s\" (the %s match is not "
 			      "supported by bpfilter)", bad, name);
 	if (c == '?')

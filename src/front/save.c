@@ -65,7 +65,7 @@ static void rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counte
 		bf_strbuf_puts(out, ip->invflags & BF_INV_FRAG ? " ! -f" : " -f");
 	for (size_t i = 0; i < r->n_matches; i++) {
 		bf_strbuf_printf(out, " -m %s", r->matches[i].ops->name);
-		r->matches[i].ops->save(out, r->matches[i].data);
+		r->matches[i].ops->save(out, &r->ip, r->matches[i].data);
 	}
 	if (counters < 0)
 		bf_strbuf_printf(out, " -c %llu %llu",
@@ -93,6 +93,8 @@ static void save(struct bf_strbuf *out, const struct bf_ruleset *rs, bool with_c
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		const struct bf_table *tb = &rs->tables[t];
 
+		if (!tb->present)
+			continue;
 		bf_strbuf_printf(out, "*%s\n", bf_table_name(tb->id));
 		for (size_t i = 0; i < tb->n_chains; i++) {
 			const struct bf_chain *c = tb->chains[i];

@@ -8,12 +8,15 @@
 #include "ext/ext.h"
 
 static const char *const table_names[BF_TABLE_MAX] = {
+	[BF_TABLE_RAW] = "raw",
 	[BF_TABLE_FILTER] = "filter",
 };
 
 /* Built-in chains of each table, in the order iptables lists them. */
+static const char *const raw_builtins[] = {"PREROUTING", "OUTPUT", NULL};
 static const char *const filter_builtins[] = {"INPUT", "FORWARD", "OUTPUT", NULL};
 static const char *const *const table_builtins[BF_TABLE_MAX] = {
+	[BF_TABLE_RAW] = raw_builtins,
 	[BF_TABLE_FILTER] = filter_builtins,
 };
 
@@ -37,6 +40,7 @@ static const char *const verdict_names[] = {
 	[BF_VERDICT_ACCEPT] = "ACCEPT",
 	[BF_VERDICT_DROP] = "DROP",
 	[BF_VERDICT_NONE] = "",
+	[BF_VERDICT_RETURN] = "RETURN",
 };
 
 const char *bf_verdict_name(enum bf_verdict v)
@@ -46,14 +50,29 @@ const char *bf_verdict_name(enum bf_verdict v)
 
 int bf_verdict_by_name(const char *name, enum bf_verdict *v)
 {
-	/* BF_VERDICT_NONE has no name: it is the absence of -j. */
-	for (size_t i = 0; i < BF_VERDICT_NONE; i++) {
-		if (!strcmp(verdict_names[i], name)) {
-			*v = i;
+	static const enum bf_verdict named[] = {
+		BF_VERDICT_ACCEPT, BF_VERDICT_DROP, BF_VERDICT_RETURN,
+	};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (!strcmp(verdict_names[named[i]], name)) {
+			*v = named[i];
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+const char *bf_target_name(const struct bf_target *t)
+{
+	switch (t->verdict) {
+	case BF_VERDICT_JUMP:
+		return t->chain;
+	case BF_VERDICT_EXT:
+		return t->ops->name;
+	default:
+		return verdict_names[t->verdict];
+	}
 }
 
 static struct bf_chain *chain_new(const char *name, bool builtin)
@@ -98,6 +117,7 @@ struct bf_ruleset *bf_ruleset_new(enum bf_family family)
 	rs->family = family;
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		rs->tables[t].id = t;
+		rs->tables[t].present = t == BF_TABLE_FILTER;
 		for (const char *const *n = table_builtins[t]; *n; n++) {
 			struct bf_chain *c = chain_new(*n, true);
 
@@ -153,6 +173,7 @@ struct bf_ruleset *bf_ruleset_clone(const struct bf_ruleset *src)
 	rs->family = src->family;
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		rs->tables[t].id = t;
+		rs->tables[t].present = src->tables[t].present;
 		for (size_t i = 0; i < src->tables[t].n_chains; i++) {
 			struct bf_chain *c = chain_clone(src->tables[t].chains[i]);
 
@@ -190,7 +211,21 @@ void bf_rule_free(struct bf_rule *r)
 	for (size_t i = 0; i < r->n_matches; i++)
 		free(r->matches[i].data);
 	free(r->matches);
+	free(r->target.data);
 	free(r);
+}
+
+int bf_rule_set_target_ext(struct bf_rule *r, const struct bf_target_ops *ops)
+{
+	void *data = calloc(1, ops->size ? ops->size : 1);
+
+	if (!data)
+		return -ENOMEM;
+	free(r->target.data);
+	r->target = (struct bf_target){.verdict = BF_VERDICT_EXT, .ops = ops, .data = data};
+	if (ops->init)
+		ops->init(data);
+	return 0;
 }
 
 struct bf_rule *bf_rule_clone(const struct bf_rule *src)
@@ -200,8 +235,16 @@ struct bf_rule *bf_rule_clone(const struct bf_rule *src)
 	if (!r)
 		return NULL;
 	r->ip = src->ip;
-	r->target = src->target;
 	r->counters = src->counters;
+	if (src->target.verdict == BF_VERDICT_EXT) {
+		if (bf_rule_set_target_ext(r, src->target.ops)) {
+			bf_rule_free(r);
+			return NULL;
+		}
+		memcpy(r->target.data, src->target.data, src->target.ops->size);
+	} else {
+		r->target = src->target;
+	}
 	r->old_slot = src->old_slot;
 	for (size_t i = 0; i < src->n_matches; i++) {
 		struct bf_match *m = bf_rule_add_match(r, src->matches[i].ops);
@@ -245,7 +288,10 @@ struct bf_match *bf_rule_find_match(const struct bf_rule *r, const char *name)
 bool bf_rule_equal(const struct bf_rule *a, const struct bf_rule *b)
 {
 	if (memcmp(&a->ip, &b->ip, sizeof(a->ip)) ||
-	    memcmp(&a->target, &b->target, sizeof(a->target)) ||
+	    a->target.verdict != b->target.verdict ||
+	    strcmp(a->target.chain, b->target.chain) ||
+	    a->target.ops != b->target.ops ||
+	    (a->target.ops && memcmp(a->target.data, b->target.data, a->target.ops->size)) ||
 	    a->n_matches != b->n_matches)
 		return false;
 	for (size_t i = 0; i < a->n_matches; i++) {

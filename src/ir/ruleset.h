@@ -28,11 +28,14 @@
 #define BF_F_GOTO 0x02 /* -g instead of -j */
 
 enum bf_family {
-	BF_FAMILY_IPV4,
+	BF_FAMILY_IPV4, /* iptables */
+	BF_FAMILY_IPV6, /* ip6tables */
 	BF_FAMILY_MAX,
 };
 
+/* Tables in the order a packet meets them. */
 enum bf_table_id {
+	BF_TABLE_RAW,
 	BF_TABLE_FILTER,
 	BF_TABLE_MAX,
 };
@@ -43,7 +46,9 @@ struct bf_counter {
 };
 
 struct bf_ip {
-	struct in_addr src, smsk, dst, dmsk;
+	uint8_t family; /* enum bf_family: which addresses below count */
+	struct in_addr src, smsk, dst, dmsk;         /* IPv4 */
+	struct in6_addr src6, smsk6, dst6, dmsk6;    /* IPv6 */
 	char iniface[BF_IFNAMSIZ];
 	char outiface[BF_IFNAMSIZ];
 	uint16_t proto; /* 0 = all */
@@ -57,14 +62,22 @@ struct bf_match {
 	void *data; /* ops->size bytes, owned */
 };
 
+/* What a rule does when it matches. Policies are ACCEPT or DROP only. */
 enum bf_verdict {
 	BF_VERDICT_ACCEPT,
 	BF_VERDICT_DROP,
-	BF_VERDICT_NONE, /* a rule without -j: counts, then the next rule */
+	BF_VERDICT_NONE,   /* a rule without -j: counts, then the next rule */
+	BF_VERDICT_RETURN, /* -j RETURN */
+	BF_VERDICT_JUMP,   /* -j CHAIN, or -g CHAIN with BF_F_GOTO in ip.flags */
+	BF_VERDICT_EXT,    /* a target extension (REJECT, LOG...): target.ops */
 };
 
+struct bf_target_ops;
 struct bf_target {
 	enum bf_verdict verdict;
+	char chain[BF_CHAIN_MAXNAMELEN + 1]; /* BF_VERDICT_JUMP */
+	const struct bf_target_ops *ops;     /* BF_VERDICT_EXT */
+	void *data;                          /* ops->size bytes, owned */
 };
 
 struct bf_rule {
@@ -92,6 +105,9 @@ struct bf_chain {
 
 struct bf_table {
 	enum bf_table_id id;
+	/* As a kernel table exists in a namespace only once something used
+	 * it: iptables-save shows only tables in use. */
+	bool present;
 	struct bf_chain **chains; /* built-ins first, in iptables' order */
 	size_t n_chains;
 };
@@ -103,8 +119,12 @@ struct bf_ruleset {
 
 const char *bf_table_name(enum bf_table_id id);
 int bf_table_by_name(const char *name, enum bf_table_id *id);
+/* ACCEPT, DROP, RETURN ("" for NONE); by_name knows only these three. */
 const char *bf_verdict_name(enum bf_verdict v);
 int bf_verdict_by_name(const char *name, enum bf_verdict *v);
+/* The name iptables shows for a rule's target: a verdict, a chain or an
+ * extension's name ("" when there is none). */
+const char *bf_target_name(const struct bf_target *t);
 
 /* A ruleset with every table and its built-in chains, empty, policy ACCEPT. */
 struct bf_ruleset *bf_ruleset_new(enum bf_family family);
@@ -118,6 +138,9 @@ void bf_rule_free(struct bf_rule *r);
 struct bf_rule *bf_rule_clone(const struct bf_rule *r);
 /* Appends a match of the given kind with its data initialised by ops->init. */
 struct bf_match *bf_rule_add_match(struct bf_rule *r, const struct bf_match_ops *ops);
+/* Makes the rule's target the extension `ops`, data initialised by
+ * ops->init (replacing any previous target). 0 or -ENOMEM. */
+int bf_rule_set_target_ext(struct bf_rule *r, const struct bf_target_ops *ops);
 struct bf_match *bf_rule_find_match(const struct bf_rule *r, const char *name);
 /* Same rule spec (ip part, matches, target), counters not compared: -D, -C. */
 bool bf_rule_equal(const struct bf_rule *a, const struct bf_rule *b);

@@ -73,7 +73,7 @@ static bool parse_proto(const char *arg, uint16_t *proto)
 static bool add_port(struct bf_rule *r, const char *opt, const char *arg, bool inv)
 {
 	const char *proto = r->ip.proto == 6 ? "tcp" : r->ip.proto == 17 ? "udp" : NULL;
-	const struct bf_match_ops *ops = proto ? bf_match_ops_find(proto) : NULL;
+	const struct bf_match_ops *ops = proto ? bf_match_ops_find(proto, BF_FAMILY_IPV4) : NULL;
 	struct bf_match *m;
 	unsigned int flags = 0;
 

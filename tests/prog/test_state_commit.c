@@ -81,7 +81,7 @@ static int run(int prog_fd, uint16_t dport, int n)
 /* -p udp --dport PORT -j VERDICT */
 static struct bf_rule *udp_rule(const char *port, enum bf_verdict v)
 {
-	const struct bf_match_ops *ops = bf_match_ops_find("udp");
+	const struct bf_match_ops *ops = bf_match_ops_find("udp", BF_FAMILY_IPV4);
 	struct bf_rule *r = bf_rule_new();
 	struct bf_match *m;
 	unsigned int flags = 0;
