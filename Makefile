@@ -25,6 +25,16 @@ deps:
 bpfilter: $(CLI_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB_LINK) $(LDLIBS)
 
+# bpfilter6: the same binary, called by that name it is ip6tables.
+all: bpfilter6
+bpfilter6: bpfilter
+	ln -sf bpfilter $@
+
+.PHONY: clean-bpfilter6
+clean: clean-bpfilter6
+clean-bpfilter6:
+	rm -f bpfilter6
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -36,6 +46,8 @@ $(BUILD)/%.o: %.c
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
 include tests/tests.mk
+# The shared test objects follow the headers they include, too.
+-include $(TESTLIB_OBJS:.o=.d)
 
 clean:
 	rm -rf $(BUILD) bpfilter

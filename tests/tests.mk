@@ -44,3 +44,47 @@ demo: all $(TOOL_BINS)
 
 # Keep the shared test objects between links.
 .SECONDARY: $(TESTLIB_OBJS)
+
+# Fuzzing (tests/fuzz): libFuzzer targets for the iptables argv parser and
+# the iptables-restore reader, built with clang and the sanitizers from a
+# second build of the front-end objects in $(FUZZ_BUILD) (they need no
+# kernel and no libbpf). `make fuzz` runs each target for FUZZ_SECONDS;
+# `make check` runs each for 20 s after replaying the kept crash inputs
+# (tests/fuzz/test_fuzz.sh), or says it skips them when clang is missing.
+FUZZ_CC ?= clang-14
+FUZZ_BUILD ?= $(BUILD)/fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := argv restore
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -Itests \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(shell pkg-config --cflags libbpf 2>/dev/null)
+FUZZ_LIB_SRCS := $(wildcard src/common/*.c src/ir/*.c src/ext/*.c src/front/*.c \
+	src/cgen/*.c)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) \
+	$(FUZZ_BUILD)/tests/fuzz/fuzz_util.o
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d)
+
+.PHONY: fuzz fuzz-bins fuzz-check
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: fuzz-bins
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/test_fuzz.sh
+
+fuzz-check:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fuzz-bins >/dev/null && \
+		FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=20 tests/fuzz/test_fuzz.sh; \
+	else \
+		echo "SKIP fuzz: $(FUZZ_CC) is not installed (clang-14, libclang-rt-14-dev)"; \
+	fi
+
+check: fuzz-check

@@ -58,7 +58,10 @@ struct bf_cgen {
 	size_t n_fixups, cap_fixups;
 
 	/* Compilation context. */
-	const struct bf_ruleset *rs;
+	const struct bf_ruleset *rs; /* the ruleset being emitted */
+	/* Where rs's counter slots start in the counters map: both families
+	 * share one map, IPv4's slots first, then IPv6's. */
+	int slot_base;
 	const char *ifname; /* interface compiled for: resolves -i */
 	const struct bf_hook_ops *hook;
 	int lbl_hotdrop; /* drop without counting, as iptables' hotdrop */
@@ -108,9 +111,16 @@ struct bf_hook_ops {
 	 * (or return) the pass verdict. */
 	void (*prologue)(struct bf_cgen *cg);
 	int (*verdict_code)(enum bf_verdict v); /* e.g. ACCEPT -> XDP_PASS */
+	/* What the hook cannot compile yet: 0 when it can compile rs, else
+	 * -EOPNOTSUPP after logging the first refusal (bf_cgen_refuse). The
+	 * one place that lists the limits, so later work lifts them one by
+	 * one. NULL: no limits. */
+	int (*check)(const struct bf_ruleset *rs);
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;
+/* bf_hook_xdp's check: what XDP cannot compile yet (xdp_limits.c). */
+int bf_xdp_check(const struct bf_ruleset *rs);
 
 /* Emits the return of verdict v: r0 = the hook's code for it; exit. */
 void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v);
@@ -163,11 +173,33 @@ int bf_emit_chain_linear(struct bf_cgen *cg, enum bf_table_id table, size_t chai
 /* One rule: falls through to the next when the packet does not match. */
 int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot);
 
-/* Compiles the filter table INPUT chain of `rs` for packets arriving on
- * `ifname` (NULL is taken as "", which no `-i NAME` matches) and
- * finishes the program (bf_cgen_finish). The result (cg->insns, cg->len)
+/* Compiles both families' rulesets into one program for packets arriving
+ * on `ifname` (NULL is taken as "", which no `-i NAME` matches) and
+ * finishes it (bf_cgen_finish). v4 and v6 are the iptables and ip6tables
+ * rulesets (NULL: none); their counters share one map, v4's slots first
+ * (bf_cgen_n_slots). Refuses the whole program, -EOPNOTSUPP with a message
+ * naming table, chain, rule and reason, when either holds anything the
+ * hook cannot compile yet (hook->check). The result (cg->insns, cg->len)
  * still has map fixups. */
-int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *rs,
-		    const struct bf_hook_ops *hook, const char *ifname);
+int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
+		    const struct bf_ruleset *v6, const struct bf_hook_ops *hook,
+		    const char *ifname);
+
+/* Counter slots of the program for v4 and v6 (NULL: none): the size of
+ * its counters map. The loader lays out the counters the same way. */
+size_t bf_cgen_n_slots(const struct bf_ruleset *v4, const struct bf_ruleset *v6);
+
+/* Logs why a rule (rule_idx, 0-based) or, with rule_idx < 0, the policy
+ * of chain c in table t of rs cannot be compiled, as "cannot compile rule
+ * 3 of chain FORWARD (table filter): REASON" (", IPv6" after the table
+ * for ip6tables), and returns -EOPNOTSUPP. */
+int bf_cgen_refuse(const struct bf_ruleset *rs, enum bf_table_id t,
+		   const struct bf_chain *c, long rule_idx, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Does this match compile? Emits it into a scratch program: false when
+ * it has no emit or its emit says -EOPNOTSUPP (for these options). */
+bool bf_cgen_match_compiles(const struct bf_hook_ops *hook, const struct bf_rule *rule,
+			    const struct bf_match *m);
 
 #endif

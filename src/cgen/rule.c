@@ -27,6 +27,37 @@ static const char *out_iface(const struct bf_cgen *cg)
 	return "";
 }
 
+/* The target, after the rule's counter. A target extension ends the
+ * rule's code with a verdict or falls through (LOG): then the walk goes
+ * on with the next rule (the jump is dead code after a verdict). */
+static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next)
+{
+	const struct bf_target *t = &rule->target;
+	int err;
+
+	switch (t->verdict) {
+	case BF_VERDICT_ACCEPT:
+	case BF_VERDICT_DROP:
+		bf_emit_verdict(cg, t->verdict);
+		return 0;
+	case BF_VERDICT_NONE:
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+		return 0;
+	case BF_VERDICT_EXT:
+		if (!t->ops->emit)
+			break;
+		err = t->ops->emit(cg, rule, t->data);
+		if (err)
+			return err;
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+		return 0;
+	default:
+		break;
+	}
+	/* hook->check refuses these before anything is emitted. */
+	return bf_err(-EOPNOTSUPP, "the target %s cannot be compiled yet", bf_target_name(t));
+}
+
 int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 {
 	struct bf_ip_test tests[BF_IP_TESTS_MAX];
@@ -62,7 +93,8 @@ int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 		const struct bf_match *m = &rule->matches[k];
 
 		if (!m->ops->emit)
-			err = bf_err(-EOPNOTSUPP, "match %s cannot be compiled", m->ops->name);
+			err = bf_err(-EOPNOTSUPP, "the match \"%s\" cannot be compiled yet",
+				     m->ops->name);
 		else
 			err = m->ops->emit(cg, rule, m->data, next);
 	}
@@ -70,10 +102,9 @@ int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 	bf_emit_count(cg, slot);
-	if (rule->target.verdict == BF_VERDICT_NONE)
-		bf_emit_jump(cg, BPF_JMP_A(0), next);
-	else
-		bf_emit_verdict(cg, rule->target.verdict);
+	err = emit_target(cg, rule, next);
+	if (err)
+		return cg->err ? cg->err : (cg->err = err);
 	/* iptables' hotdrop: drop at once, counting nothing. */
 	if (bf_label_referenced(cg, hotdrop, first_fixup)) {
 		bf_label_bind(cg, hotdrop);

@@ -42,4 +42,5 @@ const struct bf_hook_ops bf_hook_xdp = {
 	.expected_attach_type = BPF_XDP,
 	.prologue = xdp_prologue,
 	.verdict_code = xdp_verdict_code,
+	.check = bf_xdp_check,
 };

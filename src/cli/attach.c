@@ -1,4 +1,5 @@
-/* The attach, detach and status verbs. */
+/* The attach, detach and status verbs: shared by both families (one
+ * program judges both). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +148,9 @@ int bf_cli_status(int argc, char **argv)
 	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
 	if (rc)
 		return rc;
-	printf("Rules: %zu\n", bf_state_n_rules(&st));
+	printf("Rules: %zu (IPv4 %zu, IPv6 %zu)\n",
+	       bf_state_n_rules(&st, BF_FAMILY_IPV4) + bf_state_n_rules(&st, BF_FAMILY_IPV6),
+	       bf_state_n_rules(&st, BF_FAMILY_IPV4), bf_state_n_rules(&st, BF_FAMILY_IPV6));
 	if (!st.n_att) {
 		printf("Not attached to any interface.\n");
 	} else {

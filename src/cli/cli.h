@@ -2,6 +2,8 @@
 #ifndef BF_CLI_H
 #define BF_CLI_H
 
+#include "ir/ruleset.h"
+
 #define BF_VERSION "0.1.0"
 
 /* iptables' exit codes */
@@ -10,7 +12,10 @@
 #define BF_EXIT_VERSION 3
 #define BF_EXIT_RESOURCE 4
 
-extern const char *bf_prog_name; /* as invoked, for messages */
+/* As invoked (the basename of argv[0]), for messages: "bpfilter6" is
+ * ip6tables, any other name iptables. */
+extern const char *bf_prog_name;
+extern enum bf_family bf_cli_family; /* the family of the invoked name */
 extern int bf_verbose;
 
 /* Prints the error messages the library logged for a failure with code

@@ -1,5 +1,6 @@
-/* An iptables command line: parse, run against the namespace's ruleset,
- * commit when it changed, print what -L/-S produced. */
+/* An iptables (or, called as bpfilter6, ip6tables) command line: parse,
+ * run against the namespace's ruleset of that family, commit when it
+ * changed, print what -L/-S produced. */
 #include <errno.h>
 #include <stdio.h>
 
@@ -18,14 +19,14 @@ int bf_cli_iptables(int argc, char **argv)
 	bool changed = false;
 	int err, rc;
 
-	err = bf_command_parse(argc, argv, &cmd);
+	err = bf_command_parse_family(argc, argv, bf_cli_family, &cmd);
 	if (err) {
 		rc = bf_cli_fail(err);
 		goto out_cmd;
 	}
 	if (cmd.cmd == BF_CMD_VERSION || cmd.cmd == BF_CMD_HELP) {
 		printf("%s v%s (xdp)\n", bf_prog_name, BF_VERSION);
-		rs = cmd.cmd == BF_CMD_HELP ? bf_ruleset_new(BF_FAMILY_IPV4) : NULL;
+		rs = cmd.cmd == BF_CMD_HELP ? bf_ruleset_new(bf_cli_family) : NULL;
 		if (rs && !bf_command_exec(&cmd, rs, &out, &changed))
 			printf("\n%s", bf_strbuf_str(&out));
 		bf_ruleset_free(rs);
@@ -36,10 +37,10 @@ int bf_cli_iptables(int argc, char **argv)
 	if (rc)
 		goto out_cmd;
 
-	rs = bf_ruleset_clone(st.rs);
+	rs = bf_ruleset_clone(st.rs[bf_cli_family]);
 	err = rs ? bf_command_exec(&cmd, rs, &out, &changed) : -ENOMEM;
 	if (!err && changed) {
-		err = bf_state_commit(&st, rs);
+		err = bf_state_commit(&st, bf_cli_family, rs);
 		if (!err)
 			rs = NULL; /* taken over by the state */
 	}

@@ -1,4 +1,5 @@
-/* bpfilter: dispatch by verb; anything else is an iptables command line. */
+/* bpfilter: dispatch by the name it was called by (bpfilter6 is
+ * ip6tables), then by verb; anything else is an iptables command line. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +13,22 @@
 #include "core/state.h"
 
 const char *bf_prog_name = "bpfilter";
+enum bf_family bf_cli_family = BF_FAMILY_IPV4;
 int bf_verbose;
+
+#define BF_PROG_NAME6 "bpfilter6"
+
+static void set_name(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	if (!base || !*base)
+		return;
+	bf_prog_name = base;
+	if (!strcmp(base, BF_PROG_NAME6))
+		bf_cli_family = BF_FAMILY_IPV6;
+}
 
 /* Error messages are kept until the command ends: how iptables prints
  * them depends on the kind of failure. */
@@ -117,6 +133,7 @@ int main(int argc, char **argv)
 {
 	int rc;
 
+	set_name(argv[0]);
 	bf_verbose = count_verbose(argc, argv);
 	bf_log_set(log_cb, NULL);
 

@@ -1,5 +1,7 @@
-/* `bpfilter restore [-c] [-n] [-t] [-w [S]] [FILE]`: replaces the ruleset
- * from iptables-save text, all or nothing, as iptables-restore. */
+/* `bpfilter restore [-c] [-n] [-t] [-T TABLE] [-w [S]] [FILE]`: replaces
+ * the ruleset from iptables-save text, all or nothing, as
+ * iptables-restore (`bpfilter6 restore`: the IPv6 one, as
+ * ip6tables-restore). --test parses only. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -41,9 +43,41 @@ static int read_all(FILE *f, struct bf_strbuf *text)
 	return text->err;
 }
 
+/* -T TABLE: iptables-restore skips the blocks of other tables unread.
+ * Their lines become comment lines here, so line numbers in messages
+ * stay. */
+static void only_table(char *text, const char *table)
+{
+	bool skip = false, in_table = false;
+
+	while (*text) {
+		char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) + 1 : strlen(text);
+		size_t n = len - (nl ? 1 : 0);
+
+		if (!in_table && *text == '*') {
+			size_t name = strcspn(text + 1, " \t\n");
+
+			in_table = true;
+			skip = name != strlen(table) || strncmp(text + 1, table, name);
+		}
+		/* iptables-restore's test: the line is "COMMIT\n". */
+		if (in_table && len == 7 && !strncmp(text, "COMMIT\n", 7))
+			in_table = false;
+		if (skip && n) {
+			memset(text, ' ', n);
+			text[0] = '#';
+		}
+		if (!in_table)
+			skip = false;
+		text += len;
+	}
+}
+
 int bf_cli_restore(int argc, char **argv)
 {
 	bool counters = false, noflush = false, test = false;
+	const char *table_name = NULL;
 	unsigned int interval_us = 0;
 	struct bf_strbuf text = {0};
 	struct bf_ruleset *rs = NULL;
@@ -71,12 +105,15 @@ int bf_cli_restore(int argc, char **argv)
 		case 'W':
 			interval_us = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
-		case 'v':
 		case 'T':
+			table_name = optarg;
+			break;
+		case 'v':
 		case 'M':
 			break;
 		case 'h':
-			printf("Usage: %s restore [-c] [-n] [-t] [-w [seconds]] [file]\n", bf_prog_name);
+			printf("Usage: %s restore [-c] [-n] [-t] [-T table] [-w [seconds]] [file]\n",
+			       bf_prog_name);
 			return 0;
 		default: /* iptables-restore's getopt message, exit 1 */
 			fprintf(stderr, "%s restore: unrecognized option '%s'\n"
@@ -101,13 +138,16 @@ int bf_cli_restore(int argc, char **argv)
 		return bf_cli_fail(err);
 	}
 
+	if (table_name && text.s)
+		only_table(text.s, table_name);
+
 	rc = bf_cli_open_state(&st, wait_secs, interval_us);
 	if (rc)
 		goto out_text;
-	rs = bf_ruleset_clone(st.rs);
+	rs = bf_ruleset_clone(st.rs[bf_cli_family]);
 	err = rs ? bf_restore_parse(bf_strbuf_str(&text), rs, noflush, counters) : -ENOMEM;
 	if (!err && !test) {
-		err = bf_state_commit(&st, rs);
+		err = bf_state_commit(&st, bf_cli_family, rs);
 		if (!err)
 			rs = NULL;
 	}

@@ -71,7 +71,7 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		return err;
 
 	if (map_fd < 0) {
-		err = bf_state_new_counters(st->rs, NULL, 0, &map_fd);
+		err = bf_state_new_counters(st->rs, NULL, 0, st->base_off, &map_fd);
 		if (err)
 			return err;
 		new_map = true;
@@ -131,8 +131,25 @@ fail:
 	return err;
 }
 
-/* The last program is gone: the map's counters go to rules.v4, where the
- * next attach or listing finds them. */
+/* Both families' rules files, or neither (as far as renames go). */
+static int store_rules(struct bf_state *st)
+{
+	int err = 0, f;
+
+	for (f = 0; !err && f < BF_FAMILY_MAX; f++)
+		err = bf_state_stage_rules(st, (enum bf_family)f, st->rs[f]);
+	if (err) {
+		while (--f >= 0)
+			bf_state_discard_rules(st, (enum bf_family)f);
+		return err;
+	}
+	for (f = 0; !err && f < BF_FAMILY_MAX; f++)
+		err = bf_state_publish_rules(st, (enum bf_family)f);
+	return err;
+}
+
+/* The last program is gone: the map's counters go to rules.v4 and
+ * rules.v6, where the next attach or listing finds them. */
 static void store_final_counters(struct bf_state *st)
 {
 	int err;
@@ -142,9 +159,7 @@ static void store_final_counters(struct bf_state *st)
 	bf_prog_quiesce(); /* the detached program's last runs are counted */
 	err = bf_state_load_counters(st);
 	if (!err)
-		err = bf_state_stage_rules(st, st->rs);
-	if (!err)
-		err = bf_state_publish_rules(st);
+		err = store_rules(st);
 	if (err)
 		bf_log(BF_LOG_WARN, "could not store the final counters");
 	close(st->counters_fd);
@@ -152,7 +167,7 @@ static void store_final_counters(struct bf_state *st)
 	free(st->base);
 	st->base = NULL;
 	st->n_base = 0;
-	bf_ruleset_mark_slots(st->rs);
+	bf_state_mark_slots(st);
 }
 
 int bf_state_detach(struct bf_state *st, const char *ifname)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "cgen/cgen.h"
 #include "common/strbuf.h"
 #include "core/state_int.h"
 #include "front/front.h"
@@ -99,13 +100,19 @@ static int write_tmp(const char *tmp, const char *text)
 	return err;
 }
 
-int bf_state_stage_rules(struct bf_state *st, const struct bf_ruleset *rs)
+const char *bf_state_rules_file(enum bf_family family)
+{
+	return family == BF_FAMILY_IPV6 ? "rules.v6" : "rules.v4";
+}
+
+int bf_state_stage_rules(struct bf_state *st, enum bf_family family,
+			 const struct bf_ruleset *rs)
 {
 	struct bf_strbuf b = {0};
 	char tmp[320];
 	int err;
 
-	err = path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp));
+	err = path_of(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp));
 	if (err)
 		return err;
 	bf_save_print_state(&b, rs);
@@ -116,12 +123,13 @@ int bf_state_stage_rules(struct bf_state *st, const struct bf_ruleset *rs)
 	return 0;
 }
 
-int bf_state_publish_rules(struct bf_state *st)
+int bf_state_publish_rules(struct bf_state *st, enum bf_family family)
 {
+	const char *file = bf_state_rules_file(family);
 	char tmp[320], path[320];
 
-	if (path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp)) ||
-	    path_of(st, BF_FILE_RULES, "", path, sizeof(path)))
+	if (path_of(st, file, ".tmp", tmp, sizeof(tmp)) ||
+	    path_of(st, file, "", path, sizeof(path)))
 		return -ENAMETOOLONG;
 	if (rename(tmp, path)) {
 		int err = -errno;
@@ -132,11 +140,11 @@ int bf_state_publish_rules(struct bf_state *st)
 	return 0;
 }
 
-void bf_state_discard_rules(struct bf_state *st)
+void bf_state_discard_rules(struct bf_state *st, enum bf_family family)
 {
 	char tmp[320];
 
-	if (!path_of(st, BF_FILE_RULES, ".tmp", tmp, sizeof(tmp)))
+	if (!path_of(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp)))
 		unlink(tmp);
 }
 
@@ -163,22 +171,22 @@ int bf_state_write_attach(struct bf_state *st)
 	return 0;
 }
 
-static int read_rules(struct bf_state *st)
+static int read_rules(struct bf_state *st, enum bf_family family)
 {
 	char path[320], *text = NULL;
 	int err;
 
-	st->rs = bf_ruleset_new(BF_FAMILY_IPV4);
-	if (!st->rs)
+	st->rs[family] = bf_ruleset_new(family);
+	if (!st->rs[family])
 		return -ENOMEM;
-	err = path_of(st, BF_FILE_RULES, "", path, sizeof(path));
+	err = path_of(st, bf_state_rules_file(family), "", path, sizeof(path));
 	if (!err)
 		err = read_file(path, &text);
 	if (err == -ENOENT)
-		return 0; /* first command in this namespace */
+		return 0; /* no command of this family in this namespace yet */
 	if (err)
 		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
-	err = bf_restore_parse(text, st->rs, false, true);
+	err = bf_restore_state(text, st->rs[family]);
 	free(text);
 	if (err)
 		return bf_err(err, "the stored ruleset %s is not valid", path);
@@ -265,35 +273,69 @@ size_t bf_state_n_live(const struct bf_state *st)
 	return n;
 }
 
-size_t bf_state_n_rules(const struct bf_state *st)
+size_t bf_state_n_rules(const struct bf_state *st, enum bf_family family)
 {
+	const struct bf_ruleset *rs = st->rs[family];
 	size_t n = 0;
 
 	for (int t = 0; t < BF_TABLE_MAX; t++)
-		for (size_t c = 0; c < st->rs->tables[t].n_chains; c++)
-			n += st->rs->tables[t].chains[c]->n_rules;
+		for (size_t c = 0; c < rs->tables[t].n_chains; c++)
+			n += rs->tables[t].chains[c]->n_rules;
 	return n;
 }
 
-void bf_state_for_each_slot(struct bf_ruleset *rs, bf_slot_fn fn, void *data)
+void bf_state_slot_offsets(struct bf_ruleset *const rs[BF_FAMILY_MAX],
+			   size_t off[BF_FAMILY_MAX])
 {
-	for (int t = 0; t < BF_TABLE_MAX; t++) {
-		struct bf_table *tb = &rs->tables[t];
+	off[BF_FAMILY_IPV4] = 0;
+	off[BF_FAMILY_IPV6] = bf_cgen_n_slots(rs[BF_FAMILY_IPV4], NULL);
+}
 
-		for (size_t i = 0; i < tb->n_chains; i++) {
-			struct bf_chain *c = tb->chains[i];
-			int first;
+size_t bf_state_n_slots(struct bf_ruleset *const rs[BF_FAMILY_MAX])
+{
+	return bf_cgen_n_slots(rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6]);
+}
 
-			if (c->builtin)
-				fn(&c->policy_counters, c->old_slot,
-				   bf_policy_slot(rs, (enum bf_table_id)t, i), data);
-			/* A chain's rules have consecutive slots. */
-			first = bf_rule_slot(rs, (enum bf_table_id)t, i, 0);
-			for (size_t r = 0; r < c->n_rules; r++)
-				fn(&c->rules[r]->counters, c->rules[r]->old_slot,
-				   first + (int)r, data);
+static int global_slot(int slot, size_t off)
+{
+	return slot < 0 ? -1 : slot + (int)off;
+}
+
+void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX],
+			    const size_t old_off[BF_FAMILY_MAX], bf_slot_fn fn, void *data)
+{
+	size_t off[BF_FAMILY_MAX];
+
+	bf_state_slot_offsets(rs, off);
+	for (int f = 0; f < BF_FAMILY_MAX; f++) {
+		for (int t = 0; t < BF_TABLE_MAX; t++) {
+			struct bf_table *tb = &rs[f]->tables[t];
+
+			for (size_t i = 0; i < tb->n_chains; i++) {
+				struct bf_chain *c = tb->chains[i];
+				int first;
+
+				if (c->builtin)
+					fn(&c->policy_counters, global_slot(c->old_slot, old_off[f]),
+					   global_slot(bf_policy_slot(rs[f], (enum bf_table_id)t, i),
+						       off[f]), data);
+				/* A chain's rules have consecutive slots. */
+				first = global_slot(bf_rule_slot(rs[f], (enum bf_table_id)t, i, 0),
+						    off[f]);
+				for (size_t r = 0; r < c->n_rules; r++)
+					fn(&c->rules[r]->counters,
+					   global_slot(c->rules[r]->old_slot, old_off[f]),
+					   first + (int)r, data);
+			}
 		}
 	}
+}
+
+void bf_state_mark_slots(struct bf_state *st)
+{
+	for (int f = 0; f < BF_FAMILY_MAX; f++)
+		bf_ruleset_mark_slots(st->rs[f]);
+	bf_state_slot_offsets(st->rs, st->base_off);
 }
 
 int bf_state_read_counters(int map_fd, size_t n, struct bf_counter **out)
@@ -338,10 +380,11 @@ static void init_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 		ctx->err = bf_counters_write(ctx->map_fd, ctx->n + (size_t)slot, v);
 }
 
-int bf_state_new_counters(struct bf_ruleset *rs, const struct bf_counter *base,
-			  size_t n_base, int *map_fd)
+int bf_state_new_counters(struct bf_ruleset *const rs[BF_FAMILY_MAX],
+			  const struct bf_counter *base, size_t n_base,
+			  const size_t old_off[BF_FAMILY_MAX], int *map_fd)
 {
-	size_t n = bf_ruleset_n_slots(rs);
+	size_t n = bf_state_n_slots(rs);
 	struct init_ctx ctx = {.base = base, .n_base = n_base};
 	int err;
 
@@ -351,7 +394,7 @@ int bf_state_new_counters(struct bf_ruleset *rs, const struct bf_counter *base,
 	if (err)
 		return err;
 	ctx.n = n;
-	bf_state_for_each_slot(rs, init_slot, &ctx);
+	bf_state_for_each_slot(rs, old_off, init_slot, &ctx);
 	if (ctx.err) {
 		close(ctx.map_fd);
 		return ctx.err;
@@ -367,7 +410,7 @@ static void set_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 
 int bf_state_load_counters(struct bf_state *st)
 {
-	size_t n = bf_ruleset_n_slots(st->rs), have;
+	size_t n = bf_state_n_slots(st->rs), have;
 	struct bf_counter *v;
 	int err;
 
@@ -381,7 +424,7 @@ int bf_state_load_counters(struct bf_state *st)
 	err = bf_state_read_counters(st->counters_fd, n, &v);
 	if (err)
 		return err;
-	bf_state_for_each_slot(st->rs, set_slot, v);
+	bf_state_for_each_slot(st->rs, st->base_off, set_slot, v);
 	free(st->base);
 	st->base = v;
 	st->n_base = n;
@@ -432,8 +475,8 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		return bf_err(-ENAMETOOLONG, "the run directory %s is too long", run);
 
 	err = take_lock(st, wait_secs, wait_interval_us);
-	if (!err)
-		err = read_rules(st);
+	for (int f = 0; !err && f < BF_FAMILY_MAX; f++)
+		err = read_rules(st, (enum bf_family)f);
 	if (!err)
 		err = read_attach(st);
 	if (err)
@@ -445,12 +488,14 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		    bf_prog_counters_map(st->att[i].prog_fd, &st->counters_fd))
 			st->counters_fd = -1;
 	}
+	/* The map's layout is that of the files just read. */
+	bf_state_slot_offsets(st->rs, st->base_off);
 	if (st->counters_fd >= 0) {
 		err = bf_state_load_counters(st);
 		if (err)
 			goto fail;
 	}
-	bf_ruleset_mark_slots(st->rs);
+	bf_state_mark_slots(st);
 	return 0;
 
 fail:
@@ -467,12 +512,14 @@ void bf_state_close(struct bf_state *st)
 	if (st->counters_fd >= 0)
 		close(st->counters_fd);
 	free(st->base);
-	bf_ruleset_free(st->rs);
+	for (int f = 0; f < BF_FAMILY_MAX; f++) {
+		bf_ruleset_free(st->rs[f]);
+		st->rs[f] = NULL;
+	}
 	bf_lock_drop(st->lock_fd);
 	st->att = NULL;
 	st->n_att = 0;
 	st->counters_fd = -1;
 	st->base = NULL;
-	st->rs = NULL;
 	st->lock_fd = -1;
 }

@@ -1,12 +1,15 @@
-/* The state of one network namespace: its ruleset and the interfaces it is
- * attached to. Kept under BF_RUN_DIR/<netns cookie>/ (a plain directory
- * every command of the namespace sees, even through `ip netns exec`):
- *   lock      serializes commands (flock)
- *   rules.v4  the canonical ruleset as `iptables-save -c` text
+/* The state of one network namespace: its rulesets (iptables' and
+ * ip6tables') and the interfaces it is attached to. Kept under
+ * BF_RUN_DIR/<netns cookie>/ (a plain directory every command of the
+ * namespace sees, even through `ip netns exec`):
+ *   lock      serializes commands of both families (flock)
+ *   rules.v4  the IPv4 ruleset as `iptables-save -c` text
+ *   rules.v6  the IPv6 ruleset as `ip6tables-save -c` text (absent: empty)
  *   attach    one line per attached interface: "IFNAME IFINDEX MODE"
  * The attached programs are found again through the interfaces and their
  * counters map through the program; the files say which interfaces to look
- * at and in which counter slot each rule lives (the file's rule order). */
+ * at and in which counter slot each rule lives (the files' rule order:
+ * IPv4's slots first, then IPv6's). */
 #ifndef BF_STATE_H
 #define BF_STATE_H
 
@@ -29,19 +32,27 @@ struct bf_attachment {
 struct bf_state {
 	char dir[256];
 	int lock_fd;
-	struct bf_ruleset *rs; /* counters: live from the kernel when attached */
+	/* The rulesets by family (enum bf_family); their counters are live
+	 * from the kernel when attached. */
+	struct bf_ruleset *rs[BF_FAMILY_MAX];
 	struct bf_attachment *att;
 	size_t n_att;
-	/* The counters map the attached programs share, -1 when none. It has
-	 * two entries per slot: [0, n) counted by the programs, [n, 2n) a
-	 * carry only user space writes (initial values, counts carried over
-	 * a swap), so user space never races a program on an entry. A slot's
+	/* The counters map the attached programs share, -1 when none. Its n
+	 * slots are both families' (bf_cgen_n_slots: IPv4's, then IPv6's),
+	 * two entries each: [0, n) counted by the programs, [n, 2n) a carry
+	 * only user space writes (initial values, counts carried over a
+	 * swap), so user space never races a program on an entry. A slot's
 	 * value is the sum of both. */
 	int counters_fd;
 	/* The counters read from it when the state was opened (folded, in
 	 * the slot layout of rs): the base for carrying late counts over. */
 	struct bf_counter *base;
 	size_t n_base;
+	/* Where each family's slots start in that layout: a rule's old_slot
+	 * (family-relative, bf_ruleset_mark_slots) is base_off[family] +
+	 * old_slot there, also after a change of the other family moved
+	 * them. */
+	size_t base_off[BF_FAMILY_MAX];
 };
 
 /* Takes the lock (see bf_lock_take) and reads the state, creating an empty
@@ -54,16 +65,20 @@ struct bf_state {
 int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us);
 void bf_state_close(struct bf_state *st);
 
-/* Makes `rs` the ruleset: compiles it for every attachment, loads, swaps
- * each atomically, carries counters of unchanged rules (rule->old_slot),
- * then stores it. On any failure the old programs stay attached, the
- * stored ruleset is unchanged, and an error is returned (rs still belongs
- * to the caller). On success st->rs is replaced by rs (taken over) and its
- * counters are the live ones. */
-int bf_state_commit(struct bf_state *st, struct bf_ruleset *rs);
+/* Makes `rs` the ruleset of `family` (the other family's stays): compiles
+ * both for every attachment, loads, swaps each atomically, carries the
+ * counters of unchanged rules of both families (rule->old_slot), then
+ * stores it. On any failure (-EOPNOTSUPP with the reason logged when the
+ * rulesets hold what cannot be compiled yet) the old programs stay
+ * attached, the stored ruleset is unchanged, and an error is returned (rs
+ * still belongs to the caller). With nothing attached nothing is compiled:
+ * any valid ruleset is stored. On success st->rs[family] is replaced by rs
+ * (taken over) and the counters of both are the live ones. */
+int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs);
 
-/* Attaches the ruleset to an interface in that XDP mode and records it.
+/* Attaches both rulesets to an interface in that XDP mode and records it.
  * Errors (nothing changes): name too long -EINVAL (a parameter problem),
+ * a ruleset that cannot be compiled yet -EOPNOTSUPP (reason logged),
  * no such interface -ENXIO, another XDP program there -EEXIST, already
  * attached in the other mode -EBUSY (detach first: a mode change cannot be
  * atomic), native mode unsupported -EOPNOTSUPP. Attaching an attached
@@ -71,14 +86,14 @@ int bf_state_commit(struct bf_state *st, struct bf_ruleset *rs);
 int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode);
 /* Detaches our program (only if it is still the attached one) and forgets
  * the interface; -ENOENT if it was not attached. After the last one, the
- * final counters are stored in rules.v4. */
+ * final counters are stored in rules.v4 and rules.v6. */
 int bf_state_detach(struct bf_state *st, const char *ifname);
 
 /* Why an attachment has no program: "interface gone" or "program gone"
  * (replaced or removed by someone else); NULL when it is attached. */
 const char *bf_state_att_gone(const struct bf_attachment *a);
 
-/* Number of rules in every chain of every table. */
-size_t bf_state_n_rules(const struct bf_state *st);
+/* Number of rules in every chain of every table of one family. */
+size_t bf_state_n_rules(const struct bf_state *st, enum bf_family family);
 
 #endif

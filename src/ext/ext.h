@@ -25,9 +25,32 @@ struct bf_cgen;
 #define BF_IPV6_ONLY BF_FAMILY_BIT(BF_FAMILY_IPV6)
 #define BF_BOTH_FAMILIES (BF_IPV4_ONLY | BF_IPV6_ONLY)
 
+/* The kernel's netfilter hooks (NF_INET_*): the built-in chains a rule is
+ * reachable from, as a mask of BF_HOOK_BIT()s. */
+enum bf_hook_id {
+	BF_HOOK_PREROUTING,
+	BF_HOOK_INPUT,
+	BF_HOOK_FORWARD,
+	BF_HOOK_OUTPUT,
+	BF_HOOK_POSTROUTING,
+};
+#define BF_HOOK_BIT(h) (1u << (h))
+
+/* Where the kernel allows an extension (xt_match/xt_target .table and
+ * .hooks, checked when a table is committed, exit 1 in iptables). */
+struct bf_ext_scope {
+	const char *table; /* NULL: any table */
+	unsigned int hooks; /* BF_HOOK_BIT()s; 0: any hook */
+	/* The extension's own check of the hooks that reach the rule (its
+	 * checkentry), e.g. an option only valid on input: 0 or -EPROTO
+	 * after logging iptables' message. NULL: none. */
+	int (*check_hooks)(const void *data, unsigned int hook_mask);
+};
+
 struct bf_match_ops {
 	const char *name;
 	unsigned int families; /* BF_FAMILY_BIT()s it exists for */
+	struct bf_ext_scope scope;
 	/* The protocol the rule must name with -p (not inverted), as the
 	 * kernel's xt_match.proto; 0 for any. */
 	uint16_t proto;
@@ -62,6 +85,7 @@ struct bf_match_ops {
 struct bf_target_ops {
 	const char *name;
 	unsigned int families;
+	struct bf_ext_scope scope;
 	size_t size;
 	const struct option *options;
 	void (*init)(void *data);

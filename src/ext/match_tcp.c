@@ -1,19 +1,36 @@
-/* -m tcp (implicit with -p tcp): ports, as libxt_tcp and xt_tcpudp. */
+/* -m tcp (implicit with -p tcp): ports, flags and an option, as libxt_tcp
+ * and xt_tcpudp. The flag and option tests are not compiled yet. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "cgen/cgen.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/ports.h"
+#include "front/ext_services.h"
 
 struct match_tcp {
 	struct bf_port_pair ports;
+	uint8_t option;
+	uint8_t flg_mask;
+	uint8_t flg_cmp;
+	uint8_t invflags; /* TCP_INV_* */
 };
 
-enum { O_SPORT = 1, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
+/* xt_tcp's invflags for what bf_port_pair does not hold. */
+#define TCP_INV_FLAGS 0x04
+#define TCP_INV_OPTION 0x08
 
-/* All of libxt_tcp's options, so that abbreviations resolve as in
- * iptables; the flag and option tests are not compiled yet. */
+enum { O_SPORT = 1, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
+/* libxt_tcp's flags word: --syn and --tcp-flags share one bit. */
+#define F_SPORT 0x01
+#define F_DPORT 0x02
+#define F_FLAGS 0x04
+#define F_OPTION 0x08
+
 static const struct option tcp_options[] = {
 	{.name = "source-port", .has_arg = 1, .val = O_SPORT},
 	{.name = "sport", .has_arg = 1, .val = O_SPORT},
@@ -25,6 +42,17 @@ static const struct option tcp_options[] = {
 	{0},
 };
 
+/* In libxt_tcp's order: printing takes the first name of each bit. */
+static const struct {
+	const char *name;
+	uint8_t flag;
+} tcp_flags[] = {
+	{"FIN", 0x01}, {"SYN", 0x02}, {"RST", 0x04}, {"PSH", 0x08},
+	{"ACK", 0x10}, {"URG", 0x20}, {"ALL", 0x3F}, {"NONE", 0},
+};
+
+#define N_TCP_FLAGS (sizeof(tcp_flags) / sizeof(tcp_flags[0]))
+
 static void tcp_init(void *data)
 {
 	struct match_tcp *m = data;
@@ -32,26 +60,119 @@ static void tcp_init(void *data)
 	bf_port_pair_init(&m->ports);
 }
 
+/* "SYN,ACK": comma-separated names, any case; empty parts are skipped. */
+static int parse_flag_list(const char *list, uint8_t *out)
+{
+	char buf[256], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	*out = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+
+		while (i < N_TCP_FLAGS && strcasecmp(tcp_flags[i].name, tok))
+			i++;
+		if (i == N_TCP_FLAGS)
+			return bf_err(-EINVAL, "Unknown TCP flag `%s'", tok);
+		*out |= tcp_flags[i].flag;
+	}
+	return 0;
+}
+
+static int parse_flags(struct match_tcp *m, const char *mask, const char *cmp, bool invert)
+{
+	int err = parse_flag_list(mask, &m->flg_mask);
+
+	if (!err)
+		err = parse_flag_list(cmp, &m->flg_cmp);
+	if (!err && invert)
+		m->invflags |= TCP_INV_FLAGS;
+	return err;
+}
+
+static int parse_ports(struct match_tcp *m, int opt, const char *arg, bool invert,
+		       unsigned int *flags)
+{
+	const char *name = opt == O_SPORT ? "source-port" : "destination-port";
+	unsigned int bit = opt == O_SPORT ? F_SPORT : F_DPORT;
+	int err;
+
+	if (*flags & bit)
+		return bf_err(-EINVAL, "Only one `--%s' allowed", name);
+	err = bf_ports_parse(arg, "tcp", "tcp", name, opt == O_SPORT ? m->ports.spts :
+							       m->ports.dpts);
+	if (err)
+		return err;
+	if (invert)
+		m->ports.invflags |= opt == O_SPORT ? BF_PORTS_INV_SRC : BF_PORTS_INV_DST;
+	*flags |= bit;
+	return 0;
+}
+
 static int tcp_parse(int opt, const char *arg, bool invert, void *data,
 		     unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_tcp *m = data;
-	const char *name = opt == O_SPORT ? "source-port" : "destination-port";
+	const char *cmp;
+	unsigned int v;
+	char *end;
+	int err;
 
-	if (opt >= O_SYN)
-		return bf_err(-EINVAL, "tcp: option \"--%s\" is not supported by bpfilter yet",
-			      opt == O_SYN ? "syn" : opt == O_FLAGS ? "tcp-flags" : "tcp-option");
-	if (*flags & (1u << opt))
-		return bf_err(-EINVAL, "Only one `--%s' allowed", name);
-	*flags |= 1u << opt;
-	if (opt == O_SPORT) {
+	switch (opt) {
+	case O_SPORT:
+	case O_DPORT:
+		return parse_ports(m, opt, arg, invert, flags);
+	case O_SYN:
+		if (*flags & F_FLAGS)
+			return bf_err(-EINVAL, "Only one of `--syn' or `--tcp-flags'  allowed");
+		err = parse_flags(m, "SYN,RST,ACK,FIN", "SYN", invert);
+		break;
+	case O_FLAGS:
+		if (*flags & F_FLAGS)
+			return bf_err(-EINVAL, "Only one of `--syn' or `--tcp-flags'  allowed");
+		/* The second word is the next argument, as in libxt_tcp. */
+		cmp = bf_ext_next_arg();
+		if (!cmp)
+			return bf_err(-EINVAL, "--tcp-flags requires two args.");
+		err = parse_flags(m, arg, cmp, invert);
+		break;
+	case O_OPTION:
+		if (*flags & F_OPTION)
+			return bf_err(-EINVAL, "Only one `--tcp-option' allowed");
+		/* xtables_strtoui(1..255): base 0, whole string, no sign. */
+		errno = 0;
+		v = (unsigned int)strtoul(arg, &end, 0);
+		if (end == arg || *end || errno || strchr(arg, '-') || v < 1 || v > 255)
+			return bf_err(-EINVAL, "Bad TCP option \"%s\"", arg);
+		m->option = (uint8_t)v;
 		if (invert)
-			m->ports.invflags |= BF_PORTS_INV_SRC;
-		return bf_ports_parse(arg, "tcp", "tcp", name, m->ports.spts);
+			m->invflags |= TCP_INV_OPTION;
+		*flags |= F_OPTION;
+		return 0;
+	default:
+		return -EINVAL;
 	}
-	if (invert)
-		m->ports.invflags |= BF_PORTS_INV_DST;
-	return bf_ports_parse(arg, "tcp", "tcp", name, m->ports.dpts);
+	if (!err)
+		*flags |= F_FLAGS;
+	return err;
+}
+
+/* The names of the bits set, first name first; "NONE" for none. */
+static void print_flag_list(struct bf_strbuf *out, uint8_t flags)
+{
+	bool any = false;
+
+	while (flags) {
+		size_t i = 0;
+
+		while (!(flags & tcp_flags[i].flag))
+			i++;
+		bf_strbuf_printf(out, "%s%s", any ? "," : "", tcp_flags[i].name);
+		any = true;
+		flags &= (uint8_t)~tcp_flags[i].flag;
+	}
+	if (!any)
+		bf_strbuf_puts(out, "NONE");
 }
 
 static void tcp_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,
@@ -60,6 +181,19 @@ static void tcp_print(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 	const struct match_tcp *m = data;
 
 	bf_port_pair_print(out, &m->ports, numeric, "tcp");
+	if (m->option || (m->invflags & TCP_INV_OPTION))
+		bf_strbuf_printf(out, " option=%s%u", m->invflags & TCP_INV_OPTION ? "!" : "",
+				 m->option);
+	if (m->flg_mask || (m->invflags & TCP_INV_FLAGS)) {
+		bf_strbuf_printf(out, " flags:%s", m->invflags & TCP_INV_FLAGS ? "!" : "");
+		if (numeric) {
+			bf_strbuf_printf(out, "0x%02X/0x%02X", m->flg_mask, m->flg_cmp);
+		} else {
+			print_flag_list(out, m->flg_mask);
+			bf_strbuf_puts(out, "/");
+			print_flag_list(out, m->flg_cmp);
+		}
+	}
 }
 
 static void tcp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
@@ -67,6 +201,15 @@ static void tcp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	const struct match_tcp *m = data;
 
 	bf_port_pair_save(out, &m->ports);
+	if (m->option || (m->invflags & TCP_INV_OPTION))
+		bf_strbuf_printf(out, "%s --tcp-option %u",
+				 m->invflags & TCP_INV_OPTION ? " !" : "", m->option);
+	if (m->flg_mask || (m->invflags & TCP_INV_FLAGS)) {
+		bf_strbuf_printf(out, "%s --tcp-flags ", m->invflags & TCP_INV_FLAGS ? " !" : "");
+		print_flag_list(out, m->flg_mask);
+		bf_strbuf_puts(out, " ");
+		print_flag_list(out, m->flg_cmp);
+	}
 }
 
 static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
@@ -74,6 +217,9 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 {
 	const struct match_tcp *m = data;
 
+	if (m->flg_mask || m->option || (m->invflags & (TCP_INV_FLAGS | TCP_INV_OPTION)))
+		return bf_err(-EOPNOTSUPP, "tcp: --tcp-flags, --syn and --tcp-option cannot be "
+			      "compiled yet");
 	bf_emit_port_pair(cg, &m->ports, true, no_match);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
 #include "common/log.h"
+#include "front/ext_services.h"
 
 /* xtables_parse_port: a number as xtables_strtoui reads it (base 0, so
  * "0x10" is 16; leading blanks; no sign), else a service of `proto`. */
@@ -94,10 +95,13 @@ void bf_ports_print(struct bf_strbuf *out, const char *name, const uint16_t rang
 	}
 }
 
+/* iptables-save 1.8.9 leaves out every full range, even an inverted one
+ * (which never matches, while the saved rule then matches everything):
+ * only bpfilter's state text keeps it. */
 void bf_ports_save(struct bf_strbuf *out, const char *opt, const uint16_t range[2],
 		   bool invert)
 {
-	if (range[0] == 0 && range[1] == 0xFFFF && !invert)
+	if (range[0] == 0 && range[1] == 0xFFFF && (!invert || !bf_ext_save_lossless()))
 		return;
 	if (invert)
 		bf_strbuf_puts(out, " !");

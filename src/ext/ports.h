@@ -40,7 +40,7 @@ void bf_ports_print(struct bf_strbuf *out, const char *name, const uint16_t rang
 		    bool invert, bool numeric, const char *proto);
 
 /* iptables-save text: " --sport 1:2", " ! --dport 22"; nothing for 0:65535
- * without inversion. */
+ * (inverted too, as iptables-save 1.8.9, except in bpfilter's state text). */
 void bf_ports_save(struct bf_strbuf *out, const char *opt, const uint16_t range[2],
 		   bool invert);
 

@@ -1,8 +1,10 @@
 /* A parsed command applied to the ruleset with iptables-legacy's
- * semantics (do_command4 and libiptc): which rule a number or a spec
- * names, which error wins, what -v prints, and what happens to counters.
- * Every command checks everything before it changes anything, so that a
- * failure leaves the ruleset as it was. */
+ * semantics (do_command4/do_command6 and libiptc): which rule a number or
+ * a spec names, which error wins, what -v prints, what happens to
+ * counters, and what the kernel refuses when the table is committed.
+ * Every command checks everything before it changes anything (or undoes
+ * what the kernel would refuse), so that a failure leaves the ruleset as
+ * it was. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,10 +18,11 @@
 
 #define NO_CHAIN "No chain/target/match by that name."
 #define BAD_RULE "Bad rule (does a matching rule exist in that chain?)."
+#define INVALID "Invalid argument. Run `dmesg' for more information."
 
 /* Set while bf_front_exec runs for iptables-restore, which reports what
- * libiptc refuses only as "line N failed" (bpfilter's own refusals,
- * -EOPNOTSUPP, still say why), and what the kernel refuses only at
+ * libiptc and the kernel refuse only as "line N failed" (its parameter
+ * problems, -EINVAL, still say why), and what the kernel refuses only at
  * COMMIT. */
 static bool restoring;
 
@@ -37,44 +40,36 @@ static int fail(int err, const char *fmt, ...)
 	return bf_err(err, "%s", msg);
 }
 
-bool bf_front_chain_served(const struct bf_chain *c)
-{
-	return c->builtin && !strcmp(c->name, "INPUT");
-}
-
-/* The protocol a match is only valid for (the kernel's xt_match.proto). */
-static int match_proto(const struct bf_match_ops *ops)
-{
-	if (!strcmp(ops->name, "tcp"))
-		return IPPROTO_TCP;
-	if (!strcmp(ops->name, "udp"))
-		return IPPROTO_UDP;
-	return -1;
-}
-
-int bf_front_rule_commit_check(const struct bf_rule *r)
+/* A match valid only for one protocol (xt_match.proto), without it. */
+static int rule_proto_check(const struct bf_rule *r, bool quiet)
 {
 	for (size_t i = 0; i < r->n_matches; i++) {
-		int proto = match_proto(r->matches[i].ops);
+		unsigned int proto = r->matches[i].ops->proto;
 
-		if (proto >= 0 && (r->ip.proto != proto || (r->ip.invflags & BF_INV_PROTO)))
-			return fail(-EPROTO, "Invalid argument. %s match: only valid for protocol %d",
-				      r->matches[i].ops->name, proto);
+		if (!proto || (r->ip.proto == proto && !(r->ip.invflags & BF_INV_PROTO)))
+			continue;
+		if (quiet)
+			return -EPROTO;
+		return bf_err(-EPROTO, "Invalid argument. %s match: only valid for protocol %u",
+			      r->matches[i].ops->name, proto);
 	}
 	return 0;
 }
 
-int bf_front_table_commit_check(const struct bf_table *t)
+/* In the kernel's order: the chains' loops, then each rule's checks. */
+int bf_front_table_commit_check(const struct bf_table *t, bool quiet)
 {
-	bool was = restoring;
-	int err = 0;
+	int err = bf_front_table_loops(t);
 
-	restoring = true;
-	for (size_t i = 0; i < t->n_chains && !err; i++)
-		for (size_t j = 0; j < t->chains[i]->n_rules && !err; j++)
-			err = bf_front_rule_commit_check(t->chains[i]->rules[j]);
-	restoring = was;
-	return err;
+	if (err < 0)
+		return err;
+	if (err)
+		return quiet ? -ELOOP : bf_err(-ELOOP, "Too many levels of symbolic links.");
+	for (size_t i = 0; i < t->n_chains; i++)
+		for (size_t j = 0; j < t->chains[i]->n_rules; j++)
+			if ((err = rule_proto_check(t->chains[i]->rules[j], quiet)))
+				return err;
+	return 0;
 }
 
 void bf_front_legacy_policy_reset(struct bf_table *t, const struct bf_chain *keep)
@@ -102,12 +97,6 @@ static bool chain_counted(const struct bf_chain *c)
 	return false;
 }
 
-static int refuse_chain(const struct bf_chain *c)
-{
-	return bf_err(-EOPNOTSUPP, "rules in chain `%s' are not supported by bpfilter yet "
-		      "(only INPUT)", c->name);
-}
-
 static void print_rules(struct bf_strbuf *out, const struct bf_command *cmd)
 {
 	if (!(cmd->format & BF_FMT_VERBOSE))
@@ -116,16 +105,49 @@ static void print_rules(struct bf_strbuf *out, const struct bf_command *cmd)
 		bf_front_list_rule(out, cmd->rules[i], 0, BF_LFMT_PRINT_RULE);
 }
 
+/* iptables turns -j NAME into a jump only once the table is loaded: a
+ * name that is no chain there is an unknown target (a parameter
+ * problem, reported by iptables-restore too). */
+static int resolve_target(const struct bf_command *cmd, const struct bf_table *t)
+{
+	const struct bf_rule *r = cmd->n_rules ? cmd->rules[0] : NULL;
+
+	if (!r || r->target.verdict != BF_VERDICT_JUMP || bf_table_chain(t, r->target.chain))
+		return 0;
+	if (r->ip.flags & BF_F_GOTO)
+		return bf_err(-EINVAL, "goto '%s' is not a chain", r->target.chain);
+	return bf_err(-EINVAL, "Couldn't load target `%s':No such file or directory\n",
+		      r->target.chain);
+}
+
+/* libiptc maps the target when it adds, deletes or checks a rule: a
+ * jump to a built-in chain is refused (EINVAL). */
+static int jump_check(const struct bf_command *cmd, const struct bf_table *t)
+{
+	const struct bf_rule *r = cmd->n_rules ? cmd->rules[0] : NULL;
+	const struct bf_chain *c;
+
+	if (!r || r->target.verdict != BF_VERDICT_JUMP)
+		return 0;
+	c = bf_table_chain(t, r->target.chain);
+	return c && c->builtin ? fail(-EPROTO, INVALID) : 0;
+}
+
+/* After a change that adds rules: what the kernel would refuse at
+ * commit (restore checks at COMMIT). */
+static int commit_check(const struct bf_table *t)
+{
+	return restoring ? 0 : bf_front_table_commit_check(t, false);
+}
+
 /* -A, and -I at a position: iptables inserts each address combination
  * at the same position, so they end up in reverse order. */
-static int add_rules(const struct bf_command *cmd, struct bf_chain *c, size_t pos,
-		     bool append, struct bf_strbuf *out)
+static int add_rules(const struct bf_command *cmd, struct bf_table *t, struct bf_chain *c,
+		     size_t pos, bool append, struct bf_strbuf *out)
 {
 	size_t done = 0;
-	int err = 0;
+	int err = jump_check(cmd, t);
 
-	for (size_t i = 0; i < cmd->n_rules && !err && !restoring; i++)
-		err = bf_front_rule_commit_check(cmd->rules[i]);
 	if (err)
 		return err;
 	print_rules(out, cmd);
@@ -134,26 +156,29 @@ static int add_rules(const struct bf_command *cmd, struct bf_chain *c, size_t po
 
 		if (!r || bf_chain_insert(c, append ? c->n_rules : pos, r)) {
 			bf_rule_free(r);
+			err = -ENOMEM;
 			break;
 		}
 		r->old_slot = -1;
 	}
-	if (done == cmd->n_rules)
+	if (!err)
+		err = commit_check(t);
+	if (!err)
 		return 0;
 	while (done-- > 0)
 		bf_chain_delete(c, append ? c->n_rules - 1 : pos);
-	return -ENOMEM;
+	return err;
 }
 
-static int replace_rule(const struct bf_command *cmd, struct bf_chain *c,
+static int replace_rule(const struct bf_command *cmd, struct bf_table *t, struct bf_chain *c,
 			struct bf_strbuf *out)
 {
-	struct bf_rule *r;
+	struct bf_rule *r, *old;
 	int err;
 
 	if (cmd->rulenum > c->n_rules)
 		return fail(-E2BIG, "Index of replacement too big.");
-	err = restoring ? 0 : bf_front_rule_commit_check(cmd->rules[0]);
+	err = jump_check(cmd, t);
 	if (err)
 		return err;
 	r = bf_rule_clone(cmd->rules[0]);
@@ -161,17 +186,38 @@ static int replace_rule(const struct bf_command *cmd, struct bf_chain *c,
 		return -ENOMEM;
 	r->old_slot = -1;
 	print_rules(out, cmd);
-	bf_rule_free(c->rules[cmd->rulenum - 1]);
+	old = c->rules[cmd->rulenum - 1];
 	c->rules[cmd->rulenum - 1] = r;
+	err = commit_check(t);
+	if (err) {
+		c->rules[cmd->rulenum - 1] = old;
+		bf_rule_free(r);
+		return err;
+	}
+	bf_rule_free(old);
 	return 0;
 }
 
+/* No equal rule: libiptc's error text depends on the target (checked
+ * with iptables-legacy: a chain or an extension gives ENOENT's generic
+ * text, a verdict the one of -D). */
+static int no_such_rule(const struct bf_command *cmd)
+{
+	enum bf_verdict v = cmd->rules[0]->target.verdict;
+
+	return fail(-ENOENT, v == BF_VERDICT_JUMP || v == BF_VERDICT_EXT ? NO_CHAIN : BAD_RULE);
+}
+
 /* Each spec deletes the first equal rule still there; all must exist. */
-static int delete_rules(const struct bf_command *cmd, struct bf_chain *c,
+static int delete_rules(const struct bf_command *cmd, struct bf_table *t, struct bf_chain *c,
 			struct bf_strbuf *out)
 {
-	bool *gone = calloc(c->n_rules + 1, sizeof(*gone));
+	bool *gone;
+	int err = jump_check(cmd, t);
 
+	if (err)
+		return err;
+	gone = calloc(c->n_rules + 1, sizeof(*gone));
 	if (!gone)
 		return -ENOMEM;
 	print_rules(out, cmd);
@@ -182,7 +228,7 @@ static int delete_rules(const struct bf_command *cmd, struct bf_chain *c,
 			j++;
 		if (j == c->n_rules) {
 			free(gone);
-			return fail(-ENOENT, BAD_RULE);
+			return no_such_rule(cmd);
 		}
 		gone[j] = true;
 	}
@@ -193,29 +239,96 @@ static int delete_rules(const struct bf_command *cmd, struct bf_chain *c,
 	return 0;
 }
 
-static int check_rules(const struct bf_command *cmd, const struct bf_chain *c,
-		       struct bf_strbuf *out)
+static int check_rules(const struct bf_command *cmd, const struct bf_table *t,
+		       const struct bf_chain *c, struct bf_strbuf *out)
 {
 	print_rules(out, cmd);
+	if (!c)
+		return fail(-ENOENT, BAD_RULE);
 	for (size_t i = 0; i < cmd->n_rules; i++) {
 		size_t j = 0;
+		int err = jump_check(cmd, t);
 
-		while (c && j < c->n_rules && !bf_rule_equal(c->rules[j], cmd->rules[i]))
+		if (err)
+			return err;
+		while (j < c->n_rules && !bf_rule_equal(c->rules[j], cmd->rules[i]))
 			j++;
-		if (!c || j == c->n_rules)
-			return fail(-ENOENT, BAD_RULE);
+		if (j == c->n_rules)
+			return no_such_rule(cmd);
 	}
 	return 0;
 }
 
+/* -j NAME loaded the extension NAME, but the table has a chain of that
+ * name (iptables-restore can make one): iptables warns and jumps to the
+ * chain. Returns the rules to use: cmd's own, or copies that jump. */
+static struct bf_rule **chain_over_extension(const struct bf_command *cmd,
+					     const struct bf_table *t, int *err)
+{
+	const struct bf_rule *r = cmd->n_rules ? cmd->rules[0] : NULL;
+	struct bf_rule **rules;
+	const char *name;
+
+	*err = 0;
+	if (!r || r->target.verdict != BF_VERDICT_EXT ||
+	    !bf_table_chain(t, r->target.ops->name))
+		return cmd->rules;
+	name = r->target.ops->name;
+	bf_log(BF_LOG_WARN, "Warning: using chain %s, not extension", name);
+	rules = calloc(cmd->n_rules, sizeof(*rules));
+	for (size_t i = 0; rules && i < cmd->n_rules; i++) {
+		struct bf_rule *copy = bf_rule_clone(cmd->rules[i]);
+
+		if (!copy) {
+			while (i-- > 0)
+				bf_rule_free(rules[i]);
+			free(rules);
+			rules = NULL;
+			break;
+		}
+		free(copy->target.data);
+		copy->target = (struct bf_target){.verdict = BF_VERDICT_JUMP};
+		snprintf(copy->target.chain, sizeof(copy->target.chain), "%s", name);
+		rules[i] = copy;
+	}
+	if (!rules)
+		*err = -ENOMEM;
+	return rules;
+}
+
+static int rule_command_on(const struct bf_command *cmd, struct bf_table *t,
+			   struct bf_strbuf *out, bool *changed);
+
 static int rule_command(const struct bf_command *cmd, struct bf_table *t,
 			struct bf_strbuf *out, bool *changed)
 {
-	struct bf_chain *c = bf_table_chain(t, cmd->chain);
+	struct bf_command local = *cmd;
 	int err;
 
+	local.rules = chain_over_extension(cmd, t, &err);
+	if (err)
+		return err;
+	err = rule_command_on(&local, t, out, changed);
+	if (local.rules != cmd->rules) {
+		for (size_t i = 0; i < local.n_rules; i++)
+			bf_rule_free(local.rules[i]);
+		free(local.rules);
+	}
+	return err;
+}
+
+static int rule_command_on(const struct bf_command *cmd, struct bf_table *t,
+			   struct bf_strbuf *out, bool *changed)
+{
+	struct bf_chain *c = bf_table_chain(t, cmd->chain);
+	bool by_num = cmd->cmd == BF_CMD_DELETE && cmd->rulenum;
+	int err = by_num ? 0 : resolve_target(cmd, t);
+
+	/* A line iptables-restore cut short: no rule to act on. */
+	if (err || (cmd->rules_skipped && !by_num))
+		return err;
 	if (cmd->cmd == BF_CMD_CHECK)
-		return check_rules(cmd, c, out);
+		return check_rules(cmd, t, c, out);
 	if (!c)
 		return fail(-ENOENT, cmd->cmd == BF_CMD_DELETE && !cmd->rulenum ?
 				       BAD_RULE : NO_CHAIN);
@@ -225,15 +338,11 @@ static int rule_command(const struct bf_command *cmd, struct bf_table *t,
 	case BF_CMD_INSERT:
 		if (cmd->cmd == BF_CMD_INSERT && cmd->rulenum - 1 > c->n_rules)
 			return fail(-E2BIG, "Index of insertion too big.");
-		if (!bf_front_chain_served(c))
-			return refuse_chain(c);
-		err = add_rules(cmd, c, cmd->rulenum ? cmd->rulenum - 1 : 0,
+		err = add_rules(cmd, t, c, cmd->rulenum ? cmd->rulenum - 1 : 0,
 				cmd->cmd == BF_CMD_APPEND, out);
 		break;
 	case BF_CMD_REPLACE:
-		if (!bf_front_chain_served(c) && cmd->rulenum <= c->n_rules)
-			return refuse_chain(c);
-		err = replace_rule(cmd, c, out);
+		err = replace_rule(cmd, t, c, out);
 		break;
 	case BF_CMD_DELETE:
 		if (cmd->rulenum) {
@@ -242,7 +351,7 @@ static int rule_command(const struct bf_command *cmd, struct bf_table *t,
 			bf_chain_delete(c, cmd->rulenum - 1);
 			err = 0;
 		} else {
-			err = delete_rules(cmd, c, out);
+			err = delete_rules(cmd, t, c, out);
 		}
 		break;
 	default:
@@ -253,13 +362,14 @@ static int rule_command(const struct bf_command *cmd, struct bf_table *t,
 	return err;
 }
 
-/* NULL with *err set when a named chain does not exist. */
+/* NULL with *err set when a named chain does not exist; NULL without
+ * error when the command names no chain (all chains). */
 static struct bf_chain *named_chain(const struct bf_command *cmd, struct bf_table *t, int *err)
 {
 	struct bf_chain *c;
 
 	*err = 0;
-	if (!cmd->chain[0])
+	if (!cmd->chain_given)
 		return NULL;
 	c = bf_table_chain(t, cmd->chain);
 	if (!c)
@@ -364,9 +474,6 @@ static int policy(const struct bf_command *cmd, struct bf_table *t, bool *change
 		return fail(-ENOENT, "Bad built-in chain name.");
 	if (cmd->bad_policy)
 		return fail(-EPROTO, "Bad policy name. Run `dmesg' for more information.");
-	if (!bf_front_chain_served(c) && cmd->policy != BF_VERDICT_ACCEPT)
-		return bf_err(-EOPNOTSUPP, "policy %s in chain `%s' is not supported by "
-			      "bpfilter yet (only INPUT)", bf_verdict_name(cmd->policy), c->name);
 	if (cmd->set_counters)
 		counters = cmd->counters;
 	*changed |= c->policy != cmd->policy || counters_nonzero(&c->policy_counters) ||
@@ -375,34 +482,6 @@ static int policy(const struct bf_command *cmd, struct bf_table *t, bool *change
 	c->policy_counters = counters;
 	c->old_slot = -1;
 	return 0;
-}
-
-/* User-defined chains are refused for now, so there are none to delete
- * or rename: only the errors iptables gives remain. */
-static int chain_command(const struct bf_command *cmd, struct bf_table *t)
-{
-	struct bf_chain *c = cmd->chain[0] ? bf_table_chain(t, cmd->chain) : NULL;
-
-	switch (cmd->cmd) {
-	case BF_CMD_NEW_CHAIN:
-		if (c)
-			return fail(-EEXIST, "Chain already exists.");
-		return bf_err(-EOPNOTSUPP, "user-defined chains are not supported by bpfilter yet");
-	case BF_CMD_DELETE_CHAIN:
-		if (!cmd->chain[0])
-			return 0;
-		if (!c)
-			return fail(-ENOENT, NO_CHAIN);
-		return fail(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
-	case BF_CMD_RENAME_CHAIN:
-		if (bf_table_chain(t, cmd->newname) || !strcmp(cmd->newname, "ACCEPT") ||
-		    !strcmp(cmd->newname, "DROP") || !strcmp(cmd->newname, "QUEUE") ||
-		    !strcmp(cmd->newname, "RETURN"))
-			return fail(-EEXIST, "File exists.");
-		return fail(-ENOENT, NO_CHAIN);
-	default:
-		return -EINVAL;
-	}
 }
 
 static int exec(const struct bf_command *cmd, struct bf_ruleset *rs,
@@ -418,7 +497,8 @@ static int exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 	case BF_CMD_VERSION:
 		return 0;
 	case BF_CMD_HELP:
-		bf_front_help(out, "bpfilter");
+		bf_front_help(out, rs->family == BF_FAMILY_IPV6 ? "bpfilter6" : "bpfilter",
+			      rs->family);
 		return 0;
 	case BF_CMD_APPEND:
 	case BF_CMD_CHECK:
@@ -439,7 +519,7 @@ static int exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 	case BF_CMD_NEW_CHAIN:
 	case BF_CMD_DELETE_CHAIN:
 	case BF_CMD_RENAME_CHAIN:
-		return chain_command(cmd, t);
+		return bf_front_chain_command(cmd, t, out, changed, restoring);
 	}
 	return -EINVAL;
 }
@@ -455,10 +535,12 @@ int bf_front_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 	return err;
 }
 
-/* The commands after which iptables commits the table. */
-static bool commits(const struct bf_command *cmd)
+/* The commands after which iptables commits a changed table. */
+static bool commits(const struct bf_command *cmd, bool changed)
 {
 	switch (cmd->cmd) {
+	case BF_CMD_DELETE_CHAIN: /* -X of no chain at all changes nothing */
+		return changed;
 	case BF_CMD_APPEND:
 	case BF_CMD_DELETE:
 	case BF_CMD_INSERT:
@@ -466,6 +548,8 @@ static bool commits(const struct bf_command *cmd)
 	case BF_CMD_FLUSH:
 	case BF_CMD_ZERO:
 	case BF_CMD_POLICY:
+	case BF_CMD_NEW_CHAIN:
+	case BF_CMD_RENAME_CHAIN:
 		return true;
 	case BF_CMD_LIST:
 	case BF_CMD_LIST_RULES:
@@ -480,7 +564,7 @@ int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 {
 	struct bf_table *t = &rs->tables[cmd->table];
 	const struct bf_chain *keep = NULL;
-	bool counted = false;
+	bool counted = false, fresh;
 	int err;
 
 	if (cmd->cmd == BF_CMD_POLICY)
@@ -489,8 +573,16 @@ int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 		counted |= t->chains[i] != keep && t->chains[i]->builtin &&
 			   counters_nonzero(&t->chains[i]->policy_counters);
 	err = exec(cmd, rs, out, changed);
-	if (err || !commits(cmd))
+	if (err || cmd->cmd == BF_CMD_HELP || cmd->cmd == BF_CMD_VERSION ||
+	    cmd->cmd == BF_CMD_NONE)
 		return err;
+	if (!commits(cmd, *changed)) {
+		/* The kernel creates the table the first time a command uses it. */
+		fresh = bf_ruleset_use_table(rs, cmd->table);
+		*changed |= fresh;
+		return 0;
+	}
+	bf_ruleset_use_table(rs, cmd->table);
 	*changed |= counted;
 	bf_front_legacy_policy_reset(t, keep);
 	return 0;

@@ -41,7 +41,8 @@ struct bf_command {
 	bool zero_too;           /* -L -Z */
 	bool zero_one;           /* -Z CHAIN N -L: zero rule N only */
 	enum bf_table_id table;
-	char chain[BF_CHAIN_MAXNAMELEN + 1]; /* "" = all chains */
+	bool chain_given;        /* else: every chain (-L, -F, -X...) */
+	char chain[BF_CHAIN_MAXNAMELEN + 1];
 	unsigned int rulenum;    /* 1-based; 0 = none given. -D N and -Z N
 				  * come as BF_CMD_DELETE (no rules) and
 				  * BF_CMD_ZERO with rulenum set. */
@@ -49,16 +50,24 @@ struct bf_command {
 	bool bad_policy;         /* -P with neither ACCEPT nor DROP: exec
 				  * says so after checking the chain */
 	/* -A/-I/-D/-R/-C: the rules the spec expands to (iptables expands
-	 * several -s/-d addresses into several rules). */
+	 * several -s/-d addresses into several rules). A jump or goto names
+	 * its chain as given: bf_command_exec resolves it in the table. */
 	struct bf_rule **rules;
 	size_t n_rules;
+	/* An iptables-restore line cut short by -6 (-4 for ip6tables): the
+	 * command runs with what came before, as iptables-restore does, but
+	 * a rule command adds, deletes or checks nothing; rules[0] is there
+	 * only for its target, which is still resolved. */
+	bool rules_skipped;
 	unsigned int format;     /* BF_FMT_* */
 	int verbose;             /* count of -v */
 	/* -w: -1 = not given (fail at once when busy), 0 = wait forever,
 	 * else seconds; -W: interval in microseconds. */
 	int wait_secs;
 	unsigned int wait_interval_us;
-	char newname[BF_CHAIN_MAXNAMELEN + 1]; /* -E */
+	/* -E: as given, cut to 32 characters (libiptc refuses 32 and more,
+	 * and the kernel keeps 29 of fewer) */
+	char newname[33];
 	/* -P with -c PKTS BYTES: the policy counters to set. (Rules carry
 	 * their -c counters in rules[i]->counters.) */
 	bool set_counters;
@@ -71,6 +80,8 @@ void bf_command_free(struct bf_command *cmd);
  * message iptables prints (the text only, without its "iptables v...: "
  * or "iptables: " prefix; a message may span lines):
  *   -EINVAL      parameter problem: iptables exits 2 with its "Try" line
+ *                (with nothing logged, iptables prints that line only:
+ *                `iptables -6`)
  *   -ENOENT      no such chain or rule ("No chain/target/match by that
  *                name.", "Bad rule (does a matching rule exist in that
  *                chain?).")                                      exit 1
@@ -78,7 +89,12 @@ void bf_command_free(struct bf_command *cmd);
  *   -EEXIST      "Chain already exists."                        exit 1
  *   -EPROTO      what the kernel would refuse ("Bad policy name. Run
  *                `dmesg' for more information.", a tcp match without
- *                -p tcp: "Invalid argument. ...")                exit 1
+ *                -p tcp, a jump to a built-in chain: "Invalid
+ *                argument. ...")                                 exit 1
+ *   -ELOOP       chains that loop, reachable from a built-in chain
+ *                ("Too many levels of symbolic links.")        exit 1
+ *   -ENOTEMPTY   -X of a chain with rules ("Directory not empty.")
+ *   -EMLINK      -X of a chain jumped to ("Too many links.")  exit 1
  *   -EOPNOTSUPP  valid for iptables, not (yet) for bpfilter      exit 1
  *   -EBADMSG     iptables-restore input refused with exit 1 ("line N
  *                failed", "COMMIT expected at line N")           exit 1
@@ -92,9 +108,15 @@ void bf_command_free(struct bf_command *cmd);
  * parameter problem logs an iptables-style message and returns -EINVAL
  * (exit code 2); other errors as negative errno. argv is not modified. */
 int bf_command_parse(int argc, char **argv, struct bf_command *cmd);
+/* The same for iptables (BF_FAMILY_IPV4) or ip6tables (BF_FAMILY_IPV6):
+ * every rule carries the family in ip.family. */
+int bf_command_parse_family(int argc, char **argv, enum bf_family family,
+			    struct bf_command *cmd);
 
-/* Runs a parsed command against a ruleset, as iptables would: changes rs
- * (sets *changed when the rules, a policy or counters changed) and/or
+/* Runs a parsed command against a ruleset (of the command's family), as
+ * iptables would: changes rs (sets *changed when the rules, a policy,
+ * counters, chains or the tables in use changed: a command marks its
+ * table in use, as the kernel creates a table on first use) and/or
  * writes what iptables prints (-L, -S, -v, -h) into out. As iptables-legacy
  * does on every change it commits, it zeroes the policy counters of the
  * built-in chains (except one that -P -c sets). New and replaced rules get
@@ -110,21 +132,38 @@ int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
  * nothing: on error rs is unchanged and the message names the line, as
  * iptables-restore does ("line N failed"; a parameter problem is followed
  * by a second message "Error occurred at line: N", which the CLI prints
- * before the "Try" line). Empty nat/mangle/raw/security tables (as
- * iptables-save prints them) are accepted and ignored; rules or non-ACCEPT
- * policies in them are refused. Logs warnings as the parser does. */
+ * before the "Try" line). The family is rs->family: lines starting with
+ * -6 (-4 for IPv6) do nothing, as in ip(6)tables-restore. Tables filter
+ * and raw; empty nat/mangle/security tables (as iptables-save prints
+ * them) are accepted and ignored; rules or non-ACCEPT policies in them
+ * are refused. Logs warnings as the parser does. */
 int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
 		     bool with_counters);
+/* Reads back bf_save_print_state() text (restore -c, with the few
+ * additions that text may hold to stay lossless). */
+int bf_restore_state(const char *text, struct bf_ruleset *rs);
 
-/* iptables-save text of rs (without the "# Generated" comment lines). */
+/* iptables-save text of rs (without the "# Generated" comment lines):
+ * the tables in use, in the order of bf_save_tables(). */
 void bf_save_print(struct bf_strbuf *out, const struct bf_ruleset *rs,
 		   bool with_counters);
+/* The tables iptables-save prints, in its order (the newest first, as
+ * the kernel lists them); returns how many. iptables-save prints each
+ * between its own "# Generated" and "# Completed" lines. */
+size_t bf_save_tables(const struct bf_ruleset *rs, enum bf_table_id ids[BF_TABLE_MAX]);
+/* One table, "*name" to "COMMIT" (`iptables-save -t name`, which prints
+ * the table even before it was in use, as the kernel then creates it). */
+void bf_save_print_table(struct bf_strbuf *out, const struct bf_ruleset *rs,
+			 enum bf_table_id id, bool with_counters);
 
-/* As bf_save_print(out, rs, true), but reads back into exactly the same
- * ruleset: it keeps "-i +" and "! -i +" (and -o), which iptables-save
- * 1.8.9 drops. "-i +" matches any interface (only -L -v shows the "+"),
- * but "! -i +" matches nothing, and without it the rule matches every
- * packet. For bpfilter's own state file. */
+/* As bf_save_print(out, rs, true), but reads back (bf_restore_state)
+ * into exactly the same ruleset: it keeps "-i +" and "! -i +" (and -o),
+ * which iptables-save 1.8.9 drops ("-i +" matches any interface, only -L
+ * -v shows the "+", but "! -i +" matches nothing, and without it the
+ * rule matches every packet), ip6tables' "-p all", chain names that
+ * iptables-save cannot quote (blanks, empty), and lists the tables
+ * oldest first so that reading it back keeps their order. For
+ * bpfilter's own state file. */
 void bf_save_print_state(struct bf_strbuf *out, const struct bf_ruleset *rs);
 
 /* One rule as iptables-save prints it, after "-A CHAIN" (for -S too):

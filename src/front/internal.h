@@ -23,6 +23,10 @@
 #define BF_LFMT_PRINT_RULE (BF_LFMT_NOCOUNTS | BF_LFMT_OPTIONS | BF_LFMT_VIA | \
 			    BF_LFMT_NUMERIC | BF_LFMT_NOTABLE)
 
+/* iptables' XT_EXTENSION_MAXNAMELEN: names of chains, targets, matches
+ * are shorter. */
+#define BF_XT_NAMELEN 29
+
 /* num.c: an unsigned number as libxtables reads it (xtables_strtoui). */
 bool bf_front_strtoui(const char *s, unsigned int *value, unsigned int min,
 		      unsigned int max);
@@ -39,6 +43,18 @@ const char *bf_front_mask_str(struct in_addr mask, char buf[INET_ADDRSTRLEN]);
 void bf_front_addr_list_str(char *buf, size_t size, struct in_addr addr,
 			    struct in_addr mask, bool numeric);
 
+/* addr6.c: the same for ip6tables (xtables_ip6parse_multiple). */
+int bf_front_parse_addrs6(const char *spec, struct in6_addr **addrs,
+			  struct in6_addr **masks, size_t *n);
+/* The prefix length of a mask, -1 if it is not a prefix. */
+int bf_front_mask6_cidr(const struct in6_addr *mask);
+/* -L column text: "anywhere", "2001:db8::/32", "::/0" (numeric). */
+void bf_front_addr6_list_str(char *buf, size_t size, const struct in6_addr *addr,
+			     const struct in6_addr *mask, bool numeric);
+/* iptables-save text: " -s 2001:db8::/32", nothing for ::/0. */
+void bf_front_addr6_save(struct bf_strbuf *out, char letter, const struct in6_addr *addr,
+			 const struct in6_addr *mask, bool invert);
+
 /* proto.c */
 int bf_front_parse_proto(const char *s, uint16_t *proto);
 /* getprotobynumber()'s name (NULL if none), as iptables-save prints it. */
@@ -48,20 +64,32 @@ const char *bf_front_proto_name(uint16_t proto, bool nolookup);
 /* The match iptables loads implicitly for `-p NAME` (find_proto). */
 const char *bf_front_proto_match_name(const char *protocol, char *buf, size_t size);
 
-/* names.c: extensions iptables has, so that bpfilter can tell "not
- * supported" from "does not exist". */
-bool bf_front_iptables_has_match(const char *name);
-bool bf_front_iptables_has_target(const char *name);
+/* names.c: extensions iptables/ip6tables have, so that bpfilter can tell
+ * "not supported" from "does not exist", and a chain name must not clash
+ * with a target name as in iptables. */
+bool bf_front_iptables_has_match(const char *name, enum bf_family family);
+bool bf_front_iptables_has_target(const char *name, enum bf_family family);
+/* libxtables' name for a match: "icmpv6" and "ipv6-icmp" are "icmp6". */
+const char *bf_front_match_alias(const char *name);
 
 /* parse.c: the command-line parser, also used by iptables-restore lines
- * (restore: -t was given by the table line, -w/-W are refused, -6 makes
- * the line a no-op). */
+ * (BF_PARSE_RESTORE: -t was given by the table line, -w/-W are refused, -6
+ * (-4 for ip6tables) ends the line, see bf_command.rules_skipped), and by
+ * bpfilter's state text (BF_PARSE_STATE: the same, and a chain name may
+ * be any that -E can make). `known`: the table so far in a restore, whose
+ * chains -j names without loading an extension of that name. */
+#define BF_PARSE_RESTORE 0x1
+#define BF_PARSE_STATE 0x2
 struct bf_command;
-int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore);
+int bf_front_parse(int argc, char **argv, enum bf_family family,
+		   struct bf_command *cmd, unsigned int mode, const struct bf_table *known);
 
 /* save.c: one rule after "-A CHAIN"; counters < 0 adds " -c P B" before
  * the target as `iptables -S -v` does. */
 void bf_front_rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counters);
+/* A chain name as bpfilter's state text writes it: quoted when
+ * iptables-restore would not read it back as one word. */
+void bf_front_save_chain_name(struct bf_strbuf *out, const char *name, bool lossless);
 
 /* list.c */
 void bf_front_list_rule(struct bf_strbuf *out, const struct bf_rule *r,
@@ -72,24 +100,33 @@ void bf_front_list(struct bf_strbuf *out, const struct bf_table *t,
 void bf_front_list_rules(struct bf_strbuf *out, const struct bf_table *t,
 			 const struct bf_chain *only, unsigned int rulenum,
 			 bool counters);
-void bf_front_help(struct bf_strbuf *out, const char *prog);
+void bf_front_help(struct bf_strbuf *out, const char *prog, enum bf_family family);
 
 /* exec.c: bf_command_exec for iptables-restore: without the policy-counter
  * reset iptables-legacy does on each commit (restore commits once per
  * table), without logging what iptables-restore reports only as "line N
- * failed", and leaving bf_front_rule_commit_check to the COMMIT line. */
+ * failed", and leaving bf_front_table_commit_check to the COMMIT line. */
 int bf_front_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 		  struct bf_strbuf *out, bool *changed);
-/* What the kernel would refuse when the table is committed
- * (iptables reports it as "Invalid argument"); returns 0 or -EPROTO. */
-int bf_front_rule_commit_check(const struct bf_rule *r);
-/* The same for every rule of a table, without logging (restore). */
-int bf_front_table_commit_check(const struct bf_table *t);
+/* What the kernel refuses when a table is committed (iptables reports it
+ * as "Invalid argument" or ELOOP): a match without the protocol it needs,
+ * chains that loop. 0, -EPROTO or -ELOOP, logged unless quiet. */
+int bf_front_table_commit_check(const struct bf_table *t, bool quiet);
 /* iptables-legacy zeroes every built-in chain's policy counters whenever
  * the table changes (libiptc maps them as COUNTER_MAP_ZEROED); `keep` is
  * a chain whose policy the same change set explicitly. */
 void bf_front_legacy_policy_reset(struct bf_table *t, const struct bf_chain *keep);
-/* Chains whose rules and policies the code generator compiles today. */
-bool bf_front_chain_served(const struct bf_chain *c);
+
+/* chains.c: -N, -X, -E as libiptc does them (messages logged unless
+ * quiet), and the kernel's loop check. */
+int bf_front_chain_command(const struct bf_command *cmd, struct bf_table *t,
+			   struct bf_strbuf *out, bool *changed, bool quiet);
+/* libiptc's iptc_create_chain: -EEXIST for a chain that exists or a
+ * verdict's name, -ENOMEM. */
+int bf_front_create_chain(struct bf_table *t, const char *name);
+/* 1 if some chain leads back to itself on a path from a built-in chain
+ * (the kernel's mark_source_chains; loops nothing reaches are let be, as
+ * the kernel does), 0 if not, -ENOMEM. */
+int bf_front_table_loops(const struct bf_table *t);
 
 #endif

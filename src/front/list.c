@@ -1,6 +1,6 @@
 /* `iptables -L` and `iptables -S` output, byte for byte as iptables-legacy
- * 1.8.9 prints it (its list_entries, print_header, print_firewall and
- * list_rules), and the -h text. */
+ * and ip6tables-legacy 1.8.9 print it (their list_entries, print_header,
+ * print_firewall and list_rules), and the -h text. */
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +35,8 @@ static void print_num(struct bf_strbuf *out, uint64_t n, unsigned int f)
 	}
 }
 
-static void print_header(struct bf_strbuf *out, unsigned int f, const struct bf_chain *c)
+static void print_header(struct bf_strbuf *out, unsigned int f, const struct bf_table *t,
+			 const struct bf_chain *c)
 {
 	bf_strbuf_printf(out, "Chain %s", c->name);
 	if (c->builtin) {
@@ -49,8 +50,7 @@ static void print_header(struct bf_strbuf *out, unsigned int f, const struct bf_
 		}
 		bf_strbuf_puts(out, ")\n");
 	} else {
-		/* No rule can jump to a user-defined chain yet. */
-		bf_strbuf_printf(out, " (%u references)\n", 0u);
+		bf_strbuf_printf(out, " (%zu references)\n", bf_table_chain_refs(t, c->name));
 	}
 
 	if (f & BF_LFMT_LINENUMBERS)
@@ -115,7 +115,7 @@ void bf_front_list_rule(struct bf_strbuf *out, const struct bf_rule *r,
 		print_num(out, r->counters.packets, f);
 		print_num(out, r->counters.bytes, f);
 	}
-	bf_strbuf_printf(out, FMT(f, "%-9s ", "%s "), bf_verdict_name(r->target.verdict));
+	bf_strbuf_printf(out, FMT(f, "%-9s ", "%s "), bf_target_name(&r->target));
 	print_proto(out, ip, f);
 
 	if (f & BF_LFMT_OPTIONS) {
@@ -130,16 +130,26 @@ void bf_front_list_rule(struct bf_strbuf *out, const struct bf_rule *r,
 	}
 
 	bf_strbuf_puts(out, ip->invflags & BF_INV_SRCIP ? "!" : " ");
-	bf_front_addr_list_str(addr, sizeof(addr), ip->src, ip->smsk, numeric);
+	if (ip->family == BF_FAMILY_IPV6)
+		bf_front_addr6_list_str(addr, sizeof(addr), &ip->src6, &ip->smsk6, numeric);
+	else
+		bf_front_addr_list_str(addr, sizeof(addr), ip->src, ip->smsk, numeric);
 	bf_strbuf_printf(out, FMT(f, "%-19s ", "%s "), addr);
 	bf_strbuf_puts(out, ip->invflags & BF_INV_DSTIP ? "!" : " ");
-	bf_front_addr_list_str(addr, sizeof(addr), ip->dst, ip->dmsk, numeric);
+	if (ip->family == BF_FAMILY_IPV6)
+		bf_front_addr6_list_str(addr, sizeof(addr), &ip->dst6, &ip->dmsk6, numeric);
+	else
+		bf_front_addr_list_str(addr, sizeof(addr), ip->dst, ip->dmsk, numeric);
 	bf_strbuf_printf(out, FMT(f, "%-19s ", "-> %s"), addr);
 	if (f & BF_LFMT_NOTABLE)
 		bf_strbuf_puts(out, "  ");
+	if (ip->flags & BF_F_GOTO)
+		bf_strbuf_puts(out, "[goto] ");
 
 	for (size_t i = 0; i < r->n_matches; i++)
 		r->matches[i].ops->print(out, ip, r->matches[i].data, numeric);
+	if (r->target.verdict == BF_VERDICT_EXT && r->target.ops->print)
+		r->target.ops->print(out, ip, r->target.data, numeric);
 	bf_strbuf_puts(out, "\n");
 }
 
@@ -158,7 +168,7 @@ void bf_front_list(struct bf_strbuf *out, const struct bf_table *t,
 		if (found)
 			bf_strbuf_puts(out, "\n");
 		if (!rulenum)
-			print_header(out, format, c);
+			print_header(out, format, t, c);
 		for (size_t j = 0; j < c->n_rules; j++)
 			if (!rulenum || j + 1 == rulenum)
 				bf_front_list_rule(out, c->rules[j], (unsigned int)j + 1, format);
@@ -201,8 +211,10 @@ void bf_front_list_rules(struct bf_strbuf *out, const struct bf_table *t,
 	}
 }
 
-void bf_front_help(struct bf_strbuf *out, const char *p)
+void bf_front_help(struct bf_strbuf *out, const char *p, enum bf_family family)
 {
+	bool v4 = family != BF_FAMILY_IPV6;
+
 	bf_strbuf_printf(out,
 "Usage: %s -[ACD] chain rule-specification [options]\n"
 "       %s -I chain [rulenum] rule-specification [options]\n"
@@ -243,9 +255,12 @@ void bf_front_help(struct bf_strbuf *out, const char *p)
 "            -E old-chain new-chain\n"
 "\t\t\t\tChange chain name, (moving any references)\n"
 "\n"
-"Options:\n"
-"    --ipv4\t-4\t\tNothing (line is ignored by ip6tables-restore)\n"
-"    --ipv6\t-6\t\tError (line is ignored by iptables-restore)\n"
+"Options:\n");
+	bf_strbuf_printf(out,
+"    --ipv4\t-4\t\t%s (line is ignored by ip6tables-restore)\n"
+"    --ipv6\t-6\t\t%s (line is ignored by iptables-restore)\n",
+			 v4 ? "Nothing" : "Error", v4 ? "Error" : "Nothing");
+	bf_strbuf_puts(out,
 "[!] --protocol\t-p proto\tprotocol: by number or name, eg. `tcp'\n"
 "[!] --source\t-s address[/mask][...]\n"
 "\t\t\t\tsource specification\n"
@@ -266,8 +281,11 @@ void bf_front_help(struct bf_strbuf *out, const char *p)
 "  --verbose\t-v\t\tverbose mode\n"
 "  --wait\t-w [seconds]\tmaximum wait to acquire xtables lock before give up\n"
 "  --line-numbers\t\tprint line numbers when listing\n"
-"  --exact\t-x\t\texpand numbers (display exact values)\n"
-"[!] --fragment\t-f\t\tmatch second or further fragments only\n"
+"  --exact\t-x\t\texpand numbers (display exact values)\n");
+	if (v4)
+		bf_strbuf_puts(out,
+"[!] --fragment\t-f\t\tmatch second or further fragments only\n");
+	bf_strbuf_puts(out,
 "  --modprobe=<command>\t\ttry to insert modules using this command\n"
 "  --set-counters -c PKTS BYTES\tset the counter during insert/append\n"
 "[!] --version\t-V\t\tprint package version.\n");

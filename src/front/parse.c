@@ -1,12 +1,14 @@
-/* The iptables command line, parsed and checked as iptables-legacy 1.8.9
- * does it (its do_parse, then the checks of do_command4), into a struct
- * bf_command.
+/* The iptables (and ip6tables) command line, parsed and checked as
+ * iptables-legacy 1.8.9 does it (its do_parse, then the checks of
+ * do_command4), into a struct bf_command.
  *
- * Options are getopt_long tables. The options of a match are merged in
- * behind the main ones when the match is loaded (-m, or implicitly by -p
- * when an unknown option shows up), so that abbreviations and ambiguities
- * resolve exactly as in iptables. Each message below is iptables' own;
- * the order of the checks is iptables' too. */
+ * Options are getopt_long tables. The options of an extension are merged
+ * in behind the main ones when it is loaded (-m, -j, or implicitly by -p
+ * when an unknown option shows up), the latest first, so that
+ * abbreviations and ambiguities resolve exactly as in iptables. Each
+ * message below is iptables' own; the order of the checks is iptables'
+ * too. What needs the ruleset (does -j name a chain?) is left to
+ * bf_command_exec, as iptables leaves it to after loading the table. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
+#include "front/ext_services.h"
 #include "front/front.h"
 #include "front/internal.h"
 
@@ -114,11 +117,18 @@ static const struct option main_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* A match's options get getopt values SET_SCALE * (set index + 1) + own
- * value, as iptables' option_offset. */
+/* An extension's options get getopt values SET_SCALE * (set index + 1)
+ * + own value, as iptables' option_offset. */
 #define SET_SCALE 256
 #define MAX_SETS 32
-#define XT_EXTENSION_MAXNAMELEN 29
+#define XT_EXTENSION_MAXNAMELEN BF_XT_NAMELEN
+
+/* The options of one loaded extension: a match or the target. */
+struct optset {
+	const struct option *options;
+	const struct bf_match_ops *match;
+	const struct bf_target_ops *target;
+};
 
 /* getopt_long asks us to come back to the same argument. */
 #define RETRY 1
@@ -126,7 +136,13 @@ static const struct option main_options[] = {
 struct parser {
 	int argc;
 	char **argv;
+	enum bf_family family;
 	bool restore;
+	bool state; /* bpfilter's own state text */
+	/* restore: the table so far; -j to one of its chains loads no
+	 * extension (iptables-restore announces the chains it creates) */
+	const struct bf_table *known;
+	bool cut; /* restore: the line ended at -6 (-4) */
 	unsigned int command;
 	unsigned int options;
 	bool invert;
@@ -140,6 +156,7 @@ struct parser {
 	bool proto_used; /* implicit loading of the -p match was tried */
 	const char *jumpto;
 	bool goto_set;
+	unsigned int tflags; /* parse flags of the target extension */
 	unsigned int rulenum;
 	int wait;
 	bool wait_interval_set;
@@ -147,13 +164,31 @@ struct parser {
 	unsigned long long pcnt, bcnt;
 	int verbose;
 	struct in_addr *saddrs, *smasks, *daddrs, *dmasks;
+	struct in6_addr *saddrs6, *smasks6, *daddrs6, *dmasks6;
 	size_t ns, nd;
-	struct bf_rule *tmpl; /* ip part, matches; addresses come later */
+	/* ip part, matches, target extension; addresses come later */
+	struct bf_rule *tmpl;
 	unsigned int *mflags; /* parse flags of tmpl->matches[i] */
-	const struct bf_match_ops *sets[MAX_SETS];
+	struct optset sets[MAX_SETS];
 	size_t n_sets;
 	struct option *opts;
 };
+
+/* The parser an extension's parse runs under, for bf_ext_next_arg(). */
+static struct parser *current;
+
+const char *bf_ext_next_arg(void)
+{
+	const char *w;
+
+	if (!current || optind >= current->argc)
+		return NULL;
+	w = current->argv[optind];
+	if (w[0] == '-' || w[0] == '!')
+		return NULL;
+	optind++;
+	return w;
+}
 
 static char cmd2char(unsigned int cmd)
 {
@@ -213,14 +248,14 @@ static int parse_rulenum(const char *s, unsigned int *num)
 }
 
 /* Rebuilds the getopt table: main options first, then the options of
- * the matches, the latest loaded first (xtables_merge_options). */
+ * the extensions, the latest loaded first (xtables_merge_options). */
 static int rebuild_options(struct parser *p)
 {
 	size_t n = sizeof(main_options) / sizeof(main_options[0]) - 1, k;
 	struct option *opts;
 
 	for (size_t s = 0; s < p->n_sets; s++)
-		for (const struct option *o = p->sets[s]->options; o && o->name; o++)
+		for (const struct option *o = p->sets[s].options; o && o->name; o++)
 			n++;
 	opts = calloc(n + 1, sizeof(*opts));
 	if (!opts)
@@ -228,7 +263,7 @@ static int rebuild_options(struct parser *p)
 	memcpy(opts, main_options, sizeof(main_options) - sizeof(main_options[0]));
 	k = sizeof(main_options) / sizeof(main_options[0]) - 1;
 	for (size_t s = p->n_sets; s-- > 0;) {
-		for (const struct option *o = p->sets[s]->options; o && o->name; o++) {
+		for (const struct option *o = p->sets[s].options; o && o->name; o++) {
 			opts[k] = *o;
 			opts[k].flag = NULL;
 			opts[k].val = (int)(SET_SCALE * (s + 1)) + o->val;
@@ -255,11 +290,21 @@ static int load_match(struct parser *p, const struct bf_match_ops *ops)
 	p->mflags = mflags;
 	p->mflags[p->tmpl->n_matches - 1] = 0;
 	for (s = 0; s < p->n_sets; s++)
-		if (p->sets[s] == ops)
+		if (p->sets[s].match == ops)
 			return 0;
 	if (p->n_sets == MAX_SETS)
 		return bf_err(-EINVAL, "too many matches");
-	p->sets[p->n_sets++] = ops;
+	p->sets[p->n_sets++] = (struct optset){.options = ops->options, .match = ops};
+	return rebuild_options(p);
+}
+
+static int load_target(struct parser *p, const struct bf_target_ops *ops)
+{
+	if (bf_rule_set_target_ext(p->tmpl, ops))
+		return -ENOMEM;
+	if (p->n_sets == MAX_SETS)
+		return bf_err(-EINVAL, "too many matches");
+	p->sets[p->n_sets++] = (struct optset){.options = ops->options, .target = ops};
 	return rebuild_options(p);
 }
 
@@ -272,16 +317,21 @@ static int command_match(struct parser *p, const char *name)
 	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
 		return bf_err(-EINVAL, "Invalid match name \"%s\" (%u chars max)",
 			      name, XT_EXTENSION_MAXNAMELEN - 1);
-	ops = bf_match_ops_find(name, p->tmpl->ip.family);
+	name = bf_front_match_alias(name);
+	ops = bf_match_ops_find(name, p->family);
 	if (ops)
 		return load_match(p, ops);
-	if (bf_front_iptables_has_match(name))
+	if (bf_front_iptables_has_match(name, p->family))
 		return bf_err(-EINVAL, "match `%s' is not supported by bpfilter", name);
 	return bf_err(-EINVAL, "Couldn't load match `%s':No such file or directory\n", name);
 }
 
-static int parse_target_name(const char *name)
+/* xt_parse_target. The state text may name any chain -E can make: a
+ * jump follows its chain through a rename, whatever the new name. */
+static int parse_target_name(const struct parser *p, const char *name)
 {
+	if (p->state && strlen(name) <= BF_CHAIN_MAXNAMELEN)
+		return 0;
 	if (!*name)
 		return bf_err(-EINVAL, "Invalid target name (too short)");
 	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
@@ -293,16 +343,24 @@ static int parse_target_name(const char *name)
 	return 0;
 }
 
+/* -j: a verdict, an extension (loaded now, with its options), or else
+ * a chain's name, which only the table can tell. */
 static int command_jump(struct parser *p, const char *name)
 {
+	const struct bf_target_ops *ops;
 	enum bf_verdict v;
-	int err = parse_target_name(name);
+	int err = parse_target_name(p, name);
 
 	if (err)
 		return err;
 	p->jumpto = name;
+	if (!bf_verdict_by_name(name, &v) || (p->known && bf_table_chain(p->known, name)))
+		return 0;
+	ops = bf_target_ops_find(name, p->family);
+	if (ops)
+		return load_target(p, ops);
 	/* A target bpfilter lacks fails here, before its options would. */
-	if (bf_verdict_by_name(name, &v) && bf_front_iptables_has_target(name))
+	if (bf_front_iptables_has_target(name, p->family))
 		return bf_err(-EINVAL, "target `%s' is not supported by bpfilter", name);
 	return 0;
 }
@@ -395,19 +453,43 @@ static int parse_protocol(struct parser *p, const char *arg)
 		return err;
 	if (!p->tmpl->ip.proto && (p->tmpl->ip.invflags & BF_INV_PROTO))
 		return bf_err(-EINVAL, "rule would never match protocol");
+	if (p->family != BF_FAMILY_IPV6)
+		return 0;
+	p->tmpl->ip.flags |= BF_F_PROTO;
+	/* Extension headers are never the upper-layer protocol. */
+	switch (p->tmpl->ip.proto) {
+	case IPPROTO_ROUTING:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_AH:
+	case IPPROTO_DSTOPTS:
+		if (!(p->tmpl->ip.invflags & BF_INV_PROTO))
+			bf_log(BF_LOG_WARN, "Warning: never matched protocol: %s. "
+			       "use extension match instead.", p->protocol);
+		break;
+	}
 	return 0;
 }
 
 static int ext_option(struct parser *p, int c)
 {
-	const struct bf_match_ops *ops = p->sets[c / SET_SCALE - 1];
+	const struct optset *set = &p->sets[c / SET_SCALE - 1];
+	const struct bf_match_ops *ops = set->match;
 	size_t i = p->tmpl->n_matches;
+	int err;
 
-	while (i-- > 0)
-		if (p->tmpl->matches[i].ops == ops)
-			break;
-	return ops->parse(c % SET_SCALE, optarg, p->invert, p->tmpl->matches[i].data,
-			  &p->mflags[i], &p->tmpl->ip);
+	current = p;
+	if (set->target) {
+		err = set->target->parse(c % SET_SCALE, optarg, p->invert, p->tmpl->target.data,
+					 &p->tflags, &p->tmpl->ip);
+	} else {
+		while (i-- > 0)
+			if (p->tmpl->matches[i].ops == ops)
+				break;
+		err = ops->parse(c % SET_SCALE, optarg, p->invert, p->tmpl->matches[i].data,
+				 &p->mflags[i], &p->tmpl->ip);
+	}
+	current = NULL;
+	return err;
 }
 
 /* iptables' command_default(): an option of a loaded match, else load
@@ -425,9 +507,11 @@ static int command_default(struct parser *p, int c)
 
 		p->proto_used = true;
 		name = bf_front_proto_match_name(p->protocol, buf, sizeof(buf));
-		ops = name ? bf_match_ops_find(name, p->tmpl->ip.family) : NULL;
+		if (name)
+			name = bf_front_match_alias(name);
+		ops = name ? bf_match_ops_find(name, p->family) : NULL;
 		for (size_t s = 0; ops && s < p->n_sets; s++)
-			loaded |= p->sets[s] == ops;
+			loaded |= p->sets[s].match == ops;
 		if (ops && !loaded) {
 			int err = load_match(p, ops);
 
@@ -436,14 +520,14 @@ static int command_default(struct parser *p, int c)
 			optind--;
 			return RETRY;
 		}
-		if (!ops && !(name && bf_front_iptables_has_match(name)))
+		if (!ops && !(name && bf_front_iptables_has_match(name, p->family)))
 			name = NULL;
 	}
 	if (c == ':')
 		return bf_err(-EINVAL, "option \"%s\" requires an argument",
 			      p->argv[optind - 1]);
 	bad = optopt ? optbuf : p->argv[optind - 1];
-	if (c == '?' && name && !bf_match_ops_find(name, p->tmpl->ip.family))
+	if (c == '?' && name && !bf_match_ops_find(name, p->family))
 		return bf_err(-EINVAL, "unknown option \"%s\" (the %s match is not "
 			      "supported by bpfilter)", bad, name);
 	if (c == '?')
@@ -530,7 +614,7 @@ static int parse_option(struct parser *p, int c)
 		else if (*optarg == '-' || *optarg == '!')
 			err = bf_err(-EINVAL, "chain name not allowed to start with `%c'",
 				     *optarg);
-		else if (!*optarg || bf_front_iptables_has_target(optarg))
+		else if (!*optarg || bf_front_iptables_has_target(optarg, p->family))
 			err = bf_err(-EINVAL, "chain name may not clash with target name");
 		else if (strpbrk(optarg, " \t\n\v\f\r"))
 			err = bf_err(-EINVAL, "Invalid chain name `%s'", optarg);
@@ -573,8 +657,9 @@ static int parse_option(struct parser *p, int c)
 		err = set_option(p, OPT_JUMP);
 		p->goto_set = true;
 		if (!err)
-			err = parse_target_name(optarg);
+			err = parse_target_name(p, optarg);
 		p->jumpto = optarg;
+		p->tmpl->ip.flags |= BF_F_GOTO;
 		break;
 	case 'j':
 		err = set_option(p, OPT_JUMP);
@@ -591,6 +676,8 @@ static int parse_option(struct parser *p, int c)
 							     : p->tmpl->ip.outiface);
 		break;
 	case 'f':
+		if (p->family == BF_FAMILY_IPV6)
+			return bf_err(-EINVAL, "`-f' is not supported in IPv6, use -m frag instead");
 		err = set_option(p, OPT_FRAGMENT);
 		p->tmpl->ip.flags |= BF_F_FRAG;
 		break;
@@ -630,8 +717,6 @@ static int parse_option(struct parser *p, int c)
 	case 'c':
 		err = parse_counters(p);
 		break;
-	case '4':
-		break;
 	default:
 		err = command_default(p, c);
 		break;
@@ -643,17 +728,20 @@ static int parse_option(struct parser *p, int c)
  * that refuse -s/-d, which are told so only afterwards). */
 static int parse_addresses(struct parser *p)
 {
-	bool rule_cmd = p->command & CMD_IDRAC;
+	bool rule_cmd = p->command & CMD_IDRAC, v6 = p->family == BF_FAMILY_IPV6;
+	const char *any = v6 ? "::0/0" : "0.0.0.0/0";
 	int err = 0;
 
 	if (rule_cmd && !(p->options & OPT_SOURCE))
-		p->shost = "0.0.0.0/0";
+		p->shost = any;
 	if (rule_cmd && !(p->options & OPT_DESTINATION))
-		p->dhost = "0.0.0.0/0";
+		p->dhost = any;
 	if (p->shost)
-		err = bf_front_parse_addrs(p->shost, &p->saddrs, &p->smasks, &p->ns);
+		err = v6 ? bf_front_parse_addrs6(p->shost, &p->saddrs6, &p->smasks6, &p->ns) :
+			   bf_front_parse_addrs(p->shost, &p->saddrs, &p->smasks, &p->ns);
 	if (!err && p->dhost)
-		err = bf_front_parse_addrs(p->dhost, &p->daddrs, &p->dmasks, &p->nd);
+		err = v6 ? bf_front_parse_addrs6(p->dhost, &p->daddrs6, &p->dmasks6, &p->nd) :
+			   bf_front_parse_addrs(p->dhost, &p->daddrs, &p->dmasks, &p->nd);
 	if (err)
 		return err;
 	if ((p->ns > 1 || p->nd > 1) &&
@@ -664,16 +752,36 @@ static int parse_addresses(struct parser *p)
 	return 0;
 }
 
+/* The target of the rules: a verdict, the extension loaded by -j, or a
+ * chain by name (-g always names a chain, even "-g ACCEPT", which
+ * bf_command_exec then refuses as iptables does). */
+static void set_target(const struct parser *p, struct bf_rule *r)
+{
+	enum bf_verdict v;
+
+	if (r->target.verdict == BF_VERDICT_EXT)
+		return;
+	r->target.verdict = BF_VERDICT_NONE;
+	if (!p->jumpto)
+		return;
+	if (!p->goto_set && !bf_verdict_by_name(p->jumpto, &v)) {
+		r->target.verdict = v;
+		return;
+	}
+	r->target.verdict = BF_VERDICT_JUMP;
+	snprintf(r->target.chain, sizeof(r->target.chain), "%s", p->jumpto);
+}
+
 /* One rule per source and destination address, in iptables' order. */
 static int build_rules(struct parser *p, struct bf_command *cmd)
 {
-	enum bf_verdict verdict = BF_VERDICT_NONE;
-
 	if (!(p->command & CMD_IDRAC))
 		return 0;
-	if (p->jumpto)
-		bf_verdict_by_name(p->jumpto, &verdict);
-	cmd->rules = calloc(p->ns * p->nd, sizeof(*cmd->rules));
+	set_target(p, p->tmpl);
+	p->tmpl->counters.packets = p->pcnt;
+	p->tmpl->counters.bytes = p->bcnt;
+	p->tmpl->ip.family = (uint8_t)p->family;
+	cmd->rules = calloc(p->ns * p->nd + 1, sizeof(*cmd->rules));
 	if (!cmd->rules)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->ns; i++) {
@@ -682,66 +790,39 @@ static int build_rules(struct parser *p, struct bf_command *cmd)
 
 			if (!r)
 				return -ENOMEM;
-			r->ip.src = p->saddrs[i];
-			r->ip.smsk = p->smasks[i];
-			r->ip.dst = p->daddrs[j];
-			r->ip.dmsk = p->dmasks[j];
-			r->target.verdict = verdict;
-			r->counters.packets = p->pcnt;
-			r->counters.bytes = p->bcnt;
+			if (p->family == BF_FAMILY_IPV6) {
+				r->ip.src6 = p->saddrs6[i];
+				r->ip.smsk6 = p->smasks6[i];
+				r->ip.dst6 = p->daddrs6[j];
+				r->ip.dmsk6 = p->dmasks6[j];
+			} else {
+				r->ip.src = p->saddrs[i];
+				r->ip.smsk = p->smasks[i];
+				r->ip.dst = p->daddrs[j];
+				r->ip.dmsk = p->dmasks[j];
+			}
 			cmd->rules[cmd->n_rules++] = r;
 		}
 	}
 	return 0;
 }
 
-static int check_target(const struct parser *p)
+static int check_table(const char *name, enum bf_family family, enum bf_table_id *id)
 {
-	enum bf_verdict v;
-	bool builtin_chain = p->jumpto && (!strcmp(p->jumpto, "INPUT") ||
-					   !strcmp(p->jumpto, "FORWARD") ||
-					   !strcmp(p->jumpto, "OUTPUT"));
+	const char *prog = family == BF_FAMILY_IPV6 ? "ip6tables" : "iptables";
 
-	if (!(p->command & CMD_IDRAC))
-		return 0;
-	/* The kernel refuses a jump to a built-in chain. */
-	if (builtin_chain)
-		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
-	if (p->goto_set)
-		return bf_err(-EINVAL, "goto '%s' is not a chain\n", p->jumpto);
-	if (p->jumpto && bf_verdict_by_name(p->jumpto, &v))
-		return bf_err(-EINVAL, "Couldn't load target `%s':No such file or directory\n",
-			      p->jumpto);
-	return 0;
-}
-
-/* A chain named "" exists nowhere; bf_command says "all chains" with "",
- * so give iptables' answer here. */
-static int check_empty_chain(const struct parser *p)
-{
-	if (!p->chain || *p->chain)
-		return 0;
-	if (p->command == CMD_SET_POLICY)
-		return bf_err(-ENOENT, "Bad built-in chain name.");
-	if (p->command == CMD_CHECK || p->command == CMD_DELETE)
-		return bf_err(-ENOENT, "Bad rule (does a matching rule exist in that chain?).");
-	return bf_err(-ENOENT, "No chain/target/match by that name.");
-}
-
-static int check_table(const char *name, enum bf_table_id *id)
-{
-	static const char *const other_tables[] = {"nat", "mangle", "raw", "security", NULL};
+	static const char *const other_tables[] = {"nat", "mangle", "security", NULL};
 
 	if (!bf_table_by_name(name, id))
 		return 0;
 	for (const char *const *t = other_tables; *t; t++)
 		if (!strcmp(*t, name))
 			return bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
-				      "(it serves the filter table)", name);
+				      "(it serves the filter and raw tables)", name);
 	/* iptables' VERSION_PROBLEM (exit 3). */
-	return bf_err(-ENODEV, "can't initialize iptables table `%s': Table does not exist "
-		      "(do you need to insmod?)\nPerhaps iptables or your kernel needs to be "
-		      "upgraded.", name);
+	return bf_err(-ENODEV, "can't initialize %s table `%s': Table does not exist "
+		      "(do you need to insmod?)\nPerhaps %s or your kernel needs to be "
+		      "upgraded.", prog, name, prog);
 }
 
 static enum bf_cmd bf_cmd_of(unsigned int command, bool *zero_too)
@@ -770,12 +851,78 @@ static enum bf_cmd bf_cmd_of(unsigned int command, bool *zero_too)
 	}
 }
 
+/* The command as parsed so far into cmd (no checks). */
+static void fill_command(const struct parser *p, struct bf_command *cmd)
+{
+	cmd->cmd = bf_cmd_of(p->command, &cmd->zero_too);
+	cmd->zero_one = cmd->zero_too && (p->command & CMD_ZERO_NUM);
+	cmd->chain_given = p->chain != NULL;
+	if (p->chain)
+		snprintf(cmd->chain, sizeof(cmd->chain), "%s", p->chain);
+	if (p->newname)
+		snprintf(cmd->newname, sizeof(cmd->newname), "%s", p->newname);
+	if (p->command & (CMD_DELETE_NUM | CMD_REPLACE | CMD_INSERT | CMD_LIST |
+			  CMD_LIST_RULES | CMD_ZERO_NUM))
+		cmd->rulenum = p->rulenum;
+	/* Policies are ACCEPT or DROP only. */
+	if (p->policy)
+		cmd->bad_policy = bf_verdict_by_name(p->policy, &cmd->policy) ||
+				  cmd->policy == BF_VERDICT_RETURN;
+	if (p->command == CMD_SET_POLICY && (p->options & OPT_COUNTERS)) {
+		cmd->set_counters = true;
+		cmd->counters.packets = p->pcnt;
+		cmd->counters.bytes = p->bcnt;
+	}
+	cmd->format = (p->options & OPT_NUMERIC ? BF_FMT_NUMERIC : 0) |
+		      (p->options & OPT_VERBOSE ? BF_FMT_VERBOSE : 0) |
+		      (p->options & OPT_EXPANDED ? BF_FMT_EXACT : 0) |
+		      (p->options & OPT_LINENUMBERS ? BF_FMT_LINENUMBERS : 0);
+	/* iptables: -w alone or a negative value waits forever, -w 0 or no
+	 * -w does not wait. */
+	cmd->wait_secs = p->wait < 0 ? 0 : p->wait == 0 ? -1 : p->wait;
+	cmd->wait_interval_us = p->wait_interval;
+	cmd->verbose = p->verbose;
+}
+
+/* iptables-restore met -6 (-4 for ip6tables): do_parse returns there, and
+ * the command runs with what it has, without the checks that follow and
+ * without addresses, so that a rule command acts on no rule. */
+static int finish_cut(struct parser *p, struct bf_command *cmd)
+{
+	int err = check_table(p->table, p->family, &cmd->table);
+
+	if (err)
+		return err;
+	fill_command(p, cmd);
+	if (cmd->cmd == BF_CMD_REPLACE)
+		cmd->cmd = BF_CMD_NONE; /* iptables-restore crashes on this one */
+	if (!(p->command & CMD_IDRAC) || p->command == CMD_REPLACE)
+		return 0;
+	cmd->rules = calloc(1, sizeof(*cmd->rules));
+	if (!cmd->rules)
+		return -ENOMEM;
+	/* The goto flag is set after the loop, so it is not set here: "-g X"
+	 * is resolved as "-j X" would be. */
+	p->goto_set = false;
+	p->tmpl->ip.flags &= (uint8_t)~BF_F_GOTO;
+	set_target(p, p->tmpl);
+	p->tmpl->ip.family = (uint8_t)p->family;
+	cmd->rules[0] = bf_rule_clone(p->tmpl);
+	if (!cmd->rules[0])
+		return -ENOMEM;
+	cmd->n_rules = 1;
+	cmd->rules_skipped = true;
+	return 0;
+}
+
 /* Everything iptables checks once the options are read, in its order. */
 static int finish(struct parser *p, struct bf_command *cmd)
 {
 	bool rule_cmd;
 	int err;
 
+	if (p->cut)
+		return finish_cut(p, cmd);
 	if (!p->wait && p->wait_interval_set)
 		return bf_err(-EINVAL, "--wait-interval only makes sense with --wait\n");
 	for (size_t i = 0; i < p->tmpl->n_matches; i++) {
@@ -783,6 +930,13 @@ static int finish(struct parser *p, struct bf_command *cmd)
 
 		if (m->ops->final_check &&
 		    (err = m->ops->final_check(m->data, p->mflags[i], &p->tmpl->ip)))
+			return err;
+	}
+	if (p->tmpl->target.verdict == BF_VERDICT_EXT) {
+		const struct bf_target_ops *ops = p->tmpl->target.ops;
+
+		if (ops->final_check &&
+		    (err = ops->final_check(p->tmpl->target.data, p->tflags, &p->tmpl->ip)))
 			return err;
 	}
 	if (optind < p->argc)
@@ -798,7 +952,8 @@ static int finish(struct parser *p, struct bf_command *cmd)
 		if ((p->options & (1u << i)) && !(opt_commands[i] & p->command))
 			return bf_err(-EINVAL, "Illegal option `-%c' with this command",
 				      opt_letters[i]);
-	if (p->chain && strlen(p->chain) >= XT_EXTENSION_MAXNAMELEN)
+	/* -E can give a chain one more character, which the state keeps. */
+	if (p->chain && strlen(p->chain) >= XT_EXTENSION_MAXNAMELEN + p->state)
 		return bf_err(-EINVAL, "chain name `%s' too long (must be under %u chars)",
 			      p->chain, XT_EXTENSION_MAXNAMELEN);
 	rule_cmd = p->command == CMD_APPEND || p->command == CMD_DELETE ||
@@ -810,50 +965,39 @@ static int finish(struct parser *p, struct bf_command *cmd)
 	if (rule_cmd && (!strcmp(p->chain, "POSTROUTING") || !strcmp(p->chain, "OUTPUT")) &&
 	    (p->options & OPT_VIANAMEIN))
 		return bf_err(-EINVAL, "Can't use -i with %s\n", p->chain);
-	err = check_table(p->table, &cmd->table);
-	if (!err)
-		err = check_target(p);
-	if (!err)
-		err = check_empty_chain(p);
+	err = check_table(p->table, p->family, &cmd->table);
 	if (!err)
 		err = build_rules(p, cmd);
 	if (err)
 		return err;
-
-	cmd->cmd = bf_cmd_of(p->command, &cmd->zero_too);
-	cmd->zero_one = cmd->zero_too && (p->command & CMD_ZERO_NUM);
-	if (p->chain)
-		snprintf(cmd->chain, sizeof(cmd->chain), "%s", p->chain);
-	if (p->newname)
-		snprintf(cmd->newname, sizeof(cmd->newname), "%s", p->newname);
-	if (p->command & (CMD_DELETE_NUM | CMD_REPLACE | CMD_INSERT | CMD_LIST |
-			  CMD_LIST_RULES | CMD_ZERO_NUM))
-		cmd->rulenum = p->rulenum;
-	if (p->policy)
-		cmd->bad_policy = bf_verdict_by_name(p->policy, &cmd->policy) != 0;
-	if (p->command == CMD_SET_POLICY && (p->options & OPT_COUNTERS)) {
-		cmd->set_counters = true;
-		cmd->counters.packets = p->pcnt;
-		cmd->counters.bytes = p->bcnt;
-	}
-	cmd->format = (p->options & OPT_NUMERIC ? BF_FMT_NUMERIC : 0) |
-		      (p->options & OPT_VERBOSE ? BF_FMT_VERBOSE : 0) |
-		      (p->options & OPT_EXPANDED ? BF_FMT_EXACT : 0) |
-		      (p->options & OPT_LINENUMBERS ? BF_FMT_LINENUMBERS : 0);
-	/* iptables: -w alone or a negative value waits forever, -w 0 or no
-	 * -w does not wait. */
-	cmd->wait_secs = p->wait < 0 ? 0 : p->wait == 0 ? -1 : p->wait;
-	cmd->wait_interval_us = p->wait_interval;
-	cmd->verbose = p->verbose;
+	fill_command(p, cmd);
 	return 0;
 }
 
-int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore)
+/* -4 / -6: the family's own is a no-op; the other one is an error that
+ * iptables reports with its "Try" line only, except in iptables-restore,
+ * which ends the line there. */
+static int family_option(struct parser *p, int c)
+{
+	if ((c == '4') == (p->family == BF_FAMILY_IPV4))
+		return 0;
+	if (p->restore) {
+		p->cut = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int bf_front_parse(int argc, char **argv, enum bf_family family, struct bf_command *cmd,
+		   unsigned int mode, const struct bf_table *known)
 {
 	struct parser p = {
 		.argc = argc,
 		.argv = argv,
-		.restore = restore,
+		.family = family,
+		.known = known,
+		.restore = mode & (BF_PARSE_RESTORE | BF_PARSE_STATE),
+		.state = mode & BF_PARSE_STATE,
 		.table = "filter",
 	};
 	int c, err = 0;
@@ -864,6 +1008,7 @@ int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore)
 		err = -ENOMEM;
 		goto out;
 	}
+	p.tmpl->ip.family = (uint8_t)family;
 
 	optind = 0;
 	opterr = 0;
@@ -884,12 +1029,12 @@ int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore)
 			cmd->cmd = c == 'h' ? BF_CMD_HELP : BF_CMD_VERSION;
 			goto out;
 		}
-		if (c == '6') {
-			/* iptables-restore skips lines meant for ip6tables. */
-			if (restore)
-				goto out;
-			err = bf_err(-EINVAL, "-6 (--ipv6) is for ip6tables; this is iptables (IPv4)");
-			goto out;
+		if (c == '4' || c == '6') {
+			err = family_option(&p, c);
+			if (err || p.cut)
+				break;
+			p.invert = false;
+			continue;
 		}
 		err = parse_option(&p, c);
 		if (err == RETRY) {
@@ -900,7 +1045,8 @@ int bf_front_parse(int argc, char **argv, struct bf_command *cmd, bool restore)
 			goto out;
 		p.invert = false;
 	}
-	err = finish(&p, cmd);
+	if (!err)
+		err = finish(&p, cmd);
 out:
 	if (err)
 		bf_command_free(cmd);
@@ -910,6 +1056,10 @@ out:
 	free(p.smasks);
 	free(p.daddrs);
 	free(p.dmasks);
+	free(p.saddrs6);
+	free(p.smasks6);
+	free(p.daddrs6);
+	free(p.dmasks6);
 	free(p.protocol);
 	bf_rule_free(p.tmpl);
 	return err;
@@ -917,7 +1067,13 @@ out:
 
 int bf_command_parse(int argc, char **argv, struct bf_command *cmd)
 {
-	return bf_front_parse(argc, argv, cmd, false);
+	return bf_front_parse(argc, argv, BF_FAMILY_IPV4, cmd, 0, NULL);
+}
+
+int bf_command_parse_family(int argc, char **argv, enum bf_family family,
+			    struct bf_command *cmd)
+{
+	return bf_front_parse(argc, argv, family, cmd, 0, NULL);
 }
 
 void bf_command_free(struct bf_command *cmd)
@@ -927,4 +1083,5 @@ void bf_command_free(struct bf_command *cmd)
 	free(cmd->rules);
 	cmd->rules = NULL;
 	cmd->n_rules = 0;
+	cmd->rules_skipped = false;
 }

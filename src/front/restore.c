@@ -1,8 +1,9 @@
-/* iptables-save text read as iptables-restore 1.8.9 reads it: line by
- * line, "*table" ... "COMMIT", chain lines, and every other line an
- * iptables command (usually -A) for the current table, split into words
- * with iptables-restore's quoting rules. All or nothing: the work is done
- * on a copy that replaces the ruleset only at the end. */
+/* iptables-save text read as iptables-restore (ip6tables-restore for an
+ * IPv6 ruleset) 1.8.9 reads it: line by line, "*table" ... "COMMIT",
+ * chain lines, and every other line an iptables command (usually -A) for
+ * the current table, split into words with iptables-restore's quoting
+ * rules. All or nothing: the work is done on a copy that replaces the
+ * ruleset only at the end. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,13 @@
 
 #define MAX_ARGC 255
 #define MAX_PARAM 1024
-#define XT_EXTENSION_MAXNAMELEN 29
+#define XT_EXTENSION_MAXNAMELEN BF_XT_NAMELEN
 
 struct restore {
 	struct bf_ruleset *rs; /* the copy being changed */
 	bool noflush;
 	bool counters;
+	bool state; /* bpfilter's own text: chain lines may quote names */
 	unsigned int line;
 	bool in_table;
 	const char *table_name;
@@ -105,7 +107,7 @@ add:
 static int table_line(struct restore *r, char *line)
 {
 	char *save, *name = strtok_r(line + 1, " \t\n", &save);
-	static const char *const unserved[] = {"nat", "mangle", "raw", "security", NULL};
+	static const char *const unserved[] = {"nat", "mangle", "security", NULL};
 	enum bf_table_id id;
 
 	if (!name)
@@ -122,32 +124,73 @@ static int table_line(struct restore *r, char *line)
 		return param_problem(r, bf_err(-EINVAL, "unable to initialize table '%s'", name));
 	r->table = &r->rs->tables[id];
 	r->table_name = bf_table_name(id);
-	if (!r->noflush)
+	bf_ruleset_use_table(r->rs, id);
+	if (!r->noflush) {
 		for (size_t i = 0; i < r->table->n_chains; i++)
 			bf_chain_flush(r->table->chains[i]);
+		for (size_t i = r->table->n_chains; i-- > 0;)
+			if (!r->table->chains[i]->builtin)
+				bf_table_delete_chain(r->table, r->table->chains[i]);
+	}
 	/* Committing the table zeroes policy counters the input does not set. */
 	bf_front_legacy_policy_reset(r->table, NULL);
 	return 0;
 }
 
+/* The words of a chain line: strtok's for iptables-save text, quoted
+ * words in bpfilter's state text (which quotes odd chain names). */
+static int chain_words(struct restore *r, char *line, char *words[3])
+{
+	char *save;
+	int err;
+
+	if (!r->state) {
+		words[0] = strtok_r(line + 1, " \t\n", &save);
+		words[1] = words[0] ? strtok_r(NULL, " \t\n", &save) : NULL;
+		words[2] = words[1] ? strtok_r(NULL, " \t\n", &save) : NULL;
+		return 0;
+	}
+	err = split_words(r, line + 1);
+	for (int i = 0; i < 3; i++)
+		words[i] = i < r->argc ? r->argv[i] : NULL;
+	return err;
+}
+
+/* ":NAME POLICY [pkts:bytes]": a user-defined chain is created (flushed
+ * with --noflush if it exists), a built-in one gets its policy. */
 static int chain_line(struct restore *r, char *line)
 {
-	char *save, *name = strtok_r(line + 1, " \t\n", &save), *policy, *ctrs;
+	char *words[3], *name, *policy, *ctrs;
 	struct bf_counter count = {0};
 	unsigned long long p, b;
 	enum bf_verdict verdict;
 	struct bf_chain *c;
+	int err = chain_words(r, line, words);
 
+	if (err)
+		return param_problem(r, err);
+	name = words[0];
 	if (!name)
 		return param_problem(r, bf_err(-EINVAL, "line %u chain name invalid", r->line));
-	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN)
+	/* The state may hold the 29 characters -E can give a name. */
+	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN + r->state)
 		return param_problem(r, bf_err(-EINVAL, "Invalid chain name `%s' (%u chars max)",
 					       name, XT_EXTENSION_MAXNAMELEN - 1));
 	c = r->table ? bf_table_chain(r->table, name) : NULL;
-	if (r->table && (!c || !c->builtin))
-		return bf_err(-EOPNOTSUPP, "line %u: user-defined chain `%s': user-defined "
-			      "chains are not supported by bpfilter yet", r->line, name);
-	policy = strtok_r(NULL, " \t\n", &save);
+	if (r->table && !(c && c->builtin)) {
+		if (r->noflush && c) {
+			bf_chain_flush(c);
+		} else {
+			err = bf_front_create_chain(r->table, name);
+			if (err == -EEXIST)
+				return param_problem(r, bf_err(-EINVAL, "error creating chain "
+							       "'%s':File exists", name));
+			if (err)
+				return err;
+			c = bf_table_chain(r->table, name);
+		}
+	}
+	policy = words[1];
 	if (!policy)
 		return param_problem(r, bf_err(-EINVAL, "line %u policy invalid", r->line));
 	if (!strcmp(policy, "-")) {
@@ -156,7 +199,7 @@ static int chain_line(struct restore *r, char *line)
 		return 0;
 	}
 	if (r->counters) {
-		ctrs = strtok_r(NULL, " \t\n", &save);
+		ctrs = words[2];
 		if (!ctrs || sscanf(ctrs, "[%llu:%llu]", &p, &b) != 2)
 			return param_problem(r, bf_err(-EINVAL, "invalid policy counters for chain '%s'",
 						       name));
@@ -169,12 +212,12 @@ static int chain_line(struct restore *r, char *line)
 			return 0;
 		goto unserved;
 	}
-	if (bf_verdict_by_name(policy, &verdict))
+	if (!c->builtin)
+		return bf_err(-EPROTO, "Can't set policy `%s' on `%s' line %u: Bad built-in chain name",
+			      policy, name, r->line);
+	if (bf_verdict_by_name(policy, &verdict) || verdict == BF_VERDICT_RETURN)
 		return bf_err(-EPROTO, "Can't set policy `%s' on `%s' line %u: Bad policy name",
 			      policy, name, r->line);
-	if (!bf_front_chain_served(c) && verdict != BF_VERDICT_ACCEPT)
-		return bf_err(-EOPNOTSUPP, "line %u: policy %s in chain `%s' is not supported "
-			      "by bpfilter yet (only INPUT)", r->line, policy, name);
 	c->policy = verdict;
 	c->policy_counters = count;
 	c->old_slot = -1;
@@ -182,7 +225,7 @@ static int chain_line(struct restore *r, char *line)
 
 unserved:
 	return param_problem(r, bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
-				       "(it serves the filter table)", r->table_name));
+				       "(it serves the filter and raw tables)", r->table_name));
 }
 
 /* "[pkts:bytes] -A ..." (iptables-restore's tokenize_rule_counters; the
@@ -231,17 +274,20 @@ static int rule_line(struct restore *r, const char *line)
 	if (err)
 		return param_problem(r, err);
 
-	err = bf_front_parse(r->argc, r->argv, &cmd, true);
+	err = bf_front_parse(r->argc, r->argv, r->rs->family, &cmd,
+			     r->state ? BF_PARSE_STATE : BF_PARSE_RESTORE, r->table);
 	if (err)
 		return err == -EINVAL ? param_problem(r, err) : line_failed(r);
 	if (!r->table && cmd.cmd != BF_CMD_NONE)
-		err = param_problem(r, bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
-					      "(it serves the filter table)", r->table_name));
+		err = bf_err(-EINVAL, "table `%s' is not supported by bpfilter "
+			     "(it serves the filter and raw tables)", r->table_name);
 	else
 		err = bf_front_exec(&cmd, r->rs, &discard, &changed);
 	bf_command_free(&cmd);
 	bf_strbuf_free(&discard);
-	if (err == -EINVAL || err == -ENOMEM)
+	if (err == -EINVAL)
+		return param_problem(r, err);
+	if (err == -ENOMEM)
 		return err;
 	return err ? line_failed(r) : 0;
 }
@@ -255,14 +301,18 @@ static int restore_line(struct restore *r, char *line)
 	if (r->in_table && !strcmp(line, "COMMIT\n")) {
 		r->in_table = false;
 		/* The kernel's checks, when iptables-restore commits. */
-		if (r->table && bf_front_table_commit_check(r->table))
-			return line_failed(r);
-		return 0;
+		err = r->table ? bf_front_table_commit_check(r->table, true) : 0;
+		if (err == -ENOMEM)
+			return err;
+		return err ? line_failed(r) : 0;
 	}
 	if (line[0] == '*' && !r->in_table)
 		return table_line(r, line);
-	if (line[0] == ':' && r->in_table)
-		return chain_line(r, line);
+	if (line[0] == ':' && r->in_table) {
+		err = chain_line(r, line);
+		free_args(r);
+		return err;
+	}
 	if (!r->in_table)
 		return line_failed(r);
 	err = rule_line(r, line);
@@ -270,10 +320,10 @@ static int restore_line(struct restore *r, char *line)
 	return err;
 }
 
-int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
-		     bool with_counters)
+static int restore(const char *text, struct bf_ruleset *rs, bool noflush, bool with_counters,
+		   bool state)
 {
-	struct restore r = {.noflush = noflush, .counters = with_counters};
+	struct restore r = {.noflush = noflush, .counters = with_counters, .state = state};
 	const char *s = text;
 	int err = 0;
 
@@ -307,4 +357,15 @@ int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
 	free_args(&r);
 	bf_ruleset_free(r.rs);
 	return err;
+}
+
+int bf_restore_parse(const char *text, struct bf_ruleset *rs, bool noflush,
+		     bool with_counters)
+{
+	return restore(text, rs, noflush, with_counters, false);
+}
+
+int bf_restore_state(const char *text, struct bf_ruleset *rs)
+{
+	return restore(text, rs, false, true, true);
 }

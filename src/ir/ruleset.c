@@ -117,7 +117,10 @@ struct bf_ruleset *bf_ruleset_new(enum bf_family family)
 	rs->family = family;
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		rs->tables[t].id = t;
+		/* The filter table is taken as in use from the start, as on
+		 * any host where something listed it. */
 		rs->tables[t].present = t == BF_TABLE_FILTER;
+		rs->tables[t].created = t == BF_TABLE_FILTER;
 		for (const char *const *n = table_builtins[t]; *n; n++) {
 			struct bf_chain *c = chain_new(*n, true);
 
@@ -174,6 +177,7 @@ struct bf_ruleset *bf_ruleset_clone(const struct bf_ruleset *src)
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		rs->tables[t].id = t;
 		rs->tables[t].present = src->tables[t].present;
+		rs->tables[t].created = src->tables[t].created;
 		for (size_t i = 0; i < src->tables[t].n_chains; i++) {
 			struct bf_chain *c = chain_clone(src->tables[t].chains[i]);
 
@@ -193,6 +197,107 @@ struct bf_chain *bf_table_chain(const struct bf_table *t, const char *name)
 		if (!strcmp(t->chains[i]->name, name))
 			return t->chains[i];
 	return NULL;
+}
+
+size_t bf_table_chain_index(const struct bf_table *t, const struct bf_chain *c)
+{
+	size_t i = 0;
+
+	while (i < t->n_chains && t->chains[i] != c)
+		i++;
+	return i;
+}
+
+bool bf_ruleset_use_table(struct bf_ruleset *rs, enum bf_table_id id)
+{
+	unsigned int last = 0;
+
+	if (rs->tables[id].present)
+		return false;
+	for (int t = 0; t < BF_TABLE_MAX; t++)
+		if (rs->tables[t].created > last)
+			last = rs->tables[t].created;
+	rs->tables[id].present = true;
+	rs->tables[id].created = last + 1;
+	return true;
+}
+
+/* Where a user-defined chain named `name` belongs: after the built-ins
+ * and the user chains that sort before it. */
+static size_t sorted_pos(const struct bf_table *t, const char *name)
+{
+	size_t i = 0;
+
+	while (i < t->n_chains && (t->chains[i]->builtin || strcmp(t->chains[i]->name, name) < 0))
+		i++;
+	return i;
+}
+
+struct bf_chain *bf_table_new_chain(struct bf_table *t, const char *name)
+{
+	struct bf_chain *c = chain_new(name, false);
+	size_t pos;
+
+	if (!c || table_add_chain(t, c)) {
+		chain_free(c);
+		return NULL;
+	}
+	/* Added last; move it to its place. */
+	t->n_chains--;
+	pos = sorted_pos(t, c->name);
+	memmove(&t->chains[pos + 1], &t->chains[pos], (t->n_chains - pos) * sizeof(*t->chains));
+	t->chains[pos] = c;
+	t->n_chains++;
+	return c;
+}
+
+static void unlink_chain(struct bf_table *t, struct bf_chain *c)
+{
+	size_t i = bf_table_chain_index(t, c);
+
+	if (i == t->n_chains)
+		return;
+	memmove(&t->chains[i], &t->chains[i + 1], (t->n_chains - i - 1) * sizeof(*t->chains));
+	t->n_chains--;
+}
+
+void bf_table_delete_chain(struct bf_table *t, struct bf_chain *c)
+{
+	unlink_chain(t, c);
+	chain_free(c);
+}
+
+void bf_table_rename_chain(struct bf_table *t, struct bf_chain *c, const char *name)
+{
+	char old[sizeof(c->name)];
+	size_t pos;
+
+	snprintf(old, sizeof(old), "%s", c->name);
+	for (size_t i = 0; i < t->n_chains; i++) {
+		for (size_t j = 0; j < t->chains[i]->n_rules; j++) {
+			struct bf_target *tg = &t->chains[i]->rules[j]->target;
+
+			if (tg->verdict == BF_VERDICT_JUMP && !strcmp(tg->chain, old))
+				snprintf(tg->chain, sizeof(tg->chain), "%s", name);
+		}
+	}
+	unlink_chain(t, c);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	pos = sorted_pos(t, c->name);
+	memmove(&t->chains[pos + 1], &t->chains[pos], (t->n_chains - pos) * sizeof(*t->chains));
+	t->chains[pos] = c;
+	t->n_chains++;
+}
+
+size_t bf_table_chain_refs(const struct bf_table *t, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n_chains; i++)
+		for (size_t j = 0; j < t->chains[i]->n_rules; j++)
+			n += t->chains[i]->rules[j]->target.verdict == BF_VERDICT_JUMP &&
+			     !strcmp(t->chains[i]->rules[j]->target.chain, name);
+	return n;
 }
 
 struct bf_rule *bf_rule_new(void)

@@ -26,6 +26,9 @@
 /* Flags, values as iptables' IPT_F_*. */
 #define BF_F_FRAG 0x01 /* -f: non-first fragments */
 #define BF_F_GOTO 0x02 /* -g instead of -j */
+/* ip6tables only: -p was given, even "-p all" (IP6T_F_PROTO). Only -C
+ * and -D see it: a rule made with "-p all" is not "-D CHAIN" without. */
+#define BF_F_PROTO 0x04
 
 enum bf_family {
 	BF_FAMILY_IPV4, /* iptables */
@@ -108,7 +111,12 @@ struct bf_table {
 	/* As a kernel table exists in a namespace only once something used
 	 * it: iptables-save shows only tables in use. */
 	bool present;
-	struct bf_chain **chains; /* built-ins first, in iptables' order */
+	/* When it came into use (larger is later, 0 while not present):
+	 * iptables-save lists the newest table first, as the kernel does. */
+	unsigned int created;
+	/* Built-ins first, in iptables' order, then user-defined chains in
+	 * strcmp() order of their names, as libiptc keeps them. */
+	struct bf_chain **chains;
 	size_t n_chains;
 };
 
@@ -132,6 +140,23 @@ void bf_ruleset_free(struct bf_ruleset *rs);
 struct bf_ruleset *bf_ruleset_clone(const struct bf_ruleset *rs);
 
 struct bf_chain *bf_table_chain(const struct bf_table *t, const char *name);
+/* Index of c in t->chains (t->n_chains if it is not there). */
+size_t bf_table_chain_index(const struct bf_table *t, const struct bf_chain *c);
+
+/* Marks table `id` in use, as the kernel creates a table on first use.
+ * Returns true when it was not in use before. */
+bool bf_ruleset_use_table(struct bf_ruleset *rs, enum bf_table_id id);
+
+/* A new empty user-defined chain, in its sorted place; NULL on -ENOMEM.
+ * The caller checks that the name is free. */
+struct bf_chain *bf_table_new_chain(struct bf_table *t, const char *name);
+/* Removes a chain (with its rules) from its table and frees it. */
+void bf_table_delete_chain(struct bf_table *t, struct bf_chain *c);
+/* Renames a user-defined chain, moving every jump and goto to it along
+ * (libiptc's rename), and puts it in its sorted place. */
+void bf_table_rename_chain(struct bf_table *t, struct bf_chain *c, const char *name);
+/* How many rules of t jump or go to the chain (-L's "N references"). */
+size_t bf_table_chain_refs(const struct bf_table *t, const char *name);
 
 struct bf_rule *bf_rule_new(void);
 void bf_rule_free(struct bf_rule *r);

@@ -35,14 +35,14 @@ grep -q -- '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' <<<"$out" &&
 	fail "rules lost between commands: $out"
 grep -q "^$IF_B [0-9]* native$" "$dir_b/attach" || fail "attach file: $(cat "$dir_b/attach")"
 # Files are replaced whole: no temp files left behind.
-[ -z "$(ls "$dir_b" | grep -v -x -e lock -e rules.v4 -e attach)" ] ||
+[ -z "$(ls "$dir_b" | grep -v -x -e lock -e rules.v4 -e rules.v6 -e attach)" ] ||
 	fail "stray files: $(ls "$dir_b")"
 
 # Another namespace has its own, empty state.
 expect 0 bf "$A" -S INPUT
 [ "$out" = "-P INPUT ACCEPT" ] || fail "A sees B's rules: $out"
 expect 0 bf "$A" status
-grep -q '^Rules: 0$' <<<"$out" || fail "A status: $out"
+grep -q '^Rules: 0 (IPv4 0, IPv6 0)$' <<<"$out" || fail "A status: $out"
 [ "$(ls "$BPFILTER_RUN_DIR" | wc -l)" -eq 2 ] || fail "expected two state directories"
 
 # A failing change (unknown chain) leaves everything as it was.
@@ -73,7 +73,7 @@ expect 0 bf "$B" -w 10 -A INPUT -p udp --dport 54 -j DROP
 [ $((SECONDS - start)) -le 6 ] || fail "lock waits took too long"
 wait "$holder"
 expect 0 bf "$B" status
-grep -q '^Rules: 3$' <<<"$out" || fail "rule count after waiting: $out"
+grep -q '^Rules: 3 (IPv4 3, IPv6 0)$' <<<"$out" || fail "rule count after waiting: $out"
 
 # Cleaning up: detach leaves the rules stored, nothing attached.
 expect 0 bf "$B" detach "$IF_B"

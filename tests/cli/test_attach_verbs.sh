@@ -32,7 +32,7 @@ status_line() # NS IF -> the status line of that interface
 
 # A fresh namespace: no rules, nothing attached.
 expect 0 bf "$B" status
-grep -q '^Rules: 0$' <<<"$out" || fail "status: $out"
+grep -q '^Rules: 0 (IPv4 0, IPv6 0)$' <<<"$out" || fail "status: $out"
 grep -q '^Not attached to any interface.$' <<<"$out" || fail "status: $out"
 
 # Bad command lines: parameter problems (exit 2), nothing changes.
@@ -77,7 +77,7 @@ expect 0 bf "$B" -A INPUT -p udp --dport 9 -j DROP
 id2=$(xdp_id "$B" "$IF_B" xdp)
 [ -n "$id2" ] && [ "$id2" != "$id1" ] || fail "program not swapped ($id1 -> $id2)"
 expect 0 bf "$B" status
-grep -q '^Rules: 1$' <<<"$out" || fail "rule count: $out"
+grep -q '^Rules: 1 (IPv4 1, IPv6 0)$' <<<"$out" || fail "rule count: $out"
 read -r _ _ _ prog insns2 _ <<<"$(status_line "$B" "$IF_B")"
 [ "$prog" = "$id2" ] && [ "$insns2" -gt "$insns" ] || fail "status after -A: $out"
 
@@ -100,7 +100,7 @@ grep -q "already has an XDP program" <<<"$out" || fail "foreign program message:
 expect 0 bf "$B" detach "$IF_B"
 [ -z "$(xdp_id "$B" "$IF_B" xdp)" ] || fail "still attached after detach"
 expect 0 bf "$B" status
-grep -q '^Rules: 1$' <<<"$out" && grep -q '^Not attached' <<<"$out" || fail "status: $out"
+grep -q '^Rules: 1 (IPv4 1, IPv6 0)$' <<<"$out" && grep -q '^Not attached' <<<"$out" || fail "status: $out"
 expect 1 bf "$B" detach "$IF_B"
 grep -q "is not attached" <<<"$out" || fail "detach twice message: $out"
 

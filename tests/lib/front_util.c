@@ -108,7 +108,7 @@ int front_cmd(struct bf_ruleset *rs, const char *line, struct bf_strbuf *out)
 	argc = front_split(line, &argv);
 	if (argc < 0)
 		return -E2BIG;
-	err = bf_command_parse(argc, argv, &cmd);
+	err = bf_command_parse_family(argc, argv, rs->family, &cmd);
 	if (!err) {
 		err = bf_command_exec(&cmd, rs, out, &changed);
 		bf_command_free(&cmd);
@@ -135,6 +135,11 @@ int front_exit_code(int err)
 
 char *front_rule_text(const char *line)
 {
+	return front_rule_text_family(line, BF_FAMILY_IPV4);
+}
+
+char *front_rule_text_family(const char *line, enum bf_family family)
+{
 	struct bf_strbuf out = {0};
 	struct bf_command cmd;
 	char **argv, *text = NULL;
@@ -143,7 +148,7 @@ char *front_rule_text(const char *line)
 	argc = front_split(line, &argv);
 	if (argc < 0)
 		return NULL;
-	if (!bf_command_parse(argc, argv, &cmd)) {
+	if (!bf_command_parse_family(argc, argv, family, &cmd)) {
 		if (cmd.n_rules == 1) {
 			bf_rule_save(&out, cmd.rules[0]);
 			text = strdup(bf_strbuf_str(&out) + (out.len ? 1 : 0));
@@ -168,7 +173,12 @@ char *front_save(const struct bf_ruleset *rs, bool counters)
 
 int front_run_rows(const struct front_row *rows, size_t n)
 {
-	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	return front_run_rows_family(rows, n, BF_FAMILY_IPV4);
+}
+
+int front_run_rows_family(const struct front_row *rows, size_t n, enum bf_family family)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(family);
 	struct bf_strbuf out = {0};
 	int bad = 0;
 
@@ -179,7 +189,7 @@ int front_run_rows(const struct front_row *rows, size_t n)
 
 		if (!row->cmd) {
 			bf_ruleset_free(rs);
-			rs = bf_ruleset_new(BF_FAMILY_IPV4);
+			rs = bf_ruleset_new(family);
 			continue;
 		}
 		err = front_cmd(rs, row->cmd, &out);
@@ -193,7 +203,8 @@ int front_run_rows(const struct front_row *rows, size_t n)
 		}
 		got = rc ? front_errors() : bf_strbuf_str(&out);
 		if (rc != row->rc || strcmp(got, row->expect)) {
-			fprintf(stderr, "`iptables %s': expected exit %d and\n%s\n-- got exit %d and\n%s\n--\n",
+			fprintf(stderr, "`%s %s': expected exit %d and\n%s\n-- got exit %d and\n%s\n--\n",
+				family == BF_FAMILY_IPV6 ? "ip6tables" : "iptables",
 				row->cmd, row->rc, row->expect, rc, got);
 			bad++;
 		}

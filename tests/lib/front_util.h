@@ -22,8 +22,9 @@ const char *front_errors(void);
 const char *front_warnings(void);
 
 /* Parses and runs one command line (without the program name) against rs,
- * as `iptables LINE` would. Returns 0 or the negative errno; out gets
- * what -L/-S print (reset first). */
+ * as `iptables LINE` would (`ip6tables LINE` for an IPv6 ruleset).
+ * Returns 0 or the negative errno; out gets what -L/-S print (reset
+ * first). */
 int front_cmd(struct bf_ruleset *rs, const char *line, struct bf_strbuf *out);
 
 /* The exit code iptables gives for err: 0, 1, 2, 3 or 4. */
@@ -33,6 +34,8 @@ int front_exit_code(int err);
  * -s 1.2.3.4 -j DROP"), without its leading space; NULL if the line does
  * not parse to exactly one rule. Caller frees. */
 char *front_rule_text(const char *line);
+/* The same for iptables or ip6tables. */
+char *front_rule_text_family(const char *line, enum bf_family family);
 
 /* bf_save_print() of rs. Caller frees. */
 char *front_save(const struct bf_ruleset *rs, bool counters);
@@ -51,5 +54,7 @@ struct front_row {
 
 /* Runs the rows, reports each mismatch on stderr; returns how many. */
 int front_run_rows(const struct front_row *rows, size_t n);
+/* The same as ip6tables (BF_FAMILY_IPV6) or iptables. */
+int front_run_rows_family(const struct front_row *rows, size_t n, enum bf_family family);
 
 #endif

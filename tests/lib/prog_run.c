@@ -102,7 +102,7 @@ int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p)
 
 	bf_log_set(log_stderr, NULL);
 	bf_cgen_init(&cg);
-	err = bf_cgen_compile(&cg, rs, &bf_hook_xdp, ifname);
+	err = bf_cgen_compile(&cg, rs, NULL, &bf_hook_xdp, ifname);
 	if (!err)
 		err = prog_load_cgen(&cg, bf_ruleset_n_slots(rs), p);
 	else

@@ -109,7 +109,7 @@ static void test_compile(void **state)
 	struct bf_cgen cg;
 
 	bf_cgen_init(&cg);
-	assert_int_equal(bf_cgen_compile(&cg, rs, &bf_hook_xdp, "veth0"), 0);
+	assert_int_equal(bf_cgen_compile(&cg, rs, NULL, &bf_hook_xdp, "veth0"), 0);
 	assert_true(cg.len > 0);
 	assert_int_equal(cg.insns[cg.len - 1].code, BPF_JMP | BPF_EXIT);
 	bf_cgen_dump(cg.insns, cg.len, &out);

@@ -534,6 +534,480 @@ static const struct restore_case cases[] = {
 		":OUTPUT ACCEPT [0:0]\n"
 		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
 		"COMMIT\n"},
+	/* user-defined chains, jumps, loops, the raw table, -4/-6 lines. In
+	 * the last three, iptables-restore has created the raw table before
+	 * it fails (the kernel creates it on first use), so that its save
+	 * shows an empty raw table: bpfilter changes nothing when it fails. */
+	{"", "*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":web - [0:0]\n"
+		":LOG_DROP - [0:0]\n"
+		"-A INPUT -p tcp -m tcp --dport 80 -j web\n"
+		"-A INPUT -g LOG_DROP\n"
+		"-A FORWARD -o eth1 -j ACCEPT\n"
+		"-A OUTPUT -p udp -j RETURN\n"
+		"-A web -s 10.0.0.0/8 -j RETURN\n"
+		"-A web -j ACCEPT\n"
+		"-A LOG_DROP -j LOG --log-prefix \"dropped: \"\n"
+		"-A LOG_DROP -j DROP\n"
+		"COMMIT\n"
+		"*raw\n"
+		":PREROUTING DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":notrack - [0:0]\n"
+		"-A PREROUTING -s 198.18.0.0/15 -j ACCEPT\n"
+		"-A PREROUTING -j notrack\n"
+		"-A notrack -m comment --comment \"a \\\"quoted\\\" one\" -j RETURN\n"
+		"COMMIT\n",
+		0, "",
+		"*raw\n"
+		":PREROUTING DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":notrack - [0:0]\n"
+		"[0:0] -A PREROUTING -s 198.18.0.0/15 -j ACCEPT\n"
+		"[0:0] -A PREROUTING -j notrack\n"
+		"[0:0] -A notrack -m comment --comment \"a \\\"quoted\\\" one\" -j RETURN\n"
+		"COMMIT\n"
+		"*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":LOG_DROP - [0:0]\n"
+		":web - [0:0]\n"
+		"[0:0] -A INPUT -p tcp -m tcp --dport 80 -j web\n"
+		"[0:0] -A INPUT -g LOG_DROP\n"
+		"[0:0] -A FORWARD -o eth1 -j ACCEPT\n"
+		"[0:0] -A OUTPUT -p udp -j RETURN\n"
+		"[0:0] -A LOG_DROP -j LOG --log-prefix \"dropped: \"\n"
+		"[0:0] -A LOG_DROP -j DROP\n"
+		"[0:0] -A web -s 10.0.0.0/8 -j RETURN\n"
+		"[0:0] -A web -j ACCEPT\n"
+		"COMMIT\n"},
+	{"-c", "*raw\n"
+		":PREROUTING ACCEPT [5:6]\n"
+		"[1:2] -A PREROUTING -j ACCEPT\n"
+		"COMMIT\n"
+		"*filter\n"
+		":a - [3:4]\n"
+		"[7:8] -A a -j ACCEPT\n"
+		"[9:10] -A INPUT -j a\n"
+		"COMMIT\n",
+		0, "",
+		"*raw\n"
+		":PREROUTING ACCEPT [5:6]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[1:2] -A PREROUTING -j ACCEPT\n"
+		"COMMIT\n"
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":a - [0:0]\n"
+		"[9:10] -A INPUT -j a\n"
+		"[7:8] -A a -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		":b - [0:0]\n"
+		"-A INPUT -j a\n"
+		"-A a -j b\n"
+		"-A b -j a\n"
+		"COMMIT\n",
+		1, "line 7 failed",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		":b - [0:0]\n"
+		"-A a -j b\n"
+		"-A b -j a\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":a - [0:0]\n"
+		":b - [0:0]\n"
+		"[0:0] -A a -j b\n"
+		"[0:0] -A b -j a\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -j a\n"
+		":a - [0:0]\n"
+		"COMMIT\n",
+		2, "Couldn't load target `a':No such file or directory\n"
+		"\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		":a - [0:0]\n"
+		"COMMIT\n",
+		2, "error creating chain 'a':File exists\n"
+		"Error occurred at line: 3",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":ACCEPT - [0:0]\n"
+		"COMMIT\n",
+		2, "error creating chain 'ACCEPT':File exists\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a ACCEPT [0:0]\n"
+		"COMMIT\n",
+		1, "Can't set policy `ACCEPT' on `a' line 2: Bad built-in chain name",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":INPUT RETURN [0:0]\n"
+		"COMMIT\n",
+		1, "Can't set policy `RETURN' on `INPUT' line 2: Bad policy name",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":LOG - [0:0]\n"
+		":-x - [0:0]\n"
+		"-A -x -j LOG\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":-x - [0:0]\n"
+		":LOG - [0:0]\n"
+		"[0:0] -A -x -j LOG\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		"-A INPUT -j a\n"
+		"-X a\n"
+		"COMMIT\n",
+		1, "line 4 failed",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		"-A INPUT -g nosuch\n"
+		"COMMIT\n",
+		2, "goto 'nosuch' is not a chain\n"
+		"Error occurred at line: 3",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -j INPUT\n"
+		"COMMIT\n",
+		1, "line 2 failed",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"--noflush", "*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":new - [0:0]\n"
+		"-A INPUT -j new\n"
+		"-A new -j ACCEPT\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":new - [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"[0:0] -A INPUT -j new\n"
+		"[0:0] -A new -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		":b - [0:0]\n"
+		"-A a -j ACCEPT\n"
+		"-A b -j a\n"
+		"COMMIT\n"
+		"*filter\n"
+		"-X\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":a - [0:0]\n"
+		"-A a -j ACCEPT\n"
+		"-E a b\n"
+		"-N c\n"
+		"-A INPUT -j b\n"
+		"-A INPUT -j c\n"
+		"-X c\n"
+		"COMMIT\n",
+		1, "line 8 failed",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-6 -A INPUT -s ::1 -j ACCEPT\n"
+		"-A INPUT -s 1.2.3.4 -6 -j ACCEPT\n"
+		"-4 -A INPUT -s 5.6.7.8\n"
+		"-A INPUT -s 1.1.1.1 -j DROP -4\n"
+		"-6 --bogus\n"
+		"-A INPUT -6 -j nosuch\n"
+		"-A nosuch -6\n"
+		"-I INPUT 9 -6\n"
+		"-C INPUT -s 9.9.9.9 -6\n"
+		"-D INPUT -6\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[0:0] -A INPUT -s 5.6.7.8/32\n"
+		"[0:0] -A INPUT -s 1.1.1.1/32 -j DROP\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -s 1.1.1.1\n"
+		"-A INPUT -s 2.2.2.2\n"
+		"-D INPUT 1 -6\n"
+		"-P FORWARD DROP -6\n"
+		"-N x -6\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":x - [0:0]\n"
+		"[0:0] -A INPUT -s 2.2.2.2/32\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -j nosuch -6\n"
+		"COMMIT\n",
+		2, "Couldn't load target `nosuch':No such file or directory\n"
+		"\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -g nosuch -6 -s 1.2.3.4\n"
+		"COMMIT\n",
+		2, "Couldn't load target `nosuch':No such file or directory\n"
+		"\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*raw\n"
+		"-A PREROUTING -j INPUT\n"
+		"COMMIT\n",
+		2, "Couldn't load target `INPUT':No such file or directory\n"
+		"\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*raw\n"
+		"-A PREROUTING -j OUTPUT\n"
+		"COMMIT\n",
+		1, "line 2 failed",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*raw\n"
+		"-A PREROUTING -o eth0\n"
+		"COMMIT\n",
+		2, "Can't use -o with PREROUTING\n"
+		"\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	/* a chain named as an extension: -j names the chain, loads nothing */
+	{"", "*filter\n"
+		":LOG - [0:0]\n"
+		"-A INPUT -j LOG\n"
+		"-A LOG -j ACCEPT\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":LOG - [0:0]\n"
+		"[0:0] -A INPUT -j LOG\n"
+		"[0:0] -A LOG -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		":LOG - [0:0]\n"
+		"-A INPUT -j LOG --log-prefix foo\n"
+		"COMMIT\n",
+		2, "unknown option \"--log-prefix\"\n"
+		"Error occurred at line: 3",
+		"*filter\n"
+		":INPUT DROP [7:8]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"COMMIT\n"},
+	{"--noflush", "*filter\n"
+		":REJECT - [0:0]\n"
+		"-A INPUT -j REJECT\n"
+		"-A FORWARD -g REJECT\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":REJECT - [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"[0:0] -A INPUT -j REJECT\n"
+		"[0:0] -A FORWARD -g REJECT\n"
+		"COMMIT\n"},
+};
+
+/* ip6tables-restore (ip6tables-legacy-restore 1.8.9), from an empty
+ * ruleset. */
+static const struct restore_case cases6[] = {
+	{"", "*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":icmp6 - [0:0]\n"
+		"-A INPUT -s 2001:db8::/32 -d 2001:db8:1::1 -j ACCEPT\n"
+		"-A INPUT -p ipv6-icmp -g icmp6\n"
+		"-A INPUT ! -s 2001:db8::1/ffff:ffff:: -p tcp --dport 22 -j ACCEPT\n"
+		"-A icmp6 -p ipv6-icmp -j ACCEPT\n"
+		"COMMIT\n"
+		"*raw\n"
+		":PREROUTING ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"-A PREROUTING -i eth0 -j DROP\n"
+		"COMMIT\n",
+		0, "",
+		"*raw\n"
+		":PREROUTING ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[0:0] -A PREROUTING -i eth0 -j DROP\n"
+		"COMMIT\n"
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":icmp6 - [0:0]\n"
+		"[0:0] -A INPUT -s 2001:db8::/32 -d 2001:db8:1::1/128 -j ACCEPT\n"
+		"[0:0] -A INPUT -p ipv6-icmp -g icmp6\n"
+		"[0:0] -A INPUT ! -s 2001:db8::/32 -p tcp -m tcp --dport 22 -j ACCEPT\n"
+		"[0:0] -A icmp6 -p ipv6-icmp -j ACCEPT\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-4 -A INPUT -s 1.2.3.4 -j ACCEPT\n"
+		"-6 -A INPUT -s ::2 -j ACCEPT\n"
+		"-A INPUT -s ::3 -4 -j DROP\n"
+		"-A INPUT -4 -j nosuch\n"
+		"-A INPUT -j nosuch -4\n"
+		"COMMIT\n",
+		2, "Couldn't load target `nosuch':No such file or directory\n"
+		"\n"
+		"Error occurred at line: 6",
+		"*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -s 1.2.3.4\n"
+		"COMMIT\n",
+		2, "host/network `1.2.3.4' not found\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"COMMIT\n"},
+	{"", "*filter\n"
+		"-A INPUT -f\n"
+		"COMMIT\n",
+		2, "`-f' is not supported in IPv6, use -m frag instead\n"
+		"Error occurred at line: 2",
+		"*filter\n"
+		":INPUT ACCEPT [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"COMMIT\n"},
+	{"-c", "*filter\n"
+		":INPUT ACCEPT [1:2]\n"
+		"[3:4] -A INPUT -p all -j ACCEPT\n"
+		"[5:6] -A INPUT -j ACCEPT\n"
+		"-D INPUT -p all -j ACCEPT\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT ACCEPT [1:2]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		"[5:6] -A INPUT -j ACCEPT\n"
+		"COMMIT\n"},
 };
 
 static void like_iptables_restore(void **state)
@@ -556,6 +1030,33 @@ static void like_iptables_restore(void **state)
 		msg_ok = !strcmp(front_errors(), c->msg);
 		if (rc != c->rc || !msg_ok || strcmp(save, c->save)) {
 			fprintf(stderr, "restore %s of\n%s-- expected exit %d `%s' and\n%s-- got "
+				"exit %d `%s' and\n%s--\n", c->opts, c->text, c->rc, c->msg,
+				c->save, rc, front_errors(), save);
+			bad++;
+		}
+		free(save);
+		bf_ruleset_free(rs);
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void like_ip6tables_restore(void **state)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases6) / sizeof(cases6[0]); i++) {
+		const struct restore_case *c = &cases6[i];
+		struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV6);
+		int err, rc;
+		char *save;
+
+		front_log_capture();
+		err = bf_restore_parse(c->text, rs, strstr(c->opts, "--noflush"),
+				       strstr(c->opts, "-c"));
+		rc = front_exit_code(err);
+		save = front_save(rs, true);
+		if (rc != c->rc || strcmp(front_errors(), c->msg) || strcmp(save, c->save)) {
+			fprintf(stderr, "restore6 %s of\n%s-- expected exit %d `%s' and\n%s-- got "
 				"exit %d `%s' and\n%s--\n", c->opts, c->text, c->rc, c->msg,
 				c->save, rc, front_errors(), save);
 			bad++;
@@ -602,7 +1103,13 @@ static void save_counters(void **state)
 static void assert_same_ruleset(const struct bf_ruleset *a, const struct bf_ruleset *b)
 {
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
+		assert_int_equal(a->tables[t].present, b->tables[t].present);
 		assert_int_equal(a->tables[t].n_chains, b->tables[t].n_chains);
+		for (size_t i = 0; i < a->tables[t].n_chains; i++) {
+			assert_string_equal(a->tables[t].chains[i]->name, b->tables[t].chains[i]->name);
+			assert_int_equal(a->tables[t].chains[i]->builtin,
+					 b->tables[t].chains[i]->builtin);
+		}
 		for (size_t i = 0; i < a->tables[t].n_chains; i++) {
 			const struct bf_chain *x = a->tables[t].chains[i], *y = b->tables[t].chains[i];
 
@@ -653,9 +1160,75 @@ static void state_round_trip(void **state)
 	bf_ruleset_free(rs);
 }
 
+/* The same with what this issue added: user-defined chains (also with
+ * names iptables-save prints unquoted: blanks, empty; or 29 characters
+ * long, which iptables-restore refuses), jumps, gotos, the
+ * raw table, IPv6 with "-p all"; and the tables keep their order. */
+static void state_round_trip_chains(void **state)
+{
+	static const char *const lines4[] = {
+		"-t raw -A PREROUTING -s 198.18.0.1 -j DROP",
+		"-N b",
+		"-N a",
+		"-A INPUT -j a -c 3 4",
+		"-A INPUT -p tcp --syn -g b",
+		"-A a -j RETURN",
+		"-N x",
+		"-E x 'x y'",
+		"-N z",
+		"-E z ''",
+		"-A 'x y' -g a",
+		"-A '' -j DROP",
+		"-P FORWARD DROP -c 1 2",
+		/* -E keeps 29 characters, one more than -N or a restore takes. */
+		"-N q",
+		"-A q -j ACCEPT",
+		"-E q abcdefghijklmnopqrstuvwxyz1234",
+	};
+	static const char *const lines6[] = {
+		"-A INPUT -p all",
+		"-A INPUT -s 2001:db8::/32 -p ipv6-icmp -j ACCEPT",
+		"-N c",
+		"-A OUTPUT -d 2001:db8::1/ffff:: -g c",
+		"-t raw -A PREROUTING -j DROP",
+	};
+	static const struct {
+		const char *const *lines;
+		size_t n;
+		enum bf_family family;
+	} sets[] = {
+		{lines4, sizeof(lines4) / sizeof(lines4[0]), BF_FAMILY_IPV4},
+		{lines6, sizeof(lines6) / sizeof(lines6[0]), BF_FAMILY_IPV6},
+	};
+
+	for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		struct bf_ruleset *rs = bf_ruleset_new(sets[k].family), *back;
+		struct bf_strbuf out = {0};
+		enum bf_table_id ids[BF_TABLE_MAX];
+
+		for (size_t i = 0; i < sets[k].n; i++)
+			if (front_cmd(rs, sets[k].lines[i], &out))
+				fail_msg("`%s': %s", sets[k].lines[i], front_errors());
+		bf_strbuf_reset(&out);
+		bf_save_print_state(&out, rs);
+		back = bf_ruleset_new(sets[k].family);
+		front_log_capture();
+		if (bf_restore_state(bf_strbuf_str(&out), back))
+			fail_msg("%s\n%s", bf_strbuf_str(&out), front_errors());
+		assert_same_ruleset(rs, back);
+		/* iptables-save lists the newest table first. */
+		assert_int_equal(bf_save_tables(back, ids), 2);
+		assert_int_equal(ids[0], BF_TABLE_RAW);
+		assert_int_equal(ids[1], BF_TABLE_FILTER);
+		bf_strbuf_free(&out);
+		bf_ruleset_free(back);
+		bf_ruleset_free(rs);
+	}
+}
+
 /* Tables bpfilter does not serve: empty ones (as iptables-save prints
  * nat once it is loaded) are accepted and change nothing; content in
- * them is refused. Chains bpfilter does not compile yet are refused. */
+ * them is refused. */
 static void unserved(void **state)
 {
 	static const struct {
@@ -663,21 +1236,16 @@ static void unserved(void **state)
 		int err;
 		const char *msg;
 	} cases[] = {
-		{"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\nCOMMIT\n*raw\nCOMMIT\n", 0, ""},
+		{"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\nCOMMIT\n*mangle\nCOMMIT\n", 0, ""},
 		{"*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n", -EINVAL,
-		 "table `nat' is not supported by bpfilter (it serves the filter table)\n"
+		 "table `nat' is not supported by bpfilter (it serves the filter and raw tables)\n"
 		 "Error occurred at line: 2"},
 		{"*mangle\n:PREROUTING DROP [0:0]\nCOMMIT\n", -EINVAL,
-		 "table `mangle' is not supported by bpfilter (it serves the filter table)\n"
+		 "table `mangle' is not supported by bpfilter (it serves the filter and raw tables)\n"
 		 "Error occurred at line: 2"},
-		{"*filter\n:FORWARD DROP [0:0]\nCOMMIT\n", -EOPNOTSUPP,
-		 "line 2: policy DROP in chain `FORWARD' is not supported by bpfilter yet (only INPUT)"},
-		{"*filter\n:USER - [0:0]\nCOMMIT\n", -EOPNOTSUPP,
-		 "line 2: user-defined chain `USER': user-defined chains are not supported by "
-		 "bpfilter yet"},
-		{"*filter\n-A OUTPUT -j DROP\nCOMMIT\n", -EBADMSG,
-		 "rules in chain `OUTPUT' are not supported by bpfilter yet (only INPUT)\n"
-		 "line 2 failed"},
+		{"*security\n:USER - [0:0]\nCOMMIT\n", -EINVAL,
+		 "table `security' is not supported by bpfilter (it serves the filter and raw tables)\n"
+		 "Error occurred at line: 2"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -699,8 +1267,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(like_iptables_restore),
+		cmocka_unit_test(like_ip6tables_restore),
 		cmocka_unit_test(save_counters),
 		cmocka_unit_test(state_round_trip),
+		cmocka_unit_test(state_round_trip_chains),
 		cmocka_unit_test(unserved),
 	};
 

@@ -1,0 +1,205 @@
+/* -m addrtype: --src-type / --dst-type TYPE[,TYPE...], --limit-iface-in
+ * / --limit-iface-out, as libxt_addrtype (revision 1) of iptables 1.8.9
+ * and the kernel's xt_addrtype_info_v1. Both families; the kernel refuses
+ * some types for IPv6 (checked here) and --limit-iface-in in chains that
+ * OUTPUT reaches, --limit-iface-out in chains that PREROUTING or INPUT
+ * reach. */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/log.h"
+#include "ext/ext.h"
+#include "ext/stateless_opt.h"
+
+enum { O_SRC_TYPE, O_DST_TYPE, O_LIMIT_IFACE_IN, O_LIMIT_IFACE_OUT };
+
+/* As XT_ADDRTYPE_INVERT_SOURCE... */
+#define INVERT_SOURCE 0x1
+#define INVERT_DEST 0x2
+#define LIMIT_IFACE_IN 0x4
+#define LIMIT_IFACE_OUT 0x8
+
+/* Bit i of a type mask is route type i (RTN_UNSPEC = 0 ...). */
+#define TYPE_BLACKHOLE (1u << 6)
+#define TYPE_PROHIBIT (1u << 8)
+#define TYPE_BROADCAST (1u << 3)
+
+struct match_addrtype {
+	uint16_t source, dest;
+	uint32_t flags;
+};
+
+static const char *const type_names[] = {
+	"UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST",
+	"BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+};
+
+#define N_TYPES (sizeof(type_names) / sizeof(type_names[0]))
+
+static const struct option addrtype_options[] = {
+	{.name = "src-type", .has_arg = 1, .val = O_SRC_TYPE},
+	{.name = "dst-type", .has_arg = 1, .val = O_DST_TYPE},
+	{.name = "limit-iface-in", .has_arg = 0, .val = O_LIMIT_IFACE_IN},
+	{.name = "limit-iface-out", .has_arg = 0, .val = O_LIMIT_IFACE_OUT},
+	{0},
+};
+
+static const struct bf_sl_optinfo addrtype_info[] = {
+	[O_SRC_TYPE] = {.flags = BF_SL_INVERT},
+	[O_DST_TYPE] = {.flags = BF_SL_INVERT},
+	[O_LIMIT_IFACE_IN] = {.excl = 1u << O_LIMIT_IFACE_OUT},
+	[O_LIMIT_IFACE_OUT] = {.excl = 1u << O_LIMIT_IFACE_IN},
+};
+
+/* The first type whose name starts with the len characters at name
+ * (case-insensitive): "loc" is LOCAL. */
+static bool parse_type(const char *name, size_t len, uint16_t *mask)
+{
+	for (unsigned int i = 0; i < N_TYPES; i++) {
+		if (!strncasecmp(name, type_names[i], len)) {
+			*mask |= (uint16_t)(1u << i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int parse_types(const char *arg, uint16_t *mask)
+{
+	const char *comma;
+
+	while ((comma = strchr(arg, ','))) {
+		if (comma == arg || !parse_type(arg, (size_t)(comma - arg), mask))
+			return bf_err(-EINVAL, "addrtype: bad type `%s'", arg);
+		arg = comma + 1;
+	}
+	if (!*arg || !parse_type(arg, strlen(arg), mask))
+		return bf_err(-EINVAL, "addrtype: bad type \"%s\"", arg);
+	return 0;
+}
+
+static int addrtype_parse(int opt, const char *arg, bool invert, void *data,
+			  unsigned int *flags, const struct bf_ip *ip)
+{
+	struct match_addrtype *m = data;
+	int err = bf_sl_opt_parse("addrtype", addrtype_options, addrtype_info, opt, invert,
+				  flags);
+
+	if (err)
+		return err;
+	switch (opt) {
+	case O_SRC_TYPE:
+		err = parse_types(arg, &m->source);
+		if (!err && invert)
+			m->flags |= INVERT_SOURCE;
+		break;
+	case O_DST_TYPE:
+		err = parse_types(arg, &m->dest);
+		if (!err && invert)
+			m->flags |= INVERT_DEST;
+		break;
+	case O_LIMIT_IFACE_IN:
+		m->flags |= LIMIT_IFACE_IN;
+		break;
+	case O_LIMIT_IFACE_OUT:
+		m->flags |= LIMIT_IFACE_OUT;
+		break;
+	}
+	return err;
+}
+
+static int addrtype_final_check(const void *data, unsigned int flags,
+				const struct bf_ip *ip)
+{
+	const struct match_addrtype *m = data;
+	unsigned int types = m->source | m->dest;
+	int err;
+
+	if (!(flags & ((1u << O_SRC_TYPE) | (1u << O_DST_TYPE))))
+		return bf_err(-EINVAL, "addrtype: you must specify --src-type or --dst-type");
+	err = bf_sl_opt_fcheck("addrtype", addrtype_options, addrtype_info, flags);
+	if (err)
+		return err;
+	/* xt_addrtype's checkentry: IPv6 has no such routes. */
+	if (ip->family == BF_FAMILY_IPV6 &&
+	    ((types & TYPE_BLACKHOLE) || types >= TYPE_PROHIBIT || (types & TYPE_BROADCAST)))
+		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
+	return 0;
+}
+
+static void print_types(struct bf_strbuf *out, uint16_t mask)
+{
+	const char *sep = "";
+
+	for (unsigned int i = 0; i < N_TYPES; i++) {
+		if (mask & (1u << i)) {
+			bf_strbuf_printf(out, "%s%s", sep, type_names[i]);
+			sep = ",";
+		}
+	}
+}
+
+static void addrtype_print(struct bf_strbuf *out, const struct bf_ip *ip,
+			   const void *data, bool numeric)
+{
+	const struct match_addrtype *m = data;
+
+	bf_strbuf_puts(out, " ADDRTYPE match");
+	if (m->source) {
+		bf_strbuf_puts(out, m->flags & INVERT_SOURCE ? " src-type !" : " src-type ");
+		print_types(out, m->source);
+	}
+	if (m->dest) {
+		bf_strbuf_puts(out, m->flags & INVERT_DEST ? " dst-type !" : " dst-type ");
+		print_types(out, m->dest);
+	}
+	if (m->flags & LIMIT_IFACE_IN)
+		bf_strbuf_puts(out, " limit-in");
+	if (m->flags & LIMIT_IFACE_OUT)
+		bf_strbuf_puts(out, " limit-out");
+}
+
+static void addrtype_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
+{
+	const struct match_addrtype *m = data;
+
+	if (m->source) {
+		bf_strbuf_puts(out, m->flags & INVERT_SOURCE ? " ! --src-type " : " --src-type ");
+		print_types(out, m->source);
+	}
+	if (m->dest) {
+		bf_strbuf_puts(out, m->flags & INVERT_DEST ? " ! --dst-type " : " --dst-type ");
+		print_types(out, m->dest);
+	}
+	if (m->flags & LIMIT_IFACE_IN)
+		bf_strbuf_puts(out, " --limit-iface-in");
+	if (m->flags & LIMIT_IFACE_OUT)
+		bf_strbuf_puts(out, " --limit-iface-out");
+}
+
+/* xt_addrtype's checkentry: an interface to limit to must exist where the
+ * rule is reached. */
+static int addrtype_check_hooks(const void *data, unsigned int hooks)
+{
+	const struct match_addrtype *m = data;
+	unsigned int no_in = BF_HOOK_BIT(BF_HOOK_OUTPUT) | BF_HOOK_BIT(BF_HOOK_POSTROUTING);
+	unsigned int no_out = BF_HOOK_BIT(BF_HOOK_PREROUTING) | BF_HOOK_BIT(BF_HOOK_INPUT);
+
+	if (((m->flags & LIMIT_IFACE_IN) && (hooks & no_in)) ||
+	    ((m->flags & LIMIT_IFACE_OUT) && (hooks & no_out)))
+		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
+	return 0;
+}
+
+const struct bf_match_ops bf_match_addrtype = {
+	.name = "addrtype",
+	.families = BF_BOTH_FAMILIES,
+	.scope = {.check_hooks = addrtype_check_hooks},
+	.size = sizeof(struct match_addrtype),
+	.options = addrtype_options,
+	.parse = addrtype_parse,
+	.final_check = addrtype_final_check,
+	.print = addrtype_print,
+	.save = addrtype_save,
+};

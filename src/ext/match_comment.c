@@ -1,0 +1,85 @@
+/* -m comment: --comment TEXT, as libxt_comment of iptables 1.8.9 and the
+ * kernel's xt_comment_info. Both families. Matches every packet. */
+#include <string.h>
+
+#include "ext/ext.h"
+#include "ext/stateless_opt.h"
+
+#define MAX_COMMENT_LEN 256 /* with the NUL, as XT_MAX_COMMENT_LEN */
+
+enum { O_COMMENT };
+
+struct match_comment {
+	char comment[MAX_COMMENT_LEN];
+};
+
+static const struct option comment_options[] = {
+	{.name = "comment", .has_arg = 1, .val = O_COMMENT},
+	{0},
+};
+
+static const struct bf_sl_optinfo comment_info[] = {
+	[O_COMMENT] = {.flags = BF_SL_MAND},
+};
+
+static int comment_parse(int opt, const char *arg, bool invert, void *data,
+			 unsigned int *flags, const struct bf_ip *ip)
+{
+	struct match_comment *m = data;
+	size_t len = strlen(arg);
+	int err = bf_sl_opt_parse("comment", comment_options, comment_info, opt, invert, flags);
+
+	if (err)
+		return err;
+	/* 1.8.9 cuts a longer comment to 255 bytes without a word */
+	if (len >= MAX_COMMENT_LEN)
+		len = MAX_COMMENT_LEN - 1;
+	memset(m->comment, 0, sizeof(m->comment));
+	memcpy(m->comment, arg, len);
+	return 0;
+}
+
+static int comment_final_check(const void *data, unsigned int flags, const struct bf_ip *ip)
+{
+	return bf_sl_opt_fcheck("comment", comment_options, comment_info, flags);
+}
+
+static void comment_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,
+			  bool numeric)
+{
+	const struct match_comment *m = data;
+
+	bf_strbuf_printf(out, " /* %.*s */", MAX_COMMENT_LEN - 1, m->comment);
+}
+
+/* xtables_save_string: bare when made only of [A-Za-z0-9_-], else in
+ * double quotes with ", \ and ' escaped by a backslash. */
+static void comment_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
+{
+	static const char plain[] = "_-0123456789abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	const struct match_comment *m = data;
+	const char *s = m->comment;
+	size_t len = strnlen(s, MAX_COMMENT_LEN - 1);
+	size_t n = strspn(s, plain);
+
+	if (n > 0 && n == len) {
+		bf_strbuf_printf(out, " --comment %.*s", (int)len, s);
+		return;
+	}
+	bf_strbuf_puts(out, " --comment \"");
+	for (size_t i = 0; i < len; i++)
+		bf_strbuf_printf(out, "%s%c", strchr("\"\\'", s[i]) ? "\\" : "", s[i]);
+	bf_strbuf_puts(out, "\"");
+}
+
+const struct bf_match_ops bf_match_comment = {
+	.name = "comment",
+	.families = BF_BOTH_FAMILIES,
+	.size = sizeof(struct match_comment),
+	.options = comment_options,
+	.parse = comment_parse,
+	.final_check = comment_final_check,
+	.print = comment_print,
+	.save = comment_save,
+};

@@ -1,0 +1,188 @@
+/* -m ipv6header (ip6tables): which extension headers a packet has, as
+ * libip6t_ipv6header 1.8.9 and ip6t_ipv6header. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ext/ext.h"
+#include "ext/headers_targets_opt.h"
+
+/* As struct ip6t_ipv6header_info. */
+struct match_ipv6header {
+	uint8_t matchflags;
+	uint8_t invflags; /* 0xFF when inverted */
+	uint8_t modeflag; /* 0xFF with --soft */
+};
+
+/* libip6t_ipv6header's own names, for when protocols(5) has none; the
+ * first name of a number is the one printed. */
+static const struct {
+	const char *name;
+	uint8_t num;
+} header_names[] = {
+	{"hop-by-hop", IPPROTO_HOPOPTS}, {"protocol", IPPROTO_RAW},
+	{"hop", IPPROTO_HOPOPTS}, {"dst", IPPROTO_DSTOPTS},
+	{"route", IPPROTO_ROUTING}, {"frag", IPPROTO_FRAGMENT},
+	{"auth", IPPROTO_AH}, {"esp", IPPROTO_ESP}, {"none", IPPROTO_NONE},
+	{"prot", IPPROTO_RAW}, {"0", IPPROTO_HOPOPTS}, {"60", IPPROTO_DSTOPTS},
+	{"43", IPPROTO_ROUTING}, {"44", IPPROTO_FRAGMENT}, {"51", IPPROTO_AH},
+	{"50", IPPROTO_ESP}, {"59", IPPROTO_NONE}, {"255", IPPROTO_RAW},
+};
+
+/* The bit of each header, in the order they print. */
+static const struct {
+	uint8_t proto;
+	uint8_t flag;
+} header_flags[] = {
+	{IPPROTO_HOPOPTS, 0x80}, {IPPROTO_DSTOPTS, 0x40}, {IPPROTO_ROUTING, 0x20},
+	{IPPROTO_FRAGMENT, 0x10}, {IPPROTO_AH, 0x08}, {IPPROTO_ESP, 0x04},
+	{IPPROTO_NONE, 0x02}, {IPPROTO_RAW, 0x01},
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { O_HEADER = 1, O_SOFT };
+
+static const struct option ipv6header_options[] = {
+	{.name = "header", .has_arg = 1, .val = O_HEADER},
+	{.name = "soft", .has_arg = 0, .val = O_SOFT},
+	{0},
+};
+
+/* protocols(5) first, then the names above. */
+static int header_flag(const char *name, uint8_t *flag)
+{
+	const struct protoent *pent = getprotobyname(name);
+	unsigned int proto = 0, i;
+
+	if (pent) {
+		proto = (unsigned int)pent->p_proto;
+	} else {
+		for (i = 0; i < ARRAY_LEN(header_names); i++)
+			if (!strcmp(name, header_names[i].name))
+				break;
+		if (i == ARRAY_LEN(header_names))
+			return bf_err(-EINVAL, "unknown header `%s' specified", name);
+		proto = header_names[i].num;
+	}
+	for (i = 0; i < ARRAY_LEN(header_flags); i++) {
+		if (header_flags[i].proto == proto) {
+			*flag = header_flags[i].flag;
+			return 0;
+		}
+	}
+	return bf_err(-EINVAL, "unknown header `%u' specified", proto);
+}
+
+static int parse_headers(const char *arg, uint8_t *flags)
+{
+	char *buf = strdup(arg), *save = NULL;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (char *w = strtok_r(buf, ",", &save); w && !err; w = strtok_r(NULL, ",", &save)) {
+		uint8_t f = 0;
+
+		err = header_flag(w, &f);
+		*flags |= f;
+	}
+	free(buf);
+	return err;
+}
+
+static int ipv6header_parse(int opt, const char *arg, bool invert, void *data,
+			    unsigned int *flags, const struct bf_ip *ip)
+{
+	struct match_ipv6header *m = data;
+	int err = bf_ht_opt_begin("ipv6header", ipv6header_options[opt - 1].name, opt,
+				  invert, opt == O_HEADER, flags);
+
+	if (err)
+		return err;
+	if (opt == O_SOFT) {
+		m->modeflag = 0xFF;
+		return 0;
+	}
+	err = parse_headers(arg, &m->matchflags);
+	if (err)
+		return err;
+	if (!m->matchflags)
+		return bf_err(-EINVAL, "ip6t_ipv6header: cannot parse header names");
+	if (invert)
+		m->invflags = 0xFF;
+	return 0;
+}
+
+static int ipv6header_final_check(const void *data, unsigned int flags, const struct bf_ip *ip)
+{
+	if (!(flags & (1u << O_HEADER)))
+		return bf_err(-EINVAL, "ipv6header: option \"--header\" must be specified\n");
+	return 0;
+}
+
+/* Names as proto_to_name(): protocols(5) except for 0, then ours. */
+static void print_headers(struct bf_strbuf *out, uint8_t flags)
+{
+	bool first = true;
+
+	for (unsigned int i = 0; i < ARRAY_LEN(header_flags); i++) {
+		uint8_t proto = header_flags[i].proto;
+		const struct protoent *pent;
+		const char *name = NULL;
+
+		if (!(flags & header_flags[i].flag))
+			continue;
+		pent = proto ? getprotobynumber(proto) : NULL;
+		if (pent)
+			name = pent->p_name;
+		for (unsigned int j = 0; !name && j < ARRAY_LEN(header_names); j++)
+			if (header_names[j].num == proto)
+				name = header_names[j].name;
+		bf_strbuf_printf(out, "%s%s", first ? "" : ",", name);
+		first = false;
+	}
+	if (first)
+		bf_strbuf_puts(out, "NONE");
+}
+
+static void ipv6header_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,
+			     bool numeric)
+{
+	const struct match_ipv6header *m = data;
+
+	bf_strbuf_puts(out, " ipv6header");
+	if (m->matchflags || m->invflags) {
+		bf_strbuf_printf(out, " flags:%s", m->invflags ? "!" : "");
+		if (numeric)
+			bf_strbuf_printf(out, "0x%02X", m->matchflags);
+		else
+			print_headers(out, m->matchflags);
+	}
+	if (m->modeflag)
+		bf_strbuf_puts(out, " soft");
+}
+
+static void ipv6header_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
+{
+	const struct match_ipv6header *m = data;
+
+	bf_strbuf_printf(out, "%s --header ", m->invflags ? " !" : "");
+	print_headers(out, m->matchflags);
+	if (m->modeflag)
+		bf_strbuf_puts(out, " --soft");
+}
+
+const struct bf_match_ops bf_match_ipv6header = {
+	.name = "ipv6header",
+	.families = BF_IPV6_ONLY,
+	.size = sizeof(struct match_ipv6header),
+	.options = ipv6header_options,
+	.parse = ipv6header_parse,
+	.final_check = ipv6header_final_check,
+	.print = ipv6header_print,
+	.save = ipv6header_save,
+};

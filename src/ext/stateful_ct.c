@@ -1,0 +1,139 @@
+/* Printing the conntrack match's data, for -m conntrack and -m state
+ * (libxt_conntrack's conntrack_dump and friends). */
+#include <stdio.h>
+#include <string.h>
+
+#include "ext/ext.h"
+#include "ext/stateful_ct.h"
+
+void bf_ct_dump_states(struct bf_strbuf *out, uint16_t mask)
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} order[] = {
+		{BF_CT_ST_INVALID, "INVALID"}, {BF_CT_ST_NEW, "NEW"},
+		{BF_CT_ST_RELATED, "RELATED"}, {BF_CT_ST_ESTABLISHED, "ESTABLISHED"},
+		{BF_CT_ST_UNTRACKED, "UNTRACKED"}, {BF_CT_ST_SNAT, "SNAT"},
+		{BF_CT_ST_DNAT, "DNAT"},
+	};
+	const char *sep = " ";
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (mask & order[i].bit) {
+			bf_strbuf_printf(out, "%s%s", sep, order[i].name);
+			sep = ",";
+		}
+	}
+}
+
+static void dump_statuses(struct bf_strbuf *out, uint16_t mask)
+{
+	static const char *const names[] = {"EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED"};
+	const char *sep = " ";
+
+	for (int i = 0; i < 4; i++) {
+		if (mask & (1u << i)) {
+			bf_strbuf_printf(out, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+	}
+	if (!mask)
+		bf_strbuf_printf(out, "%sNONE", sep);
+}
+
+/* In bpfilter's state text (lossless) an IPv4 "/32" is written out: it
+ * sets only the first word of the mask, where no mask sets all four. */
+static void dump_addr(struct bf_strbuf *out, const union bf_sf_addr *addr,
+		      const union bf_sf_addr *mask, int family, bool numeric, bool lossless)
+{
+	char a[BF_SF_ADDRSTRLEN], m[BF_SF_ADDRSTRLEN];
+	static const union bf_sf_addr zero;
+	size_t len = family == BF_FAMILY_IPV6 ? 16 : 4;
+
+	/* "anywhere" is an address of zero, whatever the mask. */
+	if (!numeric && !memcmp(addr, &zero, len)) {
+		bf_strbuf_puts(out, " anywhere");
+		return;
+	}
+	bf_sf_mask_numeric(family, mask, m);
+	if (lossless && !m[0] && !bf_sf_mask_unset(mask))
+		snprintf(m, sizeof(m), "/%d", bf_sf_mask_cidr(family, mask));
+	bf_strbuf_printf(out, " %s%s", numeric ? bf_sf_addr_numeric(family, addr, a)
+					       : bf_sf_addr_anyname(family, addr, a), m);
+}
+
+/* A range ending at 0 prints as its start alone, which reads back as a
+ * one-port range: state text keeps it whole. */
+static void dump_ports(struct bf_strbuf *out, const char *prefix, const char *opt,
+		       uint16_t lo, uint16_t hi, bool lossless)
+{
+	if ((!hi && !(lossless && lo)) || lo == hi)
+		bf_strbuf_printf(out, " %s%s %u", prefix, opt, lo);
+	else
+		bf_strbuf_printf(out, " %s%s %u:%u", prefix, opt, lo, hi);
+}
+
+void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char *prefix,
+		int family, bool numeric)
+{
+	const struct {
+		uint16_t bit;
+		const char *name;
+		const union bf_sf_addr *addr, *mask;
+	} addrs[] = {
+		{BF_CT_ORIGSRC, "ctorigsrc", &info->origsrc_addr, &info->origsrc_mask},
+		{BF_CT_ORIGDST, "ctorigdst", &info->origdst_addr, &info->origdst_mask},
+		{BF_CT_REPLSRC, "ctreplsrc", &info->replsrc_addr, &info->replsrc_mask},
+		{BF_CT_REPLDST, "ctrepldst", &info->repldst_addr, &info->repldst_mask},
+	};
+	const struct {
+		uint16_t bit;
+		const char *name;
+		uint16_t lo, hi;
+	} ports[] = {
+		{BF_CT_ORIGSRC_PORT, "ctorigsrcport", info->origsrc_port, info->origsrc_port_high},
+		{BF_CT_ORIGDST_PORT, "ctorigdstport", info->origdst_port, info->origdst_port_high},
+		{BF_CT_REPLSRC_PORT, "ctreplsrcport", info->replsrc_port, info->replsrc_port_high},
+		{BF_CT_REPLDST_PORT, "ctrepldstport", info->repldst_port, info->repldst_port_high},
+	};
+	uint16_t mf = info->match_flags, inv = info->invert_flags;
+	bool lossless = prefix[0] && bf_sf_lossless();
+
+	if (mf & BF_CT_STATE) {
+		bf_strbuf_printf(out, "%s %s%s", inv & BF_CT_STATE ? " !" : "", prefix,
+				 mf & BF_CT_STATE_ALIAS ? "state" : "ctstate");
+		bf_ct_dump_states(out, info->state_mask);
+	}
+	if (mf & BF_CT_PROTO)
+		bf_strbuf_printf(out, "%s %sctproto %u", inv & BF_CT_PROTO ? " !" : "", prefix,
+				 info->l4proto);
+	for (size_t i = 0; i < 4; i++) {
+		if (!(mf & addrs[i].bit))
+			continue;
+		bf_strbuf_printf(out, "%s %s%s", inv & addrs[i].bit ? " !" : "", prefix,
+				 addrs[i].name);
+		dump_addr(out, addrs[i].addr, addrs[i].mask, family, numeric, lossless);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (!(mf & ports[i].bit))
+			continue;
+		if (inv & ports[i].bit)
+			bf_strbuf_puts(out, " !");
+		dump_ports(out, prefix, ports[i].name, ports[i].lo, ports[i].hi, lossless);
+	}
+	if (mf & BF_CT_STATUS) {
+		bf_strbuf_printf(out, "%s %sctstatus", inv & BF_CT_STATUS ? " !" : "", prefix);
+		dump_statuses(out, info->status_mask);
+	}
+	if (mf & BF_CT_EXPIRES) {
+		bf_strbuf_printf(out, "%s %sctexpire ", inv & BF_CT_EXPIRES ? " !" : "", prefix);
+		if (info->expires_max == info->expires_min)
+			bf_strbuf_printf(out, "%u", info->expires_min);
+		else
+			bf_strbuf_printf(out, "%u:%u", info->expires_min, info->expires_max);
+	}
+	if (mf & BF_CT_DIRECTION)
+		bf_strbuf_printf(out, " %sctdir %s", prefix,
+				 inv & BF_CT_DIRECTION ? "REPLY" : "ORIGINAL");
+}

@@ -1,0 +1,123 @@
+/* Helpers shared by the stateful extensions (conntrack, state, limit,
+ * hashlimit, set, recent, connlimit, mark, connmark, owner, rpfilter):
+ * libxtables' generic option checks and value parsers (xtoptions.c) and
+ * its address printers, with iptables 1.8.9's messages. */
+#ifndef BF_EXT_STATEFUL_UTIL_H
+#define BF_EXT_STATEFUL_UTIL_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/strbuf.h"
+
+/* An IPv4 or IPv6 address or mask, as the kernel's nf_inet_addr. */
+union bf_sf_addr {
+	uint32_t all[4];
+	struct in_addr in;
+	struct in6_addr in6;
+};
+
+/* One option, as libxtables' xt_option_entry describes it for the
+ * generic checks. `id` is the option's bit number in the flags word the
+ * parser keeps per match (its `*flags`). */
+struct bf_sf_opt {
+	const char *name; /* without "--"; NULL ends a table */
+	unsigned int id;
+	unsigned int flags; /* BF_SF_* */
+	unsigned int excl;  /* 1 << id of the options it excludes */
+	unsigned int also;  /* 1 << id of the options it needs */
+};
+#define BF_SF_INVERT 0x1 /* takes `!` */
+#define BF_SF_MAND 0x2   /* must be given */
+#define BF_SF_MULTI 0x4  /* may be given more than once */
+
+/* xtables_option_parse: "can only be used once", "cannot be inverted";
+ * then records the option in *flags. 0 or -EINVAL. */
+int bf_sf_opt_parse(const char *ext, const struct bf_sf_opt *table, unsigned int id,
+		    bool invert, unsigned int *flags);
+/* xtables_options_fcheck: "must be specified", "also requires",
+ * "cannot be used together with", in the table's order. 0 or -EINVAL. */
+int bf_sf_opt_fcheck(const char *ext, const struct bf_sf_opt *table, unsigned int flags);
+
+/* xtables_param_act(XTF_BAD_VALUE): `opt` with its dashes. -EINVAL. */
+int bf_sf_bad_value(const char *ext, const char *opt, const char *arg);
+
+/* xtables_strtoul: base 0, leading blanks, no sign; max 0 = no limit.
+ * Without `end` the whole string must be the number. */
+bool bf_sf_strtoul(const char *s, char **end, uintmax_t *value, uintmax_t min,
+		   uintmax_t max);
+bool bf_sf_strtoui(const char *s, char **end, unsigned int *value, unsigned int min,
+		   unsigned int max);
+
+/* XTTYPE_UINT32 with the entry's min/max (max 0: UINT32_MAX). */
+int bf_sf_parse_u32(const char *ext, const char *opt, const char *arg, uint32_t min,
+		    uint32_t max, uint32_t *value);
+/* XTTYPE_UINT32RC: "a", "a:b", ":b", "a:" (at most two parts). */
+int bf_sf_parse_u32_range(const char *ext, const char *opt, const char *arg,
+			  uint32_t range[2], unsigned int *nvals);
+/* XTTYPE_PORTRC: port numbers or service names, "a[:b]". Host order. */
+int bf_sf_parse_port_range(const char *ext, const char *opt, const char *arg,
+			   uint16_t range[2], unsigned int *nvals);
+/* XTTYPE_MARKMASK32: "value[/mask]"; mask 0xffffffff when absent. */
+int bf_sf_parse_markmask(const char *ext, const char *opt, const char *arg,
+			 uint32_t *mark, uint32_t *mask);
+/* xtables_parse_protocol: number, "all", protocols(5), libxtables' names. */
+int bf_sf_parse_proto(const char *s, uint8_t *proto);
+
+/* XTTYPE_HOST: one address of the rule's family (enum bf_family),
+ * resolved by getaddrinfo as iptables does. */
+int bf_sf_parse_host(const char *ext, const char *opt, const char *arg, int family,
+		     union bf_sf_addr *addr);
+/* XTTYPE_PLEN: a prefix length, or a mask (its length; 255 when it is
+ * not contiguous, as libxtables' uint8_t hlen gets it). */
+int bf_sf_parse_plen(const char *ext, const char *opt, const char *arg, int family,
+		     uint8_t *hlen);
+/* The mask XTTYPE_PLENMASK makes of a prefix length (all ones past 128). */
+void bf_sf_plen_mask(uint8_t hlen, union bf_sf_addr *mask);
+/* XTTYPE_HOSTMASK: "host[/plen-or-mask]"; the address is not masked. */
+int bf_sf_parse_hostmask(const char *ext, const char *opt, const char *arg, int family,
+			 union bf_sf_addr *addr, union bf_sf_addr *mask);
+
+#define BF_SF_ADDRSTRLEN 1026 /* a host name or an IPv6 address */
+
+/* xtables_ip(6)addr_to_numeric */
+const char *bf_sf_addr_numeric(int family, const union bf_sf_addr *addr,
+			       char buf[BF_SF_ADDRSTRLEN]);
+/* xtables_ip(6)addr_to_anyname: a host name, a network name (IPv4),
+ * else numeric. */
+const char *bf_sf_addr_anyname(int family, const union bf_sf_addr *addr,
+			       char buf[BF_SF_ADDRSTRLEN]);
+/* xtables_ip(6)mask_to_cidr: -1 for a mask that is not a prefix. */
+int bf_sf_mask_cidr(int family, const union bf_sf_addr *mask);
+/* xtables_ip(6)mask_to_numeric: "" for a full mask, "/24", or "/" and
+ * the dotted (IPv6: colon) form of a mask that is not a prefix. */
+const char *bf_sf_mask_numeric(int family, const union bf_sf_addr *mask,
+			       char buf[BF_SF_ADDRSTRLEN]);
+
+/* True while the front end writes bpfilter's own state text (see
+ * front/ext_services.h): a save must then read back into the very same
+ * data, even where iptables-save's text would not. */
+bool bf_sf_lossless(void);
+/* " WORD"; in state text quoted as iptables-restore reads it when it has
+ * blanks, quotes or backslashes (or is empty). */
+void bf_sf_save_word(struct bf_strbuf *out, const char *word, size_t maxlen);
+/* True for the mask libxtables leaves when no mask is given: all 16
+ * bytes set (an IPv4 "/32" sets only the first four). */
+bool bf_sf_mask_unset(const union bf_sf_addr *mask);
+
+/* libxt_limit's and libxt_hashlimit's print_rate: " 3/hour" for a
+ * period in 1/`scale` seconds; returns its unit in milliseconds. */
+uint32_t bf_sf_print_rate(struct bf_strbuf *out, uint64_t period, uint64_t scale);
+/* The same for a save. In state text the rate is one that parses back to
+ * `period` (iptables' text does not always: 30001/day saves as
+ * 1250/hour); with `per_sec`, always in /sec (a rate-match rate, which
+ * parsing divides by its unit). */
+uint32_t bf_sf_save_rate(struct bf_strbuf *out, uint64_t period, uint64_t scale,
+			 bool per_sec);
+/* Their parse_rate: "N[/second|/minute|/hour|/day]" (unit prefixes,
+ * any case); *mult gets the unit in seconds. False when malformed. */
+bool bf_sf_parse_rate_unit(const char *rate, uint32_t *mult);
+
+#endif
