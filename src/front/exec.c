@@ -242,15 +242,17 @@ static int delete_rules(const struct bf_command *cmd, struct bf_table *t, struct
 static int check_rules(const struct bf_command *cmd, const struct bf_table *t,
 		       const struct bf_chain *c, struct bf_strbuf *out)
 {
+	int err;
+
 	print_rules(out, cmd);
 	if (!c)
 		return fail(-ENOENT, BAD_RULE);
+	err = jump_check(cmd, t);
+	if (err)
+		return err;
 	for (size_t i = 0; i < cmd->n_rules; i++) {
 		size_t j = 0;
-		int err = jump_check(cmd, t);
 
-		if (err)
-			return err;
 		while (j < c->n_rules && !bf_rule_equal(c->rules[j], cmd->rules[i]))
 			j++;
 		if (j == c->n_rules)

@@ -365,8 +365,9 @@ static int command_jump(struct parser *p, const char *name)
 	return 0;
 }
 
-/* xtables_parse_interface */
-static int parse_interface(const char *arg, char iface[BF_IFNAMSIZ])
+/* xtables_parse_interface. Warnings were given when the rule was made:
+ * reading the state again says nothing. */
+static int parse_interface(const struct parser *p, const char *arg, char iface[BF_IFNAMSIZ])
 {
 	size_t len = strlen(arg);
 
@@ -375,7 +376,7 @@ static int parse_interface(const char *arg, char iface[BF_IFNAMSIZ])
 			      arg, BF_IFNAMSIZ - 1);
 	memset(iface, 0, BF_IFNAMSIZ);
 	memcpy(iface, arg, len);
-	if (len && arg[len - 1] != '+' && strpbrk(arg, "/ "))
+	if (len && arg[len - 1] != '+' && strpbrk(arg, "/ ") && !p->state)
 		bf_log(BF_LOG_WARN, "Warning: weird character in interface `%s' "
 		       "('/' and ' ' are not allowed by the kernel).", arg);
 	return 0;
@@ -462,7 +463,7 @@ static int parse_protocol(struct parser *p, const char *arg)
 	case IPPROTO_FRAGMENT:
 	case IPPROTO_AH:
 	case IPPROTO_DSTOPTS:
-		if (!(p->tmpl->ip.invflags & BF_INV_PROTO))
+		if (!(p->tmpl->ip.invflags & BF_INV_PROTO) && !p->state)
 			bf_log(BF_LOG_WARN, "Warning: never matched protocol: %s. "
 			       "use extension match instead.", p->protocol);
 		break;
@@ -672,7 +673,7 @@ static int parse_option(struct parser *p, int c)
 			return bf_err(-EINVAL, "Empty interface is likely to be undesired");
 		err = set_option(p, c == 'i' ? OPT_VIANAMEIN : OPT_VIANAMEOUT);
 		if (!err)
-			err = parse_interface(word, c == 'i' ? p->tmpl->ip.iniface
+			err = parse_interface(p, word, c == 'i' ? p->tmpl->ip.iniface
 							     : p->tmpl->ip.outiface);
 		break;
 	case 'f':
@@ -953,7 +954,7 @@ static int finish(struct parser *p, struct bf_command *cmd)
 			return bf_err(-EINVAL, "Illegal option `-%c' with this command",
 				      opt_letters[i]);
 	/* -E can give a chain one more character, which the state keeps. */
-	if (p->chain && strlen(p->chain) >= XT_EXTENSION_MAXNAMELEN + p->state)
+	if (p->chain && strlen(p->chain) >= XT_EXTENSION_MAXNAMELEN + (size_t)p->state)
 		return bf_err(-EINVAL, "chain name `%s' too long (must be under %u chars)",
 			      p->chain, XT_EXTENSION_MAXNAMELEN);
 	rule_cmd = p->command == CMD_APPEND || p->command == CMD_DELETE ||

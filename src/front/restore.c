@@ -173,7 +173,7 @@ static int chain_line(struct restore *r, char *line)
 	if (!name)
 		return param_problem(r, bf_err(-EINVAL, "line %u chain name invalid", r->line));
 	/* The state may hold the 29 characters -E can give a name. */
-	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN + r->state)
+	if (strlen(name) >= XT_EXTENSION_MAXNAMELEN + (size_t)r->state)
 		return param_problem(r, bf_err(-EINVAL, "Invalid chain name `%s' (%u chars max)",
 					       name, XT_EXTENSION_MAXNAMELEN - 1));
 	c = r->table ? bf_table_chain(r->table, name) : NULL;

@@ -202,7 +202,9 @@ for t in argv restore; do
 	bin=build/fuzz/fuzz_$t
 	[ -x "$bin" ] || { echo "$bin not built: seeds not minimized"; continue; }
 	mkdir "$work/min_$t"
-	if "$bin" -merge=1 -max_len="${max_len[$t]}" "$work/min_$t" "tests/fuzz/corpus_$t" \
+	# (seeds that crash are left out, their inputs written under $work)
+	if "$bin" -merge=1 -max_len="${max_len[$t]}" -artifact_prefix="$work/" \
+		"$work/min_$t" "tests/fuzz/corpus_$t" \
 		>"$work/merge_$t.log" 2>&1; then
 		rm -rf "tests/fuzz/corpus_$t"
 		mv "$work/min_$t" "tests/fuzz/corpus_$t"

@@ -160,8 +160,8 @@ static void drop_counters(char *line)
 }
 
 /* One rule line in one chain, from the state `base`. */
-static enum outcome run_rule(const struct bf_ruleset *base, enum bf_family family,
-			     const char *table, const char *chain, const char *rule,
+static enum outcome run_rule(const struct bf_ruleset *base, const char *table,
+			     const char *chain, const char *rule,
 			     const char *want, const char *want_save, char *why, size_t why_size)
 {
 	struct bf_ruleset *rs = bf_ruleset_clone(base);
@@ -304,7 +304,7 @@ static int run_file(const char *dir, const char *name, enum bf_family family, st
 		snprintf(chain_list, sizeof(chain_list), "%s", chains);
 		for (chain = strtok_r(chain_list, ",", &ctx); chain; chain = strtok_r(NULL, ",", &ctx)) {
 			char why[16384] = "";
-			enum outcome r = run_rule(base, family, table, chain, fields[0], want,
+			enum outcome r = run_rule(base, table, chain, fields[0], want,
 						  want_save, why, sizeof(why));
 
 			if (r == FAILED) {

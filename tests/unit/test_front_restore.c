@@ -1040,6 +1040,61 @@ static void like_iptables_restore(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* --noflush: a declared user-defined chain that exists is flushed, one
+ * that does not is created; the others stay (from BASE_CHAINS). */
+#define BASE_CHAINS "*filter\n:INPUT DROP [7:8]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" \
+	":keep - [0:0]\n[3:4] -A INPUT -p tcp -m tcp --dport 22 -j keep\n" \
+	"[1:1] -A keep -j ACCEPT\n[1:1] -A keep -j RETURN\nCOMMIT\n"
+
+static const struct restore_case cases_chains[] = {
+	{"--noflush", "*filter\n"
+		":keep - [0:0]\n"
+		"-A keep -j DROP\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":keep - [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j keep\n"
+		"[0:0] -A keep -j DROP\n"
+		"COMMIT\n"},
+	{"--noflush", "*filter\n"
+		":other - [0:0]\n"
+		"-A other -j keep\n"
+		"COMMIT\n",
+		0, "",
+		"*filter\n"
+		":INPUT DROP [0:0]\n"
+		":FORWARD ACCEPT [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n"
+		":keep - [0:0]\n"
+		":other - [0:0]\n"
+		"[3:4] -A INPUT -p tcp -m tcp --dport 22 -j keep\n"
+		"[1:1] -A keep -j ACCEPT\n"
+		"[1:1] -A keep -j RETURN\n"
+		"[0:0] -A other -j keep\n"
+		"COMMIT\n"},
+};
+
+static void noflush_user_chains(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases_chains) / sizeof(cases_chains[0]); i++) {
+		const struct restore_case *c = &cases_chains[i];
+		struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+		char *save;
+
+		assert_int_equal(bf_restore_parse(BASE_CHAINS, rs, false, true), 0);
+		front_log_capture();
+		assert_int_equal(bf_restore_parse(c->text, rs, true, false), 0);
+		save = front_save(rs, true);
+		assert_string_equal(save, c->save);
+		free(save);
+		bf_ruleset_free(rs);
+	}
+}
+
 static void like_ip6tables_restore(void **state)
 {
 	int bad = 0;
@@ -1184,6 +1239,7 @@ static void state_round_trip_chains(void **state)
 		"-N q",
 		"-A q -j ACCEPT",
 		"-E q abcdefghijklmnopqrstuvwxyz1234",
+		"-A INPUT -i a/b -j DROP",
 	};
 	static const char *const lines6[] = {
 		"-A INPUT -p all",
@@ -1191,6 +1247,7 @@ static void state_round_trip_chains(void **state)
 		"-N c",
 		"-A OUTPUT -d 2001:db8::1/ffff:: -g c",
 		"-t raw -A PREROUTING -j DROP",
+		"-A INPUT -p 44",
 	};
 	static const struct {
 		const char *const *lines;
@@ -1215,6 +1272,8 @@ static void state_round_trip_chains(void **state)
 		front_log_capture();
 		if (bf_restore_state(bf_strbuf_str(&out), back))
 			fail_msg("%s\n%s", bf_strbuf_str(&out), front_errors());
+		/* Warnings were given when the rules were made, not again. */
+		assert_string_equal(front_warnings(), "");
 		assert_same_ruleset(rs, back);
 		/* iptables-save lists the newest table first. */
 		assert_int_equal(bf_save_tables(back, ids), 2);
@@ -1268,6 +1327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(like_iptables_restore),
 		cmocka_unit_test(like_ip6tables_restore),
+		cmocka_unit_test(noflush_user_chains),
 		cmocka_unit_test(save_counters),
 		cmocka_unit_test(state_round_trip),
 		cmocka_unit_test(state_round_trip_chains),
