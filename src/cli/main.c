@@ -42,8 +42,8 @@ static void log_cb(enum bf_log_level level, const char *msg, void *data)
 			bf_strbuf_puts(&errors, "\n");
 		bf_strbuf_puts(&errors, msg);
 		break;
-	case BF_LOG_WARN:
-		fprintf(stderr, "%s: %s\n", bf_prog_name, msg);
+	case BF_LOG_WARN: /* as iptables: bare, most start with "Warning: " */
+		fprintf(stderr, "%s\n", msg);
 		break;
 	default:
 		if (bf_verbose)
@@ -61,7 +61,7 @@ int bf_cli_fail(int err)
 		/* iptables prints this one without its version prefix */
 		if (!strncmp(msg, "Bad argument", 12))
 			fprintf(stderr, "%s\n", msg);
-		else
+		else if (*msg) /* with none, iptables prints only the Try line */
 			fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
 		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n",
 			bf_prog_name, bf_prog_name);

@@ -4,6 +4,12 @@
 
 static bf_log_fn log_fn;
 static void *log_data;
+static int muted;
+
+void bf_log_mute(int delta)
+{
+	muted += delta;
+}
 
 void bf_log_set(bf_log_fn fn, void *data)
 {
@@ -15,7 +21,7 @@ static void vlog(enum bf_log_level level, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
-	if (!log_fn)
+	if (!log_fn || muted > 0)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	log_fn(level, msg, log_data);

@@ -15,6 +15,10 @@ enum bf_log_level {
 typedef void (*bf_log_fn)(enum bf_log_level level, const char *msg, void *data);
 
 void bf_log_set(bf_log_fn fn, void *data);
+/* Nested muting: bf_log_mute(1) drops every message until the matching
+ * bf_log_mute(-1), e.g. while re-reading stored state whose warnings were
+ * already shown when it was written. */
+void bf_log_mute(int delta);
 void bf_log(enum bf_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -114,7 +114,7 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 	if (new_map) {
 		st->counters_fd = map_fd;
 		if (bf_state_load_counters(st))
-			bf_log(BF_LOG_WARN, "could not read the counters back");
+			bf_log(BF_LOG_WARN, "Warning: could not read the counters back");
 	}
 	return 0;
 
@@ -122,7 +122,7 @@ undo:
 	/* Put back what was there: our previous program, or nothing. */
 	if (live ? bf_xdp_attach(ifindex, live->prog_fd, mode, prog_fd)
 		 : bf_xdp_detach(ifindex, mode, prog_fd))
-		bf_log(BF_LOG_WARN, "%s: could not undo the attachment", ifname);
+		bf_log(BF_LOG_WARN, "Warning: %s: could not undo the attachment", ifname);
 fail:
 	if (prog_fd >= 0)
 		close(prog_fd);
@@ -161,7 +161,7 @@ static void store_final_counters(struct bf_state *st)
 	if (!err)
 		err = store_rules(st);
 	if (err)
-		bf_log(BF_LOG_WARN, "could not store the final counters");
+		bf_log(BF_LOG_WARN, "Warning: could not store the final counters");
 	close(st->counters_fd);
 	st->counters_fd = -1;
 	free(st->base);

@@ -69,14 +69,14 @@ static void carry_late_counts(struct bf_state *st, struct bf_ruleset *const rs[B
 	 * period ends; after it their counts are final. */
 	bf_prog_quiesce();
 	if (bf_state_read_counters(st->counters_fd, st->n_base, &now)) {
-		bf_log(BF_LOG_WARN, "could not carry over the counts made during the swap");
+		bf_log(BF_LOG_WARN, "Warning: could not carry over the counts made during the swap");
 		return;
 	}
 	ctx.now = now;
 	ctx.n_now = st->n_base;
 	bf_state_for_each_slot(rs, st->base_off, carry_slot, &ctx);
 	if (ctx.err)
-		bf_log(BF_LOG_WARN, "could not carry over the counts made during the swap");
+		bf_log(BF_LOG_WARN, "Warning: could not carry over the counts made during the swap");
 	free(now);
 }
 
@@ -89,7 +89,7 @@ static void swap_back(struct bf_state *st, const int *new_fds, size_t n)
 		if (a->prog_fd < 0)
 			continue;
 		if (bf_xdp_attach(a->ifindex, a->prog_fd, a->mode, new_fds[i]))
-			bf_log(BF_LOG_WARN, "%s: could not put the previous program back", a->ifname);
+			bf_log(BF_LOG_WARN, "Warning: %s: could not put the previous program back", a->ifname);
 	}
 }
 
@@ -177,7 +177,7 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	adopt(st, family, rs);
 	/* The live values (with the late counts) become st->rs's counters. */
 	if (bf_state_load_counters(st))
-		bf_log(BF_LOG_WARN, "could not read the new counters back");
+		bf_log(BF_LOG_WARN, "Warning: could not read the new counters back");
 	bf_state_mark_slots(st);
 
 out:

@@ -186,7 +186,13 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 		return 0; /* no command of this family in this namespace yet */
 	if (err)
 		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
+	/* Its warnings were shown when it was stored; a failure is read
+	 * again aloud for its message (a failed read changes nothing). */
+	bf_log_mute(1);
 	err = bf_restore_state(text, st->rs[family]);
+	bf_log_mute(-1);
+	if (err)
+		err = bf_restore_state(text, st->rs[family]);
 	free(text);
 	if (err)
 		return bf_err(err, "the stored ruleset %s is not valid", path);
@@ -212,7 +218,7 @@ static int read_attach(struct bf_state *st)
 
 		if (sscanf(line, "%15s %d %15s", a.ifname, &a.ifindex, mode) != 3 ||
 		    bf_xdp_mode_by_name(mode, &a.mode)) {
-			bf_log(BF_LOG_WARN, "%s: ignoring the bad line \"%s\"", path, line);
+			bf_log(BF_LOG_WARN, "Warning: %s: ignoring the bad line \"%s\"", path, line);
 			continue;
 		}
 		att = realloc(st->att, (st->n_att + 1) * sizeof(*att));
@@ -415,7 +421,7 @@ int bf_state_load_counters(struct bf_state *st)
 	int err;
 
 	if (bf_counters_size(st->counters_fd, &have) || have != 2 * (n ? n : 1)) {
-		bf_log(BF_LOG_WARN, "the attached programs' counters do not match the stored ruleset; "
+		bf_log(BF_LOG_WARN, "Warning: the attached programs' counters do not match the stored ruleset; "
 		       "showing the stored counters");
 		close(st->counters_fd);
 		st->counters_fd = -1;

@@ -41,10 +41,12 @@ enum bf_hook_id {
 struct bf_ext_scope {
 	const char *table; /* NULL: any table */
 	unsigned int hooks; /* BF_HOOK_BIT()s; 0: any hook */
-	/* The extension's own check of the hooks that reach the rule (its
-	 * checkentry), e.g. an option only valid on input: 0 or -EPROTO
-	 * after logging iptables' message. NULL: none. */
-	int (*check_hooks)(const void *data, unsigned int hook_mask);
+	/* The extension's own checkentry, which the kernel runs when the
+	 * table is committed (so after every parameter problem of the
+	 * command): e.g. an option only valid on input, given the hooks that
+	 * reach the rule. 0 or -EPROTO after logging iptables' message.
+	 * NULL: none. */
+	int (*check)(const void *data, const struct bf_ip *ip, unsigned int hook_mask);
 };
 
 struct bf_match_ops {

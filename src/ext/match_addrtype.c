@@ -112,8 +112,6 @@ static int addrtype_parse(int opt, const char *arg, bool invert, void *data,
 static int addrtype_final_check(const void *data, unsigned int flags,
 				const struct bf_ip *ip)
 {
-	const struct match_addrtype *m = data;
-	unsigned int types = m->source | m->dest;
 	int err;
 
 	if (!(flags & ((1u << O_SRC_TYPE) | (1u << O_DST_TYPE))))
@@ -121,10 +119,6 @@ static int addrtype_final_check(const void *data, unsigned int flags,
 	err = bf_sl_opt_fcheck("addrtype", addrtype_options, addrtype_info, flags);
 	if (err)
 		return err;
-	/* xt_addrtype's checkentry: IPv6 has no such routes. */
-	if (ip->family == BF_FAMILY_IPV6 &&
-	    ((types & TYPE_BLACKHOLE) || types >= TYPE_PROHIBIT || (types & TYPE_BROADCAST)))
-		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
 	return 0;
 }
 
@@ -179,15 +173,18 @@ static void addrtype_save(struct bf_strbuf *out, const struct bf_ip *ip, const v
 }
 
 /* xt_addrtype's checkentry: an interface to limit to must exist where the
- * rule is reached. */
-static int addrtype_check_hooks(const void *data, unsigned int hooks)
+ * rule is reached, and IPv6 has no such routes. */
+static int addrtype_check(const void *data, const struct bf_ip *ip, unsigned int hooks)
 {
 	const struct match_addrtype *m = data;
+	unsigned int types = m->source | m->dest;
 	unsigned int no_in = BF_HOOK_BIT(BF_HOOK_OUTPUT) | BF_HOOK_BIT(BF_HOOK_POSTROUTING);
 	unsigned int no_out = BF_HOOK_BIT(BF_HOOK_PREROUTING) | BF_HOOK_BIT(BF_HOOK_INPUT);
 
 	if (((m->flags & LIMIT_IFACE_IN) && (hooks & no_in)) ||
-	    ((m->flags & LIMIT_IFACE_OUT) && (hooks & no_out)))
+	    ((m->flags & LIMIT_IFACE_OUT) && (hooks & no_out)) ||
+	    (ip->family == BF_FAMILY_IPV6 &&
+	     ((types & TYPE_BLACKHOLE) || types >= TYPE_PROHIBIT || (types & TYPE_BROADCAST))))
 		return bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
 	return 0;
 }
@@ -195,7 +192,7 @@ static int addrtype_check_hooks(const void *data, unsigned int hooks)
 const struct bf_match_ops bf_match_addrtype = {
 	.name = "addrtype",
 	.families = BF_BOTH_FAMILIES,
-	.scope = {.check_hooks = addrtype_check_hooks},
+	.scope = {.check = addrtype_check},
 	.size = sizeof(struct match_addrtype),
 	.options = addrtype_options,
 	.parse = addrtype_parse,

@@ -173,6 +173,8 @@ static void owner_save(struct bf_strbuf *out, const struct bf_ip *ip, const void
 const struct bf_match_ops bf_match_owner = {
 	.name = "owner",
 	.families = BF_BOTH_FAMILIES,
+	/* xt_owner: only locally sent packets have a socket */
+	.scope = {.hooks = BF_HOOK_BIT(BF_HOOK_OUTPUT) | BF_HOOK_BIT(BF_HOOK_POSTROUTING)},
 	.size = sizeof(struct match_owner),
 	.options = owner_options,
 	.parse = owner_parse,

@@ -60,6 +60,9 @@ static void rpf_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 const struct bf_match_ops bf_match_rpfilter = {
 	.name = "rpfilter",
 	.families = BF_BOTH_FAMILIES,
+	/* xt_rpfilter: before routing, in raw or mangle (of which bpfilter
+	 * serves raw) */
+	.scope = {.table = "raw", .hooks = BF_HOOK_BIT(BF_HOOK_PREROUTING)},
 	.size = sizeof(struct match_rpfilter),
 	.options = rpf_options,
 	.parse = rpf_parse,

@@ -56,20 +56,108 @@ static int rule_proto_check(const struct bf_rule *r, bool quiet)
 	return 0;
 }
 
+/* Where the kernel allows an extension: its table, the hooks that reach
+ * the rule (xt_check_match/xt_check_target), its own hook check. */
+static int scope_check(const struct bf_ext_scope *s, const void *data, const struct bf_ip *ip,
+		       const char *table, unsigned int hooks, bool quiet)
+{
+	int err = 0;
+
+	if ((s->table && strcmp(s->table, table)) || (s->hooks && (hooks & ~s->hooks))) {
+		err = -EPROTO;
+		if (!quiet)
+			bf_err(err, "Invalid argument. Run `dmesg' for more information.");
+	} else if (s->check) {
+		bf_log_mute(quiet);
+		err = s->check(data, ip, hooks);
+		bf_log_mute(-(int)quiet);
+	}
+	return err;
+}
+
+static int rule_scope_check(const struct bf_rule *r, const char *table, unsigned int hooks,
+			    bool quiet)
+{
+	const struct bf_target *tg = &r->target;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < r->n_matches; i++)
+		err = scope_check(&r->matches[i].ops->scope, r->matches[i].data, &r->ip, table,
+				  hooks, quiet);
+	if (!err && tg->verdict == BF_VERDICT_EXT)
+		err = scope_check(&tg->ops->scope, tg->data, &r->ip, table, hooks, quiet);
+	return err;
+}
+
+/* The kernel's hook of a built-in chain. */
+static unsigned int builtin_hooks(const struct bf_chain *c)
+{
+	static const char *const names[] = {
+		[BF_HOOK_PREROUTING] = "PREROUTING", [BF_HOOK_INPUT] = "INPUT",
+		[BF_HOOK_FORWARD] = "FORWARD", [BF_HOOK_OUTPUT] = "OUTPUT",
+		[BF_HOOK_POSTROUTING] = "POSTROUTING",
+	};
+
+	for (unsigned int h = 0; c->builtin && h < sizeof(names) / sizeof(names[0]); h++)
+		if (!strcmp(c->name, names[h]))
+			return BF_HOOK_BIT(h);
+	return 0;
+}
+
+/* Which hooks reach each chain, through jumps and gotos (the kernel's
+ * mark_source_chains; the chains are known not to loop here). */
+static int chain_hooks(const struct bf_table *t, unsigned int **hooks_out)
+{
+	unsigned int *hooks = calloc(t->n_chains ? t->n_chains : 1, sizeof(*hooks));
+	bool grew = true;
+
+	if (!hooks)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n_chains; i++)
+		hooks[i] = builtin_hooks(t->chains[i]);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < t->n_chains; i++) {
+			const struct bf_chain *c = t->chains[i];
+
+			for (size_t j = 0; j < c->n_rules; j++) {
+				const struct bf_target *tg = &c->rules[j]->target;
+				const struct bf_chain *to_c = tg->verdict == BF_VERDICT_JUMP ?
+							      bf_table_chain(t, tg->chain) : NULL;
+				size_t to = to_c ? bf_table_chain_index(t, to_c) : 0;
+
+				if (to_c && (hooks[i] & ~hooks[to])) {
+					hooks[to] |= hooks[i];
+					grew = true;
+				}
+			}
+		}
+	}
+	*hooks_out = hooks;
+	return 0;
+}
+
 /* In the kernel's order: the chains' loops, then each rule's checks. */
 int bf_front_table_commit_check(const struct bf_table *t, bool quiet)
 {
+	unsigned int *hooks = NULL;
 	int err = bf_front_table_loops(t);
 
 	if (err < 0)
 		return err;
 	if (err)
 		return quiet ? -ELOOP : bf_err(-ELOOP, "Too many levels of symbolic links.");
-	for (size_t i = 0; i < t->n_chains; i++)
-		for (size_t j = 0; j < t->chains[i]->n_rules; j++)
-			if ((err = rule_proto_check(t->chains[i]->rules[j], quiet)))
-				return err;
-	return 0;
+	err = chain_hooks(t, &hooks);
+	for (size_t i = 0; !err && i < t->n_chains; i++)
+		for (size_t j = 0; !err && j < t->chains[i]->n_rules; j++) {
+			const struct bf_rule *r = t->chains[i]->rules[j];
+
+			err = rule_proto_check(r, quiet);
+			if (!err)
+				err = rule_scope_check(r, bf_table_name(t->id), hooks[i], quiet);
+		}
+	free(hooks);
+	return err;
 }
 
 void bf_front_legacy_policy_reset(struct bf_table *t, const struct bf_chain *keep)
