@@ -1,4 +1,5 @@
 #include "headers_targets_opt.h"
+#include "ext/save_string.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -95,19 +96,5 @@ int bf_ht_parse_uint_range(const char *ext, const char *opt, const char *arg, ui
 
 void bf_ht_save_string(struct bf_strbuf *out, const char *s)
 {
-	static const char plain[] = "_-0123456789abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	size_t n = strspn(s, plain);
-
-	if (n > 0 && !s[n]) {
-		bf_strbuf_printf(out, " %s", s);
-		return;
-	}
-	bf_strbuf_puts(out, " \"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\' || *s == '\'')
-			bf_strbuf_puts(out, "\\");
-		bf_strbuf_printf(out, "%c", *s);
-	}
-	bf_strbuf_puts(out, "\"");
+	bf_ext_save_string(out, s, strlen(s));
 }

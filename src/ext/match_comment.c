@@ -2,6 +2,7 @@
  * kernel's xt_comment_info. Both families. Matches every packet. */
 #include <string.h>
 
+#include "ext/save_string.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 
@@ -52,25 +53,12 @@ static void comment_print(struct bf_strbuf *out, const struct bf_ip *ip, const v
 	bf_strbuf_printf(out, " /* %.*s */", MAX_COMMENT_LEN - 1, m->comment);
 }
 
-/* xtables_save_string: bare when made only of [A-Za-z0-9_-], else in
- * double quotes with ", \ and ' escaped by a backslash. */
 static void comment_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *data)
 {
-	static const char plain[] = "_-0123456789abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	const struct match_comment *m = data;
-	const char *s = m->comment;
-	size_t len = strnlen(s, MAX_COMMENT_LEN - 1);
-	size_t n = strspn(s, plain);
 
-	if (n > 0 && n == len) {
-		bf_strbuf_printf(out, " --comment %.*s", (int)len, s);
-		return;
-	}
-	bf_strbuf_puts(out, " --comment \"");
-	for (size_t i = 0; i < len; i++)
-		bf_strbuf_printf(out, "%s%c", strchr("\"\\'", s[i]) ? "\\" : "", s[i]);
-	bf_strbuf_puts(out, "\"");
+	bf_strbuf_puts(out, " --comment");
+	bf_ext_save_string(out, m->comment, MAX_COMMENT_LEN - 1);
 }
 
 const struct bf_match_ops bf_match_comment = {

@@ -3,6 +3,7 @@
  * message is iptables' own, trailing newline included where iptables has
  * one (it then prints an empty line before its "Try" line). */
 #include "ext/stateful_util.h"
+#include "ext/save_string.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -491,9 +492,14 @@ void bf_sf_save_word(struct bf_strbuf *out, const char *word, size_t maxlen)
 		return;
 	}
 	bf_strbuf_puts(out, " \"");
-	for (size_t i = 0; i < len; i++)
-		bf_strbuf_printf(out, "%s%c", word[i] == '"' || word[i] == '\\' ? "\\" : "",
-				 word[i]);
+	for (size_t i = 0; i < len; i++) {
+		const char *esc = bf_ext_save_escape(word[i], "\"\\");
+
+		if (word[i] == '\n' && *esc)
+			bf_strbuf_puts(out, esc);
+		else
+			bf_strbuf_printf(out, "%s%c", esc, word[i]);
+	}
 	bf_strbuf_puts(out, "\"");
 }
 

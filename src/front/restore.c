@@ -74,6 +74,13 @@ static int split_words(struct restore *r, const char *s)
 		if (quoted) {
 			if (escaped) {
 				escaped = false;
+				/* bpfilter's state text writes a newline so */
+				if (r->state && *s == 'n') {
+					param[len++] = '\n';
+					if (len >= sizeof(param))
+						return bf_err(-EINVAL, "Parameter too long!");
+					continue;
+				}
 				goto add;
 			}
 			if (*s == '\\') {

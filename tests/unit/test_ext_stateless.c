@@ -426,6 +426,10 @@ static int ext_run(const struct ext_case *c, struct ext_rule *r)
 		if (r->ops[i]->proto && (r->ip.proto != r->ops[i]->proto ||
 					 (r->ip.invflags & BF_INV_PROTO)))
 			err = bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
+	/* Then the match's own checkentry (no hook reaches a rule here). */
+	for (size_t i = 0; i < r->n && !err; i++)
+		if (r->ops[i]->scope.check)
+			err = r->ops[i]->scope.check(r->data[i], &r->ip, 0);
 	return err;
 }
 
