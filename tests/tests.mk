@@ -72,6 +72,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 -include $(FUZZ_LIB_OBJS:.o=.d)
+.SECONDARY: $(FUZZ_LIB_OBJS)
 
 .PHONY: fuzz fuzz-bins fuzz-check
 fuzz-bins: $(FUZZ_BINS)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ext/ext.h"
+#include "ext/save_string.h"
 #include "front/ext_services.h"
 #include "front/front.h"
 #include "front/internal.h"
@@ -38,8 +39,14 @@ static void save_word(struct bf_strbuf *out, const char *w, size_t len)
 		return;
 	}
 	bf_strbuf_puts(out, "\"");
-	for (size_t i = 0; i < len; i++)
-		bf_strbuf_printf(out, "%s%c", w[i] == '"' || w[i] == '\\' ? "\\" : "", w[i]);
+	for (size_t i = 0; i < len; i++) {
+		const char *esc = bf_ext_save_escape(w[i], "\"\\");
+
+		if (w[i] == '\n' && *esc)
+			bf_strbuf_puts(out, esc);
+		else
+			bf_strbuf_printf(out, "%s%c", esc, w[i]);
+	}
 	bf_strbuf_puts(out, "\"");
 }
 
