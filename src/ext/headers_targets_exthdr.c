@@ -1,4 +1,5 @@
 #include "headers_targets_exthdr.h"
+#include "ext/xtopt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "ext/headers_targets_opt.h"
 
 /* libip6t_hbh's parse_opts_num: strtoul base 0, so "-1" wraps. */
 static int opts_num(const char *kind, const char *s, const char *what, unsigned long *v)
@@ -79,7 +79,7 @@ int bf_ht_opts_parse(const char *kind, int opt, const char *arg, bool invert,
 	int err;
 
 	snprintf(name, sizeof(name), "%s-%s", kind, opt == BF_HT_OPTS_O_LEN ? "len" : "opts");
-	err = bf_ht_opt_begin(kind, name, opt, invert, opt == BF_HT_OPTS_O_LEN, flags);
+	err = bf_xt_opt_begin(kind, name, opt, invert, opt == BF_HT_OPTS_O_LEN, true, flags);
 	if (err)
 		return err;
 	if (opt == BF_HT_OPTS_O_OPTS) {
@@ -87,7 +87,7 @@ int bf_ht_opts_parse(const char *kind, int opt, const char *arg, bool invert,
 		m->flags |= BF_HT_OPTS_F_OPTS;
 		return err;
 	}
-	err = bf_ht_parse_uint(kind, name, arg, UINT32_MAX, &m->hdrlen);
+	err = bf_xt_parse_u32(kind, name, arg, 0, UINT32_MAX, &m->hdrlen);
 	if (invert)
 		m->invflags |= BF_HT_OPTS_INV_LEN;
 	m->flags |= BF_HT_OPTS_F_LEN;

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_SRC_TYPE, O_DST_TYPE, O_LIMIT_IFACE_IN, O_LIMIT_IFACE_OUT };
 
@@ -46,8 +47,8 @@ static const struct option addrtype_options[] = {
 };
 
 static const struct bf_sl_optinfo addrtype_info[] = {
-	[O_SRC_TYPE] = {.flags = BF_SL_INVERT},
-	[O_DST_TYPE] = {.flags = BF_SL_INVERT},
+	[O_SRC_TYPE] = {.flags = BF_XT_INVERT},
+	[O_DST_TYPE] = {.flags = BF_XT_INVERT},
 	[O_LIMIT_IFACE_IN] = {.excl = 1u << O_LIMIT_IFACE_OUT},
 	[O_LIMIT_IFACE_OUT] = {.excl = 1u << O_LIMIT_IFACE_IN},
 };

@@ -6,6 +6,7 @@
 
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 struct match_ah {
@@ -32,7 +33,7 @@ static int ah_parse(int opt, const char *arg, bool invert, void *data,
 		    unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_ah *m = data;
-	int err = bf_ht_opt_begin("ah", "ahspi", opt, invert, true, flags);
+	int err = bf_xt_opt_begin("ah", "ahspi", opt, invert, true, true, flags);
 
 	if (!err)
 		err = bf_ht_parse_uint_range("ah", "ahspi", arg, UINT32_MAX, m->spis);

@@ -5,6 +5,7 @@
 
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 struct match_ah6 {
@@ -39,7 +40,7 @@ static int ah6_parse(int opt, const char *arg, bool invert, void *data,
 		[O_AHSPI] = "ahspi", [O_AHLEN] = "ahlen", [O_AHRES] = "ahres",
 	};
 	struct match_ah6 *m = data;
-	int err = bf_ht_opt_begin("ah", names[opt], opt, invert, opt != O_AHRES, flags);
+	int err = bf_xt_opt_begin("ah", names[opt], opt, invert, opt != O_AHRES, true, flags);
 
 	if (err)
 		return err;
@@ -50,7 +51,7 @@ static int ah6_parse(int opt, const char *arg, bool invert, void *data,
 			m->invflags |= BF_AH6_INV_SPI;
 		return err;
 	case O_AHLEN:
-		err = bf_ht_parse_uint("ah", "ahlen", arg, UINT32_MAX, &m->hdrlen);
+		err = bf_xt_parse_u32("ah", "ahlen", arg, 0, UINT32_MAX, &m->hdrlen);
 		if (!err && invert)
 			m->invflags |= BF_AH6_INV_LEN;
 		return err;

@@ -5,6 +5,7 @@
 #include "ext/save_string.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 #define MAX_COMMENT_LEN 256 /* with the NUL, as XT_MAX_COMMENT_LEN */
 
@@ -20,7 +21,7 @@ static const struct option comment_options[] = {
 };
 
 static const struct bf_sl_optinfo comment_info[] = {
-	[O_COMMENT] = {.flags = BF_SL_MAND},
+	[O_COMMENT] = {.flags = BF_XT_MAND},
 };
 
 static int comment_parse(int opt, const char *arg, bool invert, void *data,

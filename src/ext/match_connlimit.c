@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 /* flags, as XT_CONNLIMIT_* */
 #define CONNLIMIT_INVERT 0x1 /* --connlimit-upto: match at or below */
@@ -21,9 +22,9 @@ struct match_connlimit {
 
 enum { O_UPTO, O_ABOVE, O_MASK, O_SADDR, O_DADDR };
 
-static const struct bf_sf_opt connlimit_opts[] = {
-	{.name = "connlimit-upto", .id = O_UPTO, .flags = BF_SF_INVERT, .excl = 1u << O_ABOVE},
-	{.name = "connlimit-above", .id = O_ABOVE, .flags = BF_SF_INVERT, .excl = 1u << O_UPTO},
+static const struct bf_xt_opt connlimit_opts[] = {
+	{.name = "connlimit-upto", .id = O_UPTO, .flags = BF_XT_INVERT, .excl = 1u << O_ABOVE},
+	{.name = "connlimit-above", .id = O_ABOVE, .flags = BF_XT_INVERT, .excl = 1u << O_UPTO},
 	{.name = "connlimit-mask", .id = O_MASK},
 	{.name = "connlimit-saddr", .id = O_SADDR, .excl = 1u << O_DADDR},
 	{.name = "connlimit-daddr", .id = O_DADDR, .excl = 1u << O_SADDR},
@@ -51,14 +52,14 @@ static int connlimit_parse(int opt, const char *arg, bool invert, void *data,
 {
 	struct match_connlimit *m = data;
 	uint8_t hlen;
-	int err = bf_sf_opt_parse("connlimit", connlimit_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("connlimit", connlimit_opts, (unsigned int)opt, invert, flags);
 
 	if (err)
 		return err;
 	switch (opt) {
 	case O_UPTO:
 	case O_ABOVE:
-		err = bf_sf_parse_u32("connlimit", connlimit_opts[opt].name, arg, 0, 0, &m->limit);
+		err = bf_xt_parse_u32("connlimit", connlimit_opts[opt].name, arg, 0, UINT32_MAX, &m->limit);
 		/* "upto N" is "! above N", and the other way round. */
 		if (!err && (opt == O_UPTO) != invert)
 			m->flags |= CONNLIMIT_INVERT;
@@ -84,7 +85,7 @@ static int connlimit_final_check(const void *data, unsigned int flags,
 	if (!(flags & ((1u << O_UPTO) | (1u << O_ABOVE))))
 		return bf_err(-EINVAL, "You must specify \"--connlimit-above\" or "
 			      "\"--connlimit-upto\".");
-	return bf_sf_opt_fcheck("connlimit", connlimit_opts, flags);
+	return bf_xt_opt_fcheck("connlimit", connlimit_opts, flags);
 }
 
 /* count_bits4/6: the length of the mask's leading ones, counting a mask

@@ -2,6 +2,7 @@
  * xt_connmark. Not compiled: XDP sees packets before conntrack does. */
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 struct match_connmark {
 	uint32_t mark, mask;
@@ -10,8 +11,8 @@ struct match_connmark {
 
 enum { O_MARK };
 
-static const struct bf_sf_opt connmark_opts[] = {
-	{.name = "mark", .id = O_MARK, .flags = BF_SF_MAND | BF_SF_INVERT},
+static const struct bf_xt_opt connmark_opts[] = {
+	{.name = "mark", .id = O_MARK, .flags = BF_XT_MAND | BF_XT_INVERT},
 	{0},
 };
 
@@ -24,7 +25,7 @@ static int connmark_parse(int opt, const char *arg, bool invert, void *data,
 			  unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_connmark *m = data;
-	int err = bf_sf_opt_parse("connmark", connmark_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("connmark", connmark_opts, (unsigned int)opt, invert, flags);
 
 	if (!err)
 		err = bf_sf_parse_markmask("connmark", "mark", arg, &m->mark, &m->mask);
@@ -36,7 +37,7 @@ static int connmark_parse(int opt, const char *arg, bool invert, void *data,
 static int connmark_final_check(const void *data, unsigned int flags,
 				const struct bf_ip *ip)
 {
-	return bf_sf_opt_fcheck("connmark", connmark_opts, flags);
+	return bf_xt_opt_fcheck("connmark", connmark_opts, flags);
 }
 
 /* xtables_print_val_mask */

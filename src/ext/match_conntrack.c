@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
+#include "ext/xtopt.h"
 
 enum {
 	O_CTSTATE,
@@ -27,19 +28,19 @@ enum {
 
 /* In libxt_conntrack's table order, which is also the order of its
  * generic checks. */
-static const struct bf_sf_opt ct_opts[] = {
-	{.name = "ctstate", .id = O_CTSTATE, .flags = BF_SF_INVERT},
-	{.name = "ctproto", .id = O_CTPROTO, .flags = BF_SF_INVERT},
-	{.name = "ctorigsrc", .id = O_CTORIGSRC, .flags = BF_SF_INVERT},
-	{.name = "ctorigdst", .id = O_CTORIGDST, .flags = BF_SF_INVERT},
-	{.name = "ctreplsrc", .id = O_CTREPLSRC, .flags = BF_SF_INVERT},
-	{.name = "ctrepldst", .id = O_CTREPLDST, .flags = BF_SF_INVERT},
-	{.name = "ctstatus", .id = O_CTSTATUS, .flags = BF_SF_INVERT},
-	{.name = "ctexpire", .id = O_CTEXPIRE, .flags = BF_SF_INVERT},
-	{.name = "ctorigsrcport", .id = O_CTORIGSRCPORT, .flags = BF_SF_INVERT},
-	{.name = "ctorigdstport", .id = O_CTORIGDSTPORT, .flags = BF_SF_INVERT},
-	{.name = "ctreplsrcport", .id = O_CTREPLSRCPORT, .flags = BF_SF_INVERT},
-	{.name = "ctrepldstport", .id = O_CTREPLDSTPORT, .flags = BF_SF_INVERT},
+static const struct bf_xt_opt ct_opts[] = {
+	{.name = "ctstate", .id = O_CTSTATE, .flags = BF_XT_INVERT},
+	{.name = "ctproto", .id = O_CTPROTO, .flags = BF_XT_INVERT},
+	{.name = "ctorigsrc", .id = O_CTORIGSRC, .flags = BF_XT_INVERT},
+	{.name = "ctorigdst", .id = O_CTORIGDST, .flags = BF_XT_INVERT},
+	{.name = "ctreplsrc", .id = O_CTREPLSRC, .flags = BF_XT_INVERT},
+	{.name = "ctrepldst", .id = O_CTREPLDST, .flags = BF_XT_INVERT},
+	{.name = "ctstatus", .id = O_CTSTATUS, .flags = BF_XT_INVERT},
+	{.name = "ctexpire", .id = O_CTEXPIRE, .flags = BF_XT_INVERT},
+	{.name = "ctorigsrcport", .id = O_CTORIGSRCPORT, .flags = BF_XT_INVERT},
+	{.name = "ctorigdstport", .id = O_CTORIGDSTPORT, .flags = BF_XT_INVERT},
+	{.name = "ctreplsrcport", .id = O_CTREPLSRCPORT, .flags = BF_XT_INVERT},
+	{.name = "ctrepldstport", .id = O_CTREPLDSTPORT, .flags = BF_XT_INVERT},
 	{.name = "ctdir", .id = O_CTDIR},
 	{0},
 };
@@ -144,10 +145,10 @@ static int ct_parse(int opt, const char *arg, bool invert, void *data,
 	unsigned int nvals;
 	int err;
 
-	for (const struct bf_sf_opt *o = ct_opts; o->name; o++)
+	for (const struct bf_xt_opt *o = ct_opts; o->name; o++)
 		if (o->id == (unsigned int)opt)
 			name = o->name;
-	err = bf_sf_opt_parse("conntrack", ct_opts, (unsigned int)opt, invert, flags);
+	err = bf_xt_opt_parse("conntrack", ct_opts, (unsigned int)opt, invert, flags);
 	if (err)
 		return err;
 
@@ -200,7 +201,7 @@ static int ct_parse(int opt, const char *arg, bool invert, void *data,
 		err = ct_words(arg, false, &info->status_mask);
 		break;
 	case O_CTEXPIRE:
-		err = bf_sf_parse_u32_range("conntrack", name, arg, range, &nvals);
+		err = bf_xt_parse_range32("conntrack", name, arg, UINT32_MAX, range, &nvals);
 		if (err)
 			return err;
 		info->expires_min = range[0];
@@ -228,7 +229,7 @@ static int ct_final_check(const void *data, unsigned int flags, const struct bf_
 {
 	if (!flags)
 		return bf_err(-EINVAL, "conntrack: At least one option is required");
-	return bf_sf_opt_fcheck("conntrack", ct_opts, flags);
+	return bf_xt_opt_fcheck("conntrack", ct_opts, flags);
 }
 
 static void ct_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,

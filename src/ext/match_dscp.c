@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_DSCP, O_DSCP_CLASS };
 
@@ -38,8 +39,8 @@ static const struct option dscp_options[] = {
 };
 
 static const struct bf_sl_optinfo dscp_info[] = {
-	[O_DSCP] = {.flags = BF_SL_INVERT, .excl = 1u << O_DSCP_CLASS},
-	[O_DSCP_CLASS] = {.flags = BF_SL_INVERT, .excl = 1u << O_DSCP},
+	[O_DSCP] = {.flags = BF_XT_INVERT, .excl = 1u << O_DSCP_CLASS},
+	[O_DSCP_CLASS] = {.flags = BF_XT_INVERT, .excl = 1u << O_DSCP},
 };
 
 /* iptables compares only the length of each class name: "EFx" is EF. */
@@ -64,7 +65,7 @@ static int dscp_parse(int opt, const char *arg, bool invert, void *data,
 	if (err)
 		return err;
 	if (opt == O_DSCP) {
-		err = bf_sl_parse_uint("dscp", "dscp", arg, 0, 0x3f, &v);
+		err = bf_xt_parse_uint("dscp", "dscp", arg, 0, 0x3f, &v);
 		m->dscp = (uint8_t)v;
 	} else {
 		err = parse_class(arg, &m->dscp);

@@ -5,6 +5,7 @@
 
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 struct match_esp {
@@ -31,7 +32,7 @@ static int esp_parse(int opt, const char *arg, bool invert, void *data,
 		     unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_esp *m = data;
-	int err = bf_ht_opt_begin("esp", "espspi", opt, invert, true, flags);
+	int err = bf_xt_opt_begin("esp", "espspi", opt, invert, true, true, flags);
 
 	if (!err)
 		err = bf_ht_parse_uint_range("esp", "espspi", arg, UINT32_MAX, m->spis);

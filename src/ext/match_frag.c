@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 /* As struct ip6t_frag. */
@@ -51,8 +52,8 @@ static int frag_parse(int opt, const char *arg, bool invert, void *data,
 		[O_FRAGMORE] = FRAG_F_MORE, [O_FRAGLAST] = FRAG_F_LAST,
 	};
 	struct match_frag *m = data;
-	int err = bf_ht_opt_begin("frag", frag_options[opt - 1].name, opt, invert,
-				  opt <= O_FRAGLEN, flags);
+	int err = bf_xt_opt_begin("frag", frag_options[opt - 1].name, opt, invert,
+				  opt <= O_FRAGLEN, true, flags);
 
 	if (err)
 		return err;
@@ -64,7 +65,7 @@ static int frag_parse(int opt, const char *arg, bool invert, void *data,
 			m->invflags |= FRAG_INV_IDS;
 		return err;
 	case O_FRAGLEN:
-		err = bf_ht_parse_uint("frag", "fraglen", arg, UINT32_MAX, &m->hdrlen);
+		err = bf_xt_parse_u32("frag", "fraglen", arg, 0, UINT32_MAX, &m->hdrlen);
 		m->flags |= FRAG_F_LEN;
 		if (invert)
 			m->invflags |= FRAG_INV_LEN;

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 #define HL_NAME_LEN 255 /* NAME_MAX */
 #define HL_SCALE 1000000ULL /* XT_HASHLIMIT_SCALE_v2: avg is in 1/10^6 s */
@@ -57,10 +58,10 @@ enum {
 };
 #define F(o) (1u << (o))
 
-static const struct bf_sf_opt hl_opts[] = {
-	{.name = "hashlimit-upto", .id = O_UPTO, .flags = BF_SF_INVERT, .excl = F(O_ABOVE)},
-	{.name = "hashlimit-above", .id = O_ABOVE, .flags = BF_SF_INVERT, .excl = F(O_UPTO)},
-	{.name = "hashlimit", .id = O_UPTO, .flags = BF_SF_INVERT, .excl = F(O_ABOVE)},
+static const struct bf_xt_opt hl_opts[] = {
+	{.name = "hashlimit-upto", .id = O_UPTO, .flags = BF_XT_INVERT, .excl = F(O_ABOVE)},
+	{.name = "hashlimit-above", .id = O_ABOVE, .flags = BF_XT_INVERT, .excl = F(O_UPTO)},
+	{.name = "hashlimit", .id = O_UPTO, .flags = BF_XT_INVERT, .excl = F(O_ABOVE)},
 	{.name = "hashlimit-srcmask", .id = O_SRCMASK},
 	{.name = "hashlimit-dstmask", .id = O_DSTMASK},
 	{.name = "hashlimit-burst", .id = O_BURST},
@@ -69,7 +70,7 @@ static const struct bf_sf_opt hl_opts[] = {
 	{.name = "hashlimit-htable-gcinterval", .id = O_HTABLE_GCINT},
 	{.name = "hashlimit-htable-expire", .id = O_HTABLE_EXPIRE},
 	{.name = "hashlimit-mode", .id = O_MODE},
-	{.name = "hashlimit-name", .id = O_NAME, .flags = BF_SF_MAND},
+	{.name = "hashlimit-name", .id = O_NAME, .flags = BF_XT_MAND},
 	{.name = "hashlimit-rate-match", .id = O_RATEMATCH},
 	{.name = "hashlimit-rate-interval", .id = O_INTERVAL},
 	{0},
@@ -175,7 +176,7 @@ static int hl_parse_burst(const char *arg, uint64_t *burst)
 	uintmax_t v;
 	char *end;
 
-	if (!bf_sf_strtoul(arg, &end, &v, 1, UINT64_MAX) || (!*end && v > HL_BURST_MAX))
+	if (!bf_xt_strtoul(arg, &end, &v, 1, UINT64_MAX) || (!*end && v > HL_BURST_MAX))
 		return burst_error();
 	*burst = v * factor(*end);
 	return 0;
@@ -214,10 +215,10 @@ static int hl_parse(int opt, const char *arg, bool invert, void *data,
 	uint8_t hlen;
 	int err;
 
-	for (const struct bf_sf_opt *o = hl_opts; o->name && !name; o++)
+	for (const struct bf_xt_opt *o = hl_opts; o->name && !name; o++)
 		if (o->id == (unsigned int)opt)
 			name = o->name;
-	err = bf_sf_opt_parse("hashlimit", hl_opts, (unsigned int)opt, invert, flags);
+	err = bf_xt_opt_parse("hashlimit", hl_opts, (unsigned int)opt, invert, flags);
 	if (err)
 		return err;
 	switch (opt) {
@@ -249,13 +250,13 @@ static int hl_parse(int opt, const char *arg, bool invert, void *data,
 		memcpy(m->name, arg, len);
 		return 0;
 	case O_HTABLE_SIZE:
-		return bf_sf_parse_u32("hashlimit", name, arg, 0, 0, &m->cfg.size);
+		return bf_xt_parse_u32("hashlimit", name, arg, 0, UINT32_MAX, &m->cfg.size);
 	case O_HTABLE_MAX:
-		return bf_sf_parse_u32("hashlimit", name, arg, 0, 0, &m->cfg.max);
+		return bf_xt_parse_u32("hashlimit", name, arg, 0, UINT32_MAX, &m->cfg.max);
 	case O_HTABLE_GCINT:
-		return bf_sf_parse_u32("hashlimit", name, arg, 0, 0, &m->cfg.gc_interval);
+		return bf_xt_parse_u32("hashlimit", name, arg, 0, UINT32_MAX, &m->cfg.gc_interval);
 	case O_HTABLE_EXPIRE:
-		return bf_sf_parse_u32("hashlimit", name, arg, 0, 0, &m->cfg.expire);
+		return bf_xt_parse_u32("hashlimit", name, arg, 0, UINT32_MAX, &m->cfg.expire);
 	case O_RATEMATCH:
 		m->cfg.mode |= HL_RATE_MATCH;
 		return 0;
@@ -344,7 +345,7 @@ static int hl_final_check(const void *cdata, unsigned int flags, const struct bf
 		if (!m->cfg.interval)
 			m->cfg.interval = m->cfg.mode & HL_BYTES ? 1 : mult;
 	}
-	err = bf_sf_opt_fcheck("hashlimit", hl_opts, flags);
+	err = bf_xt_opt_fcheck("hashlimit", hl_opts, flags);
 	if (err)
 		return err;
 	err = hl_kernel_check(m, ip);

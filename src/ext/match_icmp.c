@@ -7,6 +7,7 @@
 #include "ext/ext.h"
 #include "ext/stateless_icmp.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_ICMP_TYPE };
 
@@ -16,7 +17,7 @@ static const struct option icmp_options[] = {
 };
 
 static const struct bf_sl_optinfo icmp_info[] = {
-	[O_ICMP_TYPE] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_ICMP_TYPE] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 static void icmp_init(void *data)

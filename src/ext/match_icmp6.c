@@ -8,6 +8,7 @@
 #include "ext/ext.h"
 #include "ext/stateless_icmp.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_ICMPV6_TYPE };
 
@@ -17,7 +18,7 @@ static const struct option icmp6_options[] = {
 };
 
 static const struct bf_sl_optinfo icmp6_info[] = {
-	[O_ICMPV6_TYPE] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_ICMPV6_TYPE] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 static void icmp6_init(void *data)

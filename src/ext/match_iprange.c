@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_SRC_RANGE, O_DST_RANGE };
 
@@ -32,8 +33,8 @@ static const struct option iprange_options[] = {
 };
 
 static const struct bf_sl_optinfo iprange_info[] = {
-	[O_SRC_RANGE] = {.flags = BF_SL_INVERT},
-	[O_DST_RANGE] = {.flags = BF_SL_INVERT},
+	[O_SRC_RANGE] = {.flags = BF_XT_INVERT},
+	[O_DST_RANGE] = {.flags = BF_XT_INVERT},
 };
 
 static int parse_addr(const char *s, uint8_t family, const char *optname,
@@ -45,7 +46,7 @@ static int parse_addr(const char *s, uint8_t family, const char *optname,
 	if (family == BF_FAMILY_IPV6)
 		ok = inet_pton(AF_INET6, s, addr) == 1;
 	else
-		ok = bf_sl_ipv4_numeric(s, (struct in_addr *)addr);
+		ok = bf_xt_ipv4_numeric(s, false, (struct in_addr *)addr);
 	if (!ok)
 		return bf_err(-EINVAL, "iprange: Bad value for \"%s\" option: \"%s\"", optname, s);
 	return 0;

@@ -8,7 +8,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
-#include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 
 /* As struct ip6t_ipv6header_info. */
 struct match_ipv6header {
@@ -98,8 +98,8 @@ static int ipv6header_parse(int opt, const char *arg, bool invert, void *data,
 			    unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_ipv6header *m = data;
-	int err = bf_ht_opt_begin("ipv6header", ipv6header_options[opt - 1].name, opt,
-				  invert, opt == O_HEADER, flags);
+	int err = bf_xt_opt_begin("ipv6header", ipv6header_options[opt - 1].name, opt,
+				  invert, opt == O_HEADER, true, flags);
 
 	if (err)
 		return err;

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_LENGTH };
 
@@ -20,7 +21,7 @@ static const struct option length_options[] = {
 };
 
 static const struct bf_sl_optinfo length_info[] = {
-	[O_LENGTH] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_LENGTH] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 static int length_parse(int opt, const char *arg, bool invert, void *data,
@@ -32,7 +33,7 @@ static int length_parse(int opt, const char *arg, bool invert, void *data,
 	int err = bf_sl_opt_parse("length", length_options, length_info, opt, invert, flags);
 
 	if (!err)
-		err = bf_sl_parse_range("length", "length", arg, UINT16_MAX, range, &n);
+		err = bf_xt_parse_range("length", "length", arg, UINT16_MAX, range, &n);
 	if (err)
 		return err;
 	/* one number is an exact length; min > max is kept as given */

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 #define LIMIT_SCALE 10000 /* XT_LIMIT_SCALE: avg is in 1/10000 s */
 #define LIMIT_BURST 5
@@ -23,7 +24,7 @@ struct match_limit {
 
 enum { O_LIMIT, O_BURST };
 
-static const struct bf_sf_opt limit_opts[] = {
+static const struct bf_xt_opt limit_opts[] = {
 	{.name = "limit", .id = O_LIMIT},
 	{.name = "limit-burst", .id = O_BURST},
 	{0},
@@ -64,13 +65,13 @@ static int limit_parse(int opt, const char *arg, bool invert, void *data,
 		       unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_limit *m = data;
-	int err = bf_sf_opt_parse("limit", limit_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("limit", limit_opts, (unsigned int)opt, invert, flags);
 
 	if (err)
 		return err;
 	if (opt == O_LIMIT)
 		return limit_parse_rate(arg, &m->avg);
-	return bf_sf_parse_u32("limit", "limit-burst", arg, 0, 10000, &m->burst);
+	return bf_xt_parse_u32("limit", "limit-burst", arg, 0, 10000, &m->burst);
 }
 
 static uint32_t user2credits(uint32_t user)

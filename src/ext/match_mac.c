@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 #define ETH_ALEN 6
 
@@ -23,7 +24,7 @@ static const struct option mac_options[] = {
 };
 
 static const struct bf_sl_optinfo mac_info[] = {
-	[O_MAC] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_MAC] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 /* libxtables' ethermac syntax: six parts of at most two characters, each

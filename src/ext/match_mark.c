@@ -3,6 +3,7 @@
  * them. */
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 struct match_mark {
 	uint32_t mark, mask;
@@ -11,8 +12,8 @@ struct match_mark {
 
 enum { O_MARK };
 
-static const struct bf_sf_opt mark_opts[] = {
-	{.name = "mark", .id = O_MARK, .flags = BF_SF_MAND | BF_SF_INVERT},
+static const struct bf_xt_opt mark_opts[] = {
+	{.name = "mark", .id = O_MARK, .flags = BF_XT_MAND | BF_XT_INVERT},
 	{0},
 };
 
@@ -25,7 +26,7 @@ static int mark_parse(int opt, const char *arg, bool invert, void *data,
 		      unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_mark *m = data;
-	int err = bf_sf_opt_parse("mark", mark_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("mark", mark_opts, (unsigned int)opt, invert, flags);
 
 	if (!err)
 		err = bf_sf_parse_markmask("mark", "mark", arg, &m->mark, &m->mask);
@@ -36,7 +37,7 @@ static int mark_parse(int opt, const char *arg, bool invert, void *data,
 
 static int mark_final_check(const void *data, unsigned int flags, const struct bf_ip *ip)
 {
-	return bf_sf_opt_fcheck("mark", mark_opts, flags);
+	return bf_xt_opt_fcheck("mark", mark_opts, flags);
 }
 
 /* xtables_print_val_mask */

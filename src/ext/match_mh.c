@@ -9,7 +9,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
-#include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 #ifndef IPPROTO_MH
@@ -68,7 +68,7 @@ static int name_to_type(const char *name, uint8_t *type)
 		*type = mh_names[match].type;
 		return 0;
 	}
-	if (!bf_ht_strtoui(name, UINT8_MAX, &num))
+	if (!bf_xt_strtoui(name, NULL, &num, 0, UINT8_MAX))
 		return bf_err(-EINVAL, "Invalid MH type `%s'", name);
 	*type = (uint8_t)num;
 	return 0;
@@ -102,7 +102,7 @@ static int mh_parse(int opt, const char *arg, bool invert, void *data,
 		    unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_mh *m = data;
-	int err = bf_ht_opt_begin("mh", "mh-type", opt, invert, true, flags);
+	int err = bf_xt_opt_begin("mh", "mh-type", opt, invert, true, true, flags);
 
 	if (!err)
 		err = parse_types(arg, m->types);

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 #define MULTI_PORTS 15
 
@@ -36,9 +37,9 @@ static const struct option multiport_options[] = {
 };
 
 static const struct bf_sl_optinfo multiport_info[] = {
-	[O_SOURCE_PORTS] = {.flags = BF_SL_INVERT, .excl = F_ANY},
-	[O_DEST_PORTS] = {.flags = BF_SL_INVERT, .excl = F_ANY},
-	[O_SD_PORTS] = {.flags = BF_SL_INVERT, .excl = F_ANY},
+	[O_SOURCE_PORTS] = {.flags = BF_XT_INVERT, .excl = F_ANY},
+	[O_DEST_PORTS] = {.flags = BF_XT_INVERT, .excl = F_ANY},
+	[O_SD_PORTS] = {.flags = BF_XT_INVERT, .excl = F_ANY},
 };
 
 /* The protocols multiport works with, by the names their services have. */

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 /* match / invert, as XT_OWNER_* */
 #define OWNER_UID 0x1
@@ -23,10 +24,10 @@ struct match_owner {
 
 enum { O_USER, O_GROUP, O_SOCK_EXISTS, O_SUPPL_GROUPS };
 
-static const struct bf_sf_opt owner_opts[] = {
-	{.name = "uid-owner", .id = O_USER, .flags = BF_SF_INVERT},
-	{.name = "gid-owner", .id = O_GROUP, .flags = BF_SF_INVERT},
-	{.name = "socket-exists", .id = O_SOCK_EXISTS, .flags = BF_SF_INVERT},
+static const struct bf_xt_opt owner_opts[] = {
+	{.name = "uid-owner", .id = O_USER, .flags = BF_XT_INVERT},
+	{.name = "gid-owner", .id = O_GROUP, .flags = BF_XT_INVERT},
+	{.name = "socket-exists", .id = O_SOCK_EXISTS, .flags = BF_XT_INVERT},
 	{.name = "suppl-groups", .id = O_SUPPL_GROUPS},
 	{0},
 };
@@ -45,10 +46,10 @@ static int owner_range(const char *s, const char *opt, uint32_t *from, uint32_t 
 	unsigned int lo, hi;
 	char *end;
 
-	if (!bf_sf_strtoui(s, &end, &lo, 0, UINT32_MAX - 1))
+	if (!bf_xt_strtoui(s, &end, &lo, 0, UINT32_MAX - 1))
 		return bf_sf_bad_value("owner", opt, s);
 	hi = lo;
-	if ((*end == '-' || *end == ':') && !bf_sf_strtoui(end + 1, &end, &hi, 0, UINT32_MAX - 1))
+	if ((*end == '-' || *end == ':') && !bf_xt_strtoui(end + 1, &end, &hi, 0, UINT32_MAX - 1))
 		return bf_sf_bad_value("owner", opt, s);
 	if (*end)
 		return bf_sf_bad_value("owner", opt, s);
@@ -62,7 +63,7 @@ static int owner_parse(int opt, const char *arg, bool invert, void *data,
 {
 	struct match_owner *m = data;
 	uint8_t bit = 0;
-	int err = bf_sf_opt_parse("owner", owner_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("owner", owner_opts, (unsigned int)opt, invert, flags);
 
 	if (err)
 		return err;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_PKTTYPE };
 
@@ -37,7 +38,7 @@ static const struct option pkttype_options[] = {
 };
 
 static const struct bf_sl_optinfo pkttype_info[] = {
-	[O_PKTTYPE] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_PKTTYPE] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 static int pkttype_parse(int opt, const char *arg, bool invert, void *data,

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 #define RECENT_NAME_LEN 200 /* XT_RECENT_NAME_LEN */
 #define RECENT_MAX_NSTAMPS (1u << 16) /* the kernel's largest hit count + 1 */
@@ -37,11 +38,11 @@ enum {
 };
 #define F_ANY_OP ((1u << O_SET) | (1u << O_RCHECK) | (1u << O_UPDATE) | (1u << O_REMOVE))
 
-static const struct bf_sf_opt recent_opts[] = {
-	{.name = "set", .id = O_SET, .flags = BF_SF_INVERT, .excl = F_ANY_OP},
-	{.name = "rcheck", .id = O_RCHECK, .flags = BF_SF_INVERT, .excl = F_ANY_OP},
-	{.name = "update", .id = O_UPDATE, .flags = BF_SF_INVERT, .excl = F_ANY_OP},
-	{.name = "remove", .id = O_REMOVE, .flags = BF_SF_INVERT, .excl = F_ANY_OP},
+static const struct bf_xt_opt recent_opts[] = {
+	{.name = "set", .id = O_SET, .flags = BF_XT_INVERT, .excl = F_ANY_OP},
+	{.name = "rcheck", .id = O_RCHECK, .flags = BF_XT_INVERT, .excl = F_ANY_OP},
+	{.name = "update", .id = O_UPDATE, .flags = BF_XT_INVERT, .excl = F_ANY_OP},
+	{.name = "remove", .id = O_REMOVE, .flags = BF_XT_INVERT, .excl = F_ANY_OP},
 	{.name = "seconds", .id = O_SECONDS},
 	{.name = "reap", .id = O_REAP, .also = 1u << O_SECONDS},
 	{.name = "hitcount", .id = O_HITCOUNT},
@@ -86,7 +87,7 @@ static int recent_parse(int opt, const char *arg, bool invert, void *data,
 		[O_UPDATE] = RECENT_UPDATE, [O_REMOVE] = RECENT_REMOVE,
 	};
 	struct match_recent *m = data;
-	int err = bf_sf_opt_parse("recent", recent_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("recent", recent_opts, (unsigned int)opt, invert, flags);
 
 	if (err)
 		return err;
@@ -100,12 +101,12 @@ static int recent_parse(int opt, const char *arg, bool invert, void *data,
 			m->invert = 1;
 		return 0;
 	case O_SECONDS:
-		return bf_sf_parse_u32("recent", "seconds", arg, 1, 0, &m->seconds);
+		return bf_xt_parse_u32("recent", "seconds", arg, 1, UINT32_MAX, &m->seconds);
 	case O_REAP:
 		m->check_set |= RECENT_REAP;
 		return 0;
 	case O_HITCOUNT:
-		return bf_sf_parse_u32("recent", "hitcount", arg, 0, 0, &m->hit_count);
+		return bf_xt_parse_u32("recent", "hitcount", arg, 0, UINT32_MAX, &m->hit_count);
 	case O_RTTL:
 		m->check_set |= RECENT_TTL;
 		return 0;
@@ -149,7 +150,7 @@ static int recent_final_check(const void *data, unsigned int flags, const struct
 	if (!(flags & F_ANY_OP))
 		return bf_err(-EINVAL, "recent: you must specify one of `--set', `--rcheck' "
 			      "`--update' or `--remove'");
-	err = bf_sf_opt_fcheck("recent", recent_opts, flags);
+	err = bf_xt_opt_fcheck("recent", recent_opts, flags);
 	if (!err && !recent_kernel_ok(data))
 		err = bf_err(-EPROTO, "Invalid argument. Run `dmesg' for more information.");
 	return err;

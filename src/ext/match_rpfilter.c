@@ -3,6 +3,7 @@
  * mangle) table's PREROUTING; not compiled yet. */
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 /* flags: bit i for option i below, as XT_RPFILTER_LOOSE, _VALID_MARK,
  * _ACCEPT_LOCAL and _INVERT */
@@ -10,7 +11,7 @@ struct match_rpfilter {
 	uint8_t flags;
 };
 
-static const struct bf_sf_opt rpf_opts[] = {
+static const struct bf_xt_opt rpf_opts[] = {
 	{.name = "loose", .id = 0},
 	{.name = "validmark", .id = 1},
 	{.name = "accept-local", .id = 2},
@@ -30,7 +31,7 @@ static int rpf_parse(int opt, const char *arg, bool invert, void *data,
 		     unsigned int *flags, const struct bf_ip *ip)
 {
 	struct match_rpfilter *m = data;
-	int err = bf_sf_opt_parse("rpfilter", rpf_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("rpfilter", rpf_opts, (unsigned int)opt, invert, flags);
 
 	if (!err)
 		m->flags |= (uint8_t)(1u << opt);

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 #define RT_HOPS 16 /* IP6T_RT_HOPS */
@@ -88,13 +89,13 @@ static int rt_parse(int opt, const char *arg, bool invert, void *data,
 {
 	struct match_rt *m = data;
 	const char *name = rt_options[opt - 1].name;
-	int err = bf_ht_opt_begin("rt", name, opt, invert, opt <= O_LEN, flags);
+	int err = bf_xt_opt_begin("rt", name, opt, invert, opt <= O_LEN, true, flags);
 
 	if (err)
 		return err;
 	switch (opt) {
 	case O_TYPE:
-		err = bf_ht_parse_uint("rt", name, arg, UINT32_MAX, &m->rt_type);
+		err = bf_xt_parse_u32("rt", name, arg, 0, UINT32_MAX, &m->rt_type);
 		if (invert)
 			m->invflags |= RT_INV_TYPE;
 		m->flags |= RT_F_TYPE;
@@ -106,7 +107,7 @@ static int rt_parse(int opt, const char *arg, bool invert, void *data,
 		m->flags |= RT_F_SEGS;
 		return err;
 	case O_LEN:
-		err = bf_ht_parse_uint("rt", name, arg, UINT32_MAX, &m->hdrlen);
+		err = bf_xt_parse_u32("rt", name, arg, 0, UINT32_MAX, &m->hdrlen);
 		if (invert)
 			m->invflags |= RT_INV_LEN;
 		m->flags |= RT_F_LEN;

@@ -9,6 +9,7 @@
 #include "ext/ext.h"
 #include "ext/stateful_ipset.h"
 #include "ext/stateful_util.h"
+#include "ext/xtopt.h"
 
 #define SET_DIM_MAX 6 /* IPSET_DIM_MAX */
 #define SET_NFPROTO_UNSPEC 0
@@ -123,7 +124,7 @@ static int set_parse_counter(struct set_counter *c, const char *what, const char
 		return bf_err(-EINVAL, "only one of the --%s-[eq|lt|gt] is allowed", what);
 	if (invert && strcmp(cmp, "eq"))
 		return bf_err(-EINVAL, "--%s-%s option cannot be inverted", what, cmp);
-	if (!bf_sf_strtoul(arg, NULL, &v, 0, UINT64_MAX))
+	if (!bf_xt_strtoul(arg, NULL, &v, 0, UINT64_MAX))
 		return bf_err(-EINVAL, "Cannot parse %s as a counter value", arg);
 	c->op = !strcmp(cmp, "eq") ? (invert ? CNT_NE : CNT_EQ) :
 		!strcmp(cmp, "lt") ? CNT_LT : CNT_GT;

@@ -7,11 +7,12 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
+#include "ext/xtopt.h"
 
 enum { O_STATE };
 
-static const struct bf_sf_opt state_opts[] = {
-	{.name = "state", .id = O_STATE, .flags = BF_SF_MAND | BF_SF_INVERT},
+static const struct bf_xt_opt state_opts[] = {
+	{.name = "state", .id = O_STATE, .flags = BF_XT_MAND | BF_XT_INVERT},
 	{0},
 };
 
@@ -65,7 +66,7 @@ static int state_parse(int opt, const char *arg, bool invert, void *data,
 {
 	struct bf_ct_info *info = data;
 	uint16_t mask = 0;
-	int err = bf_sf_opt_parse("state", state_opts, (unsigned int)opt, invert, flags);
+	int err = bf_xt_opt_parse("state", state_opts, (unsigned int)opt, invert, flags);
 
 	if (!err)
 		err = state_words(arg, &mask);
@@ -80,7 +81,7 @@ static int state_parse(int opt, const char *arg, bool invert, void *data,
 
 static int state_final_check(const void *data, unsigned int flags, const struct bf_ip *ip)
 {
-	return bf_sf_opt_fcheck("state", state_opts, flags);
+	return bf_xt_opt_fcheck("state", state_opts, flags);
 }
 
 static void state_print(struct bf_strbuf *out, const struct bf_ip *ip, const void *data,

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_MODE, O_PROBABILITY, O_EVERY, O_PACKET };
 #define F_PROBABILITY (1u << O_PROBABILITY)
@@ -39,9 +40,9 @@ static const struct option statistic_options[] = {
 };
 
 static const struct bf_sl_optinfo statistic_info[] = {
-	[O_MODE] = {.flags = BF_SL_MAND},
-	[O_PROBABILITY] = {.flags = BF_SL_INVERT, .excl = F_EVERY | F_PACKET},
-	[O_EVERY] = {.flags = BF_SL_INVERT, .excl = F_PROBABILITY, .also = F_PACKET},
+	[O_MODE] = {.flags = BF_XT_MAND},
+	[O_PROBABILITY] = {.flags = BF_XT_INVERT, .excl = F_EVERY | F_PACKET},
+	[O_EVERY] = {.flags = BF_XT_INVERT, .excl = F_PROBABILITY, .also = F_PACKET},
 	[O_PACKET] = {.excl = F_PROBABILITY, .also = F_EVERY},
 };
 
@@ -88,11 +89,11 @@ static int statistic_parse(int opt, const char *arg, bool invert, void *data,
 	case O_PROBABILITY:
 		return parse_probability(arg, &m->probability);
 	case O_EVERY:
-		err = bf_sl_parse_uint("statistic", "every", arg, 1, UINT32_MAX, &v);
+		err = bf_xt_parse_uint("statistic", "every", arg, 1, UINT32_MAX, &v);
 		m->every = (uint32_t)v - 1;
 		return err;
 	default:
-		err = bf_sl_parse_uint("statistic", "packet", arg, 0, UINT32_MAX, &v);
+		err = bf_xt_parse_uint("statistic", "packet", arg, 0, UINT32_MAX, &v);
 		m->packet = (uint32_t)v;
 		return err;
 	}

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 enum { O_TOS };
 
@@ -37,7 +38,7 @@ static const struct option tos_options[] = {
 };
 
 static const struct bf_sl_optinfo tos_info[] = {
-	[O_TOS] = {.flags = BF_SL_MAND | BF_SL_INVERT},
+	[O_TOS] = {.flags = BF_XT_MAND | BF_XT_INVERT},
 };
 
 /* libxtables' XTTYPE_TOSMASK: "value[/mask]" when it starts with a number
@@ -47,11 +48,11 @@ static int parse_tos(const char *arg, struct match_tos *m)
 	uintmax_t v;
 	char *end;
 
-	if (bf_sl_strtoul(arg, &end, &v, 0, UINT8_MAX)) {
+	if (bf_xt_strtoul(arg, &end, &v, 0, UINT8_MAX)) {
 		m->value = (uint8_t)v;
 		m->mask = 0xff;
 		if (*end == '/') {
-			if (!bf_sl_strtoul(end + 1, &end, &v, 0, UINT8_MAX))
+			if (!bf_xt_strtoul(end + 1, &end, &v, 0, UINT8_MAX))
 				return bf_err(-EINVAL, "Illegal value: \"%s\"", arg);
 			m->mask = (uint8_t)v;
 		}

@@ -1,12 +1,13 @@
-/* libxtables' generic option handling and printers, as the stateful
- * extensions need them (iptables 1.8.9: xtoptions.c, xtables.c). Each
- * message is iptables' own, trailing newline included where iptables has
- * one (it then prints an empty line before its "Try" line). */
+/* libxtables' value parsers and printers only the stateful extensions
+ * need (iptables 1.8.9: xtoptions.c, xtables.c). Each message is
+ * iptables' own, trailing newline included where iptables has one (it
+ * then prints an empty line before its "Try" line). */
 #include "ext/stateful_util.h"
+#include "ext/chain_protos.h"
 #include "ext/save_string.h"
+#include "ext/xtopt.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -20,143 +21,9 @@
 #include "common/log.h"
 #include "ir/ruleset.h"
 
-/* The first entry with that id, as xtables_option_lookup. */
-static const struct bf_sf_opt *opt_find(const struct bf_sf_opt *table, unsigned int id)
-{
-	for (; table->name; table++)
-		if (table->id == id)
-			return table;
-	return NULL;
-}
-
-int bf_sf_opt_parse(const char *ext, const struct bf_sf_opt *table, unsigned int id,
-		    bool invert, unsigned int *flags)
-{
-	const struct bf_sf_opt *e = opt_find(table, id);
-	unsigned int bit = 1u << id;
-
-	if (!e)
-		return bf_err(-EINVAL, "%s: unknown option id %u", ext, id);
-	if ((!(e->flags & BF_SF_MULTI) || (e->excl & bit)) && (*flags & bit))
-		return bf_err(-EINVAL, "%s: option \"--%s\" can only be used once.\n",
-			      ext, e->name);
-	if (invert && !(e->flags & BF_SF_INVERT))
-		return bf_err(-EINVAL, "%s: option \"--%s\" cannot be inverted.\n", ext, e->name);
-	*flags |= bit;
-	return 0;
-}
-
-int bf_sf_opt_fcheck(const char *ext, const struct bf_sf_opt *table, unsigned int flags)
-{
-	for (const struct bf_sf_opt *e = table; e->name; e++) {
-		if ((e->flags & BF_SF_MAND) && !(flags & (1u << e->id)))
-			return bf_err(-EINVAL, "%s: option \"--%s\" must be specified\n",
-				      ext, e->name);
-		if (!(flags & (1u << e->id)))
-			continue;
-		for (unsigned int i = 0; i < 32; i++) {
-			const struct bf_sf_opt *o = opt_find(table, i);
-			unsigned int both = (1u << e->id) | (1u << i);
-
-			if (i == e->id || !o)
-				continue;
-			if ((e->also & (1u << i)) && !(flags & (1u << i)))
-				return bf_err(-EINVAL, "%s: option \"--%s\" also requires \"--%s\".\n",
-					      ext, e->name, o->name);
-			if ((e->excl & (1u << i)) && (flags & both) == both)
-				return bf_err(-EINVAL, "%s: option \"--%s\" cannot be used "
-					      "together with \"--%s\".\n", ext, e->name, o->name);
-		}
-	}
-	return 0;
-}
-
 int bf_sf_bad_value(const char *ext, const char *opt, const char *arg)
 {
 	return bf_err(-EINVAL, "%s: Bad value for \"%s\" option: \"%s\"", ext, opt, arg);
-}
-
-bool bf_sf_strtoul(const char *s, char **end, uintmax_t *value, uintmax_t min,
-		   uintmax_t max)
-{
-	const char *p = s;
-	char *my_end;
-	uintmax_t v;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '-')
-		return false;
-	errno = 0;
-	v = strtoumax(s, &my_end, 0);
-	if (my_end == s)
-		return false;
-	if (end)
-		*end = my_end;
-	if (errno == ERANGE || v < min || (max && v > max))
-		return false;
-	if (value)
-		*value = v;
-	return end || !*my_end;
-}
-
-bool bf_sf_strtoui(const char *s, char **end, unsigned int *value, unsigned int min,
-		   unsigned int max)
-{
-	uintmax_t v = 0;
-	bool ok = bf_sf_strtoul(s, end, &v, min, max);
-
-	if (ok && value)
-		*value = (unsigned int)v;
-	return ok;
-}
-
-int bf_sf_parse_u32(const char *ext, const char *opt, const char *arg, uint32_t min,
-		    uint32_t max, uint32_t *value)
-{
-	uintmax_t v;
-
-	if (!max)
-		max = UINT32_MAX;
-	if (!bf_sf_strtoul(arg, NULL, &v, min, max))
-		return bf_err(-EINVAL, "%s: bad value for option \"--%s\", or out of range "
-			      "(%" PRIu32 "-%" PRIu32 ").\n", ext, opt, min, max);
-	*value = (uint32_t)v;
-	return 0;
-}
-
-int bf_sf_parse_u32_range(const char *ext, const char *opt, const char *arg,
-			  uint32_t range[2], unsigned int *nvals)
-{
-	const char *p = arg;
-	char *end;
-
-	*nvals = 0;
-	for (;;) {
-		uintmax_t v;
-
-		if (*nvals == 2)
-			return bf_err(-EINVAL, "%s: Too many components for option \"--%s\" "
-				      "(max: 2)\n", ext, opt);
-		if (!*p || *p == ':') {
-			/* An empty part: 0 before the colon, the maximum after. */
-			end = (char *)p;
-			v = *nvals == 1 ? UINT32_MAX : 0;
-		} else {
-			if (!bf_sf_strtoul(p, &end, &v, 0, UINT32_MAX))
-				return bf_err(-EINVAL, "%s: bad value for option \"--%s\" near "
-					      "\"%s\", or out of range (0-%" PRIu32 ").\n",
-					      ext, opt, p, UINT32_MAX);
-			if (*end && *end != ':')
-				return bf_err(-EINVAL, "%s: Argument to \"--%s\" has unexpected "
-					      "characters near \"%s\".\n", ext, opt, end);
-		}
-		range[(*nvals)++] = (uint32_t)v;
-		if (!*end)
-			break;
-		p = end + 1;
-	}
-	return 0;
 }
 
 /* xtables_getportbyname: a number or a service name, via getaddrinfo. */
@@ -225,8 +92,8 @@ int bf_sf_parse_markmask(const char *ext, const char *opt, const char *arg,
 	unsigned int v, m = UINT32_MAX;
 	char *end;
 
-	if (!bf_sf_strtoui(arg, &end, &v, 0, UINT32_MAX) ||
-	    (*end == '/' && !bf_sf_strtoui(end + 1, &end, &m, 0, UINT32_MAX)))
+	if (!bf_xt_strtoui(arg, &end, &v, 0, UINT32_MAX) ||
+	    (*end == '/' && !bf_xt_strtoui(end + 1, &end, &m, 0, UINT32_MAX)))
 		return bf_err(-EINVAL, "%s: bad integer value for option \"--%s\", "
 			      "or out of range.\n", ext, opt);
 	if (*end)
@@ -237,32 +104,12 @@ int bf_sf_parse_markmask(const char *ext, const char *opt, const char *arg,
 	return 0;
 }
 
-/* libxtables' xtables_chain_protos */
-static const struct {
-	const char *name;
-	uint8_t num;
-} chain_protos[] = {
-	{"tcp", IPPROTO_TCP},
-	{"sctp", IPPROTO_SCTP},
-	{"udp", IPPROTO_UDP},
-	{"udplite", IPPROTO_UDPLITE},
-	{"icmp", IPPROTO_ICMP},
-	{"ipv6-icmp", IPPROTO_ICMPV6},
-	{"icmpv6", IPPROTO_ICMPV6},
-	{"esp", IPPROTO_ESP},
-	{"ah", IPPROTO_AH},
-	{"mobility-header", IPPROTO_MH},
-	{"ipv6-mh", IPPROTO_MH},
-	{"mh", IPPROTO_MH},
-	{"all", 0},
-};
-
 int bf_sf_parse_proto(const char *s, uint8_t *proto)
 {
 	const struct protoent *pent;
 	unsigned int v;
 
-	if (bf_sf_strtoui(s, NULL, &v, 0, UINT8_MAX)) {
+	if (bf_xt_strtoui(s, NULL, &v, 0, UINT8_MAX)) {
 		*proto = (uint8_t)v;
 		return 0;
 	}
@@ -275,9 +122,9 @@ int bf_sf_parse_proto(const char *s, uint8_t *proto)
 		*proto = (uint8_t)pent->p_proto;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(chain_protos) / sizeof(chain_protos[0]); i++) {
-		if (!strcmp(s, chain_protos[i].name)) {
-			*proto = chain_protos[i].num;
+	for (size_t i = 0; i < bf_chain_protos_len; i++) {
+		if (!strcmp(s, bf_chain_protos[i].name)) {
+			*proto = bf_chain_protos[i].num;
 			return 0;
 		}
 	}
@@ -352,7 +199,7 @@ int bf_sf_parse_plen(const char *ext, const char *opt, const char *arg, int fami
 	struct addrinfo *res;
 	union bf_sf_addr mask = {0};
 
-	if (bf_sf_strtoui(arg, NULL, &len, 0, max)) {
+	if (bf_xt_strtoui(arg, NULL, &len, 0, max)) {
 		*hlen = (uint8_t)len;
 		return 0;
 	}

@@ -1,7 +1,8 @@
 /* Helpers shared by the stateful extensions (conntrack, state, limit,
  * hashlimit, set, recent, connlimit, mark, connmark, owner, rpfilter):
- * libxtables' generic option checks and value parsers (xtoptions.c) and
- * its address printers, with iptables 1.8.9's messages. */
+ * the value parsers of libxtables (xtoptions.c) that only they use, and
+ * its address printers, with iptables 1.8.9's messages. The generic
+ * option checks and integer types are in ext/xtopt.h. */
 #ifndef BF_EXT_STATEFUL_UTIL_H
 #define BF_EXT_STATEFUL_UTIL_H
 
@@ -19,44 +20,9 @@ union bf_sf_addr {
 	struct in6_addr in6;
 };
 
-/* One option, as libxtables' xt_option_entry describes it for the
- * generic checks. `id` is the option's bit number in the flags word the
- * parser keeps per match (its `*flags`). */
-struct bf_sf_opt {
-	const char *name; /* without "--"; NULL ends a table */
-	unsigned int id;
-	unsigned int flags; /* BF_SF_* */
-	unsigned int excl;  /* 1 << id of the options it excludes */
-	unsigned int also;  /* 1 << id of the options it needs */
-};
-#define BF_SF_INVERT 0x1 /* takes `!` */
-#define BF_SF_MAND 0x2   /* must be given */
-#define BF_SF_MULTI 0x4  /* may be given more than once */
-
-/* xtables_option_parse: "can only be used once", "cannot be inverted";
- * then records the option in *flags. 0 or -EINVAL. */
-int bf_sf_opt_parse(const char *ext, const struct bf_sf_opt *table, unsigned int id,
-		    bool invert, unsigned int *flags);
-/* xtables_options_fcheck: "must be specified", "also requires",
- * "cannot be used together with", in the table's order. 0 or -EINVAL. */
-int bf_sf_opt_fcheck(const char *ext, const struct bf_sf_opt *table, unsigned int flags);
-
 /* xtables_param_act(XTF_BAD_VALUE): `opt` with its dashes. -EINVAL. */
 int bf_sf_bad_value(const char *ext, const char *opt, const char *arg);
 
-/* xtables_strtoul: base 0, leading blanks, no sign; max 0 = no limit.
- * Without `end` the whole string must be the number. */
-bool bf_sf_strtoul(const char *s, char **end, uintmax_t *value, uintmax_t min,
-		   uintmax_t max);
-bool bf_sf_strtoui(const char *s, char **end, unsigned int *value, unsigned int min,
-		   unsigned int max);
-
-/* XTTYPE_UINT32 with the entry's min/max (max 0: UINT32_MAX). */
-int bf_sf_parse_u32(const char *ext, const char *opt, const char *arg, uint32_t min,
-		    uint32_t max, uint32_t *value);
-/* XTTYPE_UINT32RC: "a", "a:b", ":b", "a:" (at most two parts). */
-int bf_sf_parse_u32_range(const char *ext, const char *opt, const char *arg,
-			  uint32_t range[2], unsigned int *nvals);
 /* XTTYPE_PORTRC: port numbers or service names, "a[:b]". Host order. */
 int bf_sf_parse_port_range(const char *ext, const char *opt, const char *arg,
 			   uint16_t range[2], unsigned int *nvals);

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 #include "front/ext_services.h"
 
 /* The names iptables 1.8.9 knows, in its order: the order decides which
@@ -110,7 +111,7 @@ static bool number(const char *s, char **end, uint8_t *v)
 {
 	uintmax_t n;
 
-	if (!bf_sl_strtoul(s, end, &n, 0, 255))
+	if (!bf_xt_strtoul(s, end, &n, 0, 255))
 		return false;
 	*v = (uint8_t)n;
 	return true;

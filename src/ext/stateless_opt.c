@@ -1,16 +1,8 @@
-#include "stateless_opt.h"
+#include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <netdb.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "common/log.h"
 
 const char *bf_sl_opt_name(const struct option *opts, int id)
 {
@@ -26,114 +18,32 @@ int bf_sl_opt_parse(const char *ext, const struct option *opts,
 {
 	unsigned int bit = 1u << id;
 
-	if ((!(info[id].flags & BF_SL_MULTI) || (info[id].excl & bit)) && (*xflags & bit))
-		return bf_err(-EINVAL, "%s: option \"--%s\" can only be used once.\n",
-			      ext, bf_sl_opt_name(opts, id));
-	if (invert && !(info[id].flags & BF_SL_INVERT))
-		return bf_err(-EINVAL, "%s: option \"--%s\" cannot be inverted.\n",
-			      ext, bf_sl_opt_name(opts, id));
-	*xflags |= bit;
-	return 0;
-}
-
-/* Whether opts has an option of this id. */
-static bool has_id(const struct option *opts, int id)
-{
-	for (; opts->name; opts++)
-		if (opts->val == id)
-			return true;
-	return false;
+	/* an option excluding itself is used once even with BF_XT_MULTI */
+	return bf_xt_opt_begin(ext, bf_sl_opt_name(opts, id), (unsigned int)id, invert,
+			       info[id].flags & BF_XT_INVERT,
+			       !(info[id].flags & BF_XT_MULTI) || (info[id].excl & bit), xflags);
 }
 
 int bf_sl_opt_fcheck(const char *ext, const struct option *opts,
 		     const struct bf_sl_optinfo *info, unsigned int xflags)
 {
-	for (const struct option *e = opts; e->name; e++) {
-		unsigned int id = (unsigned int)e->val;
+	size_t n = 0;
 
-		if ((info[id].flags & BF_SL_MAND) && !(xflags & (1u << id)))
-			return bf_err(-EINVAL, "%s: option \"--%s\" must be specified\n",
-				      ext, e->name);
-		if (!(xflags & (1u << id)))
-			continue;
-		for (unsigned int i = 0; i < sizeof(unsigned int) * CHAR_BIT; i++) {
-			unsigned int of = 1u << i;
+	while (opts[n].name)
+		n++;
+	/* the same entries in the same order (aliases included), so the
+	 * same first message */
+	struct bf_xt_opt table[n + 1];
 
-			if (i == id || !has_id(opts, (int)i))
-				continue;
-			if ((info[id].also & of) && !(xflags & of))
-				return bf_err(-EINVAL, "%s: option \"--%s\" also requires "
-					      "\"--%s\".\n", ext, e->name,
-					      bf_sl_opt_name(opts, (int)i));
-			if ((info[id].excl & of) && (xflags & of))
-				return bf_err(-EINVAL, "%s: option \"--%s\" cannot be used "
-					      "together with \"--%s\".\n", ext, e->name,
-					      bf_sl_opt_name(opts, (int)i));
-		}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int id = (unsigned int)opts[i].val;
+
+		table[i] = (struct bf_xt_opt){.name = opts[i].name, .id = id,
+					      .flags = info[id].flags,
+					      .excl = info[id].excl, .also = info[id].also};
 	}
-	return 0;
-}
-
-bool bf_sl_strtoul(const char *s, char **end, uintmax_t *value, uintmax_t min,
-		   uintmax_t max)
-{
-	const char *p = s;
-	uintmax_t v;
-	char *my_end;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '-')
-		return false;
-	errno = 0;
-	v = strtoumax(s, &my_end, 0);
-	if (my_end == s)
-		return false;
-	if (end)
-		*end = my_end;
-	if (errno == ERANGE || v < min || v > max)
-		return false;
-	*value = v;
-	return end ? true : !*my_end;
-}
-
-int bf_sl_parse_uint(const char *ext, const char *optname, const char *arg,
-		     uintmax_t min, uintmax_t max, uintmax_t *value)
-{
-	if (!bf_sl_strtoul(arg, NULL, value, min, max))
-		return bf_err(-EINVAL, "%s: bad value for option \"--%s\", or out of range "
-			      "(%ju-%ju).\n", ext, optname, min, max);
-	return 0;
-}
-
-int bf_sl_parse_range(const char *ext, const char *optname, const char *arg,
-		      uintmax_t max, uintmax_t range[2], unsigned int *n)
-{
-	char *end = (char *)arg;
-	uintmax_t v;
-
-	*n = 0;
-	for (const char *p = arg;; p = end + 1) {
-		if (*n == 2)
-			return bf_err(-EINVAL, "%s: Too many components for option \"--%s\" "
-				      "(max: 2)\n", ext, optname);
-		if (!*p || *p == ':') {
-			/* an empty part: the default end of the range */
-			end = (char *)p;
-			v = *n == 1 ? max : 0;
-		} else {
-			if (!bf_sl_strtoul(p, &end, &v, 0, max))
-				return bf_err(-EINVAL, "%s: bad value for option \"--%s\" near "
-					      "\"%s\", or out of range (0-%ju).\n",
-					      ext, optname, p, max);
-			if (*end && *end != ':')
-				return bf_err(-EINVAL, "%s: Argument to \"--%s\" has unexpected "
-					      "characters near \"%s\".\n", ext, optname, end);
-		}
-		range[(*n)++] = v;
-		if (!*end)
-			return 0;
-	}
+	table[n] = (struct bf_xt_opt){0};
+	return bf_xt_opt_fcheck(ext, table, xflags);
 }
 
 bool bf_sl_parse_port(const char *s, const char *proto, uint16_t *port)
@@ -141,7 +51,7 @@ bool bf_sl_parse_port(const char *s, const char *proto, uint16_t *port)
 	const struct servent *se;
 	uintmax_t v;
 
-	if (bf_sl_strtoul(s, NULL, &v, 0, UINT16_MAX)) {
+	if (bf_xt_strtoul(s, NULL, &v, 0, UINT16_MAX)) {
 		*port = (uint16_t)v;
 		return true;
 	}
@@ -161,35 +71,4 @@ void bf_sl_print_port(struct bf_strbuf *out, uint16_t port, const char *proto,
 		bf_strbuf_puts(out, se->s_name);
 	else
 		bf_strbuf_printf(out, "%u", port);
-}
-
-bool bf_sl_ipv4_numeric(const char *s, struct in_addr *addr)
-{
-	/* libxtables copies the text into 20 bytes first */
-	char buf[20], *p = buf, *q;
-	uint8_t *b = (uint8_t *)&addr->s_addr;
-	uintmax_t v;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (int i = 0; i < 3; i++) {
-		q = strchr(p, '.');
-		if (!q) {
-			/* a network address: the rest is zero */
-			if (!bf_sl_strtoul(p, NULL, &v, 0, UINT8_MAX))
-				return false;
-			b[i] = (uint8_t)v;
-			while (i < 3)
-				b[++i] = 0;
-			return true;
-		}
-		*q = '\0';
-		if (!bf_sl_strtoul(p, NULL, &v, 0, UINT8_MAX))
-			return false;
-		b[i] = (uint8_t)v;
-		p = q + 1;
-	}
-	if (!bf_sl_strtoul(p, NULL, &v, 0, UINT8_MAX))
-		return false;
-	b[3] = (uint8_t)v;
-	return true;
 }

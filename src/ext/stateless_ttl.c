@@ -4,12 +4,13 @@
 
 #include "common/log.h"
 #include "ext/stateless_opt.h"
+#include "ext/xtopt.h"
 
 #define F_ANY ((1u << BF_TTL_O_EQ) | (1u << BF_TTL_O_LT) | (1u << BF_TTL_O_GT))
 
 /* Only "equal" can be inverted; any two options conflict. */
 static const struct bf_sl_optinfo ttl_info[] = {
-	[BF_TTL_O_EQ] = {.flags = BF_SL_INVERT, .excl = F_ANY},
+	[BF_TTL_O_EQ] = {.flags = BF_XT_INVERT, .excl = F_ANY},
 	[BF_TTL_O_LT] = {.excl = F_ANY},
 	[BF_TTL_O_GT] = {.excl = F_ANY},
 };
@@ -21,7 +22,7 @@ int bf_ttl_parse(const struct bf_ttl_kind *k, int opt, const char *arg, bool inv
 	int err = bf_sl_opt_parse(k->ext, k->options, ttl_info, opt, invert, flags);
 
 	if (!err)
-		err = bf_sl_parse_uint(k->ext, bf_sl_opt_name(k->options, opt), arg, 0,
+		err = bf_xt_parse_uint(k->ext, bf_sl_opt_name(k->options, opt), arg, 0,
 				       UINT8_MAX, &v);
 	if (err)
 		return err;

@@ -6,7 +6,8 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
-#include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
+#include "ext/save_string.h"
 
 #define LOG_PREFIX_SIZE 30
 
@@ -69,7 +70,7 @@ static int parse_level(const char *arg, uint8_t *level)
 {
 	uint32_t num;
 
-	if (bf_ht_strtoui(arg, 7, &num)) {
+	if (bf_xt_strtoui(arg, NULL, &num, 0, 7)) {
 		*level = (uint8_t)num;
 		return 0;
 	}
@@ -107,7 +108,7 @@ static int log_parse(int opt, const char *arg, bool invert, void *data,
 		[O_LOG_MAC] = LOG_F_MACDECODE,
 	};
 	struct target_log *t = data;
-	int err = bf_ht_opt_begin("LOG", log_options[opt - 1].name, opt, invert, false, flags);
+	int err = bf_xt_opt_begin("LOG", log_options[opt - 1].name, opt, invert, false, true, flags);
 
 	if (err)
 		return err;
@@ -156,7 +157,7 @@ static void log_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 
 	if (t->prefix[0]) {
 		bf_strbuf_puts(out, " --log-prefix");
-		bf_ht_save_string(out, t->prefix);
+		bf_ext_save_string(out, t->prefix, strlen(t->prefix));
 	}
 	if (t->level != LOG_DEFAULT_LEVEL)
 		bf_strbuf_printf(out, " --log-level %u", t->level);

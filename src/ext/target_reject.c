@@ -7,7 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
-#include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 
 /* As struct ipt_reject_info; `with` is enum ipt_reject_with. */
 struct target_reject {
@@ -66,7 +66,7 @@ static int reject_parse(int opt, const char *arg, bool invert, void *data,
 			unsigned int *flags, const struct bf_ip *ip)
 {
 	struct target_reject *t = data;
-	int err = bf_ht_opt_begin("REJECT", "reject-with", opt, invert, false, flags);
+	int err = bf_xt_opt_begin("REJECT", "reject-with", opt, invert, false, true, flags);
 
 	if (err)
 		return err;

@@ -7,7 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
-#include "ext/headers_targets_opt.h"
+#include "ext/xtopt.h"
 
 /* As struct ip6t_reject_info; `with` is enum ip6t_reject_with. */
 struct target_reject6 {
@@ -65,7 +65,7 @@ static int reject6_parse(int opt, const char *arg, bool invert, void *data,
 			 unsigned int *flags, const struct bf_ip *ip)
 {
 	struct target_reject6 *t = data;
-	int err = bf_ht_opt_begin("REJECT", "reject-with", opt, invert, false, flags);
+	int err = bf_xt_opt_begin("REJECT", "reject-with", opt, invert, false, true, flags);
 
 	if (err)
 		return err;

@@ -10,38 +10,8 @@
 #include <sys/socket.h>
 
 #include "common/log.h"
+#include "ext/xtopt.h"
 #include "front/internal.h"
-
-/* "a.b.c.d"; an address may leave out trailing parts ("10" is 10.0.0.0),
- * a mask may not. Only the first 19 characters count, as in libxtables. */
-static bool numeric_to_ipaddr(const char *dotted, bool is_mask, struct in_addr *out)
-{
-	unsigned char *bytes = (unsigned char *)&out->s_addr;
-	char buf[20], *p = buf, *q;
-	unsigned int v;
-
-	snprintf(buf, sizeof(buf), "%s", dotted);
-	for (int i = 0; i < 3; i++) {
-		q = strchr(p, '.');
-		if (!q) {
-			if (is_mask || !bf_front_strtoui(p, &v, 0, UINT8_MAX))
-				return false;
-			bytes[i] = (unsigned char)v;
-			while (i < 3)
-				bytes[++i] = 0;
-			return true;
-		}
-		*q = '\0';
-		if (!bf_front_strtoui(p, &v, 0, UINT8_MAX))
-			return false;
-		bytes[i] = (unsigned char)v;
-		p = q + 1;
-	}
-	if (!bf_front_strtoui(p, &v, 0, UINT8_MAX))
-		return false;
-	bytes[3] = (unsigned char)v;
-	return true;
-}
 
 static int parse_mask(const char *s, struct in_addr *mask)
 {
@@ -51,7 +21,7 @@ static int parse_mask(const char *s, struct in_addr *mask)
 		mask->s_addr = 0xFFFFFFFF;
 		return 0;
 	}
-	if (numeric_to_ipaddr(s, true, mask))
+	if (bf_xt_ipv4_numeric(s, true, mask))
 		return 0;
 	if (!bf_front_strtoui(s, &bits, 0, 32))
 		return bf_err(-EINVAL, "invalid mask `%s' specified", s);
@@ -73,7 +43,7 @@ static int parse_host(const char *name, struct in_addr **addrs, size_t *n)
 	struct in_addr one;
 	size_t i = 0;
 
-	if (numeric_to_ipaddr(name, false, &one) ||
+	if (bf_xt_ipv4_numeric(name, false, &one) ||
 	    ((net = getnetbyname(name)) && net->n_addrtype == AF_INET &&
 	     ((one.s_addr = htonl(net->n_net)), true))) {
 		*addrs = malloc(sizeof(**addrs));

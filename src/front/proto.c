@@ -8,30 +8,8 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "ext/chain_protos.h"
 #include "front/internal.h"
-
-/* libxtables' xtables_chain_protos, in its order (the first name of a
- * number is the one printed). */
-static const struct {
-	const char *name;
-	uint16_t num;
-} chain_protos[] = {
-	{"tcp", IPPROTO_TCP},
-	{"sctp", IPPROTO_SCTP},
-	{"udp", IPPROTO_UDP},
-	{"udplite", IPPROTO_UDPLITE},
-	{"icmp", IPPROTO_ICMP},
-	{"ipv6-icmp", IPPROTO_ICMPV6},
-	{"icmpv6", IPPROTO_ICMPV6},
-	{"esp", IPPROTO_ESP},
-	{"ah", IPPROTO_AH},
-	{"mobility-header", IPPROTO_MH},
-	{"ipv6-mh", IPPROTO_MH},
-	{"mh", IPPROTO_MH},
-	{"all", 0},
-};
-
-#define N_CHAIN_PROTOS (sizeof(chain_protos) / sizeof(chain_protos[0]))
 
 /* protocols(5) lookups are remembered: glibc reads the file for each
  * one, and a restore looks up a name per rule. */
@@ -99,9 +77,9 @@ int bf_front_parse_proto(const char *s, uint16_t *proto)
 	}
 	if (number_of(s, proto))
 		return 0;
-	for (size_t i = 0; i < N_CHAIN_PROTOS; i++) {
-		if (!strcmp(s, chain_protos[i].name)) {
-			*proto = chain_protos[i].num;
+	for (size_t i = 0; i < bf_chain_protos_len; i++) {
+		if (!strcmp(s, bf_chain_protos[i].name)) {
+			*proto = bf_chain_protos[i].num;
 			return 0;
 		}
 	}
@@ -112,9 +90,9 @@ const char *bf_front_proto_name(uint16_t proto, bool nolookup)
 {
 	if (proto && !nolookup && name_of(proto))
 		return name_of(proto);
-	for (size_t i = 0; i < N_CHAIN_PROTOS; i++)
-		if (chain_protos[i].num == proto)
-			return chain_protos[i].name;
+	for (size_t i = 0; i < bf_chain_protos_len; i++)
+		if (bf_chain_protos[i].num == proto)
+			return bf_chain_protos[i].name;
 	return NULL;
 }
 
