@@ -36,6 +36,16 @@ enum bf_pkt_off {
 	BF_PKT_SPORT = -18,     /* u16: TCP/UDP source port */
 	BF_PKT_DPORT = -20,     /* u16: TCP/UDP destination port */
 	BF_PKT_TCPFLAGS = -21,  /* u8: TCP flags byte (offset 13) */
+	BF_PKT_TTL = -22,       /* u8: IP TTL */
+	BF_PKT_TOS = -23,       /* u8: IP TOS byte (DSCP and ECN) */
+	BF_PKT_ICMP_TYPE = -24, /* u8: ICMP type, when ICMP_OK */
+	BF_PKT_ICMP_CODE = -25, /* u8: ICMP code, when ICMP_OK */
+	BF_PKT_ICMP_OK = -26,   /* u8: 1 when the 8-byte ICMP header was read */
+	BF_PKT_ETH_TYPE = -27,  /* u8: PACKET_HOST/BROADCAST/MULTICAST from
+				 * the Ethernet destination (skb->pkt_type) */
+	BF_PKT_PORTS_OK = -28,  /* u8: 1 when SPORT/DPORT were read from the
+				 * 4 first bytes of a TCP, UDP, UDP-Lite, SCTP
+				 * or DCCP header (as multiport reads them) */
 	BF_PKT_SCRATCH = -32,   /* u32 scratch, e.g. a map key */
 	BF_PKT_SIZE = 32,       /* bytes of stack the context uses */
 };

@@ -1,12 +1,15 @@
 /* The compiler's entry point: what the hook cannot compile is refused as
  * a whole, then the hook's prologue, then the chains that judge packets
- * there. For now the IPv4 filter table's INPUT chain at XDP; the IPv6
+ * there, in netfilter's order: raw PREROUTING (when the raw table is in
+ * use), whose ACCEPT goes on to filter INPUT, then filter INPUT, with the
+ * user chains they reach inlined (flow.h). IPv4 only for now; the IPv6
  * ruleset is only checked (IPv6 frames pass unjudged, which is what an
  * empty ruleset with ACCEPT policies would do to them). */
 #include <errno.h>
 #include <string.h>
 
 #include "cgen.h"
+#include "cgen/flow.h"
 #include "common/log.h"
 
 static int chain_index(const struct bf_table *t, const char *name, size_t *idx)
@@ -41,7 +44,7 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 		    const struct bf_ruleset *v6, const struct bf_hook_ops *hook,
 		    const char *ifname)
 {
-	size_t input = 0;
+	size_t input = 0, prerouting = 0;
 	int err;
 
 	if (cg->err)
@@ -61,7 +64,16 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 	if (v4) {
 		cg->rs = v4;
 		cg->slot_base = 0;
-		err = bf_emit_chain_linear(cg, BF_TABLE_FILTER, input);
+		if (v4->tables[BF_TABLE_RAW].present &&
+		    !chain_index(&v4->tables[BF_TABLE_RAW], "PREROUTING", &prerouting)) {
+			int filter = bf_label_new(cg);
+
+			err = bf_emit_chain_flow(cg, BF_TABLE_RAW, prerouting, filter);
+			if (err)
+				return err;
+			bf_label_bind(cg, filter);
+		}
+		err = bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
 		if (err)
 			return err;
 	} else {

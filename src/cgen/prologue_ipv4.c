@@ -8,6 +8,8 @@
  * every field written from the packet), so the other paths, merging at
  * the end of the prologue, are pruned there instead of walking every rule
  * again. */
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -107,6 +109,32 @@ static void fill_l3(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, R_FRAG, BF_PKT_FRAGOFF));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, R_PROTO, R_L3, offsetof(struct iphdr, protocol)));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, R_PROTO, BF_PKT_PROTO));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct iphdr, ttl)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct iphdr, tos)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TOS));
+}
+
+/* skb->pkt_type as eth_type_trans sets it from the Ethernet destination:
+ * group bit set is broadcast (all ones) or multicast, else the host (a
+ * frame for another host never reaches netfilter). The hook puts the
+ * Ethernet header right before BF_REG_L3 (no VLAN tag yet). */
+static void fill_eth(struct bf_cgen *cg)
+{
+	int done = bf_label_new(cg), mcast = bf_label_new(cg);
+
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_HOST));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, -ETH_HLEN));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), done);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_MULTICAST));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, R_L3, -ETH_HLEN));
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, -1, 0), mcast);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, R_L3, -ETH_HLEN + 4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0xffff, 0), mcast);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_BROADCAST));
+	bf_label_bind(cg, mcast);
+	bf_label_bind(cg, done);
 }
 
 /* Jumps to no_l4 unless `len` bytes of transport header lie within the
@@ -123,42 +151,66 @@ static void need_l4(struct bf_cgen *cg, int len, int no_l4)
 }
 
 /* Ports and TCP flags of a first fragment (offset 0) whose header is
- * there, as xt_tcpudp reads them; L4_OK says whether they were read. */
+ * there, as xt_tcpudp reads them; L4_OK says whether they were read (the
+ * whole TCP or UDP header). PORTS_OK says the ports alone were, for
+ * multiport; ICMP_OK that the ICMP type and code were. Every field is
+ * written first: no rule reads one without its flag, but the verifier
+ * wants no uninitialized stack read. */
 static void fill_l4(struct bf_cgen *cg)
 {
-	int udp = bf_label_new(cg), ports = bf_label_new(cg);
-	int no_l4 = bf_label_new(cg), done = bf_label_new(cg);
+	int ports = bf_label_new(cg), not_tcp = bf_label_new(cg);
+	int icmp = bf_label_new(cg), done = bf_label_new(cg);
+	static const int port_protos[] = {IPPROTO_UDP, IPPROTO_UDPLITE, IPPROTO_SCTP,
+					  IPPROTO_DCCP};
 
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_FRAG, 0, 0), no_l4);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_PROTO, IPPROTO_UDP, 0), udp);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_TCP, 0), no_l4);
-	need_l4(cg, sizeof(struct tcphdr), no_l4);
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 13));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TCPFLAGS));
-	bf_emit_jump(cg, BPF_JMP_A(0), ports);
-
-	bf_label_bind(cg, udp);
-	need_l4(cg, sizeof(struct udphdr), no_l4);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_OK, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_TYPE, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_CODE, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_PORTS_OK, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_SPORT, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_DPORT, 0));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_TCPFLAGS, 0));
 
-	/* Source and destination ports open both headers. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_FRAG, 0, 0), done);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_PROTO, IPPROTO_ICMP, 0), icmp);
+	for (size_t i = 0; i < sizeof(port_protos) / sizeof(port_protos[0]); i++)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_PROTO, port_protos[i], 0), ports);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_TCP, 0), done);
+
+	/* Source and destination ports open all these headers. */
 	bf_label_bind(cg, ports);
+	need_l4(cg, 4, done);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, 0));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_PKT_SPORT));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, 2));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_PKT_DPORT));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_PORTS_OK, 1));
+
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_TCP, 0), not_tcp);
+	need_l4(cg, sizeof(struct tcphdr), done);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 13));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TCPFLAGS));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 1));
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
-	/* Written anyway: no rule reads them without L4_OK, but the verifier
-	 * wants no uninitialized stack read. */
-	bf_label_bind(cg, no_l4);
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_SPORT, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_DPORT, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_TCPFLAGS, 0));
+	bf_label_bind(cg, not_tcp);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_UDP, 0), done);
+	need_l4(cg, sizeof(struct udphdr), done);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 1));
+	bf_emit_jump(cg, BPF_JMP_A(0), done);
+
+	/* Type and code, as xt icmp reads them: the whole 8-byte header or
+	 * nothing (ICMP_OK 0: the match hotdrops). */
+	bf_label_bind(cg, icmp);
+	need_l4(cg, 8, done);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 0));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ICMP_TYPE));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ICMP_CODE));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_OK, 1));
 	bf_label_bind(cg, done);
 }
 
@@ -167,5 +219,6 @@ void bf_emit_ipv4_prologue(struct bf_cgen *cg, int pass)
 	check_lengths(cg, pass);
 	check_csum(cg, pass);
 	fill_l3(cg);
+	fill_eth(cg);
 	fill_l4(cg);
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "cgen.h"
+#include "cgen/flow.h"
 #include "cgen/insn.h"
 #include "common/log.h"
 #include "ext/ext.h"
@@ -27,19 +28,56 @@ static const char *out_iface(const struct bf_cgen *cg)
 	return "";
 }
 
+/* -j CHAIN continues after the rule when the chain returns; -g CHAIN
+ * where the chain holding the rule would have returned (no frame is
+ * pushed, as in ipt_do_table). */
+static int emit_jump(struct bf_cgen *cg, const struct bf_rule *rule, int next,
+		     const struct bf_flow *flow)
+{
+	const struct bf_table *tb = &cg->rs->tables[flow->table];
+	const struct bf_chain *c = bf_table_chain(tb, rule->target.chain);
+	int entry;
+
+	if (!c || c->builtin)
+		return bf_err(-ENOENT, "cgen: no user-defined chain %s", rule->target.chain);
+	entry = bf_flow_enter(cg, flow, bf_table_chain_index(tb, c),
+			      rule->ip.flags & BF_F_GOTO ? flow->ret : next);
+	if (entry < 0)
+		return cg->err;
+	bf_emit_goto_far(cg, entry);
+	return 0;
+}
+
 /* The target, after the rule's counter. A target extension ends the
  * rule's code with a verdict or falls through (LOG): then the walk goes
- * on with the next rule (the jump is dead code after a verdict). */
-static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next)
+ * on with the next rule (the jump is dead code after a verdict). Without
+ * a flow (bf_emit_rule), RETURN and jumps do not compile. */
+static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next,
+		       const struct bf_flow *flow)
 {
 	const struct bf_target *t = &rule->target;
 	int err;
 
 	switch (t->verdict) {
 	case BF_VERDICT_ACCEPT:
+		/* In raw PREROUTING, ACCEPT ends the table, not the packet. */
+		if (flow && flow->accept >= 0)
+			bf_emit_goto_far(cg, flow->accept);
+		else
+			bf_emit_verdict(cg, t->verdict);
+		return 0;
 	case BF_VERDICT_DROP:
 		bf_emit_verdict(cg, t->verdict);
 		return 0;
+	case BF_VERDICT_RETURN:
+		if (!flow)
+			break;
+		bf_emit_goto_far(cg, flow->ret);
+		return 0;
+	case BF_VERDICT_JUMP:
+		if (!flow)
+			break;
+		return emit_jump(cg, rule, next, flow);
 	case BF_VERDICT_NONE:
 		bf_emit_jump(cg, BPF_JMP_A(0), next);
 		return 0;
@@ -59,6 +97,12 @@ static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next)
 }
 
 int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
+{
+	return bf_emit_rule_flow(cg, rule, slot, NULL);
+}
+
+int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
+		      const struct bf_flow *flow)
 {
 	struct bf_ip_test tests[BF_IP_TESTS_MAX];
 	int next, body, hotdrop, outer_hotdrop = cg->lbl_hotdrop;
@@ -102,7 +146,7 @@ int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 	bf_emit_count(cg, slot);
-	err = emit_target(cg, rule, next);
+	err = emit_target(cg, rule, next, flow);
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 	/* iptables' hotdrop: drop at once, counting nothing. */

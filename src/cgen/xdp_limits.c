@@ -5,31 +5,33 @@
  * attached, refused when it has to be compiled. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgen.h"
 #include "ext/ext.h"
 
-/* Rules are compiled in the IPv4 filter INPUT chain only. */
+/* Rules are compiled in the IPv4 filter INPUT and raw PREROUTING chains
+ * and in user-defined chains (inlined where they are reached). */
 static const char *rules_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 			       const struct bf_chain *c, char *buf, size_t len)
 {
 	if (rs->family == BF_FAMILY_IPV6)
 		return "IPv6 rules are not supported at XDP yet";
 	if (!c->builtin)
-		return "rules in user-defined chains are not supported yet";
-	if (t == BF_TABLE_RAW)
-		return "rules in the raw table are not supported at XDP yet";
-	if (strcmp(c->name, "INPUT")) {
-		snprintf(buf, len, "rules in %s are not supported at XDP yet", c->name);
-		return buf;
-	}
-	return NULL;
+		return NULL;
+	if (t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))
+		return NULL;
+	if (t == BF_TABLE_FILTER && !strcmp(c->name, "INPUT"))
+		return NULL;
+	snprintf(buf, len, "rules in %s%s are not supported at XDP yet",
+		 t == BF_TABLE_RAW ? "raw " : "", c->name);
+	return buf;
 }
 
-/* A policy other than ACCEPT only in the IPv4 filter INPUT chain: any
- * other chain with ACCEPT and no rules lets every packet through, which
- * is what not judging them does. */
+/* A policy other than ACCEPT only in the IPv4 filter INPUT and raw
+ * PREROUTING chains: any other chain with ACCEPT and no rules lets every
+ * packet through, which is what not judging them does. */
 static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 				const struct bf_chain *c, char *buf, size_t len)
 {
@@ -40,7 +42,8 @@ static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 			 bf_verdict_name(c->policy));
 		return buf;
 	}
-	if (t != BF_TABLE_FILTER || strcmp(c->name, "INPUT")) {
+	if (!(t == BF_TABLE_FILTER && !strcmp(c->name, "INPUT")) &&
+	    !(t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))) {
 		snprintf(buf, len, "policy %s in %s%s is not supported at XDP yet",
 			 bf_verdict_name(c->policy), t == BF_TABLE_RAW ? "raw " : "", c->name);
 		return buf;
@@ -56,11 +59,8 @@ static const char *target_limit(const struct bf_rule *r, char *buf, size_t len)
 	case BF_VERDICT_NONE:
 		return NULL;
 	case BF_VERDICT_RETURN:
-		return "the target RETURN is not supported yet";
 	case BF_VERDICT_JUMP:
-		snprintf(buf, len, "%s to the user-defined chain %s is not supported yet",
-			 r->ip.flags & BF_F_GOTO ? "a goto (-g)" : "a jump", r->target.chain);
-		return buf;
+		return NULL;
 	case BF_VERDICT_EXT:
 		if (r->target.ops->emit)
 			return NULL;
@@ -82,10 +82,76 @@ static const char *match_limit(const struct bf_rule *r, char *buf, size_t len)
 	return NULL;
 }
 
+/* User chains are inlined at every rule that reaches them (flow.h): the
+ * code grows with the number of paths, not of rules, so a few chains can
+ * ask for an exponential program. Bounded where the verifier still takes
+ * it: 16000 inlined one-test rules load (256k insns, ~45 s of verifier
+ * on this kernel), 30000 do not ("sequence of 8193 jumps is too
+ * complex"). Rules with several tests meet that limit sooner, inlined or
+ * not (rule.c). */
+#define BF_INLINED_RULES_MAX 16384
+
+/* Rules emitted for chain i of tb and the chains it reaches, from rule
+ * `from` on; memo[i] caches whole chains (0: not yet, -1: being walked).
+ * Returns the first rule where the count passes the bound (or meets a
+ * loop: the front end refuses them, as the kernel does), via *bad. */
+static long inlined_rules(const struct bf_table *tb, size_t i, long *memo, size_t *bad)
+{
+	const struct bf_chain *c = tb->chains[i];
+	long n = 0;
+
+	if (memo[i] > 0)
+		return memo[i] - 1;
+	if (memo[i] < 0)
+		return -1;
+	memo[i] = -1;
+	for (size_t r = 0; r < c->n_rules; r++) {
+		const struct bf_target *t = &c->rules[r]->target;
+		const struct bf_chain *to;
+		size_t ignored;
+		long sub = 0;
+
+		if (t->verdict == BF_VERDICT_JUMP) {
+			to = bf_table_chain(tb, t->chain);
+			sub = to ? inlined_rules(tb, bf_table_chain_index(tb, to), memo, &ignored)
+				 : -1;
+		}
+		n += 1 + sub;
+		if (sub < 0 || n > BF_INLINED_RULES_MAX) {
+			*bad = r;
+			return -1;
+		}
+	}
+	memo[i] = n + 1;
+	return n;
+}
+
+static int inline_limit(const struct bf_ruleset *rs, enum bf_table_id t, const char *name)
+{
+	const struct bf_table *tb = &rs->tables[t];
+	const struct bf_chain *c = bf_table_chain(tb, name);
+	size_t bad = 0;
+	long *memo, n;
+
+	if (!c || rs->family != BF_FAMILY_IPV4)
+		return 0;
+	memo = calloc(tb->n_chains, sizeof(*memo));
+	if (!memo)
+		return -ENOMEM;
+	n = inlined_rules(tb, bf_table_chain_index(tb, c), memo, &bad);
+	free(memo);
+	if (n >= 0)
+		return 0;
+	return bf_cgen_refuse(rs, t, c, (long)bad,
+			      "with the user-defined chains they reach, rules 1 to here inline to more than %d rules",
+			      BF_INLINED_RULES_MAX);
+}
+
 int bf_xdp_check(const struct bf_ruleset *rs)
 {
 	char buf[160];
 	const char *why;
+	int err;
 
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		const struct bf_table *tb = &rs->tables[t];
@@ -111,5 +177,6 @@ int bf_xdp_check(const struct bf_ruleset *rs)
 			}
 		}
 	}
-	return 0;
+	err = inline_limit(rs, BF_TABLE_RAW, "PREROUTING");
+	return err ? err : inline_limit(rs, BF_TABLE_FILTER, "INPUT");
 }

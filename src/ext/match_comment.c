@@ -2,8 +2,11 @@
  * kernel's xt_comment_info. Both families. Matches every packet. */
 #include <string.h>
 
-#include "ext/save_string.h"
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
+#include "ext/save_string.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
 
@@ -62,6 +65,13 @@ static void comment_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	bf_ext_save_string(out, m->comment, MAX_COMMENT_LEN - 1);
 }
 
+/* A comment always matches: no code. */
+static int comment_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+			int no_match)
+{
+	return 0;
+}
+
 const struct bf_match_ops bf_match_comment = {
 	.name = "comment",
 	.families = BF_BOTH_FAMILIES,
@@ -71,4 +81,5 @@ const struct bf_match_ops bf_match_comment = {
 	.final_check = comment_final_check,
 	.print = comment_print,
 	.save = comment_save,
+	.emit = comment_emit,
 };

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -97,6 +100,19 @@ static void dscp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 	bf_strbuf_printf(out, "%s --dscp 0x%02x", m->invert ? " !" : "", m->dscp);
 }
 
+static int dscp_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		     int no_match)
+{
+	const struct match_dscp *m = data;
+
+	if (bf_emit_need_ipv4(rule, "dscp"))
+		return -EOPNOTSUPP;
+	/* xt_dscp: the TOS byte's upper six bits. */
+	bf_emit_field_eq(cg, BPF_B, BF_PKT_TOS, 0xfc, (uint32_t)m->dscp << 2, m->invert,
+			 no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_dscp = {
 	.name = "dscp",
 	.families = BF_BOTH_FAMILIES,
@@ -106,4 +122,5 @@ const struct bf_match_ops bf_match_dscp = {
 	.final_check = dscp_final_check,
 	.print = dscp_print,
 	.save = dscp_save,
+	.emit = dscp_emit,
 };

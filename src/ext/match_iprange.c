@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -146,6 +149,31 @@ static void iprange_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	}
 }
 
+/* xt_iprange (IPv4): each address given is tested in host order. */
+static void emit_range(struct bf_cgen *cg, int off, const struct in6_addr range[2],
+		       bool invert, int no_match)
+{
+	uint32_t lo, hi;
+
+	memcpy(&lo, &range[0], sizeof(lo));
+	memcpy(&hi, &range[1], sizeof(hi));
+	bf_emit_field_range(cg, BPF_W, off, ntohl(lo), ntohl(hi), invert, no_match);
+}
+
+static int iprange_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+			int no_match)
+{
+	const struct match_iprange *m = data;
+
+	if (rule->ip.family != BF_FAMILY_IPV4)
+		return bf_err(-EOPNOTSUPP, "iprange: IPv6 ranges cannot be compiled yet");
+	if (m->flags & IPRANGE_SRC)
+		emit_range(cg, BF_PKT_SADDR, m->src, m->flags & IPRANGE_SRC_INV, no_match);
+	if (m->flags & IPRANGE_DST)
+		emit_range(cg, BF_PKT_DADDR, m->dst, m->flags & IPRANGE_DST_INV, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_iprange = {
 	.name = "iprange",
 	.families = BF_BOTH_FAMILIES,
@@ -155,4 +183,5 @@ const struct bf_match_ops bf_match_iprange = {
 	.final_check = iprange_final_check,
 	.print = iprange_print,
 	.save = iprange_save,
+	.emit = iprange_emit,
 };

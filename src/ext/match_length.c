@@ -3,7 +3,10 @@
  * xt_length_info. Both families. */
 #include <errno.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -74,6 +77,18 @@ static void length_save(struct bf_strbuf *out, const struct bf_ip *ip, const voi
 	print_range(out, m);
 }
 
+static int length_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		       int no_match)
+{
+	const struct match_length *m = data;
+
+	if (bf_emit_need_ipv4(rule, "length"))
+		return -EOPNOTSUPP;
+	/* xt_length: the IP total length within [min, max]. */
+	bf_emit_field_range(cg, BPF_W, BF_PKT_LEN, m->min, m->max, m->invert, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_length = {
 	.name = "length",
 	.families = BF_BOTH_FAMILIES,
@@ -83,4 +98,5 @@ const struct bf_match_ops bf_match_length = {
 	.final_check = length_final_check,
 	.print = length_print,
 	.save = length_save,
+	.emit = length_emit,
 };

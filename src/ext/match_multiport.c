@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -178,6 +181,66 @@ static void multiport_save(struct bf_strbuf *out, const struct bf_ip *ip, const 
 	print_ports(out, m, NULL, true);
 }
 
+/* Jumps to `hit` when the port at context offset `off` is p, or in
+ * [lo, hi] (never when lo > hi). */
+static void emit_entry(struct bf_cgen *cg, int off, uint16_t lo, uint16_t hi, bool range,
+		       int hit)
+{
+	int next = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, off));
+	if (!range) {
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, lo, 0), hit);
+		return;
+	}
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, lo, 0), next);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, hi, 0), hit);
+	bf_label_bind(cg, next);
+}
+
+/* xt_multiport_v1: a fragment never matches (inverted or not), a header
+ * whose 4 first bytes are not there hotdrops; then any entry matching
+ * (source, destination, or either port), inverted as a whole. */
+static int multiport_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+			  int no_match)
+{
+	const struct match_multiport *m = data;
+	int hit = bf_label_new(cg);
+
+	if (bf_emit_need_ipv4(rule, "multiport"))
+		return -EOPNOTSUPP;
+	if (m->flags > MP_EITHER)
+		return bf_err(-EINVAL, "multiport: bad flags %u", m->flags);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PORTS_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
+	for (unsigned int i = 0; i < m->count && i < MULTI_PORTS; i++) {
+		bool range = m->pflags[i] && i + 1 < m->count;
+		uint16_t lo = m->ports[i], hi = range ? m->ports[i + 1] : lo;
+
+		if (m->flags != MP_DESTINATION)
+			emit_entry(cg, BF_PKT_SPORT, lo, hi, range, hit);
+		if (m->flags != MP_SOURCE)
+			emit_entry(cg, BF_PKT_DPORT, lo, hi, range, hit);
+		if (range)
+			i++;
+	}
+	/* No entry: no match, or a match when inverted. */
+	if (m->invert) {
+		int done = bf_label_new(cg);
+
+		bf_emit_jump(cg, BPF_JMP_A(0), done);
+		bf_label_bind(cg, hit);
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		bf_label_bind(cg, done);
+	} else {
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		bf_label_bind(cg, hit);
+	}
+	return 0;
+}
+
 const struct bf_match_ops bf_match_multiport = {
 	.name = "multiport",
 	.families = BF_BOTH_FAMILIES,
@@ -187,4 +250,5 @@ const struct bf_match_ops bf_match_multiport = {
 	.final_check = multiport_final_check,
 	.print = multiport_print,
 	.save = multiport_save,
+	.emit = multiport_emit,
 };

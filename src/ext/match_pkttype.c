@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -93,6 +96,20 @@ static void pkttype_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	print_type(out, m->pkttype);
 }
 
+/* xt_pkttype: skb->pkt_type, which the prologue takes from the Ethernet
+ * destination (no loopback at XDP). Other types never match here. */
+static int pkttype_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+			int no_match)
+{
+	const struct match_pkttype *m = data;
+
+	if (bf_emit_need_ipv4(rule, "pkttype"))
+		return -EOPNOTSUPP;
+	bf_emit_field_eq(cg, BPF_B, BF_PKT_ETH_TYPE, 0xffffffff, (uint32_t)m->pkttype,
+			 m->invert, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_pkttype = {
 	.name = "pkttype",
 	.families = BF_BOTH_FAMILIES,
@@ -102,4 +119,5 @@ const struct bf_match_ops bf_match_pkttype = {
 	.final_check = pkttype_final_check,
 	.print = pkttype_print,
 	.save = pkttype_save,
+	.emit = pkttype_emit,
 };

@@ -1,5 +1,5 @@
 /* -m tcp (implicit with -p tcp): ports, flags and an option, as libxt_tcp
- * and xt_tcpudp. The flag and option tests are not compiled yet. */
+ * and xt_tcpudp. The option test is not compiled yet. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "cgen/cgen.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/ports.h"
 #include "front/ext_services.h"
@@ -217,10 +218,13 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 {
 	const struct match_tcp *m = data;
 
-	if (m->flg_mask || m->option || (m->invflags & (TCP_INV_FLAGS | TCP_INV_OPTION)))
-		return bf_err(-EOPNOTSUPP, "tcp: --tcp-flags, --syn and --tcp-option cannot be "
-			      "compiled yet");
+	if (m->option || (m->invflags & TCP_INV_OPTION))
+		return bf_err(-EOPNOTSUPP, "tcp: --tcp-option cannot be compiled yet");
 	bf_emit_port_pair(cg, &m->ports, true, no_match);
+	/* xt_tcp: (flags byte & mask) == cmp, after the ports. */
+	if (m->flg_mask || (m->invflags & TCP_INV_FLAGS))
+		bf_emit_field_eq(cg, BPF_B, BF_PKT_TCPFLAGS, m->flg_mask, m->flg_cmp,
+				 m->invflags & TCP_INV_FLAGS, no_match);
 	return 0;
 }
 

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -112,6 +115,18 @@ static void tos_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 			 m->mask);
 }
 
+static int tos_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		    int no_match)
+{
+	const struct match_tos *m = data;
+
+	if (bf_emit_need_ipv4(rule, "tos"))
+		return -EOPNOTSUPP;
+	/* xt_tos: (tos & mask) == value. */
+	bf_emit_field_eq(cg, BPF_B, BF_PKT_TOS, m->mask, m->value, m->invert, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_tos = {
 	.name = "tos",
 	.families = BF_BOTH_FAMILIES,
@@ -121,4 +136,5 @@ const struct bf_match_ops bf_match_tos = {
 	.final_check = tos_final_check,
 	.print = tos_print,
 	.save = tos_save,
+	.emit = tos_emit,
 };

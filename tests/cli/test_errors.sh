@@ -175,13 +175,13 @@ RESTORE_CASES=(
 	'*filter\n-A INPUT -p tcp --dport 99999 -j DROP\nCOMMIT\n'
 )
 # Refused while attached, with a clear error: tables bpfilter does not serve,
-# and what the code generator cannot compile yet (rules outside filter INPUT,
-# RETURN, matches and targets without code).
+# and what the code generator cannot compile yet (rules outside filter INPUT
+# and raw PREROUTING and user chains, matches and targets without code).
 REFUSED_CASES=(
 	"-A FORWARD -j DROP"
 	"-I OUTPUT -s 198.18.1.1 -j DROP"
 	"-P FORWARD DROP"
-	"-A INPUT -j RETURN"
+	"-t raw -A OUTPUT -j RETURN"
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
 	"-A INPUT -m conntrack --ctstate NEW -j ACCEPT"

@@ -323,6 +323,251 @@ static const struct prog_case not_ipv4_cases[] = {
 	CASE("ipv4", DROP, 0),
 };
 
+/* Issue 4's matches, each against the oracle. Frames with a field the
+ * builder does not set (TOS, TTL, Ethernet destination, TCP flags 0) are
+ * built and patched, the header checksum made right again. */
+static size_t patched(uint8_t *buf, uint64_t *bytes, const struct prog_pkt *p, int tos,
+		      int ttl, const uint8_t *mac)
+{
+	size_t len = prog_pkt_build(p, buf), hlen = (size_t)(buf[14] & 0x0f) * 4;
+	uint32_t sum = 0;
+
+	if (tos >= 0)
+		buf[15] = (uint8_t)tos;
+	if (ttl >= 0)
+		buf[22] = (uint8_t)ttl;
+	if (mac)
+		memcpy(buf, mac, 6);
+	buf[24] = buf[25] = 0;
+	for (size_t i = 0; i < hlen; i += 2)
+		sum += (uint32_t)(buf[14 + i] << 8 | buf[15 + i]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	buf[24] = (uint8_t)(~sum >> 8);
+	buf[25] = (uint8_t)~sum;
+	*bytes = prog_pkt_ip_len(p);
+	return len;
+}
+
+#define PATCHED(name, TOS, TTL, MAC, ...) \
+	static size_t name(uint8_t *buf, uint64_t *bytes) \
+	{ \
+		static const struct prog_pkt p = {__VA_ARGS__}; \
+		return patched(buf, bytes, &p, TOS, TTL, MAC); \
+	}
+
+static const char *const tcp_flags_rules[] = {
+	"-p tcp --syn -j DROP",
+	"-p tcp --tcp-flags ALL NONE -j DROP",
+	"-p tcp --dport 22 ! --tcp-flags SYN,ACK SYN,ACK -j DROP",
+	"-p tcp --tcp-flags FIN,PSH,URG FIN,PSH,URG -j DROP",
+	"-p tcp --tcp-flags SYN NONE --sport 1000 -m comment --comment \"no syn\" -j DROP",
+	"-p tcp ! --syn -j ACCEPT",
+	"-p tcp --tcp-flags SYN,FIN SYN,FIN,RST -j ACCEPT", /* cmp beyond mask: never */
+	NULL,
+};
+
+static size_t tcp_no_flags(uint8_t *buf, uint64_t *bytes)
+{
+	struct prog_pkt p = {.dport = 80};
+	size_t len = prog_pkt_build(&p, buf);
+
+	buf[14 + 20 + 13] = 0;
+	*bytes = prog_pkt_ip_len(&p);
+	return len;
+}
+
+static const struct prog_case tcp_flags_cases[] = {
+	CASE("syn", DROP, 0),
+	CASE("syn psh", DROP, 0, .tcp_flags = 0x0a),
+	CASE("syn ece cwr", DROP, 0, .tcp_flags = 0xc2),
+	CASE("syn ack", PASS, 5, .tcp_flags = 0x12),
+	CASE("syn ack to 22", PASS, 5, .tcp_flags = 0x12, .dport = 22),
+	CASE("ack to 22", DROP, 2, .tcp_flags = 0x10, .dport = 22),
+	CASE("ack ece to 22", DROP, 2, .tcp_flags = 0x50, .dport = 22),
+	CASE("xmas", DROP, 3, .tcp_flags = 0x29),
+	CASE("ack from 1000", DROP, 4, .tcp_flags = 0x10, .sport = 1000),
+	FRAME("no flags", DROP, 1, tcp_no_flags),
+	CASE("offset 1: hotdrop", DROP, NONE, .frag = 1),
+	CASE("header cut: hotdrop", DROP, NONE, .l4_len = 13),
+	CASE("offset 2", PASS, POLICY, .frag = 2),
+	CASE("udp", PASS, POLICY, .proto = UDP),
+};
+
+/* The builder puts the source port in the first two bytes of any
+ * transport header: for ICMP, .sport = type << 8 | code. */
+static const char *const icmp_rules[] = {
+	"-p icmp --icmp-type echo-request -j DROP",
+	"-p icmp --icmp-type 3/1 -j DROP",
+	"-p icmp -s 198.18.0.5 ! --icmp-type 3 -j DROP",
+	"-p icmp --icmp-type any -s 198.18.0.7 -j DROP",
+	"-p icmp ! --icmp-type any -j DROP",
+	"-p icmp --icmp-type port-unreachable -j DROP",
+	"-p icmp -s 198.18.0.6 ! --icmp-type 3/1 -j DROP",
+	NULL,
+};
+static const struct prog_case icmp_cases[] = {
+	CASE("echo request", DROP, 0, .proto = ICMP, .sport = 0x0800),
+	CASE("echo request, code 5", DROP, 0, .proto = ICMP, .sport = 0x0805),
+	CASE("3/1", DROP, 1, .proto = ICMP, .sport = 0x0301),
+	CASE("3/2", PASS, POLICY, .proto = ICMP, .sport = 0x0302),
+	CASE("3/3", DROP, 5, .proto = ICMP, .sport = 0x0303),
+	CASE("3/2 from .5", PASS, POLICY, .proto = ICMP, .sport = 0x0302, .src = "198.18.0.5"),
+	CASE("0/1 from .5", DROP, 2, .proto = ICMP, .sport = 0x0001, .src = "198.18.0.5"),
+	CASE("13/0 from .7", DROP, 3, .proto = ICMP, .sport = 0x0d00, .src = "198.18.0.7"),
+	CASE("3/1 from .6", DROP, 1, .proto = ICMP, .sport = 0x0301, .src = "198.18.0.6"),
+	CASE("3/2 from .6", DROP, 6, .proto = ICMP, .sport = 0x0302, .src = "198.18.0.6"),
+	CASE("4/1 from .6", DROP, 6, .proto = ICMP, .sport = 0x0401, .src = "198.18.0.6"),
+	CASE("3/0 from .6", DROP, 6, .proto = ICMP, .sport = 0x0300, .src = "198.18.0.6"),
+	CASE("header cut at 7: hotdrop", DROP, NONE, .proto = ICMP, .sport = 0x0800, .l4_len = 7),
+	CASE("no header: hotdrop", DROP, NONE, .proto = ICMP, .l4_len = -1),
+	CASE("offset 1", PASS, POLICY, .proto = ICMP, .sport = 0x0800, .frag = 1),
+	CASE("offset 2 from .5", PASS, POLICY, .proto = ICMP, .frag = 2, .src = "198.18.0.5"),
+	CASE("first fragment", DROP, 0, .proto = ICMP, .sport = 0x0800, .mf = true),
+	CASE("with options", DROP, 1, .proto = ICMP, .sport = 0x0301, .opt_words = 3),
+	CASE("tcp", PASS, POLICY, .sport = 0x0800),
+};
+
+static const char *const length_rules[] = {
+	"-p udp -m length --length 28 -j DROP",
+	"-m length --length 100:200 -j DROP",
+	"-p tcp -m length ! --length 41:65535 -j DROP",
+	"-m length --length 1000: -j DROP",
+	"-m length ! --length 0:65535 -j DROP",
+	NULL,
+};
+static const struct prog_case length_cases[] = {
+	CASE("udp 28", DROP, 0, .proto = UDP),
+	CASE("udp 28 padded", DROP, 0, .proto = UDP, .pad = 18),
+	CASE("udp 29", PASS, POLICY, .proto = UDP, .payload = 1),
+	CASE("tcp 99", PASS, POLICY, .payload = 59),
+	CASE("tcp 100", DROP, 1, .payload = 60),
+	CASE("tcp 200", DROP, 1, .payload = 160),
+	CASE("tcp 201", PASS, POLICY, .payload = 161),
+	CASE("tcp 40", DROP, 2),
+	CASE("tcp 41", PASS, POLICY, .payload = 1),
+	CASE("tcp 1000", DROP, 3, .payload = 960),
+	CASE("udp 1400", DROP, 3, .proto = UDP, .payload = 1372),
+};
+
+static const char *const ttl_rules[] = {
+	"-m ttl --ttl-eq 64 -j DROP",
+	"-m ttl --ttl-lt 2 -j DROP",
+	"-p udp -m ttl ! --ttl-eq 200 -j DROP",
+	"-m ttl --ttl-gt 254 -j DROP",
+	"-m ttl --ttl-lt 0 -j DROP",
+	"-m ttl --ttl-gt 255 -j DROP",
+	"-m ttl --ttl-gt 99 -m ttl --ttl-lt 101 -j DROP",
+	NULL,
+};
+PATCHED(ttl_0, -1, 0, NULL, .proto = TCP)
+PATCHED(ttl_1, -1, 1, NULL, .proto = TCP)
+PATCHED(ttl_2, -1, 2, NULL, .proto = TCP)
+PATCHED(ttl_99, -1, 99, NULL, .proto = TCP)
+PATCHED(ttl_100, -1, 100, NULL, .proto = TCP)
+PATCHED(ttl_101, -1, 101, NULL, .proto = TCP)
+PATCHED(ttl_254, -1, 254, NULL, .proto = TCP)
+PATCHED(ttl_255, -1, 255, NULL, .proto = TCP)
+PATCHED(ttl_udp_200, -1, 200, NULL, .proto = UDP)
+PATCHED(ttl_udp_2, -1, 2, NULL, .proto = UDP)
+static const struct prog_case ttl_cases[] = {
+	CASE("ttl 64", DROP, 0),
+	FRAME("ttl 0", DROP, 1, ttl_0),
+	FRAME("ttl 1", DROP, 1, ttl_1),
+	FRAME("ttl 2", PASS, POLICY, ttl_2),
+	FRAME("ttl 99", PASS, POLICY, ttl_99),
+	FRAME("ttl 100", DROP, 6, ttl_100),
+	FRAME("ttl 101", PASS, POLICY, ttl_101),
+	FRAME("ttl 254", PASS, POLICY, ttl_254),
+	FRAME("ttl 255", DROP, 3, ttl_255),
+	FRAME("udp ttl 200", PASS, POLICY, ttl_udp_200),
+	FRAME("udp ttl 2", DROP, 2, ttl_udp_2),
+};
+
+static const char *const tos_rules[] = {
+	"-m tos --tos 0x10 -j DROP",
+	"-m tos --tos 0x0b/0xcf -j DROP",
+	"-m dscp --dscp 0x2e -j DROP",
+	"-p udp -m dscp ! --dscp 0 -j DROP",
+	"-p tcp -m tos ! --tos Minimize-Delay -j ACCEPT",
+	"-m dscp --dscp-class AF41 -j DROP",
+	NULL,
+};
+PATCHED(tos_10, 0x10, -1, NULL, .proto = TCP)
+PATCHED(tos_11, 0x11, -1, NULL, .proto = TCP)
+PATCHED(tos_0b, 0x0b, -1, NULL, .proto = TCP)
+PATCHED(tos_b8, 0xb8, -1, NULL, .proto = TCP)
+PATCHED(tos_bb, 0xbb, -1, NULL, .proto = TCP)
+PATCHED(tos_50, 0x50, -1, NULL, .proto = TCP)
+PATCHED(tos_udp_03, 0x03, -1, NULL, .proto = UDP)
+PATCHED(tos_udp_04, 0x04, -1, NULL, .proto = UDP)
+PATCHED(tos_udp_88, 0x88, -1, NULL, .proto = UDP)
+PATCHED(tos_icmp_8b, 0x8b, -1, NULL, .proto = ICMP)
+static const struct prog_case tos_cases[] = {
+	FRAME("tos 0x10", DROP, 0, tos_10),
+	FRAME("tos 0x11", PASS, 4, tos_11),
+	FRAME("tos 0x0b", DROP, 1, tos_0b),
+	FRAME("tos 0xb8", DROP, 2, tos_b8),
+	FRAME("tos 0xbb", DROP, 2, tos_bb),
+	FRAME("tos 0x50", PASS, POLICY, tos_50),
+	FRAME("udp tos 0x03", PASS, POLICY, tos_udp_03),
+	FRAME("udp tos 0x04", DROP, 3, tos_udp_04),
+	FRAME("udp tos 0x88", DROP, 3, tos_udp_88),
+	FRAME("icmp tos 0x8b", DROP, 5, tos_icmp_8b),
+	CASE("tos 0 tcp", PASS, 4),
+};
+
+static const char *const iprange_rules[] = {
+	"-m iprange --src-range 198.18.1.10-198.18.1.20 -j DROP",
+	"-m iprange ! --dst-range 198.18.0.2-198.18.0.3 -j DROP",
+	"-m iprange --src-range 198.19.255.255 --dst-range 198.18.0.3-198.18.0.2 -j DROP",
+	"-m iprange ! --src-range 198.18.0.0-198.18.255.255 -j DROP",
+	NULL,
+};
+static const struct prog_case iprange_cases[] = {
+	CASE("src .1.10", DROP, 0, .src = "198.18.1.10"),
+	CASE("src .1.20", DROP, 0, .src = "198.18.1.20"),
+	CASE("src .1.21", PASS, POLICY, .src = "198.18.1.21"),
+	CASE("src .1.9", PASS, POLICY, .src = "198.18.1.9"),
+	CASE("dst .4", DROP, 1, .dst = "198.18.0.4"),
+	CASE("dst .3", PASS, POLICY, .dst = "198.18.0.3"),
+	CASE("dst .1", DROP, 1, .dst = "198.18.0.1"),
+	CASE("reversed range", DROP, 3, .src = "198.19.255.255", .dst = "198.18.0.3"),
+	CASE("src 198.17.255.255", DROP, 3, .src = "198.17.255.255"),
+	CASE("src 198.19.0.0", DROP, 3, .src = "198.19.0.0"),
+};
+
+static const uint8_t mac_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t mac_almost[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
+static const uint8_t mac_mcast4[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+static const uint8_t mac_mcast6[6] = {0x33, 0x33, 0x00, 0x00, 0x00, 0x01};
+static const char *const pkttype_rules[] = {
+	"-m pkttype --pkt-type broadcast -j DROP",
+	"-p udp -m pkttype ! --pkt-type host -j DROP",
+	"-m pkttype --pkt-type multicast -p tcp -j DROP",
+	"-m pkttype --pkt-type otherhost -j DROP",
+	"-p icmp -m pkttype ! --pkt-type unicast -j DROP",
+	"-p icmp -m pkttype --pkt-type host -j DROP",
+	NULL,
+};
+PATCHED(pt_bcast, -1, -1, mac_bcast, .proto = TCP)
+PATCHED(pt_almost, -1, -1, mac_almost, .proto = TCP)
+PATCHED(pt_mcast4, -1, -1, mac_mcast4, .proto = TCP)
+PATCHED(pt_udp_mcast6, -1, -1, mac_mcast6, .proto = UDP)
+PATCHED(pt_udp_bcast, -1, -1, mac_bcast, .proto = UDP)
+PATCHED(pt_icmp_mcast, -1, -1, mac_mcast4, .proto = ICMP)
+static const struct prog_case pkttype_cases[] = {
+	FRAME("tcp broadcast", DROP, 0, pt_bcast),
+	FRAME("tcp ff..fe", DROP, 2, pt_almost),
+	FRAME("tcp multicast", DROP, 2, pt_mcast4),
+	FRAME("udp multicast", DROP, 1, pt_udp_mcast6),
+	FRAME("udp broadcast", DROP, 0, pt_udp_bcast),
+	FRAME("icmp multicast", DROP, 4, pt_icmp_mcast),
+	CASE("tcp host", PASS, POLICY),
+	CASE("udp host", PASS, POLICY, .proto = UDP),
+	CASE("icmp host", DROP, 5, .proto = ICMP),
+};
+
 const struct prog_suite prog_suites[] = {
 	SUITE(addresses, BF_VERDICT_DROP),
 	SUITE(address_edges, BF_VERDICT_DROP),
@@ -341,3 +586,60 @@ const struct prog_suite prog_suites[] = {
 	SUITE(not_ipv4, BF_VERDICT_DROP),
 };
 const size_t prog_n_suites = sizeof(prog_suites) / sizeof(prog_suites[0]);
+
+static const char *const multiport_rules[] = {
+	"-p tcp -m multiport --dports 22,80:90,443 -j DROP",
+	"-p udp -m multiport --sports 53,5000:5010 -j DROP",
+	"-p tcp -m multiport --ports 7000,7100:7200 -j DROP",
+	"-p tcp -s 198.18.0.5 -m multiport ! --dports 1000:2000,3000 -j DROP",
+	"-p sctp -m multiport --dports 9 -j DROP",
+	"-p udp -s 198.18.0.6 -m multiport ! --sports 1 -j ACCEPT",
+	NULL,
+};
+static const struct prog_case multiport_cases[] = {
+	CASE("tcp 22", DROP, 0, .dport = 22),
+	CASE("tcp 80", DROP, 0, .dport = 80),
+	CASE("tcp 90", DROP, 0, .dport = 90),
+	CASE("tcp 91", PASS, POLICY, .dport = 91),
+	CASE("tcp 443", DROP, 0, .dport = 443),
+	CASE("tcp 442", PASS, POLICY, .dport = 442),
+	CASE("tcp from 7000", DROP, 2, .sport = 7000, .dport = 100),
+	CASE("tcp 50 -> 7150", DROP, 2, .sport = 50, .dport = 7150),
+	CASE("tcp 7200", DROP, 2, .dport = 7200),
+	CASE("tcp 7201", PASS, POLICY, .dport = 7201),
+	CASE("udp from 53", DROP, 1, .proto = UDP, .sport = 53),
+	CASE("udp from 5010", DROP, 1, .proto = UDP, .sport = 5010),
+	CASE("udp from 5011", PASS, POLICY, .proto = UDP, .sport = 5011),
+	CASE("tcp .5 -> 1500", PASS, POLICY, .src = "198.18.0.5", .dport = 1500),
+	CASE("tcp .5 -> 2001", DROP, 3, .src = "198.18.0.5", .dport = 2001),
+	CASE("tcp .5 -> 3000", PASS, POLICY, .src = "198.18.0.5", .dport = 3000),
+	CASE("sctp 9", DROP, 4, .proto = 132, .dport = 9),
+	CASE("sctp 10", PASS, POLICY, .proto = 132, .dport = 10),
+	CASE("tcp 22, header cut at 10", DROP, 0, .dport = 22, .l4_len = 10),
+	CASE("tcp 22, header cut at 4", DROP, 0, .dport = 22, .l4_len = 4),
+	CASE("tcp header cut at 3: hotdrop", DROP, NONE, .dport = 22, .l4_len = 3),
+	CASE("tcp 22, offset 1", PASS, POLICY, .dport = 22, .frag = 1, .l4_len = 20),
+	CASE("tcp .5, offset 2", PASS, POLICY, .src = "198.18.0.5", .frag = 2),
+	CASE("tcp 22, first fragment", DROP, 0, .dport = 22, .mf = true),
+	CASE("udp .6 from 1", PASS, POLICY, .proto = UDP, .src = "198.18.0.6", .sport = 1),
+	CASE("udp .6 from 2", PASS, 5, .proto = UDP, .src = "198.18.0.6", .sport = 2),
+	CASE("udp from 53, cut at 4", DROP, 1, .proto = UDP, .sport = 53, .l4_len = 4),
+	CASE("udp cut at 2: hotdrop", DROP, NONE, .proto = UDP, .sport = 53, .l4_len = 2),
+	CASE("sctp cut at 3: hotdrop", DROP, NONE, .proto = 132, .dport = 9, .l4_len = 3),
+};
+
+/* The suites of extension matches: tests/lib/prog_rules.c's small rule
+ * parser does not read them, so test_xdp_matches compiles them through
+ * the real front end (and test_xdp_oracle checks them too). Declared
+ * where used (prog_suites.h is not this file's to extend). */
+const struct prog_suite prog_match_suites[] = {
+	SUITE(tcp_flags, BF_VERDICT_ACCEPT),
+	SUITE(icmp, BF_VERDICT_ACCEPT),
+	SUITE(length, BF_VERDICT_ACCEPT),
+	SUITE(ttl, BF_VERDICT_ACCEPT),
+	SUITE(tos, BF_VERDICT_ACCEPT),
+	SUITE(iprange, BF_VERDICT_ACCEPT),
+	SUITE(pkttype, BF_VERDICT_ACCEPT),
+	SUITE(multiport, BF_VERDICT_ACCEPT),
+};
+const size_t prog_n_match_suites = sizeof(prog_match_suites) / sizeof(prog_match_suites[0]);

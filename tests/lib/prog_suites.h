@@ -24,5 +24,9 @@ struct prog_suite {
 
 extern const struct prog_suite prog_suites[];
 extern const size_t prog_n_suites;
+/* Suites of extension matches, whose rules need the real front end
+ * (prog_rules.c reads only the IP part and ports). */
+extern const struct prog_suite prog_match_suites[];
+extern const size_t prog_n_match_suites;
 
 #endif

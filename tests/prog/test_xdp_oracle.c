@@ -33,6 +33,8 @@
 #include "lib/prog_run.h"
 
 #define MARKER_PROTO 253
+
+/* The extension-match suites (tests/lib/prog_suites.c), checked here too. */
 #define MAX_RULES 64
 
 static char ns_a[32], ns_b[32];
@@ -247,7 +249,8 @@ static void run_suite(void **state)
 
 int main(void)
 {
-	struct CMUnitTest *tests = calloc(prog_n_suites, sizeof(*tests));
+	size_t n = prog_n_suites + prog_n_match_suites;
+	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 	int rc;
 
 	prog_need_root();
@@ -265,7 +268,12 @@ int main(void)
 		tests[i].test_func = run_suite;
 		tests[i].initial_state = (void *)&prog_suites[i];
 	}
-	rc = _cmocka_run_group_tests("xdp_oracle", tests, prog_n_suites, NULL, NULL);
+	for (size_t i = 0; i < prog_n_match_suites; i++) {
+		tests[prog_n_suites + i].name = prog_match_suites[i].name;
+		tests[prog_n_suites + i].test_func = run_suite;
+		tests[prog_n_suites + i].initial_state = (void *)&prog_match_suites[i];
+	}
+	rc = _cmocka_run_group_tests("xdp_oracle", tests, n, NULL, NULL);
 	cleanup();
 	return rc;
 }

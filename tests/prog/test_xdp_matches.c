@@ -1,0 +1,78 @@
+/* The extension-match suites (prog_match_suites in tests/lib/prog_suites.c)
+ * through the compiled XDP program: the rules go through the real front
+ * end (iptables-restore syntax into filter INPUT), then every case's
+ * verdict and counter are checked with BPF_PROG_TEST_RUN. test_xdp_oracle
+ * checks the same suites against iptables-legacy. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/strbuf.h"
+#include "front/front.h"
+#include "lib/prog_rules.h"
+#include "lib/prog_run.h"
+#include "lib/prog_suites.h"
+
+
+static struct bf_ruleset *suite_ruleset(const struct prog_suite *s)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	struct bf_strbuf text = {0};
+
+	assert_non_null(rs);
+	bf_strbuf_printf(&text, "*filter\n:INPUT %s [0:0]\n", bf_verdict_name(s->policy));
+	for (size_t i = 0; s->rules[i]; i++)
+		bf_strbuf_printf(&text, "-A INPUT %s\n", s->rules[i]);
+	bf_strbuf_puts(&text, "COMMIT\n");
+	if (bf_restore_parse(text.s, rs, false, false)) {
+		fprintf(stderr, "%s: the front end refused:\n%s", s->name, text.s);
+		fail();
+	}
+	bf_strbuf_free(&text);
+	return rs;
+}
+
+static void run_suite(void **state)
+{
+	const struct prog_suite *s = *state;
+	struct bf_ruleset *rs = suite_ruleset(s);
+	struct prog p;
+	int failed = 0;
+
+	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct prog_case *c = &s->cases[i];
+		int slot = c->rule == PROG_UNCOUNTED ? -1 :
+			   c->rule == PROG_POLICY ? prog_policy_slot(rs) :
+			   prog_rule_slot(rs, (size_t)c->rule);
+		uint8_t buf[PROG_PKT_MAX];
+		uint64_t bytes;
+		size_t len = prog_case_frame(c, buf, &bytes);
+
+		if (prog_check(&p, c->what, buf, len, c->ret, slot, bytes))
+			failed++;
+	}
+	prog_close(&p);
+	bf_ruleset_free(rs);
+	assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+	struct CMUnitTest *tests = calloc(prog_n_match_suites, sizeof(*tests));
+
+	prog_need_root();
+	if (!tests)
+		return 1;
+	for (size_t i = 0; i < prog_n_match_suites; i++) {
+		tests[i].name = prog_match_suites[i].name;
+		tests[i].test_func = run_suite;
+		tests[i].initial_state = (void *)&prog_match_suites[i];
+	}
+	return _cmocka_run_group_tests("xdp_matches", tests, prog_n_match_suites, NULL, NULL);
+}
