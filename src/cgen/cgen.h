@@ -175,11 +175,10 @@ bool bf_iface_match(const char *name, const char *dev);
  * with `on_match`, when it does. */
 void bf_emit_ip_test(struct bf_cgen *cg, const struct bf_ip_test *t, bool on_match, int label);
 
-/* The linear reference emitter: the rules of one chain in order, each
- * counted and returning its verdict when it matches, then the policy.
- * An optimizing classifier replaces this walk; this one stays the
- * reference it is tested against. */
-int bf_emit_chain_linear(struct bf_cgen *cg, enum bf_table_id table, size_t chain_idx);
+/* The linear reference emitter is in flow.h: each chain's rules in order,
+ * user chains inlined where they are reached, then the policy. An
+ * optimizing classifier replaces this walk; this one stays the reference
+ * it is tested against. */
 /* One rule: falls through to the next when the packet does not match. */
 int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot);
 

@@ -108,8 +108,3 @@ int bf_emit_chain_flow(struct bf_cgen *cg, enum bf_table_id table, size_t chain_
 	free(q.v);
 	return err ? err : cg->err;
 }
-
-int bf_emit_chain_linear(struct bf_cgen *cg, enum bf_table_id table, size_t chain_idx)
-{
-	return bf_emit_chain_flow(cg, table, chain_idx, -1);
-}
