@@ -27,22 +27,6 @@ static const struct option restore_options[] = {
 	{0},
 };
 
-static int read_all(FILE *f, struct bf_strbuf *text)
-{
-	char buf[65536];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		buf[n] = '\0';
-		if (memchr(buf, '\0', n))
-			return -EINVAL;
-		bf_strbuf_puts(text, buf);
-	}
-	if (ferror(f))
-		return -EIO;
-	return text->err;
-}
-
 /* -T TABLE: iptables-restore skips the blocks of other tables unread.
  * Their lines become comment lines here, so line numbers in messages
  * stay. */
@@ -130,7 +114,7 @@ int bf_cli_restore(int argc, char **argv)
 		fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
 		return BF_EXIT_OTHER;
 	}
-	err = read_all(in, &text);
+	err = bf_strbuf_read(&text, in);
 	if (in != stdin)
 		fclose(in);
 	if (err) {

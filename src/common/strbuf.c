@@ -53,6 +53,22 @@ void bf_strbuf_puts(struct bf_strbuf *b, const char *s)
 	b->len += n;
 }
 
+int bf_strbuf_read(struct bf_strbuf *b, FILE *f)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		if (memchr(buf, '\0', n))
+			return -EINVAL;
+		bf_strbuf_puts(b, buf);
+	}
+	if (ferror(f))
+		return -EIO;
+	return b->err;
+}
+
 void bf_strbuf_reset(struct bf_strbuf *b)
 {
 	b->len = 0;

@@ -3,6 +3,7 @@
 #define BF_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct bf_strbuf {
 	char *s;     /* always NUL-terminated when non-NULL */
@@ -15,6 +16,9 @@ void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bf_strbuf_puts(struct bf_strbuf *b, const char *s);
 void bf_strbuf_reset(struct bf_strbuf *b);
+/* Appends everything f holds: 0, -EIO, -ENOMEM, or -EINVAL when it holds
+ * a NUL byte (the input must be text). */
+int bf_strbuf_read(struct bf_strbuf *b, FILE *f);
 void bf_strbuf_free(struct bf_strbuf *b);
 /* "" when empty, never NULL */
 const char *bf_strbuf_str(const struct bf_strbuf *b);

@@ -49,23 +49,17 @@ static int make_dirs(const char *dir, mode_t mode)
 static int read_file(const char *path, char **text)
 {
 	struct bf_strbuf b = {0};
-	char buf[4096];
-	size_t n;
 	FILE *f;
+	int err;
 
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		buf[n] = '\0';
-		bf_strbuf_puts(&b, buf);
-	}
-	if (ferror(f))
-		b.err = b.err ? b.err : -EIO;
+	err = bf_strbuf_read(&b, f);
 	fclose(f);
-	if (b.err) {
+	if (err) {
 		bf_strbuf_free(&b);
-		return b.err;
+		return err;
 	}
 	*text = b.s ? b.s : strdup("");
 	return *text ? 0 : -ENOMEM;
