@@ -47,7 +47,16 @@ enum bf_pkt_off {
 				 * 4 first bytes of a TCP, UDP, UDP-Lite, SCTP
 				 * or DCCP header (as multiport reads them) */
 	BF_PKT_SCRATCH = -32,   /* u32 scratch, e.g. a map key */
-	BF_PKT_SIZE = 32,       /* bytes of stack the context uses */
+	BF_PKT_MAC_HI = -36,    /* u32: Ethernet source, bytes 0-3 as a
+				 * big-endian number (the hook fills it) */
+	BF_PKT_MAC_LO = -38,    /* u16: Ethernet source, bytes 4-5 */
+	BF_PKT_L4OFF = -40,     /* u16: offset of the transport header from
+				 * the network header (BF_REG_L3); the datagram
+				 * ends at offset BF_PKT_LEN. Matches that read
+				 * the packet (TCP options, SPI) check bounds
+				 * against BF_REG_END themselves. */
+	/* -41 .. -128: the IPv6 prologue's fields (below). */
+	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 };
 
 struct bf_fixup {
@@ -137,8 +146,11 @@ void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v);
 
 /* Register conventions between a hook and the layer-3 prologues: the hook
  * sets BF_REG_L3 to the network header (a packet pointer) and BF_REG_END
- * to the end of the packet, keeps the context in BF_REG_CTX, then calls
- * the prologue of the family. The rules use only r0-r5 and the stack. */
+ * to the end of the packet, keeps the context in BF_REG_CTX, fills the
+ * link-layer fields (ETH_TYPE, MAC_HI, MAC_LO), then calls the prologue
+ * of the family. The rules use only r0-r5 and the stack; r6-r8 keep
+ * their values through every rule, so a match may read the packet from
+ * BF_REG_L3 (bounds checked against BF_REG_END). */
 #define BF_REG_CTX BPF_REG_6
 #define BF_REG_L3 BPF_REG_7
 #define BF_REG_END BPF_REG_8

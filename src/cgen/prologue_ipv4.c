@@ -8,8 +8,6 @@
  * every field written from the packet), so the other paths, merging at
  * the end of the prologue, are pruned there instead of walking every rule
  * again. */
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -113,28 +111,7 @@ static void fill_l3(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct iphdr, tos)));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TOS));
-}
-
-/* skb->pkt_type as eth_type_trans sets it from the Ethernet destination:
- * group bit set is broadcast (all ones) or multicast, else the host (a
- * frame for another host never reaches netfilter). The hook puts the
- * Ethernet header right before BF_REG_L3 (no VLAN tag yet). */
-static void fill_eth(struct bf_cgen *cg)
-{
-	int done = bf_label_new(cg), mcast = bf_label_new(cg);
-
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_HOST));
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, -ETH_HLEN));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 1));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), done);
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_MULTICAST));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, R_L3, -ETH_HLEN));
-	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, -1, 0), mcast);
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, R_L3, -ETH_HLEN + 4));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0xffff, 0), mcast);
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ETH_TYPE, PACKET_BROADCAST));
-	bf_label_bind(cg, mcast);
-	bf_label_bind(cg, done);
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, R_HLEN, BF_PKT_L4OFF));
 }
 
 /* Jumps to no_l4 unless `len` bytes of transport header lie within the
@@ -219,6 +196,5 @@ void bf_emit_ipv4_prologue(struct bf_cgen *cg, int pass)
 	check_lengths(cg, pass);
 	check_csum(cg, pass);
 	fill_l3(cg);
-	fill_eth(cg);
 	fill_l4(cg);
 }
