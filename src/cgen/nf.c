@@ -1,0 +1,245 @@
+/* The netfilter LOCAL_IN hook (nf.h). The program cannot read the packet
+ * directly: it copies the first bytes of the network header onto the
+ * stack (bpf_dynptr_from_skb + bpf_dynptr_read, which also read
+ * non-linear skbs, as a reassembled datagram is) and points BF_REG_L3 /
+ * BF_REG_END at the copy, so the IPv4 prologue and every match emitter
+ * work unchanged. sk_buff fields are read through the BTF pointer the
+ * context gives, at offsets from the running kernel's BTF. */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <netinet/ip.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "cgen.h"
+#include "cgen/insn.h"
+#include "cgen/nf.h"
+#include "cgen/nf_uapi.h"
+#include "kern/btf_offsets.h"
+
+#define R_SKB BPF_REG_9
+
+/* Weak: builds of the code generator without src/kern (the fuzzers) link
+ * without it, and then this hook cannot compile. */
+extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
+
+/* The copy and the hook's scratch lie below the packet context. */
+_Static_assert(BF_NF_BUF + BF_NF_BUF_LEN <= -BF_PKT_SIZE, "stack overlaps the context");
+_Static_assert(BF_NF_TOTLEN >= -512, "beyond the BPF stack");
+
+/* Two instructions: dst = imm64. */
+static void emit_ld_imm64(struct bf_cgen *cg, int dst, uint64_t imm)
+{
+	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst,
+				      .imm = (int32_t)(uint32_t)imm});
+	bf_emit(cg, (struct bpf_insn){.imm = (int32_t)(uint32_t)(imm >> 32)});
+}
+
+/* Leaves for `accept` unless state->in is the interface compiled for:
+ * the name compared as two 8-byte words (names are at most 15 bytes
+ * plus NUL, the rest of the array zeroed by the kernel). */
+static void check_iface(struct bf_cgen *cg, const struct bf_nf_offsets *o, int accept)
+{
+	char name[16] = {0};
+	uint64_t w[2];
+
+	if (!cg->ifname || !*cg->ifname)
+		return;
+	strncpy(name, cg->ifname, sizeof(name) - 1);
+	memcpy(w, name, sizeof(w));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1, o->state_in));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+	for (int i = 0; i < 2; i++) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, o->dev_name + 8 * i));
+		emit_ld_imm64(cg, BPF_REG_3, w[i]);
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JNE, BPF_REG_2, BPF_REG_3, 0), accept);
+	}
+}
+
+/* ETH_TYPE from skb->pkt_type (what the pkttype match reads); MAC_HI/LO
+ * from the MAC header the skb still points at (the first fragment's),
+ * zero when it has none. */
+static void fill_link(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+{
+	int no_mac = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_SKB, o->skb_pkt_type));
+	if (o->skb_pkt_type_shift)
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, o->skb_pkt_type_shift));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 7));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ETH_TYPE));
+
+	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, BF_NF_MAC, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, R_SKB, o->skb_mac_header));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xffff, 0), no_mac);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, R_SKB, o->skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, offsetof(struct ethhdr, h_source)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_NF_MAC));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, ETH_ALEN));
+	/* On a fault the helper zeroes the destination: no MAC. */
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+	bf_label_bind(cg, no_mac);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_MAC));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_MAC_HI));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_NF_MAC + 4));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_PKT_MAC_LO));
+}
+
+/* Copies min(bytes from the network header, BF_NF_BUF_LEN) to BF_NF_BUF;
+ * sets BF_REG_L3 to the copy and BF_REG_END to its end. Jumps to `fail`
+ * when the skb cannot be read. */
+static void copy_header(struct bf_cgen *cg, const struct bf_nf_offsets *o, int fail)
+{
+	int short_dgram = bf_label_new(cg);
+
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, R_SKB));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
+	bf_emit(cg, (struct bpf_insn){.code = BPF_JMP | BPF_CALL,
+				      .src_reg = BPF_PSEUDO_KFUNC_CALL,
+				      .imm = o->kfunc_dynptr_from_skb});
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
+
+	/* The dynptr starts at skb->data: the network header's offset from
+	 * there (0 at LOCAL_IN, where ip_local_deliver_finish has not pulled
+	 * it yet) is network_header - (data - head). */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BF_REG_END, R_SKB, o->skb_network_header));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, R_SKB, o->skb_data));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, R_SKB, o->skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BF_REG_END, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BF_REG_END, 0, 0), fail);
+	/* Bytes from there: skb->len - offset, at most the buffer. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, R_SKB, o->skb_len));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BF_REG_L3, BF_REG_END, 0), fail);
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BF_REG_L3, BF_REG_END));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BF_REG_L3, BF_NF_BUF_LEN, 0), short_dgram);
+	bf_emit(cg, BPF_MOV64_IMM(BF_REG_L3, BF_NF_BUF_LEN));
+	bf_label_bind(cg, short_dgram);
+
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_NF_BUF));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BF_REG_END));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
+
+	bf_emit(cg, BPF_MOV64_REG(BF_REG_END, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BF_REG_END, BF_NF_BUF));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BF_REG_END, BF_REG_L3));
+	bf_emit(cg, BPF_MOV64_REG(BF_REG_L3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BF_REG_L3, BF_NF_BUF));
+}
+
+/* The IPv4 prologue takes a total length beyond BF_REG_END for a
+ * truncated packet. The copy is shorter than a long datagram on purpose,
+ * so its header is made to say the copy's length (checksum updated as
+ * RFC 1624 does it) and the real total length is kept in BF_NF_TOTLEN,
+ * put back into the context after the prologue. The L4 bounds the
+ * prologue derives from it are then the copy's, which is what it holds.
+ * Ones' complement sums do not depend on byte order: the raw words are
+ * summed as loaded. */
+static void shorten_copy(struct bf_cgen *cg)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, tot_len)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, BF_NF_TOTLEN));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_END));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BF_REG_L3, offsetof(struct iphdr, check)));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_3, 0xffff));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_1, 0xffff));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2));
+	for (int i = 0; i < 2; i++) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 16));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 0xffff));
+		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	}
+	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_3, 0xffff));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_3, offsetof(struct iphdr, check)));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, offsetof(struct iphdr, tot_len)));
+}
+
+static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
+{
+	int accept = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
+	struct bf_nf_offsets o;
+	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
+
+	if (err) {
+		if (!cg->err)
+			cg->err = err;
+		return;
+	}
+	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
+	/* ip_frag_reasm sets IPCB(skb)->frag_max_size (the largest fragment);
+	 * ip_rcv_core zeroed the IPCB of every other packet. */
+	if (reassembled_only) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, R_SKB, o.skb_ipcb_frag_max_size));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+	}
+	check_iface(cg, &o, accept);
+	fill_link(cg, &o);
+	copy_header(cg, &o, drop);
+	shorten_copy(cg);
+	/* The stack checked this header already; failing here is ours: a
+	 * datagram we cannot judge is dropped, never let through unjudged. */
+	bf_emit_ipv4_prologue(cg, drop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
+	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
+	bf_label_bind(cg, accept);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_ACCEPT));
+	bf_emit(cg, BPF_EXIT_INSN());
+	bf_label_bind(cg, drop);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_DROP));
+	bf_emit(cg, BPF_EXIT_INSN());
+	bf_label_bind(cg, parsed);
+}
+
+static void nf_prologue(struct bf_cgen *cg)
+{
+	nf_prologue_common(cg, true);
+}
+
+static void nf_prologue_all(struct bf_cgen *cg)
+{
+	nf_prologue_common(cg, false);
+}
+
+static int nf_verdict_code(enum bf_verdict v)
+{
+	return v == BF_VERDICT_ACCEPT ? BF_NF_ACCEPT : BF_NF_DROP;
+}
+
+const struct bf_hook_ops bf_hook_nf_local_in = {
+	.name = "nf_local_in",
+	.prog_type = BF_PROG_TYPE_NETFILTER,
+	.expected_attach_type = BF_ATTACH_NETFILTER,
+	.prologue = nf_prologue,
+	.verdict_code = nf_verdict_code,
+	.check = bf_xdp_check,
+};
+
+const struct bf_hook_ops bf_hook_nf_local_in_all = {
+	.name = "nf_local_in_all",
+	.prog_type = BF_PROG_TYPE_NETFILTER,
+	.expected_attach_type = BF_ATTACH_NETFILTER,
+	.prologue = nf_prologue_all,
+	.verdict_code = nf_verdict_code,
+	.check = bf_xdp_check,
+};

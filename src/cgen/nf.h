@@ -1,0 +1,39 @@
+/* The netfilter hook: a BPF_PROG_TYPE_NETFILTER program at LOCAL_IN that
+ * judges filter INPUT for the IPv4 datagrams the stack reassembled. XDP
+ * sees their fragments, which filter INPUT never does (ip_local_deliver
+ * reassembles first), so XDP lets fragments through to the stack and this
+ * program judges the whole datagram, counting into the XDP program's
+ * counters map (same slots). Everything else it accepts: XDP judged it. */
+#ifndef BF_CGEN_NF_H
+#define BF_CGEN_NF_H
+
+#include "cgen.h"
+
+/* Judges reassembled IPv4 datagrams (IPCB(skb)->frag_max_size != 0)
+ * arriving on cg->ifname (every interface when it is empty); NF_ACCEPT
+ * for everything else. */
+extern const struct bf_hook_ops bf_hook_nf_local_in;
+/* The same, judging every IPv4 packet: for BPF_PROG_TEST_RUN, whose skbs
+ * are never reassembled. Not for attaching. */
+extern const struct bf_hook_ops bf_hook_nf_local_in_all;
+
+/* Stack below the packet context the hook uses (offsets from r10). */
+enum bf_nf_stack {
+	BF_NF_BUF = -256,     /* 128 bytes: copy of the network header on */
+	BF_NF_BUF_LEN = 128,
+	BF_NF_DYNPTR = -272,  /* struct bpf_dynptr (16 bytes) */
+	BF_NF_MAC = -280,     /* 8 bytes: Ethernet source read from the skb */
+	BF_NF_TOTLEN = -284,  /* u32: the datagram's real total length */
+};
+
+/* Compiles filter INPUT of v4 (with the user chains it reaches) for the
+ * netfilter hook: prologue, chains, bf_cgen_finish. Counter slots as in
+ * the XDP program (v4's from 0). ifname: the interface the XDP program
+ * is attached to (resolves -i); datagrams from other interfaces are
+ * accepted unjudged, as XDP leaves them unfiltered. */
+int bf_cgen_compile_nf(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *ifname);
+/* The same for another netfilter hook (bf_hook_nf_local_in_all in tests). */
+int bf_cgen_compile_nf_hook(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *ifname,
+			    const struct bf_hook_ops *hook);
+
+#endif

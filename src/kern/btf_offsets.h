@@ -1,0 +1,34 @@
+/* Offsets of the kernel structures a netfilter program reads (sk_buff,
+ * inet_skb_parm, nf_hook_state, net_device), taken from the running
+ * kernel's BTF: they change between kernel builds, so none is written
+ * down here. */
+#ifndef BF_KERN_BTF_OFFSETS_H
+#define BF_KERN_BTF_OFFSETS_H
+
+#include <stdint.h>
+
+struct bf_nf_offsets {
+	/* struct sk_buff */
+	int16_t skb_len;            /* u32 len: bytes of the datagram */
+	int16_t skb_head;           /* unsigned char *head */
+	int16_t skb_data;           /* unsigned char *data */
+	int16_t skb_mac_header;     /* u16, offset from head (0xffff: unset) */
+	int16_t skb_network_header; /* u16, offset from head */
+	int16_t skb_pkt_type;       /* byte holding the pkt_type:3 bitfield */
+	uint8_t skb_pkt_type_shift; /* its bit position in that byte */
+	/* IPCB(skb)->frag_max_size: skb->cb + offsetof(inet_skb_parm, ...),
+	 * u16, non-zero only on a datagram ip_frag_reasm built. */
+	int16_t skb_ipcb_frag_max_size;
+	/* struct nf_hook_state */
+	int16_t state_in;           /* struct net_device *in */
+	/* struct net_device */
+	int16_t dev_name;           /* char name[16] */
+	/* BTF id of the kfunc bpf_dynptr_from_skb in vmlinux. */
+	int32_t kfunc_dynptr_from_skb;
+};
+
+/* Fills o from /sys/kernel/btf/vmlinux (read once, then cached). 0, or
+ * -errno with a message when the BTF or one of the fields is missing. */
+int bf_nf_offsets_get(struct bf_nf_offsets *o);
+
+#endif
