@@ -35,6 +35,15 @@ static void emit_ld_imm64(struct bf_cgen *cg, int dst, uint64_t imm)
 	bf_emit(cg, (struct bpf_insn){.imm = (int32_t)(uint32_t)(imm >> 32)});
 }
 
+/* Two instructions: BPF_LD_MAP_FD of a map fd known now (the loader's
+ * map fixups are for the maps of a ruleset). */
+static void emit_ld_map_fd(struct bf_cgen *cg, int dst, int fd)
+{
+	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst,
+				      .src_reg = BPF_PSEUDO_MAP_FD, .imm = fd});
+	bf_emit(cg, (struct bpf_insn){0});
+}
+
 /* Leaves for `accept` unless state->in is the interface compiled for:
  * the name compared as two 8-byte words (names are at most 15 bytes
  * plus NUL, the rest of the array zeroed by the kernel). */
@@ -243,3 +252,41 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	.verdict_code = nf_verdict_code,
 	.check = bf_xdp_check,
 };
+
+/* The dispatcher (nf.h). Only reassembled datagrams concern filter INPUT
+ * here: everything else leaves after three instructions. */
+int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
+{
+	int accept = bf_label_new(cg);
+	struct bf_nf_offsets o;
+	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
+
+	if (err)
+		return cg->err ? cg->err : (cg->err = err);
+	cg->hook = &bf_hook_nf_local_in;
+	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_1, o.skb_ipcb_frag_max_size));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1, o.state_in));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_1, o.dev_ifindex));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4));
+	emit_ld_map_fd(cg, BPF_REG_1, ifmap_fd);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), accept);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_0, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	emit_ld_map_fd(cg, BPF_REG_2, slots_fd);
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_tail_call));
+	/* An attached interface whose slot is empty: fail closed. */
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_DROP));
+	bf_emit(cg, BPF_EXIT_INSN());
+	bf_label_bind(cg, accept);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_ACCEPT));
+	bf_emit(cg, BPF_EXIT_INSN());
+	return bf_cgen_finish(cg);
+}

@@ -36,4 +36,11 @@ int bf_cgen_compile_nf(struct bf_cgen *cg, const struct bf_ruleset *v4, const ch
 int bf_cgen_compile_nf_hook(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *ifname,
 			    const struct bf_hook_ops *hook);
 
+/* The fixed program on the netfilter link: for a reassembled IPv4
+ * datagram arriving on an interface found in the hash ifmap_fd (ifindex
+ * to slot), tail-calls that slot of the prog_array slots_fd, and drops it
+ * when the slot is empty (fail closed); accepts everything else (XDP
+ * judged it, or the interface is not attached). Finished, no fixups. */
+int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd);
+
 #endif

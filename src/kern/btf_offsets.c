@@ -90,6 +90,8 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (!err)
 		err = byte_off(btf, "net_device", "name", &o->dev_name);
 	if (!err)
+		err = byte_off(btf, "net_device", "ifindex", &o->dev_ifindex);
+	if (!err)
 		err = struct_id(btf, "sk_buff", &id);
 	if (err)
 		return err;

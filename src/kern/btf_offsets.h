@@ -23,6 +23,7 @@ struct bf_nf_offsets {
 	int16_t state_in;           /* struct net_device *in */
 	/* struct net_device */
 	int16_t dev_name;           /* char name[16] */
+	int16_t dev_ifindex;        /* int ifindex */
 	/* BTF id of the kfunc bpf_dynptr_from_skb in vmlinux. */
 	int32_t kfunc_dynptr_from_skb;
 };

@@ -38,10 +38,10 @@ int bf_nf_link_create(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priori
 	return (int)fd;
 }
 
-int bf_nf_prog_array_create(void)
+int bf_nf_slots_create(uint32_t n)
 {
-	int fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "bf_nf_slot", sizeof(uint32_t),
-				sizeof(uint32_t), 1, NULL);
+	int fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, BF_NF_SLOTS_MAP_NAME, sizeof(uint32_t),
+				sizeof(uint32_t), n, NULL);
 
 	if (fd < 0)
 		return bf_err(-errno, "cannot create the dispatcher's prog_array: %s",
@@ -49,25 +49,13 @@ int bf_nf_prog_array_create(void)
 	return fd;
 }
 
-int bf_nf_dispatcher_load(int prog_array_fd, int fallback)
+int bf_nf_ifmap_create(uint32_t n)
 {
-	/* bpf_tail_call(ctx, map, 0); return fallback. The context is
-	 * handed over unchanged, so the called program sees the same skb. */
-	const struct bpf_insn insns[] = {
-		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
-		{.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
-		 .src_reg = BPF_PSEUDO_MAP_FD, .imm = prog_array_fd},
-		{0},
-		BPF_MOV64_IMM(BPF_REG_3, 0),
-		BPF_CALL_HELPER(BPF_FUNC_tail_call),
-		BPF_MOV64_IMM(BPF_REG_0, fallback),
-		BPF_EXIT_INSN(),
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BF_ATTACH_NETFILTER);
-	int fd = bpf_prog_load(BF_PROG_TYPE_NETFILTER, "bf_nf_dispatch", "GPL", insns,
-			       sizeof(insns) / sizeof(insns[0]), &opts);
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, BF_NF_IFMAP_MAP_NAME, sizeof(uint32_t),
+				sizeof(uint32_t), n, NULL);
 
 	if (fd < 0)
-		return bf_err(-errno, "cannot load the netfilter dispatcher: %s", strerror(errno));
+		return bf_err(-errno, "cannot create the dispatcher's interface map: %s",
+			      strerror(errno));
 	return fd;
 }

@@ -1,9 +1,9 @@
 /* Netfilter BPF links: a program attached to a netfilter hook of the
  * calling thread's network namespace. The hook stays while the link fd
  * (or a pin of it) lives. A netfilter link cannot be updated in place
- * (the kernel's bpf_nf_link_update says -EOPNOTSUPP): replace the program
- * atomically through a fixed dispatcher that tail-calls a prog_array slot
- * (bf_nf_dispatcher_load), updated in one map update. */
+ * (the kernel's bpf_nf_link_update says -EOPNOTSUPP): the link holds a
+ * fixed dispatcher (bf_cgen_nf_dispatcher) that tail-calls a prog_array
+ * slot, replaced in one map update. */
 #ifndef BF_KERN_NF_LINK_H
 #define BF_KERN_NF_LINK_H
 
@@ -14,13 +14,15 @@
 int bf_nf_link_create(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority,
 		      uint32_t flags);
 
-/* Loads the fixed dispatcher: tail-calls slot 0 of prog_array_fd (a
- * BPF_MAP_TYPE_PROG_ARRAY of netfilter programs) and returns
- * `fallback` (NF_ACCEPT / NF_DROP) when the slot is empty. The program
- * fd, or -errno. */
-int bf_nf_dispatcher_load(int prog_array_fd, int fallback);
+/* Names the kernel shows for the dispatcher and its maps. */
+#define BF_NF_DISPATCH_NAME "bf_nf_dispatch"
+#define BF_NF_SLOTS_MAP_NAME "bf_nf_slots"
+#define BF_NF_IFMAP_MAP_NAME "bf_nf_ifmap"
 
-/* A prog_array of one slot for the dispatcher; the map fd or -errno. */
-int bf_nf_prog_array_create(void);
+/* The dispatcher's maps: a prog_array of n netfilter programs (one per
+ * attached interface), and a hash of n entries from an interface index
+ * to its slot there. The map fd, or -errno. */
+int bf_nf_slots_create(uint32_t n);
+int bf_nf_ifmap_create(uint32_t n);
 
 #endif

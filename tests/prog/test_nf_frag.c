@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "cgen/nf_uapi.h"
 #include "common/log.h"
 #include "common/strbuf.h"
+#include "kern/kern.h"
 #include "kern/nf_link.h"
 #include "lib/front_util.h"
 #include "lib/prog_pkt.h"
@@ -387,6 +389,11 @@ static int snmp(int b, unsigned long long v[3])
 	return n == 3 ? 0 : -1;
 }
 
+static int ifindex_fn(void *arg)
+{
+	return (int)if_nametoindex((const char *)arg);
+}
+
 static int attach_fn(void *arg)
 {
 	return bf_nf_link_create(*(int *)arg, BF_NFPROTO_IPV4, BF_NF_INET_LOCAL_IN,
@@ -407,8 +414,9 @@ static int part_b(const struct bf_ruleset *rs)
 	struct bf_counter o0[N_RULES + 1], o1[N_RULES + 1], ours[N_RULES + 1];
 	unsigned long long s1a[3], s1b[3], s2a[3], s2b[3];
 	struct prog p;
-	int link, arr, disp, bad = 0;
-	uint32_t key = 0;
+	int link, arr, ifmap, disp, bad = 0;
+	uint32_t key = 0, ifindex;
+	struct bf_cgen cg;
 
 	if (sh("command -v iptables-legacy-save >/dev/null")) {
 		printf("SKIP: iptables-legacy missing: no oracle\n");
@@ -438,10 +446,17 @@ static int part_b(const struct bf_ruleset *rs)
 		return 1;
 	}
 	/* Attached as bpfilter swaps it: a fixed dispatcher on the link
-	 * tail-calls the program in slot 0 of a prog_array. */
-	arr = bf_nf_prog_array_create();
-	disp = arr < 0 ? arr : bf_nf_dispatcher_load(arr, BF_NF_DROP);
-	if (disp < 0 || bpf_map_update_elem(arr, &key, &p.prog_fd, BPF_ANY)) {
+	 * tail-calls the interface's slot of a prog_array. */
+	ifindex = (uint32_t)in_netns(3, ifindex_fn, "bfn1");
+	arr = bf_nf_slots_create(4);
+	ifmap = bf_nf_ifmap_create(4);
+	disp = -1;
+	bf_cgen_init(&cg);
+	if (arr >= 0 && ifmap >= 0 && !bf_cgen_nf_dispatcher(&cg, arr, ifmap))
+		bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, "bf_nf_dispatch", &disp);
+	bf_cgen_free(&cg);
+	if (disp < 0 || !ifindex || bpf_map_update_elem(arr, &key, &p.prog_fd, BPF_ANY) ||
+	    bpf_map_update_elem(ifmap, &ifindex, &key, BPF_ANY)) {
 		fprintf(stderr, "netfilter dispatcher failed\n");
 		return 1;
 	}
@@ -504,6 +519,7 @@ static int part_b(const struct bf_ruleset *rs)
 	close(link);
 	close(disp);
 	close(arr);
+	close(ifmap);
 	prog_close(&p);
 	cleanup();
 	return bad ? 1 : 0;

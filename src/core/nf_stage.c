@@ -1,0 +1,247 @@
+/* The netfilter stage of a namespace: filter INPUT for reassembled IPv4
+ * datagrams (cgen/nf.h says why XDP cannot judge them).
+ *
+ * One netfilter link at IPv4 LOCAL_IN, filter's priority, holds a fixed
+ * dispatcher; each attached interface has its own program (its -i rules
+ * resolved for it, as its XDP program) in a prog_array slot, found
+ * through a hash from interface index to slot. A change replaces a slot
+ * in one map update: atomic per interface, as the XDP swaps are.
+ *
+ * A netfilter link lives only as long as an fd or a pin: it is pinned in
+ * bpfilter's bpffs (kern/bpffs.h) at "<netns cookie>/nf_input"; the maps
+ * are found through the dispatcher, as the counters through a program. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cgen/cgen.h"
+#include "cgen/nf.h"
+#include "cgen/nf_uapi.h"
+#include "common/log.h"
+#include "core/nf_stage.h"
+#include "kern/bpffs.h"
+#include "kern/kern.h"
+#include "kern/nf_link.h"
+
+/* Interfaces one namespace's stage serves. */
+#define BF_NF_SLOTS 256
+
+static int pin_path(const struct bf_state *st, char *buf, size_t len)
+{
+	const char *cookie = strrchr(st->dir, '/');
+
+	cookie = cookie ? cookie + 1 : st->dir;
+	if (snprintf(buf, len, "%s/nf_input", cookie) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+void bf_nf_stage_init(struct bf_nf_stage *ns)
+{
+	ns->link_fd = ns->slots_fd = ns->ifmap_fd = -1;
+}
+
+void bf_nf_stage_close(struct bf_nf_stage *ns)
+{
+	if (ns->link_fd >= 0)
+		close(ns->link_fd);
+	if (ns->slots_fd >= 0)
+		close(ns->slots_fd);
+	if (ns->ifmap_fd >= 0)
+		close(ns->ifmap_fd);
+	bf_nf_stage_init(ns);
+}
+
+/* The dispatcher's maps, by name, through the link's program. */
+static int find_maps(struct bf_nf_stage *ns)
+{
+	struct bpf_link_info li = {0};
+	struct bpf_prog_info pi = {0};
+	uint32_t ids[4], len = sizeof(li);
+	int prog_fd, err;
+
+	if (bpf_obj_get_info_by_fd(ns->link_fd, &li, &len))
+		return -errno;
+	prog_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	len = sizeof(pi);
+	pi.nr_map_ids = 4;
+	pi.map_ids = (uint64_t)(unsigned long)ids;
+	err = bpf_obj_get_info_by_fd(prog_fd, &pi, &len) ? -errno : 0;
+	close(prog_fd);
+	for (uint32_t i = 0; !err && i < pi.nr_map_ids && i < 4; i++) {
+		struct bpf_map_info mi = {0};
+		uint32_t mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
+			err = -errno;
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (!strcmp(mi.name, BF_NF_SLOTS_MAP_NAME) && ns->slots_fd < 0)
+			ns->slots_fd = fd;
+		else if (!strcmp(mi.name, BF_NF_IFMAP_MAP_NAME) && ns->ifmap_fd < 0)
+			ns->ifmap_fd = fd;
+		else
+			close(fd);
+	}
+	if (!err && (ns->slots_fd < 0 || ns->ifmap_fd < 0))
+		err = -ENOENT;
+	return err;
+}
+
+static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char *pin)
+{
+	struct bf_cgen cg;
+	int disp_fd = -1, err;
+
+	ns->slots_fd = bf_nf_slots_create(BF_NF_SLOTS);
+	if (ns->slots_fd < 0)
+		return ns->slots_fd;
+	ns->ifmap_fd = bf_nf_ifmap_create(BF_NF_SLOTS);
+	if (ns->ifmap_fd < 0)
+		return ns->ifmap_fd;
+	bf_cgen_init(&cg);
+	err = bf_cgen_nf_dispatcher(&cg, ns->slots_fd, ns->ifmap_fd);
+	if (!err)
+		err = bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, BF_NF_DISPATCH_NAME,
+				   &disp_fd);
+	bf_cgen_free(&cg);
+	if (err)
+		return err;
+	ns->link_fd = bf_nf_link_create(disp_fd, BF_NFPROTO_IPV4, BF_NF_INET_LOCAL_IN,
+					BF_NF_IP_PRI_FILTER, 0);
+	close(disp_fd);
+	if (ns->link_fd < 0)
+		return ns->link_fd;
+	return bf_bpffs_pin(ns->link_fd, pin);
+}
+
+int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_stage *ns)
+{
+	char pin[128];
+	int err = pin_path(st, pin, sizeof(pin));
+
+	bf_nf_stage_init(ns);
+	if (err)
+		return err;
+	ns->link_fd = bf_bpffs_get(pin);
+	if (ns->link_fd >= 0) {
+		err = find_maps(ns);
+		if (err)
+			bf_err(err, "the netfilter stage pinned at %s is not bpfilter's", pin);
+	} else if (ns->link_fd == -ENOENT && create_it) {
+		ns->link_fd = -1;
+		err = create(st, ns, pin);
+	} else {
+		err = ns->link_fd;
+		ns->link_fd = -1;
+	}
+	if (err)
+		bf_nf_stage_close(ns);
+	return err;
+}
+
+int bf_nf_stage_remove(const struct bf_state *st)
+{
+	char pin[128];
+	int err = pin_path(st, pin, sizeof(pin));
+
+	return err ? err : bf_bpffs_unpin(pin);
+}
+
+/* The slot of ifindex, or a free one (*fresh): no interface maps to it. */
+static int slot_of(const struct bf_nf_stage *ns, uint32_t ifindex, uint32_t *slot, bool *fresh)
+{
+	bool used[BF_NF_SLOTS] = {0};
+	uint32_t key, next, val;
+	void *prev = NULL;
+
+	*fresh = false;
+	if (!bpf_map_lookup_elem(ns->ifmap_fd, &ifindex, slot))
+		return 0;
+	while (!bpf_map_get_next_key(ns->ifmap_fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(ns->ifmap_fd, &next, &val) && val < BF_NF_SLOTS)
+			used[val] = true;
+		key = next;
+		prev = &key;
+	}
+	for (uint32_t i = 0; i < BF_NF_SLOTS; i++) {
+		if (!used[i]) {
+			*slot = i;
+			*fresh = true;
+			return 0;
+		}
+	}
+	return bf_err(-ENOSPC, "the netfilter stage serves at most %d interfaces", BF_NF_SLOTS);
+}
+
+int bf_nf_stage_set(const struct bf_nf_stage *ns, int ifindex, int prog_fd, uint32_t *old_id)
+{
+	uint32_t idx = (uint32_t)ifindex, slot, id = 0;
+	bool fresh;
+	int err = slot_of(ns, idx, &slot, &fresh);
+
+	if (err)
+		return err;
+	/* A prog_array read from user space gives the program's id. */
+	if (!fresh && bpf_map_lookup_elem(ns->slots_fd, &slot, &id))
+		id = 0;
+	/* The program first, then the interface's way to it. */
+	if (bpf_map_update_elem(ns->slots_fd, &slot, &prog_fd, BPF_ANY) ||
+	    (fresh && bpf_map_update_elem(ns->ifmap_fd, &idx, &slot, BPF_ANY)))
+		return bf_err(-errno, "cannot install the netfilter program: %s", strerror(errno));
+	if (old_id)
+		*old_id = id;
+	return 0;
+}
+
+int bf_nf_stage_clear(const struct bf_nf_stage *ns, int ifindex)
+{
+	uint32_t idx = (uint32_t)ifindex, slot;
+
+	if (bpf_map_lookup_elem(ns->ifmap_fd, &idx, &slot))
+		return 0;
+	/* The interface's way first: no datagram meets an empty slot. */
+	if (bpf_map_delete_elem(ns->ifmap_fd, &idx) ||
+	    (bpf_map_delete_elem(ns->slots_fd, &slot) && errno != ENOENT))
+		return bf_err(-errno, "cannot remove the netfilter program: %s", strerror(errno));
+	return 0;
+}
+
+int bf_nf_stage_restore(const struct bf_nf_stage *ns, int ifindex, uint32_t old_id)
+{
+	int fd, err;
+
+	if (!old_id)
+		return bf_nf_stage_clear(ns, ifindex);
+	fd = bpf_prog_get_fd_by_id(old_id);
+	if (fd < 0)
+		return -errno;
+	err = bf_nf_stage_set(ns, ifindex, fd, NULL);
+	close(fd);
+	return err;
+}
+
+int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+		      const int map_fds[BF_MAP_MAX], int *prog_fd)
+{
+	struct bf_cgen cg;
+	int err;
+
+	bf_cgen_init(&cg);
+	err = bf_cgen_compile_nf(&cg, rs[BF_FAMILY_IPV4], ifname);
+	if (!err)
+		err = bf_cgen_patch_maps(&cg, map_fds);
+	if (!err)
+		err = bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, BF_PROG_NF_NAME, prog_fd);
+	bf_cgen_free(&cg);
+	return err;
+}

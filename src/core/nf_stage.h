@@ -1,0 +1,44 @@
+/* The netfilter stage of a namespace (nf_stage.c): filter INPUT for the
+ * IPv4 datagrams the stack reassembled, one program per attached
+ * interface behind one pinned netfilter link. */
+#ifndef BF_CORE_NF_STAGE_H
+#define BF_CORE_NF_STAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cgen/cgen.h"
+#include "core/state.h"
+
+#define BF_PROG_NF_NAME "bpfilter_nf"
+
+struct bf_nf_stage {
+	int link_fd;  /* the pinned link (holds the dispatcher) */
+	int slots_fd; /* prog_array: one program per interface */
+	int ifmap_fd; /* hash: interface index -> slot */
+};
+
+void bf_nf_stage_init(struct bf_nf_stage *ns);
+void bf_nf_stage_close(struct bf_nf_stage *ns);
+
+/* Opens st's stage through its pin; when there is none, creates it
+ * (maps, dispatcher, link, pin) if create is set, else -ENOENT. */
+int bf_nf_stage_open(const struct bf_state *st, bool create, struct bf_nf_stage *ns);
+/* Unpins st's stage: the link, its dispatcher and maps go with the last
+ * fd. 0 when there was none. */
+int bf_nf_stage_remove(const struct bf_state *st);
+
+/* Compiles filter INPUT of rs for ifname's reassembled datagrams and
+ * loads it against the program's maps. */
+int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+		      const int map_fds[BF_MAP_MAX], int *prog_fd);
+
+/* Makes prog_fd the program of interface ifindex in one map update;
+ * *old_id (optional) gets the id of the program it replaced, 0 if none. */
+int bf_nf_stage_set(const struct bf_nf_stage *ns, int ifindex, int prog_fd, uint32_t *old_id);
+/* Puts back program old_id (0: none) as ifindex's: undoes a set. */
+int bf_nf_stage_restore(const struct bf_nf_stage *ns, int ifindex, uint32_t old_id);
+/* The interface is no longer served: its datagrams are accepted. */
+int bf_nf_stage_clear(const struct bf_nf_stage *ns, int ifindex);
+
+#endif
