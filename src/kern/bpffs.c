@@ -1,8 +1,8 @@
 /* The BPF filesystem bpfilter pins into, for what the kernel keeps only
  * through a pin or an open fd (netfilter links).
  *
- * It lives in the initial mount namespace (PID 1's), at
- * $BPFILTER_RUN_DIR/bpffs (/run/bpfilter/bpffs): `ip netns exec` gives each
+ * It lives in the initial mount namespace (PID 1's), at $BPFILTER_BPFFS,
+ * else $BPFILTER_RUN_DIR/bpffs (/run/bpfilter/bpffs): `ip netns exec` gives each
  * command a private copy of the mount table, so a bpffs a command mounted
  * in its own copy, and everything pinned there, would be gone when it
  * exits. Each operation below enters PID 1's mount namespace, mounts the
@@ -29,11 +29,17 @@
 
 #define BPF_FS_MAGIC 0xcafe4a11
 
-static const char *run_dir(void)
+/* $BPFILTER_BPFFS, else bpffs under the run directory. */
+static int bpffs_base(char *buf, size_t len)
 {
-	const char *d = getenv("BPFILTER_RUN_DIR");
+	const char *d = getenv("BPFILTER_BPFFS"), *run = getenv("BPFILTER_RUN_DIR");
+	int n;
 
-	return d && *d ? d : "/run/bpfilter";
+	if (d && *d)
+		n = snprintf(buf, len, "%s", d);
+	else
+		n = snprintf(buf, len, "%s/bpffs", run && *run ? run : "/run/bpfilter");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /* Where we came from: our mount namespace and working directory. */
@@ -138,7 +144,7 @@ static int bpffs_do(enum bpffs_op op, const char *rel, int fd)
 	struct mnt_return r;
 	int err = 0;
 
-	if (snprintf(base, sizeof(base), "%s/bpffs", run_dir()) >= (int)sizeof(base) ||
+	if (bpffs_base(base, sizeof(base)) ||
 	    snprintf(path, sizeof(path), "%s/%s", base, rel) >= (int)sizeof(path))
 		return bf_err(-ENAMETOOLONG, "bpffs path too long");
 	r.ns_fd = r.cwd_fd = -1;

@@ -1,5 +1,6 @@
 /* bpfilter's BPF filesystem: pins that outlive the command, in the
- * initial mount namespace at $BPFILTER_RUN_DIR/bpffs (/run/bpfilter/bpffs),
+ * initial mount namespace at $BPFILTER_BPFFS or $BPFILTER_RUN_DIR/bpffs
+ * (/run/bpfilter/bpffs),
  * so that every command of every mount namespace finds them. Paths are
  * relative to it, e.g. "<netns cookie>/nf_input". */
 #ifndef BF_KERN_BPFFS_H

@@ -94,6 +94,14 @@ bf_run_dir_new()
 		fail "mktemp"
 	export BPFILTER_RUN_DIR
 	at_exit rm -rf "'$BPFILTER_RUN_DIR'"
+	# bpfilter pins its netfilter links in a bpffs of the initial mount
+	# namespace, which commands under `ip netns exec` cannot mount for
+	# the ones after them: mount one here, for this test only.
+	BPFILTER_BPFFS=$(mktemp -d "${TMPDIR:-/tmp}/bpfilter-bpffs.XXXXXX") || fail "mktemp"
+	export BPFILTER_BPFFS
+	at_exit rmdir "'$BPFILTER_BPFFS'"
+	mount -t bpf -o mode=0700 bpffs "$BPFILTER_BPFFS" || fail "cannot mount a bpffs"
+	at_exit umount "'$BPFILTER_BPFFS'"
 }
 
 # A scratch directory removed at exit; its path in $1's variable.
