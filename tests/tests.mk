@@ -2,7 +2,8 @@
 #   unit/  cmocka tests of pure code (parser, printer, emitter)
 #   prog/  programs loaded into the kernel, run with BPF_PROG_TEST_RUN
 #   cli/   the bpfilter command: messages, exit codes, state
-#   diff/  against iptables-legacy in a test namespace
+#   diff/  against iptables-legacy in a test namespace (`make diff-tests`;
+#          `make diff SEED=.. N=..` runs the random harness, tests/diff/diff.mk)
 #   e2e/   real traffic over veth between test namespaces
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 PROG_SRCS := $(wildcard tests/prog/test_*.c)
@@ -34,8 +35,14 @@ test-bins: bpfilter $(UNIT_BINS) $(PROG_BINS) $(TOOL_BINS)
 check: all test-bins fuzz-bins
 	@tests/run.sh unit prog cli diff e2e fuzz
 
-unit prog cli diff e2e: all test-bins
+unit prog cli e2e: all test-bins
 	@tests/run.sh $@
+
+# The diff group; `make diff` is the random differential harness.
+diff-tests: all test-bins
+	@tests/run.sh diff
+
+include tests/diff/diff.mk
 
 # The demo (the README's first command): builds bpfilter and the test tools,
 # then runs scripts/demo.sh as root.

@@ -20,6 +20,9 @@
 /* Maps a program refers to. */
 enum bf_map_id {
 	BF_MAP_COUNTERS, /* per-CPU array of struct bf_counter, one per slot */
+	/* Array of u64, zeroed when created: the state of matches that keep
+	 * one across packets (statistic --mode nth), cg->n_state slots. */
+	BF_MAP_STATE,
 	BF_MAP_MAX,
 };
 
@@ -55,9 +58,37 @@ enum bf_pkt_off {
 				 * ends at offset BF_PKT_LEN. Matches that read
 				 * the packet (TCP options, SPI) check bounds
 				 * against BF_REG_END themselves. */
-	/* -41 .. -128: the IPv6 prologue's fields (below). */
+	/* -41 .. -128: the IPv6 prologue's fields. There PROTO, FRAGOFF
+	 * and L4OFF are what ipv6_find_hdr(skb, &thoff, -1, &fragoff)
+	 * gives (fragment offset in 8-byte units, as for IPv4), read by
+	 * rules with -p only (ip6_packet_match); LEN is skb->len, 40 + the
+	 * payload length (or the frame for a hop-by-hop jumbo candidate,
+	 * payload length 0); TTL the hop limit, TOS the traffic class. */
+	BF_PKT_SADDR6 = -56,    /* 16 bytes: 4 u32 words, each in host
+				 * order (word 0 = bytes 0-3) */
+	BF_PKT_DADDR6 = -72,    /* 16 bytes, as SADDR6 */
+	/* u16 each: where ipv6_find_hdr(skb, &off, TYPE, NULL, NULL) finds
+	 * the first header of that type, as an offset from BF_REG_L3, or
+	 * BF_EXTHDR_ABSENT (-ENOENT) / BF_EXTHDR_BAD (-EBADMSG: the chain is
+	 * truncated, or longer than the prologue walks). */
+	BF_PKT_HDR_HBH = -74,
+	BF_PKT_HDR_DST = -76,
+	BF_PKT_HDR_RT = -78,
+	/* -80: unused. A field at a multiple of 8 keeps the range of the
+	 * register stored there in the verifier's state: offsets there would
+	 * split it into one state per header chain. */
+	BF_PKT_HDR_FRAG = -82,
+	BF_PKT_HDR_AH = -84,
+	BF_PKT_PROTO_OK = -85,  /* u8: 1 when ipv6_find_hdr(-1) succeeded:
+				 * PROTO, FRAGOFF (and L4OFF for a first
+				 * fragment) are set; 0: a rule with -p
+				 * hotdrops */
+	BF_PKT_IP6_PLEN = -92,  /* u32: 40 + payload length (xt_length's
+				 * IPv6 length) */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 };
+#define BF_EXTHDR_ABSENT 0
+#define BF_EXTHDR_BAD 0xffff
 
 struct bf_fixup {
 	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP } kind;
@@ -84,6 +115,12 @@ struct bf_cgen {
 	const char *ifname; /* interface compiled for: resolves -i */
 	const struct bf_hook_ops *hook;
 	int lbl_hotdrop; /* drop without counting, as iptables' hotdrop */
+	size_t n_state; /* BF_MAP_STATE slots the program uses (0: no map) */
+	/* Set by bf_cgen_compile before the hook's prologue when there is an
+	 * IPv6 ruleset: the prologue sends IPv6 packets, context filled
+	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
+	bool judge_v6;
+	int lbl_v6;
 };
 
 /* Emission primitives. */
@@ -162,6 +199,12 @@ void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v);
  * r0-r5 and r9. */
 void bf_emit_ipv4_prologue(struct bf_cgen *cg, int lbl_pass);
 
+/* Parses the IPv6 header at BF_REG_L3, walks its extension headers as
+ * ipv6_find_hdr does and fills the packet context (the IPv6 fields
+ * above, and the shared ones with the same meaning). Packets ipv6_rcv
+ * drops before any netfilter hook jump to lbl_pass. Clobbers r0-r5, r9. */
+void bf_emit_ipv6_prologue(struct bf_cgen *cg, int lbl_pass);
+
 /* The IP part of a rule (struct bf_ip) as tests on the packet context.
  * Interfaces are resolved at compile time, so they never become tests.
  * One test: jump when (field & mask) `op` imm holds, field of `size`
@@ -173,8 +216,15 @@ struct bf_ip_test {
 	uint8_t jmp_op;   /* BPF_JEQ / BPF_JNE: no-match condition */
 	uint32_t mask;    /* 0xffffffff: no masking */
 	uint32_t imm;
+	/* The condition hotdrops instead (ip6tables -p when the header
+	 * walk fails); never first-inverted (on_match), never a group. */
+	bool hotdrop;
+	/* IPv6 addresses: this word test and the next `group` ones form one
+	 * 128-bit test, inverted as a whole when jmp_op is BPF_JEQ (each
+	 * word then says JNE): bf_emit_ip_test() emits the group. */
+	uint8_t group;
 };
-#define BF_IP_TESTS_MAX 4
+#define BF_IP_TESTS_MAX 12
 
 /* Fills t[0..*n) for rule ip part `ip` seen on input interface `in` and
  * output interface `out` ("" for none). Returns false when the rule can
@@ -183,9 +233,11 @@ bool bf_ip_tests(const struct bf_ip *ip, const char *in, const char *out,
 		 struct bf_ip_test t[BF_IP_TESTS_MAX], size_t *n);
 /* Does `name` as iptables stores it (`+` suffix = prefix) match `dev`? */
 bool bf_iface_match(const char *name, const char *dev);
-/* Emits one test: jumps to `label` when the packet does not match, or,
- * with `on_match`, when it does. */
-void bf_emit_ip_test(struct bf_cgen *cg, const struct bf_ip_test *t, bool on_match, int label);
+/* Emits one test (with its group, see above): jumps to `label` when the
+ * packet does not match, or, with `on_match`, when it does; a hotdrop
+ * test jumps to cg->lbl_hotdrop. Returns the number of entries of t
+ * used (1 + t->group). */
+size_t bf_emit_ip_test(struct bf_cgen *cg, const struct bf_ip_test *t, bool on_match, int label);
 
 /* The linear reference emitter is in flow.h: each chain's rules in order,
  * user chains inlined where they are reached, then the policy. An
@@ -205,6 +257,10 @@ int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot);
 int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 		    const struct bf_ruleset *v6, const struct bf_hook_ops *hook,
 		    const char *ifname);
+
+/* BF_MAP_STATE slots a program of v4 and v6 may use (0: it needs no
+ * state map); cg->n_state after compiling is at most this. */
+size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6);
 
 /* Counter slots of the program for v4 and v6 (NULL: none): the size of
  * its counters map. The loader lays out the counters the same way. */

@@ -2,9 +2,8 @@
  * a whole, then the hook's prologue, then the chains that judge packets
  * there, in netfilter's order: raw PREROUTING (when the raw table is in
  * use), whose ACCEPT goes on to filter INPUT, then filter INPUT, with the
- * user chains they reach inlined (flow.h). IPv4 only for now; the IPv6
- * ruleset is only checked (IPv6 frames pass unjudged, which is what an
- * empty ruleset with ACCEPT policies would do to them). */
+ * user chains they reach inlined (flow.h); the IPv4 ruleset's code, then
+ * the IPv6 one's, each entered from the hook's prologue. */
 #include <errno.h>
 #include <string.h>
 
@@ -40,11 +39,34 @@ static int check_family(const struct bf_ruleset *rs, enum bf_family want,
 	return hook->check ? hook->check(rs) : 0;
 }
 
+/* One family's chains: raw PREROUTING (when the raw table is in use),
+ * whose ACCEPT goes on to filter INPUT, then filter INPUT. */
+static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot_base)
+{
+	size_t input = 0, prerouting = 0;
+	int err;
+
+	cg->rs = rs;
+	cg->slot_base = slot_base;
+	if (chain_index(&rs->tables[BF_TABLE_FILTER], "INPUT", &input))
+		return cg->err = bf_err(-ENOENT, "cgen: no INPUT chain in the filter table");
+	if (rs->tables[BF_TABLE_RAW].present &&
+	    !chain_index(&rs->tables[BF_TABLE_RAW], "PREROUTING", &prerouting)) {
+		int filter = bf_label_new(cg);
+
+		err = bf_emit_chain_flow(cg, BF_TABLE_RAW, prerouting, filter);
+		if (err)
+			return err;
+		bf_label_bind(cg, filter);
+	}
+	return bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
+}
+
 int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 		    const struct bf_ruleset *v6, const struct bf_hook_ops *hook,
 		    const char *ifname)
 {
-	size_t input = 0, prerouting = 0;
+	size_t input = 0;
 	int err;
 
 	if (cg->err)
@@ -55,30 +77,31 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 		err = check_family(v6, BF_FAMILY_IPV6, hook);
 	if (!err && v4 && chain_index(&v4->tables[BF_TABLE_FILTER], "INPUT", &input))
 		err = bf_err(-ENOENT, "cgen: no INPUT chain in the filter table");
+	if (!err && v6 && chain_index(&v6->tables[BF_TABLE_FILTER], "INPUT", &input))
+		err = bf_err(-ENOENT, "cgen: no INPUT chain in the IPv6 filter table");
 	if (err)
 		return cg->err = err;
 
 	cg->hook = hook;
 	cg->ifname = ifname;
+	/* Without an IPv6 ruleset IPv6 packets pass unjudged: what an empty
+	 * ruleset with ACCEPT policies would do to them. */
+	cg->judge_v6 = v6 != NULL;
+	if (v6)
+		cg->lbl_v6 = bf_label_new(cg);
 	hook->prologue(cg);
-	if (v4) {
-		cg->rs = v4;
-		cg->slot_base = 0;
-		if (v4->tables[BF_TABLE_RAW].present &&
-		    !chain_index(&v4->tables[BF_TABLE_RAW], "PREROUTING", &prerouting)) {
-			int filter = bf_label_new(cg);
-
-			err = bf_emit_chain_flow(cg, BF_TABLE_RAW, prerouting, filter);
-			if (err)
-				return err;
-			bf_label_bind(cg, filter);
-		}
-		err = bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
+	if (v4)
+		err = emit_family(cg, v4, 0);
+	else
+		bf_emit_verdict(cg, BF_VERDICT_ACCEPT);
+	if (err)
+		return err;
+	if (v6) {
+		/* Both families share one counters map, v4's slots first. */
+		bf_label_bind(cg, cg->lbl_v6);
+		err = emit_family(cg, v6, v4 ? (int)bf_ruleset_n_slots(v4) : 0);
 		if (err)
 			return err;
-	} else {
-		bf_emit_verdict(cg, BF_VERDICT_ACCEPT);
 	}
-	/* v6's slots start at bf_ruleset_n_slots(v4): counted by no code yet. */
 	return bf_cgen_finish(cg);
 }

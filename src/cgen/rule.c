@@ -114,13 +114,20 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 	next = bf_label_new(cg);
 	body = bf_label_new(cg);
 	hotdrop = bf_label_new(cg);
-	if (n == 1 && !rule->n_matches) {
+	cg->lbl_hotdrop = hotdrop;
+	if (n && tests[0].hotdrop) {
+		/* ip6tables -p: the hotdrop test cannot be inverted into the
+		 * entry test; split as for matches only (below). */
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, 0), body);
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+	} else if (n && n == 1 + (size_t)tests[0].group && !rule->n_matches) {
 		/* One test (e.g. -s ADDR, as fail2ban writes them): one branch
 		 * to the next rule, explored after this rule's short body, so
 		 * nothing stays on the verifier's stack. */
-		bf_emit_ip_test(cg, &tests[i++], false, next);
+		i += bf_emit_ip_test(cg, &tests[i], false, next);
 	} else if (n) {
-		bf_emit_ip_test(cg, &tests[i++], true, body);
+		i += bf_emit_ip_test(cg, &tests[i], true, body);
 		bf_emit_jump(cg, BPF_JMP_A(0), next);
 	} else if (rule->n_matches) {
 		/* Only matches: split on a test that always holds but that the
@@ -130,9 +137,8 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 		bf_emit_jump(cg, BPF_JMP_A(0), next);
 	}
 	bf_label_bind(cg, body);
-	for (; i < n; i++)
-		bf_emit_ip_test(cg, &tests[i], false, next);
-	cg->lbl_hotdrop = hotdrop;
+	while (i < n)
+		i += bf_emit_ip_test(cg, &tests[i], false, next);
 	for (size_t k = 0; k < rule->n_matches && !err; k++) {
 		const struct bf_match *m = &rule->matches[k];
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "cgen.h"
+#include "cgen/flow.h"
 #include "cgen/insn.h"
 
 /* skb->pkt_type as eth_type_trans sets it from the Ethernet destination:
@@ -37,9 +38,67 @@ static void fill_eth(struct bf_cgen *cg)
 	bf_label_bind(cg, done);
 }
 
+/* 802.1Q / 802.1ad tags in front of the network header. The kernel
+ * untags a frame (skb_vlan_untag, dropping one too short for its tag);
+ * a tag with VID 0 (priority) leaves it on this device as if untagged
+ * (__netif_receive_skb_core, once per tag); with another VID it goes to
+ * that VLAN's device, or is dropped as PACKET_OTHERHOST before ip_rcv:
+ * not this device's to judge, it passes. More VID 0 tags than this are
+ * dropped unjudged (fail closed; no sane sender stacks them). */
+#define BF_VLAN_MAX 2
+
+static void emit_is_vlan(struct bf_cgen *cg, int reg, int label)
+{
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, reg, htons(ETH_P_8021Q), 0), label);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, reg, htons(ETH_P_8021AD), 0), label);
+}
+
+/* Leaves the ethertype after the VID 0 tags in r1 (network byte order)
+ * and their length in r2 (bytes). */
+static void skip_vlan(struct bf_cgen *cg, int pass, int drop)
+{
+	int untagged = bf_label_new(cg);
+
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct ethhdr, h_proto)));
+	for (int t = 0; t < BF_VLAN_MAX; t++) {
+		int tagged = bf_label_new(cg);
+		int at = ETH_HLEN + 4 * t; /* the tag's TCI, then the next type */
+
+		emit_is_vlan(cg, BPF_REG_1, tagged);
+		bf_emit_jump(cg, BPF_JMP_A(0), untagged);
+		bf_label_bind(cg, tagged);
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_L3));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, at + 4));
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), pass);
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, at));
+		bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x0fff));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), pass);
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, at + 2));
+		bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 4 * (t + 1)));
+	}
+	emit_is_vlan(cg, BPF_REG_1, drop);
+	bf_label_bind(cg, untagged);
+}
+
+/* BF_REG_L3 += ETH_HLEN + r2 (the tags), through a stack byte: the
+ * verifier then knows the offset as a range, not one constant per tag
+ * count, so the untagged and tagged paths meet in one state and the
+ * rules are verified once. */
+static void advance_l3(struct bf_cgen *cg)
+{
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, ETH_HLEN));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_2, BF_PKT_SCRATCH + 3));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_SCRATCH + 3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 0x3e));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BF_REG_L3, BPF_REG_2));
+}
+
 static void xdp_prologue(struct bf_cgen *cg)
 {
-	int pass = bf_label_new(cg), parsed = bf_label_new(cg);
+	int pass = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
+	int ipv6 = bf_label_new(cg);
 
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, BF_REG_CTX, offsetof(struct xdp_md, data)));
@@ -47,15 +106,28 @@ static void xdp_prologue(struct bf_cgen *cg)
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_L3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, ETH_HLEN));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), pass);
-	/* Only IPv4 for now; anything else (ARP, IPv6, VLAN tags) passes
-	 * unjudged and uncounted. The constant is in network byte order, as
-	 * the loaded field. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct ethhdr, h_proto)));
+	/* IPv4, and IPv6 when there is an IPv6 ruleset; anything else (ARP)
+	 * passes unjudged and uncounted. The constants are in network byte
+	 * order, as the loaded field. */
+	skip_vlan(cg, pass, drop);
+	if (cg->judge_v6)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, htons(ETH_P_IPV6), 0), ipv6);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, htons(ETH_P_IP), 0), pass);
 	fill_eth(cg);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BF_REG_L3, ETH_HLEN));
+	advance_l3(cg);
 	bf_emit_ipv4_prologue(cg, pass);
 	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
+	if (cg->judge_v6) {
+		bf_label_bind(cg, ipv6);
+		fill_eth(cg);
+		advance_l3(cg);
+		bf_emit_ipv6_prologue(cg, pass);
+		/* Past every IPv4 rule: a 32-bit jump. */
+		bf_emit_goto_far(cg, cg->lbl_v6);
+	}
+	bf_label_bind(cg, drop);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
+	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, pass);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
 	bf_emit(cg, BPF_EXIT_INSN());

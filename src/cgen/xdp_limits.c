@@ -11,13 +11,11 @@
 #include "cgen.h"
 #include "ext/ext.h"
 
-/* Rules are compiled in the IPv4 filter INPUT and raw PREROUTING chains
+/* Rules are compiled (both families) in the filter INPUT and raw PREROUTING chains
  * and in user-defined chains (inlined where they are reached). */
 static const char *rules_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 			       const struct bf_chain *c, char *buf, size_t len)
 {
-	if (rs->family == BF_FAMILY_IPV6)
-		return "IPv6 rules are not supported at XDP yet";
 	if (!c->builtin)
 		return NULL;
 	if (t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))
@@ -29,7 +27,7 @@ static const char *rules_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 	return buf;
 }
 
-/* A policy other than ACCEPT only in the IPv4 filter INPUT and raw
+/* A policy other than ACCEPT only in the filter INPUT and raw
  * PREROUTING chains: any other chain with ACCEPT and no rules lets every
  * packet through, which is what not judging them does. */
 static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
@@ -37,11 +35,6 @@ static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 {
 	if (!c->builtin || c->policy == BF_VERDICT_ACCEPT)
 		return NULL;
-	if (rs->family == BF_FAMILY_IPV6) {
-		snprintf(buf, len, "IPv6 policy %s is not supported at XDP yet",
-			 bf_verdict_name(c->policy));
-		return buf;
-	}
 	if (!(t == BF_TABLE_FILTER && !strcmp(c->name, "INPUT")) &&
 	    !(t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))) {
 		snprintf(buf, len, "policy %s in %s%s is not supported at XDP yet",
@@ -133,7 +126,7 @@ static int inline_limit(const struct bf_ruleset *rs, enum bf_table_id t, const c
 	size_t bad = 0;
 	long *memo, n;
 
-	if (!c || rs->family != BF_FAMILY_IPV4)
+	if (!c)
 		return 0;
 	memo = calloc(tb->n_chains, sizeof(*memo));
 	if (!memo)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
 
@@ -51,7 +52,9 @@ static int attach_error(int err, const char *ifname, enum bf_xdp_mode mode)
 int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode)
 {
 	struct bf_attachment *a = find_att(st, ifname), *live, *arr;
-	int ifindex, prog_fd = -1, map_fd = st->counters_fd, err;
+	int ifindex, prog_fd = -1, nf_fd = -1, map_fd = st->counters_fd, err;
+	struct bf_nf_stage ns;
+	uint32_t old_nf = 0;
 	bool new_map = false;
 	struct bf_prog_facts f;
 
@@ -76,7 +79,10 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 			return err;
 		new_map = true;
 	}
-	err = bf_state_build_prog(st->rs, ifname, map_fd, &prog_fd);
+	bf_nf_stage_init(&ns);
+	err = bf_state_build_prog(st->rs, ifname, map_fd, &prog_fd, &nf_fd);
+	if (!err)
+		err = bf_nf_stage_open(st, true, &ns);
 	if (err)
 		goto fail;
 	err = bf_xdp_attach(ifindex, prog_fd, mode, live ? live->prog_fd : -1);
@@ -84,6 +90,10 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		attach_error(err, ifname, mode);
 		goto fail;
 	}
+	/* XDP now lets fragments through: their datagrams' program next. */
+	err = nf_fd < 0 ? 0 : bf_nf_stage_set(&ns, ifindex, nf_fd, &old_nf);
+	if (err)
+		goto undo_xdp;
 
 	if (!a) {
 		arr = realloc(st->att, (st->n_att + 1) * sizeof(*arr));
@@ -107,6 +117,9 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 			goto undo;
 		}
 	}
+	if (nf_fd >= 0)
+		close(nf_fd);
+	bf_nf_stage_close(&ns);
 	if (a->prog_fd >= 0)
 		close(a->prog_fd);
 	a->prog_fd = prog_fd;
@@ -119,6 +132,9 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 	return 0;
 
 undo:
+	if (bf_nf_stage_restore(&ns, ifindex, old_nf))
+		bf_log(BF_LOG_WARN, "Warning: %s: could not undo the netfilter program", ifname);
+undo_xdp:
 	/* Put back what was there: our previous program, or nothing. */
 	if (live ? bf_xdp_attach(ifindex, live->prog_fd, mode, prog_fd)
 		 : bf_xdp_detach(ifindex, mode, prog_fd))
@@ -126,6 +142,9 @@ undo:
 fail:
 	if (prog_fd >= 0)
 		close(prog_fd);
+	if (nf_fd >= 0)
+		close(nf_fd);
+	bf_nf_stage_close(&ns);
 	if (new_map)
 		close(map_fd);
 	return err;
@@ -186,6 +205,11 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 		close(a->prog_fd);
 		a->prog_fd = -1;
 		a->prog_id = 0;
+		err = bf_nf_stage_forget(st, a->ifindex);
+		if (!err && !bf_state_n_live(st))
+			err = bf_nf_stage_remove(st);
+		if (err)
+			bf_log(BF_LOG_WARN, "Warning: %s: could not remove the netfilter program", ifname);
 		if (!bf_state_n_live(st))
 			store_final_counters(st);
 	}

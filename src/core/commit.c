@@ -9,25 +9,53 @@
 
 #include "cgen/cgen.h"
 #include "common/log.h"
+#include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
 
-int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int *prog_fd)
+/* Builds an interface's programs: XDP, and the netfilter stage's for
+ * reassembled datagrams (nf_fd NULL: XDP only), against the same maps.
+ * state_fd < 0: they get a state map of their own if they need one
+ * (closed here: the programs keep it). */
+static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+		       int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
-	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd};
+	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd};
+	int own_state = -1;
 	struct bf_cgen cg;
 	int err;
 
 	bf_cgen_init(&cg);
 	/* The code generator logs its own errors. */
 	err = bf_cgen_compile(&cg, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6], &bf_hook_xdp, ifname);
+	if (!err && cg.n_state && state_fd < 0) {
+		err = bf_state_map_create(cg.n_state, &own_state);
+		fds[BF_MAP_STATE] = own_state;
+	}
 	if (!err)
 		err = bf_cgen_patch_maps(&cg, fds);
 	if (!err)
 		err = bf_prog_load(&bf_hook_xdp, cg.insns, cg.len, BF_PROG_NAME, prog_fd);
+	if (!err && nf_fd && rs[BF_FAMILY_IPV4]) {
+		err = bf_nf_stage_build(rs, ifname, fds, nf_fd);
+		if (err) {
+			close(*prog_fd);
+			*prog_fd = -1;
+		}
+	}
+	if (own_state >= 0)
+		close(own_state);
 	bf_cgen_free(&cg);
 	return err;
+}
+
+/* A program attached alone (a new interface) gets a fresh state: its
+ * nth counts start over and are its own, not shared with the programs
+ * already attached (which keep theirs until the next commit). */
+int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+			int map_fd, int *prog_fd, int *nf_fd)
+{
+	return build_progs(rs, ifname, map_fd, -1, prog_fd, nf_fd);
 }
 
 static void adopt(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs)
@@ -110,8 +138,9 @@ static int commit_files_only(struct bf_state *st, enum bf_family family,
 int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs)
 {
 	struct bf_ruleset *next[BF_FAMILY_MAX];
-	int map_fd = -1, *new_fds, err = 0;
-	size_t i;
+	int map_fd = -1, state_fd = -1, *new_fds, *nf_fds, err = 0;
+	uint32_t *old_nf;
+	size_t i, n_state;
 
 	if (family >= BF_FAMILY_MAX || rs->family != family)
 		return bf_err(-EINVAL, "an %s ruleset committed as the %s one",
@@ -123,15 +152,28 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		next[f] = f == (int)family ? rs : st->rs[f];
 
 	new_fds = malloc(st->n_att * sizeof(*new_fds));
-	if (!new_fds)
+	nf_fds = malloc(st->n_att * sizeof(*nf_fds));
+	old_nf = calloc(st->n_att, sizeof(*old_nf));
+	if (!new_fds || !nf_fds || !old_nf) {
+		free(new_fds);
+		free(nf_fds);
+		free(old_nf);
 		return -ENOMEM;
+	}
 	for (i = 0; i < st->n_att; i++)
-		new_fds[i] = -1;
+		new_fds[i] = nf_fds[i] = -1;
 
 	err = bf_state_new_counters(next, st->base, st->n_base, st->base_off, &map_fd);
+	/* One state map for every interface's program, as the kernel keeps
+	 * one nth count per rule; new, so the counts restart as
+	 * iptables-legacy restarts them when it replaces a table. */
+	n_state = bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]);
+	if (!err && n_state)
+		err = bf_state_map_create(n_state, &state_fd);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
-			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, &new_fds[i]);
+			err = build_progs(next, st->att[i].ifname, map_fd, state_fd, &new_fds[i],
+					  &nf_fds[i]);
 	if (!err)
 		err = bf_state_stage_rules(st, family, rs);
 	if (err)
@@ -151,8 +193,17 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 			goto out;
 		}
 	}
+	/* Then the reassembled datagrams' programs: XDP now lets fragments
+	 * through to them. */
+	err = bf_nf_stage_install(st, nf_fds, old_nf);
+	if (err) {
+		swap_back(st, new_fds, st->n_att);
+		bf_state_discard_rules(st, family);
+		goto out;
+	}
 	err = bf_state_publish_rules(st, family);
 	if (err) {
+		bf_nf_stage_uninstall(st, nf_fds, old_nf);
 		swap_back(st, new_fds, st->n_att);
 		goto out;
 	}
@@ -181,11 +232,18 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	bf_state_mark_slots(st);
 
 out:
-	for (i = 0; i < st->n_att; i++)
+	for (i = 0; i < st->n_att; i++) {
 		if (new_fds[i] >= 0)
 			close(new_fds[i]);
+		if (nf_fds[i] >= 0)
+			close(nf_fds[i]); /* the stage holds its own reference */
+	}
 	free(new_fds);
+	free(nf_fds);
+	free(old_nf);
 	if (map_fd >= 0)
 		close(map_fd);
+	if (state_fd >= 0)
+		close(state_fd);
 	return err;
 }

@@ -245,3 +245,56 @@ int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *if
 	bf_cgen_free(&cg);
 	return err;
 }
+
+int bf_nf_stage_install(const struct bf_state *st, const int *nf_fds, uint32_t *old_ids)
+{
+	struct bf_nf_stage ns;
+	size_t i;
+	int err = bf_nf_stage_open(st, true, &ns);
+
+	if (err)
+		return err;
+	for (i = 0; i < st->n_att; i++) {
+		old_ids[i] = 0;
+		if (nf_fds[i] < 0)
+			continue;
+		err = bf_nf_stage_set(&ns, st->att[i].ifindex, nf_fds[i], &old_ids[i]);
+		if (err)
+			break;
+	}
+	if (err) {
+		while (i-- > 0)
+			if (nf_fds[i] >= 0)
+				bf_nf_stage_restore(&ns, st->att[i].ifindex, old_ids[i]);
+	}
+	bf_nf_stage_close(&ns);
+	return err;
+}
+
+void bf_nf_stage_uninstall(const struct bf_state *st, const int *nf_fds, const uint32_t *old_ids)
+{
+	struct bf_nf_stage ns;
+
+	if (bf_nf_stage_open(st, false, &ns)) {
+		bf_log(BF_LOG_WARN, "Warning: could not put the previous netfilter programs back");
+		return;
+	}
+	for (size_t i = 0; i < st->n_att; i++)
+		if (nf_fds[i] >= 0 && bf_nf_stage_restore(&ns, st->att[i].ifindex, old_ids[i]))
+			bf_log(BF_LOG_WARN, "Warning: %s: could not put the previous netfilter program back",
+			       st->att[i].ifname);
+	bf_nf_stage_close(&ns);
+}
+
+int bf_nf_stage_forget(const struct bf_state *st, int ifindex)
+{
+	struct bf_nf_stage ns;
+	int err = bf_nf_stage_open(st, false, &ns);
+
+	if (err == -ENOENT)
+		return 0;
+	if (!err)
+		err = bf_nf_stage_clear(&ns, ifindex);
+	bf_nf_stage_close(&ns);
+	return err;
+}

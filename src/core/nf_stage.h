@@ -41,4 +41,13 @@ int bf_nf_stage_restore(const struct bf_nf_stage *ns, int ifindex, uint32_t old_
 /* The interface is no longer served: its datagrams are accepted. */
 int bf_nf_stage_clear(const struct bf_nf_stage *ns, int ifindex);
 
+/* For every attachment i of st with nf_fds[i] >= 0, makes it that
+ * interface's program (creating the stage if needed), recording the one
+ * it replaced in old_ids[i]; all or nothing. */
+int bf_nf_stage_install(const struct bf_state *st, const int *nf_fds, uint32_t *old_ids);
+/* Undoes bf_nf_stage_install (warnings only: nothing better is left). */
+void bf_nf_stage_uninstall(const struct bf_state *st, const int *nf_fds, const uint32_t *old_ids);
+/* Interface ifindex is no longer served (detached); 0 when no stage. */
+int bf_nf_stage_forget(const struct bf_state *st, int ifindex);
+
 #endif

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 
 /* libip6t_hbh's parse_opts_num: strtoul base 0, so "-1" wraps. */
 static int opts_num(const char *kind, const char *s, const char *what, unsigned long *v)
@@ -122,4 +125,51 @@ void bf_ht_opts_save(struct bf_strbuf *out, const char *kind, const struct bf_ht
 	if (m->flags & BF_HT_OPTS_F_OPTS)
 		bf_strbuf_printf(out, " --%s-opts", kind);
 	print_list(out, m);
+}
+
+/* hbh_mt6: the header's 2 first bytes or hotdrop; a header longer than
+ * what is left of the datagram never matches; --KIND-len compares the
+ * length in bytes ((hdrlen + 1) * 8). --KIND-opts walks the options in
+ * order: each listed type must come next (and its length byte match,
+ * unless 0xFF), with room for it before the next one; any shortfall is
+ * no match. Registers: r3 offset, r4 bytes left, r5 option length. */
+int bf_ht_opts_emit(struct bf_cgen *cg, int slot, const struct bf_ht_opts *m, int no_match)
+{
+	bf_emit_exthdr(cg, slot, 2, no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_2, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_4, 3));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), no_match);
+	if (m->flags & BF_HT_OPTS_F_LEN)
+		bf_emit_reg_range(cg, BPF_REG_4, BPF_W, m->hdrlen, m->hdrlen,
+				  m->invflags & BF_HT_OPTS_INV_LEN, no_match);
+	if (!(m->flags & BF_HT_OPTS_F_OPTS))
+		return 0;
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_4, 2));
+	for (unsigned int i = 0; i < m->optsnr && i < BF_HT_OPTS_MAX; i++) {
+		uint8_t type = (uint8_t)(m->opts[i] >> 8), len = (uint8_t)m->opts[i];
+
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_4, 1, 0), no_match);
+		bf_emit_pkt_bytes(cg, BPF_REG_3, 1, BPF_REG_2, no_match);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 0));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, type, 0), no_match);
+		if (type) {
+			bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_4, 2, 0), no_match);
+			bf_emit_pkt_bytes(cg, BPF_REG_3, 2, BPF_REG_2, no_match);
+			bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_2, 1));
+			if (len != 0xff)
+				bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_5, len, 0), no_match);
+			bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 2));
+		} else {
+			bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 1));
+		}
+		if (i + 1 < m->optsnr)
+			bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_4, BPF_REG_5, 0), no_match);
+		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_5));
+		bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_5));
+	}
+	return 0;
 }

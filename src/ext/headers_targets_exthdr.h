@@ -33,4 +33,9 @@ int bf_ht_opts_parse(const char *kind, int opt, const char *arg, bool invert,
 void bf_ht_opts_print(struct bf_strbuf *out, const char *kind, const struct bf_ht_opts *m);
 void bf_ht_opts_save(struct bf_strbuf *out, const char *kind, const struct bf_ht_opts *m);
 
+struct bf_cgen;
+/* ip6t_hbh for -m hbh and -m dst: the first header of that kind
+ * (context field `slot`, BF_PKT_HDR_HBH or _DST). */
+int bf_ht_opts_emit(struct bf_cgen *cg, int slot, const struct bf_ht_opts *m, int no_match);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
@@ -190,6 +191,27 @@ static int addrtype_check(const void *data, const struct bf_ip *ip, unsigned int
 	return 0;
 }
 
+/* Not compiled: xt_addrtype asks the FIB at run time for the type of the
+ * route to the address (inet_dev_addr_type: 0/8 and 255.255.255.255 are
+ * BROADCAST, 224/4 MULTICAST, else the type of the local table's route,
+ * UNICAST when there is none or it is an error route; IPv6 asks
+ * ipv6_chk_addr and the routes). From XDP, bpf_fib_lookup with
+ * BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID (table local) says
+ * SUCCESS for a unicast route, but NOT_FWDED for every other type and for
+ * no route alike (filter.c: `if (res.type != RTN_UNICAST) return
+ * NOT_FWDED`; fib_table_lookup failing returns NOT_FWDED too): it cannot
+ * tell LOCAL from BROADCAST from an address without a route, and no
+ * helper or kfunc returns the route type. A table of local addresses
+ * taken at compile time goes stale when addresses change, which the
+ * kernel's answer follows. So every use is refused. */
+static int addrtype_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+			 const void *data, int no_match)
+{
+	return bf_err(-EOPNOTSUPP, "addrtype: the address type comes from the routing table at "
+		      "run time, which XDP's bpf_fib_lookup cannot give (it does not tell LOCAL "
+		      "or BROADCAST from an address without a route)");
+}
+
 const struct bf_match_ops bf_match_addrtype = {
 	.name = "addrtype",
 	.families = BF_BOTH_FAMILIES,
@@ -200,4 +222,5 @@ const struct bf_match_ops bf_match_addrtype = {
 	.final_check = addrtype_final_check,
 	.print = addrtype_print,
 	.save = addrtype_save,
+	.emit = addrtype_emit,
 };

@@ -4,8 +4,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/ports.h"
 #include "ext/xtopt.h"
 #include "front/ext_services.h"
 
@@ -74,6 +78,23 @@ static void ah_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 		bf_strbuf_printf(out, "%u", m->spis[0]);
 }
 
+/* ipt_ah: struct ip_auth_hdr (12 bytes), SPI at offset 4; spi_match is
+ * (min <= spi <= max) ^ invert. The SPI goes through the context's
+ * scratch word to be compared as a field. */
+static int ah_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+		    const void *data, int no_match)
+{
+	const struct match_ah *m = data;
+
+	bf_emit_l4_need(cg, rule, 12, no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 4));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_SCRATCH));
+	bf_emit_field_range(cg, BPF_W, BF_PKT_SCRATCH, m->spis[0], m->spis[1],
+			    m->invflags & BF_AH_INV_SPI, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_ah = {
 	.name = "ah",
 	.families = BF_IPV4_ONLY,
@@ -84,4 +105,5 @@ const struct bf_match_ops bf_match_ah = {
 	.parse = ah_parse,
 	.print = ah_print,
 	.save = ah_save,
+	.emit = ah_emit,
 };

@@ -3,6 +3,9 @@
  * header among the extension headers, so it needs no -p. */
 #include <errno.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
 #include "ext/xtopt.h"
@@ -104,6 +107,32 @@ static void ah6_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 		bf_strbuf_puts(out, " --ahres");
 }
 
+/* ip6t_ah: the first AH header ipv6_find_hdr finds, whole (struct
+ * ip_auth_hdr, 12 bytes) or hotdrop; SPI in range (always tested), the
+ * length ((hdrlen + 2) * 4) when given, the reserved field with --ahres. */
+static int ah6_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		    int no_match)
+{
+	const struct match_ah6 *m = data;
+
+	bf_emit_exthdr(cg, BF_PKT_HDR_AH, 12, no_match);
+	bf_emit_load_pkt(cg, BPF_REG_1, BPF_REG_2, 4, BPF_W);
+	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->spis[0], m->spis[1],
+			  m->invflags & BF_AH6_INV_SPI, no_match);
+	if (m->hdrlen) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 2));
+		bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->hdrlen, m->hdrlen,
+				  m->invflags & BF_AH6_INV_LEN, no_match);
+	}
+	if (m->hdrres) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, 2));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	}
+	return 0;
+}
+
 const struct bf_match_ops bf_match_ah6 = {
 	.name = "ah",
 	.families = BF_IPV6_ONLY,
@@ -113,4 +142,5 @@ const struct bf_match_ops bf_match_ah6 = {
 	.parse = ah6_parse,
 	.print = ah6_print,
 	.save = ah6_save,
+	.emit = ah6_emit,
 };

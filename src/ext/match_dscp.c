@@ -105,8 +105,6 @@ static int dscp_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void 
 {
 	const struct match_dscp *m = data;
 
-	if (bf_emit_need_ipv4(rule, "dscp"))
-		return -EOPNOTSUPP;
 	/* xt_dscp: the TOS byte's upper six bits. */
 	bf_emit_field_eq(cg, BPF_B, BF_PKT_TOS, 0xfc, (uint32_t)m->dscp << 2, m->invert,
 			 no_match);

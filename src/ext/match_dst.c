@@ -1,5 +1,6 @@
 /* -m dst (ip6tables): length and options of the IPv6 destination options header,
  * as libip6t_dst 1.8.9; shared with -m hbh in headers_targets_exthdr.c. */
+#include "cgen/cgen.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_exthdr.h"
 
@@ -26,6 +27,12 @@ static void dst_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	bf_ht_opts_save(out, "dst", data);
 }
 
+static int dst_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		    int no_match)
+{
+	return bf_ht_opts_emit(cg, BF_PKT_HDR_DST, data, no_match);
+}
+
 const struct bf_match_ops bf_match_dst = {
 	.name = "dst",
 	.families = BF_IPV6_ONLY,
@@ -34,4 +41,5 @@ const struct bf_match_ops bf_match_dst = {
 	.parse = dst_parse,
 	.print = dst_print,
 	.save = dst_save,
+	.emit = dst_emit,
 };

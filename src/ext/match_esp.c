@@ -3,8 +3,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
+#include "ext/ports.h"
 #include "ext/xtopt.h"
 #include "front/ext_services.h"
 
@@ -72,6 +76,23 @@ static void esp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 		bf_strbuf_printf(out, "%u", m->spis[0]);
 }
 
+/* xt_esp: struct ip_esp_hdr (8 bytes), SPI first; spi_match is
+ * (min <= spi <= max) ^ invert. The SPI goes through the context's
+ * scratch word to be compared as a field. */
+static int esp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+		    const void *data, int no_match)
+{
+	const struct match_esp *m = data;
+
+	bf_emit_l4_need(cg, rule, 8, no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 0));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_SCRATCH));
+	bf_emit_field_range(cg, BPF_W, BF_PKT_SCRATCH, m->spis[0], m->spis[1],
+			    m->invflags & BF_ESP_INV_SPI, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_esp = {
 	.name = "esp",
 	.families = BF_BOTH_FAMILIES,
@@ -82,4 +103,5 @@ const struct bf_match_ops bf_match_esp = {
 	.parse = esp_parse,
 	.print = esp_print,
 	.save = esp_save,
+	.emit = esp_emit,
 };

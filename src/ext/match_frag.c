@@ -2,6 +2,9 @@
  * and ip6t_frag. */
 #include <errno.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
@@ -140,6 +143,40 @@ static void frag_save(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 		bf_strbuf_puts(out, " --fraglast");
 }
 
+/* ip6t_frag: the first fragment header ipv6_find_hdr finds (hotdrop
+ * when the chain cannot be read, or its 8 bytes are not there); the id
+ * in range (always tested: the range defaults to all), then each flag.
+ * --fraglen is stored but the kernel never reads it. */
+static int frag_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		     int no_match)
+{
+	const struct match_frag *m = data;
+
+	bf_emit_exthdr(cg, BF_PKT_HDR_FRAG, 8, no_match);
+	bf_emit_load_pkt(cg, BPF_REG_1, BPF_REG_2, 4, BPF_W);
+	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->ids[0], m->ids[1], m->invflags & FRAG_INV_IDS,
+			  no_match);
+	bf_emit_load_pkt(cg, BPF_REG_4, BPF_REG_2, 2, BPF_H); /* offset, res, M */
+	if (m->flags & FRAG_F_RES) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x6));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	}
+	if (m->flags & FRAG_F_FIRST) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, ~0x7));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	}
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_4, 1)); /* IP6_MF */
+	if (m->flags & FRAG_F_MORE)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_4, 0, 0), no_match);
+	if (m->flags & FRAG_F_LAST)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_4, 0, 0), no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_frag = {
 	.name = "frag",
 	.families = BF_IPV6_ONLY,
@@ -150,4 +187,5 @@ const struct bf_match_ops bf_match_frag = {
 	.final_check = frag_final_check,
 	.print = frag_print,
 	.save = frag_save,
+	.emit = frag_emit,
 };

@@ -1,5 +1,6 @@
 /* -m hbh (ip6tables): length and options of the IPv6 hop-by-hop options header,
  * as libip6t_hbh 1.8.9; shared with -m dst in headers_targets_exthdr.c. */
+#include "cgen/cgen.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_exthdr.h"
 
@@ -26,6 +27,12 @@ static void hbh_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	bf_ht_opts_save(out, "hbh", data);
 }
 
+static int hbh_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		    int no_match)
+{
+	return bf_ht_opts_emit(cg, BF_PKT_HDR_HBH, data, no_match);
+}
+
 const struct bf_match_ops bf_match_hbh = {
 	.name = "hbh",
 	.families = BF_IPV6_ONLY,
@@ -34,4 +41,5 @@ const struct bf_match_ops bf_match_hbh = {
 	.parse = hbh_parse,
 	.print = hbh_print,
 	.save = hbh_save,
+	.emit = hbh_emit,
 };

@@ -40,6 +40,13 @@ static void hl_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 	bf_ttl_save(&kind, out, data);
 }
 
+/* ip6t_hl: the hop limit, which the IPv6 prologue puts in BF_PKT_TTL. */
+static int hl_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	return bf_ttl_emit(cg, data, no_match);
+}
+
 const struct bf_match_ops bf_match_hl = {
 	.name = "hl",
 	.families = BF_IPV6_ONLY,
@@ -49,4 +56,5 @@ const struct bf_match_ops bf_match_hl = {
 	.final_check = hl_final_check,
 	.print = hl_print,
 	.save = hl_save,
+	.emit = hl_emit,
 };

@@ -58,6 +58,13 @@ static void icmp6_save(struct bf_strbuf *out, const struct bf_ip *ip, const void
 	bf_icmp_save(&bf_icmp_kind6, out, data);
 }
 
+/* ip6t icmp6: the type and code at thoff; no "any" type. */
+static int icmp6_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		      int no_match)
+{
+	return bf_icmp_emit(cg, data, false, no_match);
+}
+
 const struct bf_match_ops bf_match_icmp6 = {
 	.name = "icmp6",
 	.families = BF_IPV6_ONLY,
@@ -69,4 +76,5 @@ const struct bf_match_ops bf_match_icmp6 = {
 	.final_check = icmp6_final_check,
 	.print = icmp6_print,
 	.save = icmp6_save,
+	.emit = icmp6_emit,
 };

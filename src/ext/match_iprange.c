@@ -160,13 +160,51 @@ static void emit_range(struct bf_cgen *cg, int off, const struct in6_addr range[
 	bf_emit_field_range(cg, BPF_W, off, ntohl(lo), ntohl(hi), invert, no_match);
 }
 
+/* iprange_ipv6_lt(): addresses compare as four host-order words,
+ * most significant first. Jumps to `yes` when the address at context
+ * offset off is below (gt: above) `bound`, falls through otherwise. */
+static void emit_cmp6(struct bf_cgen *cg, int off, const struct in6_addr *bound, bool gt, int yes)
+{
+	int no = bf_label_new(cg);
+
+	for (int w = 0; w < 4; w++) {
+		uint32_t x;
+
+		memcpy(&x, &bound->s6_addr[4 * w], 4);
+		x = ntohl(x);
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, off + 4 * w));
+		bf_emit_jump(cg, BPF_JMP32_IMM(gt ? BPF_JGT : BPF_JLT, BPF_REG_1, (int32_t)x, 0), yes);
+		bf_emit_jump(cg, BPF_JMP32_IMM(gt ? BPF_JLT : BPF_JGT, BPF_REG_1, (int32_t)x, 0), no);
+	}
+	bf_label_bind(cg, no);
+}
+
+/* iprange_mt6: outside when below the minimum or above the maximum. */
+static void emit_range6(struct bf_cgen *cg, int off, const struct in6_addr range[2],
+			bool invert, int no_match)
+{
+	int outside = invert ? bf_label_new(cg) : no_match;
+
+	emit_cmp6(cg, off, &range[0], false, outside);
+	emit_cmp6(cg, off, &range[1], true, outside);
+	if (invert) {
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		bf_label_bind(cg, outside);
+	}
+}
+
 static int iprange_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
 			int no_match)
 {
 	const struct match_iprange *m = data;
 
-	if (rule->ip.family != BF_FAMILY_IPV4)
-		return bf_err(-EOPNOTSUPP, "iprange: IPv6 ranges cannot be compiled yet");
+	if (rule->ip.family == BF_FAMILY_IPV6) {
+		if (m->flags & IPRANGE_SRC)
+			emit_range6(cg, BF_PKT_SADDR6, m->src, m->flags & IPRANGE_SRC_INV, no_match);
+		if (m->flags & IPRANGE_DST)
+			emit_range6(cg, BF_PKT_DADDR6, m->dst, m->flags & IPRANGE_DST_INV, no_match);
+		return 0;
+	}
 	if (m->flags & IPRANGE_SRC)
 		emit_range(cg, BF_PKT_SADDR, m->src, m->flags & IPRANGE_SRC_INV, no_match);
 	if (m->flags & IPRANGE_DST)

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/xtopt.h"
 
@@ -176,6 +179,115 @@ static void ipv6header_save(struct bf_strbuf *out, const struct bf_ip *ip, const
 		bf_strbuf_puts(out, " --soft");
 }
 
+/* Headers ipv6header_mt walks here; a longer chain hotdrops (fail
+ * closed: a packet that reaches such a rule is dropped uncounted). */
+#define IPV6HEADER_WALK_MAX 8
+/* The walk keeps its bits and offset in the context's scratch word, not
+ * in registers: the verifier then sees one state per step, whatever
+ * headers came before, instead of one per chain. */
+#define BITS (BF_PKT_SCRATCH + 1)
+#define OFF (BF_PKT_SCRATCH + 2)
+
+static void emit_is(struct bf_cgen *cg, int reg, const int *types, size_t n, int label)
+{
+	for (size_t i = 0; i < n; i++)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, reg, types[i], 0), label);
+}
+
+/* ipv6header_mt: its own walk from the IPv6 header, through every header
+ * nf_ip6_ext_hdr() knows (past later fragments too, unlike
+ * ipv6_find_hdr), collecting one bit per kind met: NONE and ESP end it
+ * (ESP only with 2 bytes left, else no match), as does an offset past
+ * the datagram; PROTO when it ends on anything but NONE or ESP. Then
+ * --soft: every listed bit as asked; else the set equal (or not).
+ * r3 holds the type. */
+static int ipv6header_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+			   int no_match)
+{
+	static const int walked[] = {IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_FRAGMENT,
+				     IPPROTO_AH, IPPROTO_DSTOPTS};
+	const struct match_ipv6header *m = data;
+	int end = bf_label_new(cg), none = bf_label_new(cg), esp = bf_label_new(cg);
+	int eval = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_3, BF_REG_L3, 6));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BITS, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, OFF, 40));
+	for (int k = 0; k < IPV6HEADER_WALK_MAX; k++) {
+		int ext = bf_label_new(cg), frag = bf_label_new(cg), ah = bf_label_new(cg);
+		int next = bf_label_new(cg);
+
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_10, OFF));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_NONE, 0), none);
+		emit_is(cg, BPF_REG_3, walked, sizeof(walked) / sizeof(walked[0]), ext);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_3, IPPROTO_ESP, 0), end);
+		bf_label_bind(cg, ext);
+		/* Fewer than 2 bytes left: no match (ESP included). */
+		bf_emit_pkt_bytes(cg, BPF_REG_5, 2, BPF_REG_2, no_match);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_ESP, 0), esp);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BITS));
+		for (size_t i = 0; i < ARRAY_LEN(header_flags); i++) {
+			int skip = bf_label_new(cg);
+
+			if (header_flags[i].proto == IPPROTO_NONE || header_flags[i].proto == IPPROTO_ESP ||
+			    header_flags[i].proto == IPPROTO_RAW)
+				continue;
+			bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_3, header_flags[i].proto, 0), skip);
+			bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, header_flags[i].flag));
+			bf_label_bind(cg, skip);
+		}
+		bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_4, BITS));
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_FRAGMENT, 0), frag);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_AH, 0), ah);
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 3));
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+		bf_label_bind(cg, frag);
+		bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 8));
+		bf_emit_jump(cg, BPF_JMP_A(0), next);
+		bf_label_bind(cg, ah);
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 2));
+		bf_label_bind(cg, next);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_2, 0));
+		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_1));
+		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_5, OFF));
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_5, BPF_REG_1, 0), end);
+	}
+	/* Still walking: beyond what this match unrolls. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_NONE, 0), none);
+	emit_is(cg, BPF_REG_3, walked, sizeof(walked) / sizeof(walked[0]), cg->lbl_hotdrop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_ESP, 0), cg->lbl_hotdrop);
+	/* The end: an upper-layer header, or past the datagram with any
+	 * next header (then NONE and ESP set no bit at all). */
+	bf_label_bind(cg, end);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BITS));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_NONE, 0), eval);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_ESP, 0), eval);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x01)); /* MASK_PROTO */
+	bf_emit_jump(cg, BPF_JMP_A(0), eval);
+	bf_label_bind(cg, none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BITS));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x02));
+	bf_emit_jump(cg, BPF_JMP_A(0), eval);
+	bf_label_bind(cg, esp);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BITS));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x04));
+	bf_label_bind(cg, eval);
+	if (m->modeflag) {
+		/* !((temp ^ matchflags ^ invflags) & matchflags) */
+		bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_4, (uint8_t)(m->matchflags ^ m->invflags)));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_4, m->matchflags));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_4, 0, 0), no_match);
+	} else {
+		bf_emit_jump(cg, BPF_JMP_IMM(m->invflags ? BPF_JEQ : BPF_JNE, BPF_REG_4, m->matchflags,
+					     0), no_match);
+	}
+	return 0;
+}
+
 const struct bf_match_ops bf_match_ipv6header = {
 	.name = "ipv6header",
 	.families = BF_IPV6_ONLY,
@@ -185,4 +297,5 @@ const struct bf_match_ops bf_match_ipv6header = {
 	.final_check = ipv6header_final_check,
 	.print = ipv6header_print,
 	.save = ipv6header_save,
+	.emit = ipv6header_emit,
 };

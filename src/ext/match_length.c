@@ -82,10 +82,11 @@ static int length_emit(struct bf_cgen *cg, const struct bf_rule *rule, const voi
 {
 	const struct match_length *m = data;
 
-	if (bf_emit_need_ipv4(rule, "length"))
-		return -EOPNOTSUPP;
-	/* xt_length: the IP total length within [min, max]. */
-	bf_emit_field_range(cg, BPF_W, BF_PKT_LEN, m->min, m->max, m->invert, no_match);
+	/* xt_length: the IPv4 total length, or 40 + the IPv6 payload length
+	 * (not skb->len: they differ for a payload length of 0), within
+	 * [min, max]. */
+	bf_emit_field_range(cg, BPF_W, rule->ip.family == BF_FAMILY_IPV6 ? BF_PKT_IP6_PLEN :
+			    BF_PKT_LEN, m->min, m->max, m->invert, no_match);
 	return 0;
 }
 

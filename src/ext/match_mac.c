@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "cgen/cgen.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
@@ -84,6 +86,25 @@ static void mac_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	print_addr(out, m->addr);
 }
 
+/* xt_mac: the frame's Ethernet source equals the address, xor invert.
+ * Its other tests (an Ethernet device, a mac header in front of the
+ * data) always hold at this hook, which only sees Ethernet frames. */
+static int mac_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+		    const void *data, int no_match)
+{
+	const struct match_mac *m = data;
+	uint32_t hi = (uint32_t)m->addr[0] << 24 | (uint32_t)m->addr[1] << 16 |
+		      (uint32_t)m->addr[2] << 8 | m->addr[3];
+	uint32_t lo = (uint32_t)m->addr[4] << 8 | m->addr[5];
+	int differs = m->invert ? bf_label_new(cg) : no_match;
+
+	bf_emit_field_eq(cg, BPF_W, BF_PKT_MAC_HI, 0xffffffff, hi, false, differs);
+	bf_emit_field_eq(cg, BPF_H, BF_PKT_MAC_LO, 0xffffffff, lo, m->invert, no_match);
+	if (m->invert)
+		bf_label_bind(cg, differs);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_mac = {
 	.name = "mac",
 	.families = BF_BOTH_FAMILIES,
@@ -96,4 +117,5 @@ const struct bf_match_ops bf_match_mac = {
 	.final_check = mac_final_check,
 	.print = mac_print,
 	.save = mac_save,
+	.emit = mac_emit,
 };

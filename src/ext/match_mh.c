@@ -7,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/emit_field.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/xtopt.h"
@@ -156,6 +159,26 @@ static void mh_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 		bf_strbuf_printf(out, " --mh-type %u", m->types[0]);
 }
 
+/* ip6t_mh: at thoff (the rule has -p mh): a fragment never matches,
+ * struct ip6_mh (6 bytes) or hotdrop, a payload protocol other than
+ * NONE hotdrops, then the type in range. */
+static int mh_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	const struct match_mh *m = data;
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_10, BF_PKT_L4OFF));
+	bf_emit_pkt_bytes(cg, BPF_REG_3, 6, BPF_REG_2, cg->lbl_hotdrop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 0));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_NONE, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 2));
+	bf_emit_reg_range(cg, BPF_REG_1, BPF_B, m->types[0], m->types[1],
+			  m->invflags & MH_INV_TYPE, no_match);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_mh = {
 	.name = "mh",
 	.families = BF_IPV6_ONLY,
@@ -166,4 +189,5 @@ const struct bf_match_ops bf_match_mh = {
 	.parse = mh_parse,
 	.print = mh_print,
 	.save = mh_save,
+	.emit = mh_emit,
 };

@@ -207,8 +207,6 @@ static int multiport_emit(struct bf_cgen *cg, const struct bf_rule *rule, const 
 	const struct match_multiport *m = data;
 	int hit = bf_label_new(cg);
 
-	if (bf_emit_need_ipv4(rule, "multiport"))
-		return -EOPNOTSUPP;
 	if (m->flags > MP_EITHER)
 		return bf_err(-EINVAL, "multiport: bad flags %u", m->flags);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));

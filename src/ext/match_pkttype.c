@@ -103,8 +103,6 @@ static int pkttype_emit(struct bf_cgen *cg, const struct bf_rule *rule, const vo
 {
 	const struct match_pkttype *m = data;
 
-	if (bf_emit_need_ipv4(rule, "pkttype"))
-		return -EOPNOTSUPP;
 	bf_emit_field_eq(cg, BPF_B, BF_PKT_ETH_TYPE, 0xffffffff, (uint32_t)m->pkttype,
 			 m->invert, no_match);
 	return 0;

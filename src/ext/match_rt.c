@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/headers_targets_opt.h"
 #include "ext/xtopt.h"
@@ -199,6 +202,64 @@ static void rt_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 		bf_strbuf_puts(out, " --rt-0-not-strict");
 }
 
+/* ip6t_rt: the first routing header ipv6_find_hdr finds (its 4 first
+ * bytes or hotdrop); one longer than what is left never matches; then
+ * segments left in range (always tested), length in bytes, type, the
+ * type 0 reserved word, and the type 0 address list in strict mode (the
+ * header holds exactly these addresses, in order). The not-strict mode
+ * (a subsequence of up to 127 addresses) is refused. */
+static int rt_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	const struct match_rt *m = data;
+
+	if ((m->flags & RT_F_ADDRS) && (m->flags & RT_F_NSTRICT))
+		return bf_err(-EOPNOTSUPP, "rt: --rt-0-not-strict cannot be compiled yet");
+	bf_emit_exthdr(cg, BF_PKT_HDR_RT, 4, no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_2, 1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_4, 3));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 3));
+	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->segsleft[0], m->segsleft[1],
+			  m->invflags & RT_INV_SEGS, no_match);
+	if (m->flags & RT_F_LEN)
+		bf_emit_reg_range(cg, BPF_REG_4, BPF_W, m->hdrlen, m->hdrlen,
+				  m->invflags & RT_INV_LEN, no_match);
+	if (m->flags & RT_F_TYPE) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 2));
+		bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->rt_type, m->rt_type,
+				  m->invflags & RT_INV_TYPE, no_match);
+	}
+	/* The header is whole (at least 8 bytes) within the datagram. */
+	if (m->flags & (RT_F_RES | RT_F_ADDRS))
+		bf_emit_pkt_bytes(cg, BPF_REG_3, 8, BPF_REG_2, no_match);
+	if (m->flags & RT_F_RES) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_2, 4));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	}
+	if (!(m->flags & RT_F_ADDRS))
+		return 0;
+	/* (hdrlen - 8) / 16 addresses: hdrlen field / 2. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_5, m->addrnr, 0), no_match);
+	if (m->addrnr)
+		bf_emit_pkt_bytes(cg, BPF_REG_3, 8 + 16 * m->addrnr, BPF_REG_2, no_match);
+	for (unsigned int i = 0; i < m->addrnr && i < RT_HOPS; i++) {
+		for (int w = 0; w < 4; w++) {
+			uint32_t x;
+
+			memcpy(&x, &m->addrs[i].s6_addr[4 * w], 4);
+			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_2, 8 + 16 * i + 4 * w));
+			bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, (int32_t)x, 0), no_match);
+		}
+	}
+	return 0;
+}
+
 const struct bf_match_ops bf_match_rt = {
 	.name = "rt",
 	.families = BF_IPV6_ONLY,
@@ -208,4 +269,5 @@ const struct bf_match_ops bf_match_rt = {
 	.parse = rt_parse,
 	.print = rt_print,
 	.save = rt_save,
+	.emit = rt_emit,
 };

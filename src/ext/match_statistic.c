@@ -1,10 +1,12 @@
 /* -m statistic: --mode random --probability P, or --mode nth --every N
  * [--packet P], as libxt_statistic of iptables 1.8.9 and the kernel's
- * xt_statistic_info. Both families. */
+ * xt_statistic_info and xt_statistic. Both families. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
@@ -145,6 +147,135 @@ static void statistic_save(struct bf_strbuf *out, const struct bf_ip *ip, const 
 	print_statistic(out, data, "--");
 }
 
+extern const struct bf_match_ops bf_match_statistic;
+
+/* Is this a match of -m statistic --mode nth (it has a state slot)? */
+static bool is_nth(const struct bf_match *m)
+{
+	return m->ops == &bf_match_statistic &&
+	       ((const struct match_statistic *)m->data)->mode == MODE_NTH;
+}
+
+/* Calls fn for each nth match of rs, numbered in ruleset order; stops
+ * when fn returns true. Returns how many were seen. */
+static size_t for_each_nth(const struct bf_ruleset *rs,
+			   bool (*fn)(const void *data, size_t idx, const void *arg),
+			   const void *arg)
+{
+	size_t n = 0;
+
+	for (int t = 0; rs && t < BF_TABLE_MAX; t++) {
+		const struct bf_table *tb = &rs->tables[t];
+
+		for (size_t c = 0; c < tb->n_chains; c++) {
+			const struct bf_chain *ch = tb->chains[c];
+
+			for (size_t r = 0; r < ch->n_rules; r++) {
+				const struct bf_rule *rule = ch->rules[r];
+
+				for (size_t k = 0; k < rule->n_matches; k++) {
+					if (!is_nth(&rule->matches[k]))
+						continue;
+					if (fn && fn(rule->matches[k].data, n, arg))
+						return n;
+					n++;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static bool is_data(const void *data, size_t idx, const void *arg)
+{
+	return data == arg;
+}
+
+/* One slot per nth match, IPv4's and IPv6's interleaved (a family's
+ * program does not know the other's ruleset). Stable whatever the
+ * interface, and the same for every copy of an inlined user chain: the
+ * kernel keeps one count per rule. */
+size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6)
+{
+	size_t n4 = for_each_nth(v4, NULL, NULL), n6 = for_each_nth(v6, NULL, NULL);
+
+	return 2 * (n4 > n6 ? n4 : n6);
+}
+
+/* xt_statistic's nth: the master count goes count0, count0 + 1 ... every,
+ * 0, 1 ... (count0 = every - packet), and a packet matches when its
+ * update makes it 0. The same as numbering the packets the rule sees in
+ * the order of their atomic updates, x = 0, 1 ..., and matching x when
+ * x % (every + 1) == packet. So a zeroed u64 with an atomic fetch-and-add
+ * (no retry loop, which the verifier could not bound) gives the same
+ * answers; a fresh map (every commit) restarts the count, as iptables-
+ * legacy restarts it whenever it replaces the table. */
+static void emit_nth(struct bf_cgen *cg, const struct bf_rule *rule,
+		     const struct match_statistic *m, bool invert, int no_match)
+{
+	size_t slot = 2 * for_each_nth(cg->rs, is_data, m) + (rule->ip.family == BF_FAMILY_IPV6);
+	uint64_t n = (uint64_t)m->every + 1;
+
+	if (!m->every) {
+		/* Every packet. */
+		if (invert)
+			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		return;
+	}
+	if (slot + 1 > cg->n_state)
+		cg->n_state = slot + 1;
+	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_STATE);
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, (int32_t)slot));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_SCRATCH));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	/* Never taken: the array has every slot. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), no_match);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 1));
+	bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_ADD | BPF_FETCH, BPF_REG_0, BPF_REG_1, 0));
+	if (n <= UINT32_MAX) {
+		/* MOV32 zero-extends: n up to 2^32 - 1 as an immediate. */
+		bf_emit(cg, BPF_MOV32_IMM(BPF_REG_2, (int32_t)(uint32_t)n));
+		bf_emit(cg, BPF_ALU64_REG(BPF_MOD, BPF_REG_1, BPF_REG_2));
+	}
+	/* n = 2^32: the low 32 bits are x % n. */
+	bf_emit_jump(cg, BPF_JMP32_IMM(invert ? BPF_JEQ : BPF_JNE, BPF_REG_1,
+				       (int32_t)m->packet, 0), no_match);
+}
+
+/* xt_statistic's random: (get_random_u32() & 0x7FFFFFFF) < probability,
+ * probability being P * 2^31 rounded: 0 never holds, 2^31 always. */
+static void emit_random(struct bf_cgen *cg, const struct match_statistic *m, bool invert,
+			int no_match)
+{
+	bool always = m->probability >= 0x80000000u, never = !m->probability;
+
+	if (always || never) {
+		if (always == invert)
+			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		return;
+	}
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_get_prandom_u32));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 0x7fffffff));
+	bf_emit_jump(cg, BPF_JMP_IMM(invert ? BPF_JLT : BPF_JGE, BPF_REG_0,
+				     (int32_t)m->probability, 0), no_match);
+}
+
+static int statistic_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+			  const void *data, int no_match)
+{
+	const struct match_statistic *m = data;
+	bool invert = m->flags & STATISTIC_INVERT;
+
+	if (m->mode == MODE_RANDOM)
+		emit_random(cg, m, invert, no_match);
+	else if (m->mode == MODE_NTH)
+		emit_nth(cg, rule, m, invert, no_match);
+	else
+		return bf_err(-EOPNOTSUPP, "statistic: unknown mode %u", m->mode);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_statistic = {
 	.name = "statistic",
 	.families = BF_BOTH_FAMILIES,
@@ -154,4 +285,5 @@ const struct bf_match_ops bf_match_statistic = {
 	.final_check = statistic_final_check,
 	.print = statistic_print,
 	.save = statistic_save,
+	.emit = statistic_emit,
 };

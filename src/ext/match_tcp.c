@@ -1,5 +1,5 @@
 /* -m tcp (implicit with -p tcp): ports, flags and an option, as libxt_tcp
- * and xt_tcpudp. The option test is not compiled yet. */
+ * and xt_tcpudp. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
 #include "ext/emit_field.h"
 #include "ext/ext.h"
@@ -213,18 +214,105 @@ static void tcp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	}
 }
 
+/* xt_tcpudp's tcp_find_option, after the ports and flags: a data offset
+ * below 20 bytes hotdrops; options past the datagram (skb_header_pointer
+ * fails) hotdrop; then the walk over the optlen = doff * 4 - 20 option
+ * bytes: `if (op[i] == option) found; i += op[i] < 2 ? 1 : op[i + 1] ?: 1`
+ * (END does not stop it).
+ *
+ * The walk is a loop whose step is computed without branches: then the
+ * verifier walks it once, the step in [1, 256] so that i grows by at
+ * least one per turn (each turn's state differs, no loop is suspected)
+ * and the side exits (found, absent, bounds) end at once. r3 = options,
+ * r4 = i, r5 = optlen. */
+static void emit_tcp_option(struct bf_cgen *cg, const struct bf_rule *rule, uint8_t option,
+			    bool invert, int no_match)
+{
+	int loop = bf_label_new(cg), found = bf_label_new(cg);
+	int absent = bf_label_new(cg), done = bf_label_new(cg);
+
+	bf_emit_l4off(cg, rule, BPF_REG_1);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	/* The fixed header is there (the L4 guard saw it): for the verifier. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 20));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_2, BF_REG_END, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_3, 12));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 4));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_5, 2));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_5, 20, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, BF_PKT_LEN));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_2, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_5, 20));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 20));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+
+	bf_label_bind(cg, loop);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGE, BPF_REG_4, BPF_REG_5, 0), absent);
+	/* The bounds checks are never taken (the options are within the
+	 * datagram, which is within the frame), but the verifier wants them. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_4));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_2, BF_REG_END, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, option, 0), found);
+	/* r0 = 1 when the kind has a length byte (>= 2), else 0. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 127));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 7));
+	/* The length byte op[i + 1], or op[i] again when i + 1 == optlen
+	 * (whatever the kernel reads there, the walk ends: so does it here,
+	 * the kind being >= 2). r1 = i + (i + 1 < optlen). */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 63));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_4));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_2, 0));
+	/* step - 1 = (len ?: 1) - 1 = ((len + 255) & 255) * (len != 0),
+	 * times r0; len != 0 is (len + 255) >> 8. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 255));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 8));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 255));
+	bf_emit(cg, BPF_ALU64_REG(BPF_MUL, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_MUL, BPF_REG_2, BPF_REG_0));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1));
+	bf_emit_jump(cg, BPF_JMP_A(0), loop);
+
+	bf_label_bind(cg, found);
+	bf_emit_jump(cg, BPF_JMP_A(0), invert ? no_match : done);
+	bf_label_bind(cg, absent);
+	if (!invert)
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+	bf_label_bind(cg, done);
+}
+
 static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 		    const void *data, int no_match)
 {
 	const struct match_tcp *m = data;
 
-	if (m->option || (m->invflags & TCP_INV_OPTION))
-		return bf_err(-EOPNOTSUPP, "tcp: --tcp-option cannot be compiled yet");
-	bf_emit_port_pair(cg, &m->ports, true, no_match);
+	/* tcp_mt hotdrops at fragoff == 1, which ip6_tables gives in bytes
+	 * (ipv6_find_hdr: frag_off & ~7), never 1: IPv4 only. */
+	bf_emit_port_pair(cg, &m->ports, rule->ip.family == BF_FAMILY_IPV4, no_match);
 	/* xt_tcp: (flags byte & mask) == cmp, after the ports. */
 	if (m->flg_mask || (m->invflags & TCP_INV_FLAGS))
 		bf_emit_field_eq(cg, BPF_B, BF_PKT_TCPFLAGS, m->flg_mask, m->flg_cmp,
 				 m->invflags & TCP_INV_FLAGS, no_match);
+	/* xt_tcp tests the option only when one is set (never 0 here). */
+	if (m->option)
+		emit_tcp_option(cg, rule, m->option, m->invflags & TCP_INV_OPTION, no_match);
 	return 0;
 }
 

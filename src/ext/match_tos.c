@@ -120,8 +120,6 @@ static int tos_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *
 {
 	const struct match_tos *m = data;
 
-	if (bf_emit_need_ipv4(rule, "tos"))
-		return -EOPNOTSUPP;
 	/* xt_tos: (tos & mask) == value. */
 	bf_emit_field_eq(cg, BPF_B, BF_PKT_TOS, m->mask, m->value, m->invert, no_match);
 	return 0;

@@ -125,6 +125,39 @@ void bf_emit_l4_guard(struct bf_cgen *cg, bool hotdrop_frag1, int no_match)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
 }
 
+/* For IPv4 it is IHL * 4, read again from the header rather than from
+ * the context: the IPv4 prologue reaches the rules on one path per IHL,
+ * each with L4OFF a constant the verifier knows, and a pointer made from
+ * it would keep those paths apart (a walk of TCP options verified 11
+ * times over); the header's byte is the same unknown on every path. */
+void bf_emit_l4off(struct bf_cgen *cg, const struct bf_rule *rule, int reg)
+{
+	if (rule->ip.family != BF_FAMILY_IPV4) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, reg, BPF_REG_10, BF_PKT_L4OFF));
+		return;
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, reg, BF_REG_L3, 0));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, reg, 0x0f));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, reg, 2));
+}
+
+void bf_emit_l4_need(struct bf_cgen *cg, const struct bf_rule *rule, int need, int no_match)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	bf_emit_l4off(cg, rule, BPF_REG_1);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, need));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_2, BPF_REG_0, 0), cg->lbl_hotdrop);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	/* Within the datagram is within the frame: for the verifier. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, need));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_2, BF_REG_END, 0), cg->lbl_hotdrop);
+}
+
 void bf_emit_port_range(struct bf_cgen *cg, int off, const uint16_t range[2],
 			bool invert, int no_match)
 {

@@ -49,6 +49,17 @@ void bf_ports_save(struct bf_strbuf *out, const char *opt, const uint16_t range[
  * does) and a header that cannot be read hotdrops. */
 void bf_emit_l4_guard(struct bf_cgen *cg, bool hotdrop_frag1, int no_match);
 
+struct bf_rule;
+/* Loads the transport header's offset from BF_REG_L3 (BF_PKT_L4OFF) into
+ * `reg`, for a match that reads the header itself. */
+void bf_emit_l4off(struct bf_cgen *cg, const struct bf_rule *rule, int reg);
+
+/* ESP, AH and SCTP (xt_esp, ipt_ah, xt_sctp): a non-first fragment never
+ * matches; a transport header shorter than `need` bytes within the
+ * datagram hotdrops (skb_header_pointer fails). Leaves a pointer to the
+ * header, checked for `need` bytes in the frame, in r3. Clobbers r0-r3. */
+void bf_emit_l4_need(struct bf_cgen *cg, const struct bf_rule *rule, int need, int no_match);
+
 /* Jumps to no_match unless the u16 at packet-context offset `off` is in
  * range (or, inverted, outside it). */
 void bf_emit_port_range(struct bf_cgen *cg, int off, const uint16_t range[2],

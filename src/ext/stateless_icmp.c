@@ -4,7 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
 #include "front/ext_services.h"
@@ -217,4 +220,34 @@ void bf_icmp_save_state(const struct bf_icmp_kind *k, struct bf_strbuf *out,
 	bf_strbuf_printf(out, " --%s %u", k->option, m->type);
 	if (m->code[0] != 0 || m->code[1] != 255)
 		bf_strbuf_printf(out, "/%u:%u", m->code[0], m->code[1]);
+}
+
+int bf_icmp_emit(struct bf_cgen *cg, const struct bf_icmp_match *m, bool any_255, int no_match)
+{
+	bool inv = m->invflags & BF_ICMP_INV;
+	int skip;
+
+	/* A fragment never matches (inverted or not); a header that cannot
+	 * be read (8 bytes at thoff) hotdrops. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
+	if (any_255 && m->type == 0xff) {
+		if (inv)
+			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+		return 0;
+	}
+	if (!inv) {
+		bf_emit_field_eq(cg, BPF_B, BF_PKT_ICMP_TYPE, 0xffffffff, m->type, false, no_match);
+		bf_emit_field_range(cg, BPF_B, BF_PKT_ICMP_CODE, m->code[0], m->code[1], false,
+				    no_match);
+		return 0;
+	}
+	/* Inverted: matches when the type differs or the code is outside. */
+	skip = bf_label_new(cg);
+	bf_emit_field_eq(cg, BPF_B, BF_PKT_ICMP_TYPE, 0xffffffff, m->type, false, skip);
+	bf_emit_field_range(cg, BPF_B, BF_PKT_ICMP_CODE, m->code[0], m->code[1], true, no_match);
+	bf_label_bind(cg, skip);
+	return 0;
 }

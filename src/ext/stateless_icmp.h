@@ -51,4 +51,10 @@ void bf_icmp_save(const struct bf_icmp_kind *k, struct bf_strbuf *out,
 void bf_icmp_save_state(const struct bf_icmp_kind *k, struct bf_strbuf *out,
 			const struct bf_icmp_match *m);
 
+struct bf_cgen;
+/* The match as code, reading the context's ICMP fields (ICMPv6 for an
+ * IPv6 rule): xt icmp / ip6t icmp6. any_255: type 255 is any type (IPv4's
+ * icmp_type_code_match; ip6tables' has no such case). */
+int bf_icmp_emit(struct bf_cgen *cg, const struct bf_icmp_match *m, bool any_255, int no_match);
+
 #endif

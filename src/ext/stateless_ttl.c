@@ -2,7 +2,9 @@
 
 #include <errno.h>
 
+#include "cgen/cgen.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
 
@@ -59,4 +61,25 @@ void bf_ttl_save(const struct bf_ttl_kind *k, struct bf_strbuf *out,
 		return;
 	bf_strbuf_printf(out, "%s --%s-%s %u", m->mode == BF_TTL_NE ? " !" : "", k->ext,
 			 opts[m->mode], m->value);
+}
+
+/* The hop limit is BF_PKT_TTL too (IPv6 prologue). */
+int bf_ttl_emit(struct bf_cgen *cg, const struct bf_ttl_match *m, int no_match)
+{
+	switch (m->mode) {
+	case BF_TTL_EQ:
+	case BF_TTL_NE:
+		bf_emit_field_eq(cg, BPF_B, BF_PKT_TTL, 0xffffffff, m->value,
+				 m->mode == BF_TTL_NE, no_match);
+		return 0;
+	case BF_TTL_LT:
+		/* An empty range when the value is 0: never matches. */
+		bf_emit_field_range(cg, BPF_B, BF_PKT_TTL, m->value ? 0 : 1,
+				    m->value ? m->value - 1u : 0, false, no_match);
+		return 0;
+	case BF_TTL_GT:
+		bf_emit_field_range(cg, BPF_B, BF_PKT_TTL, m->value + 1u, 0xff, false, no_match);
+		return 0;
+	}
+	return -EINVAL;
 }

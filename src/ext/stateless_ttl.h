@@ -37,4 +37,9 @@ void bf_ttl_print(const struct bf_ttl_kind *k, struct bf_strbuf *out,
 void bf_ttl_save(const struct bf_ttl_kind *k, struct bf_strbuf *out,
 		 const struct bf_ttl_match *m);
 
+struct bf_cgen;
+/* The match as code (hl; ttl has its own copy): falls through when the
+ * TTL / hop limit field matches, else jumps to no_match. */
+int bf_ttl_emit(struct bf_cgen *cg, const struct bf_ttl_match *m, int no_match);
+
 #endif

@@ -1,6 +1,7 @@
 /* The counters map: a per-CPU array of struct bf_counter, one entry per
  * counter slot. Per-CPU so the program counts without atomics; readers
- * sum the CPUs. */
+ * sum the CPUs. And the state map, for the matches that keep a state
+ * (statistic nth): shared by the CPUs, updated with atomics. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -34,6 +35,22 @@ int bf_counters_create(size_t n_slots, int *map_fd)
 	if (fd < 0)
 		return bf_err(fd, "cannot create the counters map (%zu slots): %s",
 			      n_slots, strerror(-fd));
+	*map_fd = fd;
+	return 0;
+}
+
+int bf_state_map_create(size_t n_slots, int *map_fd)
+{
+	int fd;
+
+	bf_kern_log_init();
+	if (!n_slots || n_slots > UINT32_MAX)
+		return -E2BIG;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, BF_STATE_MAP_NAME, sizeof(uint32_t),
+			    sizeof(uint64_t), (uint32_t)n_slots, NULL);
+	if (fd < 0)
+		return bf_err(fd, "cannot create the state map (%zu slots): %s", n_slots,
+			      strerror(-fd));
 	*map_fd = fd;
 	return 0;
 }

@@ -27,6 +27,8 @@ int bf_counters_create(size_t n_slots, int *map_fd);
 int bf_counters_read(int map_fd, size_t n, struct bf_counter *out);
 /* Sets slot to c (on one CPU, zero on the others). */
 int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
+/* The state map (BF_MAP_STATE): an array of n_slots u64, zeroed. */
+int bf_state_map_create(size_t n_slots, int *map_fd);
 /* The counters map of a loaded program, found through its map ids. */
 int bf_prog_counters_map(int prog_fd, int *map_fd);
 

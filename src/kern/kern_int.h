@@ -11,6 +11,7 @@
 /* Names the kernel shows for our objects: how we recognise them. */
 #define BF_PROG_NAME "bpfilter"
 #define BF_COUNTERS_MAP_NAME "bf_counters"
+#define BF_STATE_MAP_NAME "bf_state"
 
 /* Entries of a counters map (after checking it is one). */
 int bf_counters_size(int map_fd, size_t *n_slots);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # What the code generator cannot compile yet (rules outside filter INPUT,
 # raw PREROUTING and user chains, non-ACCEPT policies outside filter INPUT
-# and raw PREROUTING, IPv6 rules) is stored while nothing is attached, as
+# and raw PREROUTING, in both families) is stored while nothing is attached, as
 # iptables stores it; attaching then fails as a whole (exit 1, a message
 # naming table, chain, rule and reason) and attaches nothing. While
 # attached, a change that adds such a thing fails the same way and
@@ -82,11 +82,11 @@ expect 0 bf "$B" -N web
 expect 0 bf "$B" -A web -j ACCEPT
 expect 0 bf "$B" -A INPUT -j web
 expect 0 bf "$B" -A FORWARD -s 198.19.0.1 -j DROP
-expect 0 bf6 "$B" -A INPUT -s 2001:db8::1 -j DROP
+expect 0 bf6 "$B" -A FORWARD -s 2001:db8::1 -j DROP
 saved=$(saves)
 for line in '-A OUTPUT -s 198.19.0.2/32 -j DROP' '-A INPUT -j RETURN' \
 	'-A INPUT -j web' '-A FORWARD -s 198.19.0.1/32 -j DROP' '-A web -j ACCEPT' \
-	':web - [0:0]' '-A INPUT -s 2001:db8::1/128 -j DROP'; do
+	':web - [0:0]' '-A FORWARD -s 2001:db8::1/128 -j DROP'; do
 	grep -q -x -F -e "[0:0] $line" -e "$line" <<<"$saved" ||
 		{ echo "FAIL stored: $line missing from"$'\n'"$saved"; failures=$((failures + 1)); }
 done
@@ -103,11 +103,11 @@ expect 0 bf "$B" -D INPUT 2
 refused_attach bpfilter "cannot compile rule 1 of chain FORWARD (table filter): rules in FORWARD are not supported at XDP yet"
 expect 0 bf "$B" -F FORWARD
 expect 0 bf "$B" -F web
-refused_attach bpfilter6 "cannot compile rule 1 of chain INPUT (table filter, IPv6): IPv6 rules are not supported at XDP yet"
-expect 0 bf6 "$B" -D INPUT 1
-expect 0 bf6 "$B" -P INPUT DROP
-refused_attach bpfilter6 "cannot compile the policy of chain INPUT (table filter, IPv6): IPv6 policy DROP is not supported at XDP yet"
-expect 0 bf6 "$B" -P INPUT ACCEPT
+refused_attach bpfilter6 "cannot compile rule 1 of chain FORWARD (table filter, IPv6): rules in FORWARD are not supported at XDP yet"
+expect 0 bf6 "$B" -D FORWARD 1
+expect 0 bf6 "$B" -P FORWARD DROP
+refused_attach bpfilter6 "cannot compile the policy of chain FORWARD (table filter, IPv6): policy DROP in FORWARD is not supported at XDP yet"
+expect 0 bf6 "$B" -P FORWARD ACCEPT
 expect 0 bf "$B" -P OUTPUT DROP
 refused_attach bpfilter "cannot compile the policy of chain OUTPUT (table filter): policy DROP in OUTPUT is not supported at XDP yet"
 expect 0 bf "$B" -P OUTPUT ACCEPT
@@ -143,10 +143,10 @@ refused_change bpfilter "cannot compile the policy of chain OUTPUT (table raw): 
 	-t raw -P OUTPUT DROP
 refused_change bpfilter "cannot compile the policy of chain FORWARD (table filter): policy DROP in FORWARD is not supported at XDP yet" \
 	-P FORWARD DROP
-refused_change bpfilter6 "cannot compile rule 1 of chain INPUT (table filter, IPv6): IPv6 rules are not supported at XDP yet" \
-	-A INPUT -p tcp --dport 22 -j DROP
-refused_change bpfilter6 "cannot compile the policy of chain INPUT (table filter, IPv6): IPv6 policy DROP is not supported at XDP yet" \
-	-P INPUT DROP
+refused_change bpfilter6 "cannot compile rule 1 of chain OUTPUT (table filter, IPv6): rules in OUTPUT are not supported at XDP yet" \
+	-A OUTPUT -p tcp --dport 22 -j DROP
+refused_change bpfilter6 "cannot compile the policy of chain FORWARD (table filter, IPv6): policy DROP in FORWARD is not supported at XDP yet" \
+	-P FORWARD DROP
 # A whole file: refused as a whole, the rule that compiles in it too.
 cat >"$W/forward.rules" <<'EOF2'
 *filter

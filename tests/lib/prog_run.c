@@ -76,13 +76,21 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 	uint32_t info_len = sizeof(info);
 
 	memset(p, 0, sizeof(*p));
-	p->prog_fd = p->map_fd = -1;
+	p->prog_fd = p->map_fd = p->state_fd = -1;
 	p->n_slots = n_slots ? n_slots : 1;
 	p->map_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "bf_counters", sizeof(uint32_t),
 				   sizeof(struct bf_counter), (uint32_t)p->n_slots, NULL);
 	if (p->map_fd < 0)
 		return -errno;
 	fds[BF_MAP_COUNTERS] = p->map_fd;
+	fds[BF_MAP_STATE] = -1;
+	if (cg->n_state) {
+		p->state_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "bf_state", sizeof(uint32_t),
+					     sizeof(uint64_t), (uint32_t)cg->n_state, NULL);
+		if (p->state_fd < 0)
+			return -errno;
+		fds[BF_MAP_STATE] = p->state_fd;
+	}
 	err = bf_cgen_patch_maps(cg, fds);
 	if (err)
 		return err;
@@ -102,11 +110,14 @@ int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p)
 
 	bf_log_set(log_stderr, NULL);
 	bf_cgen_init(&cg);
-	err = bf_cgen_compile(&cg, rs, NULL, &bf_hook_xdp, ifname);
+	if (rs->family == BF_FAMILY_IPV6)
+		err = bf_cgen_compile(&cg, NULL, rs, &bf_hook_xdp, ifname);
+	else
+		err = bf_cgen_compile(&cg, rs, NULL, &bf_hook_xdp, ifname);
 	if (!err)
 		err = prog_load_cgen(&cg, bf_ruleset_n_slots(rs), p);
 	else
-		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = -1;
+		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = p->state_fd = -1;
 	bf_cgen_free(&cg);
 	return err;
 }
@@ -117,13 +128,21 @@ void prog_close(struct prog *p)
 		close(p->prog_fd);
 	if (p->map_fd >= 0)
 		close(p->map_fd);
-	p->prog_fd = p->map_fd = -1;
+	/* > 0: a struct prog zeroed by its user, never loaded, has 0 here. */
+	if (p->state_fd > 0)
+		close(p->state_fd);
+	p->prog_fd = p->map_fd = p->state_fd = -1;
 }
 
 int prog_run(const struct prog *p, const void *frame, size_t len)
 {
+	return prog_run_repeat(p, frame, len, 1);
+}
+
+int prog_run_repeat(const struct prog *p, const void *frame, size_t len, uint32_t repeat)
+{
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (uint32_t)len,
-		    .repeat = 1);
+		    .repeat = repeat);
 
 	if (bpf_prog_test_run_opts(p->prog_fd, &opts))
 		return -errno;

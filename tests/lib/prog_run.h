@@ -13,6 +13,7 @@
 struct prog {
 	int prog_fd;
 	int map_fd;
+	int state_fd; /* BF_MAP_STATE, -1 when the program has none */
 	size_t n_slots;
 	size_t n_insns;
 	uint32_t verified_insns; /* instructions the verifier processed */
@@ -30,6 +31,9 @@ void prog_close(struct prog *p);
 
 /* Runs one frame; returns the program's return code, or -errno. */
 int prog_run(const struct prog *p, const void *frame, size_t len);
+/* Runs one frame `repeat` times in one BPF_PROG_TEST_RUN; returns the
+ * last return code, or -errno. */
+int prog_run_repeat(const struct prog *p, const void *frame, size_t len, uint32_t repeat);
 
 /* Counter of slot, summed over CPUs. */
 struct bf_counter prog_counter(const struct prog *p, size_t slot);

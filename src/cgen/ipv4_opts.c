@@ -1,0 +1,260 @@
+/* IPv4 options as ip_rcv_options() (net/ipv4/ip_input.c) judges them on
+ * a received packet, between raw PREROUTING and routing to filter INPUT:
+ * ip_options_compile() (net/ipv4/ip_options.c) rejecting an option, or a
+ * source-route option the interface does not accept, drops the packet.
+ *
+ * The walk is unrolled over the 40 option bytes, one block per byte
+ * position with constant packet offsets, so there is no loop for the
+ * verifier to prove bounded. The walker's state is in registers: r9 the
+ * options' length, r5 where the next option starts, r4 the options seen
+ * once (a second RR, timestamp or source route is an error). At each
+ * position the state is either "an option starts here" or "r5 is
+ * further", so the verifier prunes the paths into each block to a few. */
+#include <linux/if_packet.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgen/insn.h"
+#include "cgen/ipv4_opts.h"
+
+#define R_L3 BF_REG_L3
+#define R_END BF_REG_END
+#define R_LEN BPF_REG_9  /* options length, bytes */
+#define R_NEXT BPF_REG_5 /* position of the next option */
+#define R_SEEN BPF_REG_4 /* SEEN_* */
+#define R_TYPE BPF_REG_1
+#define R_OLEN BPF_REG_2 /* this option's length byte */
+#define R_PTR BPF_REG_3  /* its pointer byte (RR, timestamp, source route) */
+#define R_TSFL BPF_REG_0 /* timestamp overflow and flags byte */
+
+#define OPTS_MAX 40 /* 60-byte header */
+#define OPTS_AT 20  /* options start after the fixed header */
+
+#define SEEN_RR 1
+#define SEEN_TS 2
+#define SEEN_SRR 4
+
+/* IPOPT_* from netinet/ip.h, spelt out where glibc's names differ. */
+#define OPT_RR 7
+#define OPT_TS 68
+#define OPT_LSRR 131
+#define OPT_CIPSO 134
+#define OPT_SSRR 137
+#define OPT_RA 148
+#define TS_TSANDADDR 1
+#define TS_PRESPEC 3
+
+struct walk {
+	struct bf_cgen *cg;
+	int drop;         /* the stack drops the packet */
+	int pos[OPTS_MAX + 1]; /* pos[OPTS_MAX]: the walk is done, no drop */
+	bool accept_srr;
+};
+
+/* Loads option byte `at` into reg; at >= OPTS_MAX cannot be reached (the
+ * option's length was checked against the options' length first), so
+ * that path just drops. The bounds check, in tmp, proves the whole word
+ * of `at` in the frame for the verifier (the prologue proved the header
+ * is, on another path). */
+static void load_opt_byte(struct walk *w, int reg, int at, int tmp)
+{
+	struct bf_cgen *cg = w->cg;
+
+	if (at >= OPTS_MAX) {
+		bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
+		return;
+	}
+	bf_emit(cg, BPF_MOV64_REG(tmp, R_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, tmp, OPTS_AT + (at | 3) + 1));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, tmp, R_END, 0), w->drop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, reg, R_L3, OPTS_AT + at));
+}
+
+/* RR: a pointer below 4 is an error; a pointer at or before the end must
+ * leave room for one address (the stack writes its own there). */
+static void emit_rr(struct walk *w, int i, int next)
+{
+	struct bf_cgen *cg = w->cg;
+
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_RR, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 3, 0), w->drop);
+	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 4, 0), w->drop);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_RR));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_PTR, 3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+}
+
+/* Timestamp: pointer at least 5; with room left, room for a stamp (and
+ * an address before it for the address flavours); full, the overflow
+ * counter must not be at 15 already (prespecified ones never count). */
+static void emit_ts(struct walk *w, int i, int next)
+{
+	struct bf_cgen *cg = w->cg;
+	int full = bf_label_new(cg), addr = bf_label_new(cg);
+
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_TS, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 4, 0), w->drop);
+	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
+	load_opt_byte(w, R_TSFL, i + 3, BPF_REG_1);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 5, 0), w->drop);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_TS));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), full);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_PTR, 3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), w->drop);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, R_TSFL, 0x0f));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TSFL, TS_TSANDADDR, 0), addr);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_TSFL, TS_PRESPEC, 0), next);
+	bf_label_bind(cg, addr);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_PTR, 4));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+
+	bf_label_bind(cg, full);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, R_TSFL));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x0f));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, TS_PRESPEC, 0), next);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, R_TSFL, 4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TSFL, 15, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+}
+
+/* LSRR / SSRR: checked like RR, then ip_rcv_options' decision. Refused
+ * by the interface, the packet drops whatever follows. Accepted, it
+ * reaches INPUT only from a host frame (ip_options_rcv_srr) whose route
+ * is used up (pointer past the end): any address left means a route
+ * lookup per address, which sends the packet on (FORWARD) or drops it
+ * unless every one is local. That last case is not followed here: such
+ * a packet is counted as not reaching INPUT. */
+static void emit_srr(struct walk *w, int i, int next)
+{
+	struct bf_cgen *cg = w->cg;
+
+	if (!w->accept_srr) {
+		bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
+		return;
+	}
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 3, 0), w->drop);
+	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 4, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_SRR, 0), w->drop);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_SRR));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ETH_TYPE));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, PACKET_HOST, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
+	bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
+}
+
+/* One byte position i: when an option starts here, check it. */
+static void emit_pos(struct walk *w, int i)
+{
+	struct bf_cgen *cg = w->cg;
+	int next = w->pos[i + 1], not_nop = bf_label_new(cg);
+	int rr = bf_label_new(cg), ts = bf_label_new(cg), srr = bf_label_new(cg);
+	int ra = bf_label_new(cg);
+
+	bf_label_bind(cg, w->pos[i]);
+	if (i % 4 == 0)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, R_LEN, i, 0), w->pos[OPTS_MAX]);
+	if (i)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_NEXT, i, 0), next);
+	load_opt_byte(w, R_TYPE, i, BPF_REG_0);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, IPOPT_EOL, 0), w->pos[OPTS_MAX]);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_TYPE, IPOPT_NOP, 0), not_nop);
+	bf_emit(cg, BPF_MOV64_IMM(R_NEXT, i + 1));
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+
+	/* Type and length: the length within 2 .. what is left. */
+	bf_label_bind(cg, not_nop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, R_LEN, i + 1, 0), w->drop);
+	load_opt_byte(w, R_OLEN, i + 1, BPF_REG_0);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 2, 0), w->drop);
+	bf_emit(cg, BPF_MOV64_REG(R_NEXT, R_LEN));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, R_NEXT, i));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_OLEN, R_NEXT, 0), w->drop);
+	bf_emit(cg, BPF_MOV64_REG(R_NEXT, R_OLEN));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_NEXT, i));
+
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_RR, 0), rr);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_TS, 0), ts);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_LSRR, 0), srr);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_SSRR, 0), srr);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_RA, 0), ra);
+	/* CIPSO: cipso_v4_validate() fails without a CIPSO DOI configured
+	 * (netlabelctl), and without CONFIG_NETLABEL: always an error. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_CIPSO, 0), w->drop);
+	/* Anything else (security, stream id, unknown) is accepted. */
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+
+	bf_label_bind(cg, rr);
+	emit_rr(w, i, next);
+	bf_label_bind(cg, ts);
+	emit_ts(w, i, next);
+	bf_label_bind(cg, srr);
+	emit_srr(w, i, next);
+	bf_label_bind(cg, ra);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 4, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+}
+
+void bf_emit_ipv4_opts_check_srr(struct bf_cgen *cg, int lbl_stack_drops, bool accept_srr)
+{
+	struct walk w = {.cg = cg, .drop = lbl_stack_drops, .accept_srr = accept_srr};
+	int walk = bf_label_new(cg), end = bf_label_new(cg);
+
+	for (int i = 0; i <= OPTS_MAX; i++)
+		w.pos[i] = bf_label_new(cg);
+	/* A header without options falls through first: the verifier walks
+	 * the rules after this with r7's smallest proven range, and the
+	 * walk's paths, with larger ranges, are pruned against it. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, R_LEN, R_L3, 0));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, R_LEN, 0x0f));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, R_LEN, 2));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_LEN, OPTS_AT, 0), walk);
+	bf_emit_jump(cg, BPF_JMP_A(0), end);
+
+	bf_label_bind(cg, walk);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, R_LEN, OPTS_AT));
+	bf_emit(cg, BPF_MOV64_IMM(R_NEXT, 0));
+	bf_emit(cg, BPF_MOV64_IMM(R_SEEN, 0));
+	for (int i = 0; i < OPTS_MAX; i++)
+		emit_pos(&w, i);
+	bf_label_bind(cg, w.pos[OPTS_MAX]);
+	bf_label_bind(cg, end);
+}
+
+static int read_sysctl(const char *dev, int *val)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/accept_source_route", dev);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%d", val) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+bool bf_ipv4_accept_source_route(const char *ifname)
+{
+	int all = 0, dev = 0;
+
+	if (read_sysctl("all", &all) || !all)
+		return false;
+	/* "." and ".." are no interface names; neither is a path. */
+	if (!ifname || !*ifname || ifname[0] == '.' || strchr(ifname, '/') ||
+	    read_sysctl(ifname, &dev))
+		read_sysctl("default", &dev);
+	return dev != 0;
+}
+
+void bf_emit_ipv4_opts_check(struct bf_cgen *cg, int lbl_stack_drops)
+{
+	bf_emit_ipv4_opts_check_srr(cg, lbl_stack_drops, bf_ipv4_accept_source_route(cg->ifname));
+}

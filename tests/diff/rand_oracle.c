@@ -1,0 +1,282 @@
+/* The oracle's namespaces, its ruleset and its counters. Commands run in
+ * namespace B through setns() around popen() (faster than `ip netns
+ * exec`, which sets up a mount namespace per command). */
+#define _GNU_SOURCE
+#include "rand_oracle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rand_pkts.h"
+
+static char ns_a[32], ns_b[32];
+static bool made_a, made_b;
+static int sock = -1, ifindex, fd_self = -1, fd_b = -1;
+static uint64_t markers; /* counted since the last restore */
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+void ro_cleanup(void)
+{
+	if (made_a)
+		sh("ip netns del %s 2>/dev/null", ns_a);
+	if (made_b)
+		sh("ip netns del %s 2>/dev/null", ns_b);
+	made_a = made_b = false;
+}
+
+static void on_signal(int sig)
+{
+	ro_cleanup();
+	_exit(128 + sig);
+}
+
+/* popen() of a command run in namespace B. */
+static FILE *popen_b(const char *cmd, const char *mode)
+{
+	FILE *f;
+
+	if (setns(fd_b, CLONE_NEWNET))
+		return NULL;
+	f = popen(cmd, mode);
+	if (setns(fd_self, CLONE_NEWNET))
+		abort(); /* we would run in the wrong namespace from here on */
+	return f;
+}
+
+static int open_socket(void)
+{
+	char path[64];
+	int a;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns_a);
+	a = open(path, O_RDONLY | O_CLOEXEC);
+	if (a < 0 || setns(a, CLONE_NEWNET))
+		return -1;
+	sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	ifindex = (int)if_nametoindex("rda0");
+	if (setns(fd_self, CLONE_NEWNET))
+		abort();
+	close(a);
+	return sock >= 0 && ifindex > 0 ? 0 : -1;
+}
+
+int ro_setup(bool ipv6, char *why, size_t len)
+{
+	char path[64];
+	cpu_set_t cpus;
+	const char *b = ns_b;
+
+	if (geteuid()) {
+		snprintf(why, len, "the oracle needs root");
+		return 77;
+	}
+	if (sh("command -v iptables-legacy-restore >/dev/null && command -v iptables-legacy-save >/dev/null && command -v ip >/dev/null")) {
+		snprintf(why, len, "needs iptables-legacy-restore, iptables-legacy-save and ip (the oracle)");
+		return 77;
+	}
+	if (ipv6 && sh("command -v ip6tables-legacy-restore >/dev/null && command -v ip6tables-legacy-save >/dev/null")) {
+		snprintf(why, len, "needs ip6tables-legacy-restore and ip6tables-legacy-save (the oracle)");
+		return 77;
+	}
+	snprintf(ns_a, sizeof(ns_a), "bf-rdiff-a%d", getpid());
+	snprintf(ns_b, sizeof(ns_b), "bf-rdiff-b%d", getpid());
+	atexit(ro_cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, on_signal); /* e.g. piped into head */
+	if (sh("ip netns add %s", ns_a))
+		return -1;
+	made_a = true;
+	if (sh("ip netns add %s", ns_b))
+		return -1;
+	made_b = true;
+	if (sh("ip -n %s link add rda0 address 02:00:00:00:00:01 type veth peer name %s "
+	       "netns %s address 02:00:00:00:00:02", ns_a, RR_IFNAME, b) ||
+	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_a) ||
+	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=%d "
+	       "net.ipv6.conf.default.disable_ipv6=%d net.ipv6.conf.all.accept_dad=0 "
+	       "net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.router_solicitations=0 "
+	       "net.ipv6.ip6frag_low_thresh=0 net.ipv6.ip6frag_high_thresh=0", b, !ipv6, !ipv6) ||
+	    sh("ip netns exec %s sh -c 'for k in all default %s; do "
+	       "sysctl -qw net.ipv4.conf.$k.rp_filter=0 net.ipv4.conf.$k.accept_local=1; done'",
+	       b, RR_IFNAME) ||
+	    /* No reassembly queue: a lone fragment is dropped at once (INPUT
+	     * never sees one either way), so no fragment of an earlier run
+	     * completes a datagram of a later one, nor times out into an
+	     * ICMP error. */
+	    sh("ip netns exec %s sysctl -qw net.ipv4.ipfrag_low_thresh=0 net.ipv4.ipfrag_high_thresh=0", b) ||
+	    sh("ip -n %s link set lo up", b) ||
+	    sh("ip -n %s route add local 0.0.0.0/0 dev lo table local", b) ||
+	    (ipv6 && sh("ip -n %s -6 route add local ::/0 dev lo table local", b)) ||
+	    sh("ip -n %s link set rda0 up", ns_a) ||
+	    sh("ip -n %s link set %s up", b, RR_IFNAME))
+		return -1;
+	/* Frames one by one as sent: no GRO merging them. */
+	sh("ip netns exec %s ethtool -K rda0 gro off >/dev/null 2>&1", ns_a);
+	sh("ip netns exec %s ethtool -K %s gro off >/dev/null 2>&1", b, RR_IFNAME);
+	fd_self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/run/netns/%s", b);
+	fd_b = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd_self < 0 || fd_b < 0)
+		return -1;
+	if (sh("ip netns exec %s iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", b)) {
+		snprintf(why, len, "iptables-legacy has no raw table here (iptable_raw)");
+		return 77;
+	}
+	if (ipv6 && sh("ip netns exec %s ip6tables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", b)) {
+		snprintf(why, len, "ip6tables-legacy has no raw table here (ip6table_raw)");
+		return 77;
+	}
+	/* One CPU: frames and markers stay in order through the backlog. */
+	CPU_ZERO(&cpus);
+	CPU_SET(sched_getcpu(), &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	return open_socket();
+}
+
+static const char *ipt(int family)
+{
+	return family == 6 ? "ip6tables-legacy" : "iptables-legacy";
+}
+
+int ro_restore(int family, const char *text, struct bf_strbuf *err)
+{
+	char line[512];
+	FILE *f;
+	int rc;
+	char tmp[] = "/tmp/bf-rdiff-XXXXXX";
+	int fd = mkstemp(tmp);
+	char cmd[128];
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
+	f = popen_b(cmd, "r");
+	if (!f) {
+		unlink(tmp);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (err)
+			bf_strbuf_puts(err, line);
+	rc = pclose(f);
+	unlink(tmp);
+	markers = 0;
+	return rc == 0 ? 0 : -1;
+}
+
+int ro_send(const uint8_t *frame, size_t len)
+{
+	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6};
+
+	return sendto(sock, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len ? 0 : -1;
+}
+
+/* iptables-legacy-save -c: ":CHAIN POLICY [p:b]" and "[p:b] -A CHAIN ..." */
+static int read_counts(int family, struct rc_set *out, uint64_t *marker)
+{
+	char cmd[128];
+	char line[1024], chain[64];
+	enum rr_table t = RR_FILTER;
+	int idx[RC_MAX] = {0};
+	char names[RC_MAX][64];
+	size_t n_names = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s-save -c -t raw; %s-save -c -t filter", ipt(family), ipt(family));
+	f = popen_b(cmd, "r");
+	if (!f)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	*marker = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long p, b;
+		char pol[16];
+
+		if (!strncmp(line, "*raw", 4)) {
+			t = RR_RAW;
+			n_names = 0;
+		} else if (!strncmp(line, "*filter", 7)) {
+			t = RR_FILTER;
+			n_names = 0;
+		} else if (sscanf(line, ":%63s %15s [%llu:%llu]", chain, pol, &p, &b) == 4) {
+			if (strcmp(pol, "-"))
+				rc_add(out, t, chain, -1, p, b);
+		} else if (sscanf(line, "[%llu:%llu] -A %63s", &p, &b, chain) == 3) {
+			size_t k;
+			bool builtin_marker;
+
+			for (k = 0; k < n_names && strcmp(names[k], chain); k++)
+				;
+			if (k == n_names && n_names < RC_MAX) {
+				snprintf(names[n_names], sizeof(names[0]), "%s", chain);
+				idx[n_names++] = 0;
+			}
+			builtin_marker = (t == RR_RAW && !strcmp(chain, "PREROUTING")) ||
+					 (t == RR_FILTER && !strcmp(chain, "INPUT"));
+			if (builtin_marker && idx[k] == 0) {
+				if (t == RR_FILTER)
+					*marker = p;
+				idx[k]++;
+				continue;
+			}
+			rc_add(out, t, chain, idx[k] - (builtin_marker ? 1 : 0), p, b);
+			idx[k]++;
+		}
+	}
+	return pclose(f) == 0 ? 0 : -1;
+}
+
+int ro_sync(int family, struct rc_set *out)
+{
+	struct rp_pkt m = {.family = (uint8_t)family, .ethertype = family == 6 ? 0x86dd : 0x0800,
+			   .smac_last = 1, .saddr = family == 6 ? 1 : 0xc6120001,
+			   .daddr = family == 6 ? 2 : 0xc6120002, .proto = RO_MARKER, .ttl = 64};
+	uint8_t buf[RP_MAX_FRAME];
+	size_t len = rp_build(&m, buf);
+	uint64_t seen;
+
+	if (ro_send(buf, len))
+		return -1;
+	markers++;
+	for (int i = 0; i < 400; i++) {
+		if (read_counts(family, out, &seen))
+			return -1;
+		if (seen >= markers)
+			return 0;
+		usleep(i < 10 ? 1000 : 5000);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}

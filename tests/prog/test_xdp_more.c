@@ -1,0 +1,159 @@
+/* The suites of tcp options, mac, esp, ah and statistic (prog_more_suites
+ * in tests/lib/prog_suites_more.c) through the compiled XDP program, as
+ * test_xdp_matches runs prog_match_suites: the rules through the real
+ * front end into filter INPUT, each case's verdict and counter checked
+ * with BPF_PROG_TEST_RUN. test_xdp_oracle checks the same suites against
+ * iptables-legacy. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/strbuf.h"
+#include "front/front.h"
+#include "lib/prog_pkt6.h"
+#include "lib/prog_rules.h"
+#include "lib/prog_run.h"
+#include "lib/prog_suites.h"
+
+
+static struct bf_ruleset *suite_ruleset(const struct prog_suite *s, enum bf_family family)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(family);
+	struct bf_strbuf text = {0};
+
+	assert_non_null(rs);
+	bf_strbuf_printf(&text, "*filter\n:INPUT %s [0:0]\n", bf_verdict_name(s->policy));
+	for (size_t i = 0; s->rules[i]; i++)
+		bf_strbuf_printf(&text, "-A INPUT %s\n", s->rules[i]);
+	bf_strbuf_puts(&text, "COMMIT\n");
+	if (bf_restore_parse(text.s, rs, false, false)) {
+		fprintf(stderr, "%s: the front end refused:\n%s", s->name, text.s);
+		fail();
+	}
+	bf_strbuf_free(&text);
+	return rs;
+}
+
+static void run_suite(void **state)
+{
+	const struct prog_suite *s = *state;
+	struct bf_ruleset *rs = suite_ruleset(s, BF_FAMILY_IPV4);
+	struct prog p;
+	int failed = 0;
+
+	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
+	printf("%s: %zu instructions, %u verified\n", s->name, p.n_insns, p.verified_insns);
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct prog_case *c = &s->cases[i];
+		int slot = c->rule == PROG_UNCOUNTED ? -1 :
+			   c->rule == PROG_POLICY ? prog_policy_slot(rs) :
+			   prog_rule_slot(rs, (size_t)c->rule);
+		uint8_t buf[PROG_PKT_MAX];
+		uint64_t bytes;
+		size_t len = prog_case_frame(c, buf, &bytes);
+
+		if (prog_check(&p, c->what, buf, len, c->ret, slot, bytes))
+			failed++;
+	}
+	prog_close(&p);
+	bf_ruleset_free(rs);
+	assert_int_equal(failed, 0);
+}
+
+/* The IPv6 suites (prog_more_suites6): the ip6tables ruleset compiled
+ * alone, so its slots start at 0. */
+static void run_suite6(void **state)
+{
+	const struct prog_suite6 *s = *state;
+	struct prog_suite s4 = {.name = s->name, .rules = s->rules, .policy = s->policy};
+	struct bf_ruleset *rs = suite_ruleset(&s4, s->family);
+	struct prog p;
+	int failed = 0;
+
+	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
+	printf("%s: %zu instructions, %u verified\n", s->name, p.n_insns, p.verified_insns);
+	for (size_t i = 0; i < s->n_cases; i++) {
+		const struct prog_case6 *c = &s->cases[i];
+		int slot = c->rule == PROG_UNCOUNTED ? -1 :
+			   c->rule == PROG_POLICY ? prog_policy_slot(rs) :
+			   prog_rule_slot(rs, (size_t)c->rule);
+		uint8_t buf[PROG_PKT_MAX];
+		uint64_t bytes;
+		size_t len = prog_pkt6_build(&c->pkt, buf, &bytes);
+
+		if (prog_check(&p, c->what, buf, len, c->ret, slot, bytes))
+			failed++;
+	}
+	prog_close(&p);
+	bf_ruleset_free(rs);
+	assert_int_equal(failed, 0);
+}
+
+/* statistic --mode random between its edges: RUNS runs of one frame
+ * through "-p tcp -m statistic --mode random [!] --probability 0.25".
+ * The matches are binomial (RUNS, p): standard deviation sqrt(RUNS p
+ * (1 - p)) = 137 for p = 0.25; the tolerance, 1000, is 7.3 of them (a
+ * false failure about once in 10^12 runs), while a probability off by
+ * 0.01 (e.g. a wrong scaling or comparison) is already 1000 away. */
+#define RUNS 100000
+#define TOLERANCE 1000
+
+static void random_count(bool invert, uint64_t want)
+{
+	const char *rule[] = {invert ? "-p tcp -m statistic --mode random ! --probability 0.25 -j DROP" :
+				       "-p tcp -m statistic --mode random --probability 0.25 -j DROP",
+			      NULL};
+	struct prog_suite s = {.name = "random", .rules = rule, .policy = BF_VERDICT_ACCEPT};
+	struct bf_ruleset *rs = suite_ruleset(&s, BF_FAMILY_IPV4);
+	struct prog_pkt pkt = {0};
+	uint8_t buf[PROG_PKT_MAX];
+	size_t len = prog_pkt_build(&pkt, buf);
+	struct prog p;
+	uint64_t got, policy;
+
+	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
+	assert_true(prog_run_repeat(&p, buf, len, RUNS) >= 0);
+	got = prog_counter(&p, (size_t)prog_rule_slot(rs, 0)).packets;
+	policy = prog_counter(&p, (size_t)prog_policy_slot(rs)).packets;
+	printf("random%s 0.25: %llu of %d matched (want %llu +- %d)\n", invert ? " !" : "",
+	       (unsigned long long)got, RUNS, (unsigned long long)want, TOLERANCE);
+	assert_int_equal(got + policy, RUNS);
+	assert_true(got + TOLERANCE >= want && got <= want + TOLERANCE);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
+static void random_quarter(void **state)
+{
+	random_count(false, RUNS / 4);
+	random_count(true, RUNS - RUNS / 4);
+}
+
+int main(void)
+{
+	size_t n = prog_n_more_suites + prog_n_more_suites6 + 1;
+	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
+
+	prog_need_root();
+	if (!tests)
+		return 1;
+	for (size_t i = 0; i < prog_n_more_suites; i++) {
+		tests[i].name = prog_more_suites[i].name;
+		tests[i].test_func = run_suite;
+		tests[i].initial_state = (void *)&prog_more_suites[i];
+	}
+	for (size_t i = 0; i < prog_n_more_suites6; i++) {
+		tests[prog_n_more_suites + i].name = prog_more_suites6[i].name;
+		tests[prog_n_more_suites + i].test_func = run_suite6;
+		tests[prog_n_more_suites + i].initial_state = (void *)&prog_more_suites6[i];
+	}
+	tests[n - 1].name = "statistic_random_quarter";
+	tests[n - 1].test_func = random_quarter;
+	return _cmocka_run_group_tests("xdp_more", tests, n, NULL, NULL);
+}
