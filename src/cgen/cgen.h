@@ -172,6 +172,11 @@ struct bf_hook_ops {
 	 * one place that lists the limits, so later work lifts them one by
 	 * one. NULL: no limits. */
 	int (*check)(const struct bf_ruleset *rs);
+	/* Emitted between raw PREROUTING and filter INPUT of a family: what
+	 * the stack does in between, for packets the hook sees earlier than
+	 * INPUT would (e.g. XDP passes IPv4 fragments on, unjudged, to be
+	 * reassembled and judged by the netfilter stage). NULL: nothing. */
+	void (*before_input)(struct bf_cgen *cg, enum bf_family family);
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

@@ -40,7 +40,8 @@ static int check_family(const struct bf_ruleset *rs, enum bf_family want,
 }
 
 /* One family's chains: raw PREROUTING (when the raw table is in use),
- * whose ACCEPT goes on to filter INPUT, then filter INPUT. */
+ * whose ACCEPT goes on to filter INPUT, then what the stack does in
+ * between (hook->before_input), then filter INPUT. */
 static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot_base)
 {
 	size_t input = 0, prerouting = 0;
@@ -59,6 +60,8 @@ static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot
 			return err;
 		bf_label_bind(cg, filter);
 	}
+	if (cg->hook->before_input)
+		cg->hook->before_input(cg, rs->family);
 	return bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
 }
 

@@ -31,7 +31,15 @@ struct prog_case {
 /* The frame of a case, and the bytes a counter adds for it. */
 size_t prog_case_frame(const struct prog_case *c, uint8_t *buf, uint64_t *bytes);
 
-/* Loads rules (NULL-terminated) with policy, compiled for ifname, runs
+struct prog;
+/* Runs case c through p, compiled from rs whose raw PREROUTING holds the
+ * case's rules: the case's rule (or raw policy) counts it and, when raw
+ * lets it on to filter INPUT (empty, ACCEPT), so does that policy
+ * (except IPv4 fragments, which XDP leaves to the stack there). */
+int prog_check_raw_case(const struct prog *p, const struct bf_ruleset *rs,
+			const struct prog_case *c);
+
+/* Loads rules (NULL-terminated) in raw PREROUTING with policy, compiled for ifname, runs
  * every case; returns how many failed (each printed), -1 if the program
  * did not load. */
 int prog_run_cases(const char *const *rules, enum bf_verdict policy, const char *ifname,

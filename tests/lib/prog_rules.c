@@ -8,15 +8,18 @@
 
 #include "ext/ext.h"
 
-static size_t input_idx(const struct bf_ruleset *rs)
+static size_t chain_idx(const struct bf_ruleset *rs, enum bf_table_id t, const char *name)
 {
-	const struct bf_table *t = &rs->tables[BF_TABLE_FILTER];
+	const struct bf_table *tb = &rs->tables[t];
 
-	for (size_t i = 0; i < t->n_chains; i++)
-		if (!strcmp(t->chains[i]->name, "INPUT"))
+	for (size_t i = 0; i < tb->n_chains; i++)
+		if (!strcmp(tb->chains[i]->name, name))
 			return i;
 	abort();
 }
+
+#define input_idx(rs) chain_idx(rs, BF_TABLE_FILTER, "INPUT")
+#define prerouting_idx(rs) chain_idx(rs, BF_TABLE_RAW, "PREROUTING")
 
 struct bf_chain *prog_input(const struct bf_ruleset *rs)
 {
@@ -31,6 +34,16 @@ int prog_rule_slot(const struct bf_ruleset *rs, size_t rule_idx)
 int prog_policy_slot(const struct bf_ruleset *rs)
 {
 	return bf_policy_slot(rs, BF_TABLE_FILTER, input_idx(rs));
+}
+
+int prog_raw_rule_slot(const struct bf_ruleset *rs, size_t rule_idx)
+{
+	return bf_rule_slot(rs, BF_TABLE_RAW, prerouting_idx(rs), rule_idx);
+}
+
+int prog_raw_policy_slot(const struct bf_ruleset *rs)
+{
+	return bf_policy_slot(rs, BF_TABLE_RAW, prerouting_idx(rs));
 }
 
 static bool parse_addr(const char *arg, struct in_addr *addr, struct in_addr *msk)
@@ -148,14 +161,16 @@ struct bf_rule *prog_rule(const char *spec)
 	return r;
 }
 
-struct bf_ruleset *prog_ruleset(enum bf_verdict policy, const char *const *rules)
+static struct bf_ruleset *ruleset_in(enum bf_table_id t, const char *chain,
+				     enum bf_verdict policy, const char *const *rules)
 {
 	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
 	struct bf_chain *c;
 
 	if (!rs)
 		abort();
-	c = prog_input(rs);
+	rs->tables[t].present = true;
+	c = rs->tables[t].chains[chain_idx(rs, t, chain)];
 	c->policy = policy;
 	for (size_t i = 0; rules && rules[i]; i++) {
 		struct bf_rule *r = prog_rule(rules[i]);
@@ -168,4 +183,14 @@ struct bf_ruleset *prog_ruleset(enum bf_verdict policy, const char *const *rules
 			abort();
 	}
 	return rs;
+}
+
+struct bf_ruleset *prog_ruleset(enum bf_verdict policy, const char *const *rules)
+{
+	return ruleset_in(BF_TABLE_FILTER, "INPUT", policy, rules);
+}
+
+struct bf_ruleset *prog_ruleset_raw(enum bf_verdict policy, const char *const *rules)
+{
+	return ruleset_in(BF_TABLE_RAW, "PREROUTING", policy, rules);
 }

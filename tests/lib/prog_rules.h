@@ -15,9 +15,18 @@ struct bf_ruleset *prog_ruleset(enum bf_verdict policy, const char *const *rules
 /* One rule from a spec as above. NULL on a bad spec. */
 struct bf_rule *prog_rule(const char *spec);
 
+/* The same in raw PREROUTING (filter INPUT empty, ACCEPT): where the
+ * packet suites judge, as their oracle does (test_xdp_oracle) — XDP
+ * judges raw PREROUTING for every packet, IPv4 fragments included, while
+ * filter INPUT sees only whole datagrams. */
+struct bf_ruleset *prog_ruleset_raw(enum bf_verdict policy, const char *const *rules);
+
 /* The filter INPUT chain and the slots of its rules / policy. */
 struct bf_chain *prog_input(const struct bf_ruleset *rs);
 int prog_rule_slot(const struct bf_ruleset *rs, size_t rule_idx);
 int prog_policy_slot(const struct bf_ruleset *rs);
+/* The slots of raw PREROUTING's rules / policy. */
+int prog_raw_rule_slot(const struct bf_ruleset *rs, size_t rule_idx);
+int prog_raw_policy_slot(const struct bf_ruleset *rs);
 
 #endif

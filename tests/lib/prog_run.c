@@ -191,6 +191,12 @@ static const char *ret_name(int ret)
 int prog_check(const struct prog *p, const char *what, const void *frame, size_t len,
 	       int want_ret, int want_slot, uint64_t want_bytes)
 {
+	return prog_check2(p, what, frame, len, want_ret, want_slot, -1, want_bytes);
+}
+
+int prog_check2(const struct prog *p, const char *what, const void *frame, size_t len,
+		int want_ret, int want_slot, int also_slot, uint64_t want_bytes)
+{
 	struct bf_counter *before = calloc(p->n_slots, sizeof(*before));
 	int ret, bad = 0;
 
@@ -207,7 +213,8 @@ int prog_check(const struct prog *p, const char *what, const void *frame, size_t
 	for (size_t i = 0; i < p->n_slots; i++) {
 		struct bf_counter c = prog_counter(p, i);
 		uint64_t dp = c.packets - before[i].packets, db = c.bytes - before[i].bytes;
-		uint64_t wp = (int)i == want_slot, wb = (int)i == want_slot ? want_bytes : 0;
+		uint64_t wp = ((int)i == want_slot) + ((int)i == also_slot);
+		uint64_t wb = wp * want_bytes;
 
 		if (dp != wp || db != wb) {
 			fprintf(stderr, "%s: slot %zu counted %llu packets %llu bytes, want %llu/%llu\n",

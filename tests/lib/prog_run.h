@@ -47,6 +47,11 @@ uint64_t prog_total_packets(const struct prog *p);
 int prog_check(const struct prog *p, const char *what, const void *frame, size_t len,
 	       int want_ret, int want_slot, uint64_t want_bytes);
 
+/* The same where slot also_slot (-1: none) counts the packet too, e.g.
+ * a raw PREROUTING rule, then filter INPUT's policy. */
+int prog_check2(const struct prog *p, const char *what, const void *frame, size_t len,
+		int want_ret, int want_slot, int also_slot, uint64_t want_bytes);
+
 struct prog_pkt;
 /* prog_check of a crafted packet, bytes = its IP total length. */
 int prog_check_pkt(const struct prog *p, const char *what, const struct prog_pkt *pkt,

@@ -1,6 +1,6 @@
 /* The extension-match suites (prog_match_suites in tests/lib/prog_suites.c)
  * through the compiled XDP program: the rules go through the real front
- * end (iptables-restore syntax into filter INPUT), then every case's
+ * end (iptables-restore syntax into raw PREROUTING, as the oracle judges them), then every case's
  * verdict and counter are checked with BPF_PROG_TEST_RUN. test_xdp_oracle
  * checks the same suites against iptables-legacy. */
 #include <stdarg.h>
@@ -25,9 +25,9 @@ static struct bf_ruleset *suite_ruleset(const struct prog_suite *s)
 	struct bf_strbuf text = {0};
 
 	assert_non_null(rs);
-	bf_strbuf_printf(&text, "*filter\n:INPUT %s [0:0]\n", bf_verdict_name(s->policy));
+	bf_strbuf_printf(&text, "*raw\n:PREROUTING %s [0:0]\n", bf_verdict_name(s->policy));
 	for (size_t i = 0; s->rules[i]; i++)
-		bf_strbuf_printf(&text, "-A INPUT %s\n", s->rules[i]);
+		bf_strbuf_printf(&text, "-A PREROUTING %s\n", s->rules[i]);
 	bf_strbuf_puts(&text, "COMMIT\n");
 	if (bf_restore_parse(text.s, rs, false, false)) {
 		fprintf(stderr, "%s: the front end refused:\n%s", s->name, text.s);
@@ -46,15 +46,7 @@ static void run_suite(void **state)
 
 	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
 	for (size_t i = 0; i < s->n_cases; i++) {
-		const struct prog_case *c = &s->cases[i];
-		int slot = c->rule == PROG_UNCOUNTED ? -1 :
-			   c->rule == PROG_POLICY ? prog_policy_slot(rs) :
-			   prog_rule_slot(rs, (size_t)c->rule);
-		uint8_t buf[PROG_PKT_MAX];
-		uint64_t bytes;
-		size_t len = prog_case_frame(c, buf, &bytes);
-
-		if (prog_check(&p, c->what, buf, len, c->ret, slot, bytes))
+		if (prog_check_raw_case(&p, rs, &s->cases[i]))
 			failed++;
 	}
 	prog_close(&p);
