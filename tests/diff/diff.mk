@@ -25,7 +25,7 @@ test-bins: $(RAND_DIFF)
 
 SEED ?=
 N ?= 50
-FAMILY ?= 4
+FAMILY ?= both
 .PHONY: diff diff-tests
 diff: all $(RAND_DIFF)
 	$(RAND_DIFF) $(if $(SEED),--seed $(SEED)) --cases $(N) --family $(FAMILY)

@@ -22,17 +22,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rand_diff [--seed S] [--cases N] [--case I] [--family 4|6|both]\n"
-		"                 [--v4-frag-input] [--skip MATCH]... [--verbose]\n"
+		"                 [--skip MATCH]... [--verbose]\n"
 		"  --seed S         cases are a function of S (default: random, printed)\n"
 		"  --cases N        run cases 0..N-1 (default 20)\n"
 		"  --case I         run case I of the seed only (replay)\n"
 		"  --family F       4 (default), 6 or both (each case one family)\n"
-		"  --v4-frag-input  also send IPv4 fragments in cases with filter INPUT rules.\n"
-		"                   Off by default: the kernel reassembles before INPUT, so\n"
-		"                   iptables' INPUT never sees a lone fragment, while the XDP\n"
-		"                   program judges each one (a known gap until the netfilter\n"
-		"                   stage for reassembled datagrams lands). Raw-PREROUTING-only\n"
-		"                   cases always send fragments: PREROUTING sees them.\n"
+		"IPv4 fragments are sent too: the kernel reassembles them before filter\n"
+		"INPUT (here it never completes a datagram: reassembly is off in the\n"
+		"oracle's namespace), so INPUT counts none, and XDP leaves them to the\n"
+		"stack after raw PREROUTING; tests/prog/test_nf_frag.c judges whole\n"
+		"datagrams against iptables.\n"
 		"  --skip MATCH     generate no MATCH (a generator's name, e.g. tcp-option),\n"
 		"                   to look past a known difference\n"
 		"  --verbose        print every case's ruleset and results\n");
@@ -96,7 +95,6 @@ int main(int argc, char **argv)
 		{"cases", required_argument, NULL, 'n'},
 		{"case", required_argument, NULL, 'c'},
 		{"family", required_argument, NULL, 'f'},
-		{"v4-frag-input", no_argument, NULL, 'F'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"skip", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
@@ -104,7 +102,7 @@ int main(int argc, char **argv)
 	};
 	uint64_t seed = random_seed();
 	long cases = 20, only = -1;
-	bool frag_input = false, verbose = false;
+	bool verbose = false;
 	const char *family = "4";
 	struct rr_set *rs = malloc(sizeof(*rs));
 	struct rp_frame *frames = calloc(RP_MAX_FRAMES, sizeof(*frames));
@@ -120,7 +118,6 @@ int main(int argc, char **argv)
 		case 'n': cases = strtol(optarg, NULL, 0); break;
 		case 'c': only = strtol(optarg, NULL, 0); break;
 		case 'f': family = optarg; break;
-		case 'F': frag_input = true; break;
 		case 'v': verbose = true; break;
 		case 'S':
 			/* Look past a known difference; said in the output. */
@@ -144,8 +141,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	printf("rand_diff --seed %llu --cases %ld --family %s%s\n", (unsigned long long)seed, cases,
-	       family, frag_input ? " --v4-frag-input" : "");
+	printf("rand_diff --seed %llu --cases %ld --family %s\n", (unsigned long long)seed, cases,
+	       family);
 	if (fam_mask & 1)
 		probe_generators(4);
 	if (fam_mask & 2)
@@ -163,7 +160,7 @@ int main(int argc, char **argv)
 		struct rnd r = {.s = seed * 0x100000001b3ULL + (uint64_t)c};
 		int fam = fam_mask == 3 ? (rnd_pct(&r, 50) ? 6 : 4) : fam_mask == 2 ? 6 : 4;
 		enum rr_kind kind = rnd_pct(&r, 25) ? RR_KIND_RAW_ONLY : RR_KIND_FULL;
-		bool frags = fam == 4 && (kind == RR_KIND_RAW_ONLY || frag_input);
+		bool frags = fam == 4;
 		size_t n = rnd_range(&r, 20, 60);
 		struct rc_set *ov = malloc(sizeof(*ov)), *bv = malloc(sizeof(*bv));
 		struct bf_strbuf text = {0}, diff = {0};
@@ -207,8 +204,8 @@ int main(int argc, char **argv)
 		if (res != RM_SAME) {
 			n_diff++;
 			rm_minimize(rs, frames, n, res);
-			printf("replay: rand_diff --seed %llu --case %ld --family %s%s\n",
-			       (unsigned long long)seed, c, family, frag_input ? " --v4-frag-input" : "");
+			printf("replay: rand_diff --seed %llu --case %ld --family %s\n",
+			       (unsigned long long)seed, c, family);
 			break;
 		}
 	}

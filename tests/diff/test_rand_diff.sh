@@ -6,4 +6,4 @@
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${BUILD:-build}/tests/diff/rand_diff
 [ -x "$BIN" ] || { echo "rand_diff not built (make test-bins)"; exit 77; }
-exec "$BIN" --seed 20261127 --cases "${RAND_DIFF_CASES:-2500}"
+exec "$BIN" --seed 20261127 --cases "${RAND_DIFF_CASES:-2500}" --family both
