@@ -8,8 +8,9 @@
  * in one map update: atomic per interface, as the XDP swaps are.
  *
  * A netfilter link lives only as long as an fd or a pin: it is pinned in
- * bpfilter's bpffs (kern/bpffs.h) at "<netns cookie>/nf_input"; the maps
- * are found through the dispatcher, as the counters through a program. */
+ * bpfilter's bpffs (kern/bpffs.h) at "<netns cookie>/nf_input", and the
+ * prog_array beside it (see pin_path); the maps are found through the
+ * dispatcher, as the counters through a program. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +31,16 @@
 /* Interfaces one namespace's stage serves. */
 #define BF_NF_SLOTS 256
 
-static int pin_path(const struct bf_state *st, char *buf, size_t len)
+/* "<netns cookie>/NAME": the link is "nf_input"; the prog_array is
+ * pinned too, "nf_slots", because the kernel empties a prog_array when
+ * the last user reference (fd or pin) to it goes, even while a program
+ * that tail-calls through it runs. */
+static int pin_path(const struct bf_state *st, const char *name, char *buf, size_t len)
 {
 	const char *cookie = strrchr(st->dir, '/');
 
 	cookie = cookie ? cookie + 1 : st->dir;
-	if (snprintf(buf, len, "%s/nf_input", cookie) >= (int)len)
+	if (snprintf(buf, len, "%s/%s", cookie, name) >= (int)len)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -99,6 +104,7 @@ static int find_maps(struct bf_nf_stage *ns)
 
 static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char *pin)
 {
+	char slots_pin[128];
 	struct bf_cgen cg;
 	int disp_fd = -1, err;
 
@@ -116,6 +122,13 @@ static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char 
 	bf_cgen_free(&cg);
 	if (err)
 		return err;
+	err = pin_path(st, "nf_slots", slots_pin, sizeof(slots_pin));
+	if (!err)
+		err = bf_bpffs_pin(ns->slots_fd, slots_pin);
+	if (err) {
+		close(disp_fd);
+		return err;
+	}
 	ns->link_fd = bf_nf_link_create(disp_fd, BF_NFPROTO_IPV4, BF_NF_INET_LOCAL_IN,
 					BF_NF_IP_PRI_FILTER, 0);
 	close(disp_fd);
@@ -127,7 +140,7 @@ static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char 
 int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_stage *ns)
 {
 	char pin[128];
-	int err = pin_path(st, pin, sizeof(pin));
+	int err = pin_path(st, "nf_input", pin, sizeof(pin));
 
 	bf_nf_stage_init(ns);
 	if (err)
@@ -151,10 +164,14 @@ int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_sta
 
 int bf_nf_stage_remove(const struct bf_state *st)
 {
-	char pin[128];
-	int err = pin_path(st, pin, sizeof(pin));
+	char link[128], slots[128];
+	int err = pin_path(st, "nf_input", link, sizeof(link));
 
-	return err ? err : bf_bpffs_unpin(pin);
+	if (!err)
+		err = pin_path(st, "nf_slots", slots, sizeof(slots));
+	if (!err)
+		err = bf_bpffs_unpin(link);
+	return err ? err : bf_bpffs_unpin(slots);
 }
 
 /* The slot of ifindex, or a free one (*fresh): no interface maps to it. */
