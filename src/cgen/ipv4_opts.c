@@ -5,11 +5,14 @@
  *
  * The walk is unrolled over the 40 option bytes, one block per byte
  * position with constant packet offsets, so there is no loop for the
- * verifier to prove bounded. The walker's state is in registers: r9 the
- * options' length, r5 where the next option starts, r4 the options seen
- * once (a second RR, timestamp or source route is an error). At each
- * position the state is either "an option starts here" or "r5 is
- * further", so the verifier prunes the paths into each block to a few. */
+ * verifier to prove bounded. r9 holds the options' length; where the
+ * next option starts and which options were seen (a second RR, timestamp
+ * or source route is an error) live in scratch stack bytes that the
+ * verifier cannot read back as constants (registers stored at offsets
+ * not 8-byte aligned, immediates never 0): it then follows both "an option starts here" and "not"
+ * at each position whatever path led there, and prunes the paths into
+ * each block to the few that differ in r7's proven packet range, instead
+ * of one per layout seen so far. */
 #include <linux/if_packet.h>
 #include <netinet/ip.h>
 #include <stdio.h>
@@ -22,7 +25,6 @@
 #define R_END BF_REG_END
 #define R_LEN BPF_REG_9  /* options length, bytes */
 #define R_NEXT BPF_REG_5 /* position of the next option */
-#define R_SEEN BPF_REG_4 /* SEEN_* */
 #define R_TYPE BPF_REG_1
 #define R_OLEN BPF_REG_2 /* this option's length byte */
 #define R_PTR BPF_REG_3  /* its pointer byte (RR, timestamp, source route) */
@@ -31,11 +33,17 @@
 #define OPTS_MAX 40 /* 60-byte header */
 #define OPTS_AT 20  /* options start after the fixed header */
 
-#define SEEN_RR 1
-#define SEEN_TS 2
-#define SEEN_SRR 4
+/* Scratch bytes (BF_PKT_SCRATCH, free until the rules run): the next
+ * option's position, and one byte per option seen at most once, SEEN or
+ * UNSEEN. */
+#define ST_NEXT (BF_PKT_SCRATCH + 1)
+#define ST_RR (BF_PKT_SCRATCH + 2)
+#define ST_TS (BF_PKT_SCRATCH + 3)
+#define ST_SRR BF_PKT_SCRATCH
+#define SEEN 1
+#define UNSEEN 2
 
-/* IPOPT_* from netinet/ip.h, spelt out where glibc's names differ. */
+/* Option types and timestamp flags (RFC 791; IPOPT_* in the kernel). */
 #define OPT_RR 7
 #define OPT_TS 68
 #define OPT_LSRR 131
@@ -49,14 +57,26 @@ struct walk {
 	struct bf_cgen *cg;
 	int drop;         /* the stack drops the packet */
 	int pos[OPTS_MAX + 1]; /* pos[OPTS_MAX]: the walk is done, no drop */
+	int word;         /* the word of options proven in the frame */
 	bool accept_srr;
 };
 
+/* Proves option word `word` in the frame for the verifier (the prologue
+ * checked the header is, on another path). Every path goes through the
+ * positions in order, so the word of the current position is proven on
+ * all of them. */
+static void need_word(struct walk *w, int word, int tmp)
+{
+	struct bf_cgen *cg = w->cg;
+
+	bf_emit(cg, BPF_MOV64_REG(tmp, R_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, tmp, OPTS_AT + 4 * (word + 1)));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, tmp, R_END, 0), w->drop);
+}
+
 /* Loads option byte `at` into reg; at >= OPTS_MAX cannot be reached (the
  * option's length was checked against the options' length first), so
- * that path just drops. The bounds check, in tmp, proves the whole word
- * of `at` in the frame for the verifier (the prologue proved the header
- * is, on another path). */
+ * that path just drops. Beyond the current word, a bounds check in tmp. */
 static void load_opt_byte(struct walk *w, int reg, int at, int tmp)
 {
 	struct bf_cgen *cg = w->cg;
@@ -65,10 +85,21 @@ static void load_opt_byte(struct walk *w, int reg, int at, int tmp)
 		bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
 		return;
 	}
-	bf_emit(cg, BPF_MOV64_REG(tmp, R_L3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, tmp, OPTS_AT + (at | 3) + 1));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, tmp, R_END, 0), w->drop);
+	if (at / 4 != w->word)
+		need_word(w, at / 4, tmp);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, reg, R_L3, OPTS_AT + at));
+}
+
+/* A second option of a kind allowed once is an error. The kernel checks
+ * it before (RR, timestamp) or after (source route) the option's fields;
+ * either way the packet drops, so it is checked first here. */
+static void seen_once(struct walk *w, int slot)
+{
+	struct bf_cgen *cg = w->cg;
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_10, slot));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, SEEN, 0), w->drop);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, slot, SEEN));
 }
 
 /* RR: a pointer below 4 is an error; a pointer at or before the end must
@@ -77,11 +108,10 @@ static void emit_rr(struct walk *w, int i, int next)
 {
 	struct bf_cgen *cg = w->cg;
 
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_RR, 0), w->drop);
+	seen_once(w, ST_RR);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 3, 0), w->drop);
 	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 4, 0), w->drop);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_RR));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_PTR, 3));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), w->drop);
@@ -96,12 +126,11 @@ static void emit_ts(struct walk *w, int i, int next)
 	struct bf_cgen *cg = w->cg;
 	int full = bf_label_new(cg), addr = bf_label_new(cg);
 
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_TS, 0), w->drop);
+	seen_once(w, ST_TS);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 4, 0), w->drop);
 	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
 	load_opt_byte(w, R_TSFL, i + 3, BPF_REG_1);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 5, 0), w->drop);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_TS));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), full);
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_PTR, 3));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), w->drop);
@@ -140,8 +169,7 @@ static void emit_srr(struct walk *w, int i, int next)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 3, 0), w->drop);
 	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 4, 0), w->drop);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, R_SEEN, SEEN_SRR, 0), w->drop);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, R_SEEN, SEEN_SRR));
+	seen_once(w, ST_SRR);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ETH_TYPE));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, PACKET_HOST, 0), w->drop);
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
@@ -157,14 +185,19 @@ static void emit_pos(struct walk *w, int i)
 	int ra = bf_label_new(cg);
 
 	bf_label_bind(cg, w->pos[i]);
-	if (i % 4 == 0)
+	if (i % 4 == 0) {
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, R_LEN, i, 0), w->pos[OPTS_MAX]);
-	if (i)
+		w->word = i / 4;
+		need_word(w, w->word, BPF_REG_0);
+	}
+	if (i) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, R_NEXT, BPF_REG_10, ST_NEXT));
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_NEXT, i, 0), next);
+	}
 	load_opt_byte(w, R_TYPE, i, BPF_REG_0);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, IPOPT_EOL, 0), w->pos[OPTS_MAX]);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_TYPE, IPOPT_NOP, 0), not_nop);
-	bf_emit(cg, BPF_MOV64_IMM(R_NEXT, i + 1));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_NEXT, i + 1));
 	bf_emit_jump(cg, BPF_JMP_A(0), next);
 
 	/* Type and length: the length within 2 .. what is left. */
@@ -177,6 +210,7 @@ static void emit_pos(struct walk *w, int i)
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_OLEN, R_NEXT, 0), w->drop);
 	bf_emit(cg, BPF_MOV64_REG(R_NEXT, R_OLEN));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_NEXT, i));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, R_NEXT, ST_NEXT));
 
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_RR, 0), rr);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_TS, 0), ts);
@@ -218,8 +252,9 @@ void bf_emit_ipv4_opts_check_srr(struct bf_cgen *cg, int lbl_stack_drops, bool a
 
 	bf_label_bind(cg, walk);
 	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, R_LEN, OPTS_AT));
-	bf_emit(cg, BPF_MOV64_IMM(R_NEXT, 0));
-	bf_emit(cg, BPF_MOV64_IMM(R_SEEN, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_RR, UNSEEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_TS, UNSEEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_SRR, UNSEEN));
 	for (int i = 0; i < OPTS_MAX; i++)
 		emit_pos(&w, i);
 	bf_label_bind(cg, w.pos[OPTS_MAX]);

@@ -13,7 +13,7 @@
  * when ip_rcv_options() drops the packet, falls through otherwise.
  * Source routing follows net.ipv4.conf.{all,IFACE}.accept_source_route
  * as read now (bf_ipv4_accept_source_route on cg->ifname): the program
- * keeps that value until it is compiled again. Clobbers r0-r5 and r9. */
+ * keeps that value until it is compiled again. Clobbers r0-r5, r9 and BF_PKT_SCRATCH. */
 void bf_emit_ipv4_opts_check(struct bf_cgen *cg, int lbl_stack_drops);
 
 /* The same with the source-route decision given: accept_srr is
