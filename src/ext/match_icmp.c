@@ -4,9 +4,7 @@
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
-#include "cgen/insn.h"
 #include "common/log.h"
-#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_icmp.h"
 #include "ext/stateless_opt.h"
@@ -62,37 +60,11 @@ static void icmp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 	bf_icmp_save(&bf_icmp_kind4, out, data);
 }
 
+/* icmp_type_code_match: type 255 is any type (not for icmp6). */
 static int icmp_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
 		     int no_match)
 {
-	const struct bf_icmp_match *m = data;
-	bool inv = m->invflags & BF_ICMP_INV;
-	int skip = bf_label_new(cg);
-
-	/* xt icmp: a fragment never matches (inverted or not); a header that
-	 * cannot be read (8 bytes) hotdrops. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_OK));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
-	/* icmp_type_code_match: type 255 is any type. */
-	if (m->type == 0xff) {
-		if (inv)
-			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
-		return 0;
-	}
-	if (!inv) {
-		bf_emit_field_eq(cg, BPF_B, BF_PKT_ICMP_TYPE, 0xffffffff, m->type, false, no_match);
-		bf_emit_field_range(cg, BPF_B, BF_PKT_ICMP_CODE, m->code[0], m->code[1], false,
-				    no_match);
-		return 0;
-	}
-	/* Inverted: matches when the type differs or the code is outside. */
-	bf_emit_field_eq(cg, BPF_B, BF_PKT_ICMP_TYPE, 0xffffffff, m->type, false, skip);
-	bf_emit_field_range(cg, BPF_B, BF_PKT_ICMP_CODE, m->code[0], m->code[1], true,
-			    no_match);
-	bf_label_bind(cg, skip);
-	return 0;
+	return bf_icmp_emit(cg, data, true, no_match);
 }
 
 const struct bf_match_ops bf_match_icmp = {

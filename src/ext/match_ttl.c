@@ -3,8 +3,6 @@
 #include <errno.h>
 
 #include "cgen/cgen.h"
-#include "cgen/insn.h"
-#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/stateless_ttl.h"
 
@@ -49,25 +47,7 @@ static void ttl_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 static int ttl_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
 		    int no_match)
 {
-	const struct bf_ttl_match *m = data;
-
-	switch (m->mode) {
-	case BF_TTL_EQ:
-	case BF_TTL_NE:
-		bf_emit_field_eq(cg, BPF_B, BF_PKT_TTL, 0xffffffff, m->value,
-				 m->mode == BF_TTL_NE, no_match);
-		return 0;
-	case BF_TTL_LT:
-		/* An empty range when the value is 0: never matches. */
-		bf_emit_field_range(cg, BPF_B, BF_PKT_TTL, m->value ? 0 : 1,
-				    m->value ? m->value - 1u : 0,
-				    false, no_match);
-		return 0;
-	case BF_TTL_GT:
-		bf_emit_field_range(cg, BPF_B, BF_PKT_TTL, m->value + 1u, 0xff, false, no_match);
-		return 0;
-	}
-	return -EINVAL;
+	return bf_ttl_emit(cg, data, no_match);
 }
 
 const struct bf_match_ops bf_match_ttl = {
