@@ -1,6 +1,5 @@
 /* -m ttl: --ttl-eq / --ttl-lt / --ttl-gt, as libipt_ttl of iptables
  * 1.8.9. IPv4 only (ip6tables has hl). */
-#include <errno.h>
 
 #include "cgen/cgen.h"
 #include "ext/ext.h"
