@@ -14,14 +14,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -35,6 +30,7 @@
 #include "kern/kern.h"
 #include "kern/nf_link.h"
 #include "lib/front_util.h"
+#include "lib/oracle_net.h"
 #include "lib/prog_pkt.h"
 #include "lib/prog_run.h"
 
@@ -211,70 +207,16 @@ static int part_a(const struct bf_ruleset *rs)
 /* ---- (b) real fragments, against the oracle ---- */
 
 static char ns[4][32]; /* A1 B1 (oracle) A2 B2 (ours) */
-static bool made[4];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
-}
-
-static void cleanup(void)
-{
-	for (int i = 0; i < 4; i++)
-		if (made[i])
-			sh("ip netns del %s 2>/dev/null", ns[i]);
-	memset(made, 0, sizeof(made));
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	_exit(128 + sig);
-}
 
 static int setup_pair(int a, int b)
 {
-	for (int i = a; i <= b; i += b - a) {
-		if (sh("ip netns add %s", ns[i]))
-			return -1;
-		made[i] = true;
-	}
-	return sh("ip -n %s link add bfn0 address 02:00:00:00:0a:01 type veth peer name bfn1 "
-		  "netns %s", ns[a], ns[b]) ||
-	       sh("ip -n %s addr add 198.18.0.1/24 dev bfn0", ns[a]) ||
-	       sh("ip -n %s addr add 198.18.0.2/24 dev bfn1", ns[b]) ||
-	       sh("ip -n %s link set bfn0 up", ns[a]) ||
-	       sh("ip -n %s link set bfn1 up", ns[b]) ||
-	       sh("ip -n %s link set lo up", ns[b]) ? -1 : 0;
-}
-
-/* Runs fn in namespace i's network namespace. */
-static int in_netns(int i, int (*fn)(void *), void *arg)
-{
-	char path[64];
-	int self = open("/proc/self/ns/net", O_RDONLY), fd, rc = -1;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns[i]);
-	fd = open(path, O_RDONLY);
-	if (self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET)) {
-		rc = fn(arg);
-		if (setns(self, CLONE_NEWNET))
-			abort();
-	}
-	if (fd >= 0)
-		close(fd);
-	if (self >= 0)
-		close(self);
-	return rc;
+	return oracle_netns_add(ns[a]) || oracle_netns_add(ns[b]) ||
+	       oracle_veth_add(ns[a], "bfn0", "02:00:00:00:0a:01", ns[b], "bfn1", NULL) ||
+	       oracle_sh("ip -n %s addr add 198.18.0.1/24 dev bfn0", ns[a]) ||
+	       oracle_sh("ip -n %s addr add 198.18.0.2/24 dev bfn1", ns[b]) ||
+	       oracle_sh("ip -n %s link set bfn0 up", ns[a]) ||
+	       oracle_sh("ip -n %s link set bfn1 up", ns[b]) ||
+	       oracle_sh("ip -n %s link set lo up", ns[b]) ? -1 : 0;
 }
 
 /* Sends `len` bytes of payload to 198.18.0.2 on a socket of that type;
@@ -332,35 +274,25 @@ static int send_traffic(void *arg)
 static int traffic(int a, bool frag)
 {
 	size_t size = frag ? 3000 : 100;
-	int rc = in_netns(a, send_traffic, &size);
+	int rc = oracle_in_netns(ns[a], send_traffic, &size);
 
 	usleep(300000);
 	return rc;
 }
 
-/* filter INPUT counters from iptables-legacy-save -c: [0] policy, then rules. */
+/* filter INPUT counters: [0] policy, then rules. */
 static int oracle_counts(int b, struct bf_counter c[N_RULES + 1])
 {
-	char cmd[256], line[512];
-	size_t n = 0;
-	FILE *f;
+	struct oracle_counts oc;
 
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s iptables-legacy-save -c -t filter", ns[b]);
-	f = popen(cmd, "r");
-	if (!f)
+	if (oracle_counts_read(ns[b], "iptables-legacy", "filter", "INPUT", &oc) ||
+	    oc.n_rules < N_RULES)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long p, by;
-
-		if (sscanf(line, ":INPUT DROP [%llu:%llu]", &p, &by) == 2) {
-			c[0].packets = p, c[0].bytes = by;
-		} else if (sscanf(line, "[%llu:%llu] -A INPUT", &p, &by) == 2 && n < N_RULES) {
-			n++;
-			c[n].packets = p, c[n].bytes = by;
-		}
+	for (int i = 0; i <= N_RULES; i++) {
+		c[i].packets = oc.pkts[i];
+		c[i].bytes = oc.bytes[i];
 	}
-	pclose(f);
-	return n == N_RULES ? 0 : -1;
+	return 0;
 }
 
 static void our_counts(const struct bf_ruleset *rs, const struct prog *p,
@@ -418,27 +350,24 @@ static int part_b(const struct bf_ruleset *rs)
 	uint32_t key = 0, ifindex;
 	struct bf_cgen cg;
 
-	if (sh("command -v iptables-legacy-save >/dev/null")) {
+	if (!oracle_have("iptables-legacy")) {
 		printf("SKIP: iptables-legacy missing: no oracle\n");
 		return 77;
 	}
 	for (int i = 0; i < 4; i++)
 		snprintf(ns[i], sizeof(ns[i]), "bf-nf-%c%d-%d", i & 1 ? 'b' : 'a', i / 2 + 1,
 			 getpid());
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (setup_pair(0, 1) || setup_pair(2, 3)) {
 		printf("SKIP: cannot make the test namespaces\n");
 		return 77;
 	}
 	/* The oracle. */
 	for (size_t i = 0; rules[i]; i++)
-		if (sh("ip netns exec %s iptables-legacy %s", ns[1], rules[i])) {
+		if (oracle_sh_in(ns[1], "iptables-legacy %s", rules[i])) {
 			printf("SKIP: iptables-legacy refused `%s'\n", rules[i]);
 			return 77;
 		}
-	if (sh("ip netns exec %s iptables-legacy -P INPUT DROP", ns[1]))
+	if (oracle_sh_in(ns[1], "iptables-legacy -P INPUT DROP"))
 		return 77;
 	/* Ours, on filter's priority at LOCAL_IN of B2, for bfn1. */
 	if (load_nf(rs, &bf_hook_nf_local_in, "bfn1", &p)) {
@@ -447,7 +376,7 @@ static int part_b(const struct bf_ruleset *rs)
 	}
 	/* Attached as bpfilter swaps it: a fixed dispatcher on the link
 	 * tail-calls the interface's slot of a prog_array. */
-	ifindex = (uint32_t)in_netns(3, ifindex_fn, "bfn1");
+	ifindex = (uint32_t)oracle_in_netns(ns[3], ifindex_fn, "bfn1");
 	arr = bf_nf_slots_create(4);
 	ifmap = bf_nf_ifmap_create(4);
 	disp = -1;
@@ -460,7 +389,7 @@ static int part_b(const struct bf_ruleset *rs)
 		fprintf(stderr, "netfilter dispatcher failed\n");
 		return 1;
 	}
-	link = in_netns(3, attach_fn, &disp);
+	link = oracle_in_netns(ns[3], attach_fn, &disp);
 	if (link < 0) {
 		fprintf(stderr, "netfilter link failed\n");
 		return 1;
@@ -521,7 +450,7 @@ static int part_b(const struct bf_ruleset *rs)
 	close(arr);
 	close(ifmap);
 	prog_close(&p);
-	cleanup();
+	oracle_cleanup();
 	return bad ? 1 : 0;
 }
 

@@ -21,19 +21,14 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cgen/insn.h"
 #include "cgen/ipv4_opts.h"
+#include "lib/oracle_net.h"
 #include "lib/prog_run.h"
 
 #define MARKER_PROTO 253
@@ -42,44 +37,7 @@
 #define N_RANDOM 300
 
 static char ns_a[32], ns_b[32];
-static int sock = -1, ifindex;
-static bool made_a, made_b;
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
-}
-
-static void cleanup(void)
-{
-	if (made_a)
-		sh("ip netns del %s 2>/dev/null", ns_a);
-	if (made_b)
-		sh("ip netns del %s 2>/dev/null", ns_b);
-	made_a = made_b = false;
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	_exit(128 + sig);
-}
-
-static void skip_oracle(const char *why)
-{
-	printf("%s\n", why);
-	cleanup();
-	exit(77);
-}
+static struct oracle_sock sock = {.fd = -1};
 
 /* The cases. Option bytes as hex, a multiple of 4 bytes (the IHL counts
  * words); mcast: the frame goes to an Ethernet multicast address. */
@@ -286,61 +244,29 @@ static size_t build(const uint8_t *opts, size_t olen, bool mcast, uint8_t proto,
 }
 
 /* The oracle. */
-static int open_socket(void)
-{
-	char path[64];
-	int self = open("/proc/self/ns/net", O_RDONLY), a;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_a);
-	a = open(path, O_RDONLY);
-	if (self < 0 || a < 0 || setns(a, CLONE_NEWNET))
-		return -1;
-	sock = socket(AF_PACKET, SOCK_RAW, 0);
-	ifindex = (int)if_nametoindex("bfo0");
-	if (setns(self, CLONE_NEWNET))
-		return -1;
-	close(self);
-	close(a);
-	return sock >= 0 && ifindex > 0 ? 0 : -1;
-}
-
 static int ipt(const char *args)
 {
-	return sh("ip netns exec %s iptables-legacy %s", ns_b, args);
+	return oracle_sh_in(ns_b, "iptables-legacy %s", args);
 }
 
 static int setup_netns(void)
 {
-	cpu_set_t cpus;
-
 	snprintf(ns_a, sizeof(ns_a), "bf-ipopt-a%d", getpid());
 	snprintf(ns_b, sizeof(ns_b), "bf-ipopt-b%d", getpid());
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (sh("ip netns add %s", ns_a))
+	if (oracle_netns_add(ns_a) || oracle_netns_add(ns_b) ||
+	    oracle_veth_add(ns_a, "bfo0", "02:00:00:00:00:01", ns_b, IFNAME, "02:00:00:00:00:02") ||
+	    oracle_sh_in(ns_a, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1") ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1") ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.all.rp_filter=0") ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.default.rp_filter=0") ||
+	    oracle_sh("ip -n %s link set bfo0 up", ns_a) ||
+	    oracle_sh("ip -n %s addr add 198.18.0.2/15 dev %s", ns_b, IFNAME) ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.%s.rp_filter=0", IFNAME) ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.%s.accept_local=1", IFNAME) ||
+	    oracle_sh("ip -n %s link set %s up", ns_b, IFNAME))
 		return -1;
-	made_a = true;
-	if (sh("ip netns add %s", ns_b))
-		return -1;
-	made_b = true;
-	if (sh("ip -n %s link add bfo0 address 02:00:00:00:00:01 type veth peer name %s "
-	       "netns %s address 02:00:00:00:00:02", ns_a, IFNAME, ns_b) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_a) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_b) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv4.conf.all.rp_filter=0", ns_b) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv4.conf.default.rp_filter=0", ns_b) ||
-	    sh("ip -n %s link set bfo0 up", ns_a) ||
-	    sh("ip -n %s addr add 198.18.0.2/15 dev %s", ns_b, IFNAME) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv4.conf.%s.rp_filter=0", ns_b, IFNAME) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv4.conf.%s.accept_local=1", ns_b, IFNAME) ||
-	    sh("ip -n %s link set %s up", ns_b, IFNAME))
-		return -1;
-	/* One CPU: frames and markers stay in order through the backlog. */
-	CPU_ZERO(&cpus);
-	CPU_SET(sched_getcpu(), &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
-	return open_socket();
+	oracle_pin_cpu();
+	return oracle_sock_open(&sock, ns_a, "bfo0");
 }
 
 /* Chains: raw PREROUTING and filter INPUT, each the marker rule then a
@@ -368,29 +294,13 @@ static int load_rules(void)
 /* Packets of rules 1 and 2 of a chain. */
 static int read_chain(const char *table, const char *chain, uint64_t pkts[2])
 {
-	char cmd[256], line[512];
-	int n = 0;
-	FILE *f;
+	struct oracle_counts c;
 
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s iptables-legacy -t %s -L %s -v -x -n", ns_b,
-		 table, chain);
-	f = popen(cmd, "r");
-	if (!f)
+	if (oracle_counts_read(ns_b, "iptables-legacy", table, chain, &c) || c.n_rules < 2)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long p;
-
-		if (strncmp(line, "Chain", 5) && sscanf(line, " %llu", &p) == 1 && n < 2)
-			pkts[n++] = p;
-	}
-	return pclose(f) == 0 && n == 2 ? 0 : -1;
-}
-
-static int send_frame(const uint8_t *buf, size_t len)
-{
-	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6};
-
-	return sendto(sock, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len ? 0 : -1;
+	pkts[0] = c.pkts[1];
+	pkts[1] = c.pkts[2];
+	return 0;
 }
 
 static uint64_t markers;
@@ -404,7 +314,7 @@ static int oracle(const uint8_t *frame, size_t len, bool *raw, bool *input)
 	size_t mlen = build(NULL, 0, false, MARKER_PROTO, m);
 	uint64_t r[2], in[2];
 
-	if (send_frame(frame, len) || send_frame(m, mlen))
+	if (oracle_send(&sock, frame, len) || oracle_send(&sock, m, mlen))
 		return -1;
 	markers++;
 	for (int i = 0;; i++) {
@@ -516,23 +426,14 @@ static void run_all(bool accept_srr)
 
 /* bf_ipv4_accept_source_route read in B's namespace: /proc/sys/net is
  * the reader's. -1 when B cannot be entered. */
+static int accept_fn(void *arg)
+{
+	return bf_ipv4_accept_source_route(IFNAME);
+}
+
 static int accept_in_b(void)
 {
-	char path[64];
-	int self = open("/proc/self/ns/net", O_RDONLY), b, v = -1;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_b);
-	b = open(path, O_RDONLY);
-	if (self >= 0 && b >= 0 && !setns(b, CLONE_NEWNET)) {
-		v = bf_ipv4_accept_source_route(IFNAME);
-		if (setns(self, CLONE_NEWNET))
-			abort(); /* would leave the test in B */
-	}
-	if (self >= 0)
-		close(self);
-	if (b >= 0)
-		close(b);
-	return v;
+	return oracle_in_netns(ns_b, accept_fn, NULL);
 }
 
 static void defaults(void **state)
@@ -544,13 +445,13 @@ static void defaults(void **state)
 
 static void source_route_on(void **state)
 {
-	assert_int_equal(sh("ip netns exec %s sysctl -qw net.ipv4.conf.all.accept_source_route=1 "
-			    "net.ipv4.conf.%s.accept_source_route=1", ns_b, IFNAME), 0);
+	assert_int_equal(oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.all.accept_source_route=1 "
+				      "net.ipv4.conf.%s.accept_source_route=1", IFNAME), 0);
 	assert_int_equal(accept_in_b(), 1);
 	run_all(true);
 	/* Both must be on: conf/all alone does not do. */
-	assert_int_equal(sh("ip netns exec %s sysctl -qw net.ipv4.conf.%s.accept_source_route=0",
-			    ns_b, IFNAME), 0);
+	assert_int_equal(oracle_sh_in(ns_b, "sysctl -qw net.ipv4.conf.%s.accept_source_route=0",
+				      IFNAME), 0);
 	assert_int_equal(accept_in_b(), 0);
 }
 
@@ -563,21 +464,21 @@ int main(void)
 	int rc;
 
 	prog_need_root();
-	if (sh("command -v iptables-legacy >/dev/null 2>&1") || sh("command -v ip >/dev/null 2>&1"))
-		skip_oracle("needs iptables-legacy and ip (the oracle)");
+	if (!oracle_have("iptables-legacy") || !oracle_have("ip"))
+		oracle_skip("needs iptables-legacy and ip (the oracle)");
 	if (setup_netns()) {
 		printf("could not set up the test namespaces\n");
-		cleanup();
+		oracle_cleanup();
 		return 1;
 	}
 	if (ipt("-t raw -L PREROUTING -n >/dev/null 2>&1"))
-		skip_oracle("iptables-legacy has no raw table here (iptable_raw)");
+		oracle_skip("iptables-legacy has no raw table here (iptable_raw)");
 	if (load_rules()) {
 		printf("could not load the oracle's rules\n");
-		cleanup();
+		oracle_cleanup();
 		return 1;
 	}
 	rc = cmocka_run_group_tests_name("xdp_ipopts", tests, NULL, NULL);
-	cleanup();
+	oracle_cleanup();
 	return rc;
 }

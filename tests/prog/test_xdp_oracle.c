@@ -15,125 +15,39 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lib/oracle_net.h"
 #include "lib/prog_pkt6.h"
 #include "lib/prog_suites.h"
 #include "lib/prog_run.h"
 
 #define MARKER_PROTO 253
 
-/* The extension-match suites (tests/lib/prog_suites.c), checked here too. */
-#define MAX_RULES 64
-
 static char ns_a[32], ns_b[32];
-static int sock = -1, ifindex;
-static bool made_a, made_b;
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
-}
-
-static void cleanup(void)
-{
-	if (made_a)
-		sh("ip netns del %s 2>/dev/null", ns_a);
-	if (made_b)
-		sh("ip netns del %s 2>/dev/null", ns_b);
-	made_a = made_b = false;
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	_exit(128 + sig);
-}
-
-static void skip_oracle(const char *why)
-{
-	printf("%s\n", why);
-	cleanup();
-	exit(77);
-}
-
-/* An AF_PACKET socket living in namespace A. */
-static int open_socket(void)
-{
-	char path[64];
-	int self = open("/proc/self/ns/net", O_RDONLY), a;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_a);
-	a = open(path, O_RDONLY);
-	if (self < 0 || a < 0 || setns(a, CLONE_NEWNET))
-		return -1;
-	sock = socket(AF_PACKET, SOCK_RAW, 0);
-	ifindex = (int)if_nametoindex("bfo0");
-	if (setns(self, CLONE_NEWNET))
-		return -1;
-	close(self);
-	close(a);
-	return sock >= 0 && ifindex > 0 ? 0 : -1;
-}
+static struct oracle_sock sock = {.fd = -1};
 
 static int setup_netns(void)
 {
-	cpu_set_t cpus;
-
 	snprintf(ns_a, sizeof(ns_a), "bf-oracle-a%d", getpid());
 	snprintf(ns_b, sizeof(ns_b), "bf-oracle-b%d", getpid());
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (sh("ip netns add %s", ns_a))
-		return -1;
-	made_a = true;
-	if (sh("ip netns add %s", ns_b))
-		return -1;
-	made_b = true;
-	if (sh("ip -n %s link add bfo0 address 02:00:00:00:00:01 type veth peer name %s "
-	       "netns %s address 02:00:00:00:00:02", ns_a, PROG_IFNAME, ns_b) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_a) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_b) ||
+	if (oracle_netns_add(ns_a) || oracle_netns_add(ns_b) ||
+	    oracle_veth_add(ns_a, "bfo0", "02:00:00:00:00:01", ns_b, PROG_IFNAME,
+			    "02:00:00:00:00:02") ||
+	    oracle_sh_in(ns_a, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1") ||
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1") ||
 	    /* B's veth takes IPv6 (ipv6_rcv drops all of it otherwise); A
 	     * sends none of its own. */
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.%s.disable_ipv6=0", ns_b, PROG_IFNAME) ||
-	    sh("ip -n %s link set bfo0 up", ns_a) ||
-	    sh("ip -n %s addr add 198.18.0.2/15 dev %s", ns_b, PROG_IFNAME) ||
-	    sh("ip -n %s link set %s up", ns_b, PROG_IFNAME))
+	    oracle_sh_in(ns_b, "sysctl -qw net.ipv6.conf.%s.disable_ipv6=0", PROG_IFNAME) ||
+	    oracle_sh("ip -n %s link set bfo0 up", ns_a) ||
+	    oracle_sh("ip -n %s addr add 198.18.0.2/15 dev %s", ns_b, PROG_IFNAME) ||
+	    oracle_sh("ip -n %s link set %s up", ns_b, PROG_IFNAME))
 		return -1;
-	/* One CPU: frames and markers stay in order through the backlog. */
-	CPU_ZERO(&cpus);
-	CPU_SET(sched_getcpu(), &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
-	return open_socket();
+	oracle_pin_cpu();
+	return oracle_sock_open(&sock, ns_a, "bfo0");
 }
-
-struct counts {
-	uint64_t pkts[MAX_RULES + 1], bytes[MAX_RULES + 1]; /* [0] is the policy */
-	size_t n_rules;
-};
 
 static const char *ipt_of(enum bf_family f)
 {
@@ -142,53 +56,25 @@ static const char *ipt_of(enum bf_family f)
 
 /* Counters of a chain of the raw table: [0] the policy (built-in chains),
  * then each rule. */
-static int read_chain(enum bf_family fam, const char *chain, struct counts *c)
+static int read_chain(enum bf_family fam, const char *chain, struct oracle_counts *c)
 {
-	char cmd[256], line[512];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s %s -t raw -L %s -v -x -n", ns_b,
-		 ipt_of(fam), chain);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	memset(c, 0, sizeof(*c));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long p, b;
-
-		if (sscanf(line, "Chain %*s (policy %*s %llu packets, %llu bytes)", &p, &b) == 2) {
-			c->pkts[0] = p;
-			c->bytes[0] = b;
-		} else if (sscanf(line, " %llu %llu", &p, &b) == 2 && c->n_rules < MAX_RULES) {
-			c->n_rules++;
-			c->pkts[c->n_rules] = p;
-			c->bytes[c->n_rules] = b;
-		}
-	}
-	return pclose(f) == 0 ? 0 : -1;
+	return oracle_counts_read(ns_b, ipt_of(fam), "raw", chain, c);
 }
 
-static int read_counts(struct counts *c)
+static int read_counts(struct oracle_counts *c)
 {
 	return read_chain(BF_FAMILY_IPV4, "PREROUTING", c);
 }
 
-static int send_frame(const uint8_t *buf, size_t len)
-{
-	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6};
-
-	return sendto(sock, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len ? 0 : -1;
-}
-
 /* Sends a marker and waits until the marker rule (chain rule 1) has
  * counted `n` of them. */
-static int sync_marker(uint64_t n, struct counts *c)
+static int sync_marker(uint64_t n, struct oracle_counts *c)
 {
 	struct prog_pkt marker = {.proto = MARKER_PROTO, .l4_len = 8};
 	uint8_t buf[PROG_PKT_MAX];
 	size_t len = prog_pkt_build(&marker, buf);
 
-	if (send_frame(buf, len))
+	if (oracle_send(&sock, buf, len))
 		return -1;
 	for (int i = 0; i < 400; i++) {
 		if (read_counts(c))
@@ -202,29 +88,25 @@ static int sync_marker(uint64_t n, struct counts *c)
 
 static int load_rules(const struct prog_suite *s)
 {
-	const char *ipt = "ip netns exec %s iptables-legacy -t raw";
-	char fmt[128];
-
-	snprintf(fmt, sizeof(fmt), "%s %%s", ipt);
-	if (sh("ip netns exec %s iptables-legacy -t raw -F PREROUTING", ns_b) ||
-	    sh("ip netns exec %s iptables-legacy -t raw -P PREROUTING %s", ns_b,
-	       bf_verdict_name(s->policy)) ||
-	    sh("ip netns exec %s iptables-legacy -t raw -A PREROUTING -p %d -j ACCEPT", ns_b,
-	       MARKER_PROTO))
+	if (oracle_sh_in(ns_b, "iptables-legacy -t raw -F PREROUTING") ||
+	    oracle_sh_in(ns_b, "iptables-legacy -t raw -P PREROUTING %s",
+			 bf_verdict_name(s->policy)) ||
+	    oracle_sh_in(ns_b, "iptables-legacy -t raw -A PREROUTING -p %d -j ACCEPT",
+			 MARKER_PROTO))
 		return -1;
 	for (size_t i = 0; s->rules[i]; i++) {
-		if (sh("ip netns exec %s iptables-legacy -t raw -A PREROUTING %s", ns_b, s->rules[i])) {
+		if (oracle_sh_in(ns_b, "iptables-legacy -t raw -A PREROUTING %s", s->rules[i])) {
 			fprintf(stderr, "iptables-legacy refused: %s\n", s->rules[i]);
 			return -1;
 		}
 	}
-	return sh("ip netns exec %s iptables-legacy -t raw -Z PREROUTING", ns_b);
+	return oracle_sh_in(ns_b, "iptables-legacy -t raw -Z PREROUTING");
 }
 
 static void run_suite(void **state)
 {
 	const struct prog_suite *s = *state;
-	struct counts before, after;
+	struct oracle_counts before, after;
 	uint64_t markers = 0;
 	int failed = 0;
 
@@ -236,7 +118,7 @@ static void run_suite(void **state)
 		uint64_t bytes;
 		size_t len = prog_case_frame(c, buf, &bytes);
 
-		assert_int_equal(send_frame(buf, len), 0);
+		assert_int_equal(oracle_send(&sock, buf, len), 0);
 		assert_int_equal(sync_marker(++markers, &after), 0);
 		/* Counter 0 is the policy, 1 the marker, rule k is 2 + k. */
 		for (size_t j = 0; j <= after.n_rules; j++) {
@@ -272,7 +154,7 @@ static bool have_ip6tables;
  * under test see them. */
 #define MARKER6_SRC "2001:db8::fd"
 
-static int sync_marker6(enum bf_family fam, uint64_t n, struct counts *c)
+static int sync_marker6(enum bf_family fam, uint64_t n, struct oracle_counts *c)
 {
 	struct prog_pkt v4 = {.proto = MARKER_PROTO, .l4_len = 8};
 	struct prog_pkt6 m = {.proto = MARKER_PROTO, .l4_len = 8, .src = MARKER6_SRC};
@@ -283,7 +165,7 @@ static int sync_marker6(enum bf_family fam, uint64_t n, struct counts *c)
 	if (fam == BF_FAMILY_IPV4)
 		m.v4 = &v4;
 	len = prog_pkt6_build(&m, buf, &bytes);
-	if (send_frame(buf, len))
+	if (oracle_send(&sock, buf, len))
 		return -1;
 	for (int i = 0; i < 400; i++) {
 		if (read_chain(fam, "PREROUTING", c))
@@ -299,35 +181,34 @@ static int load_rules6(const struct prog_suite6 *s)
 {
 	const char *ipt = ipt_of(s->family);
 
-	sh("ip netns exec %s %s -t raw -F U 2>/dev/null", ns_b, ipt);
-	sh("ip netns exec %s %s -t raw -F PREROUTING", ns_b, ipt);
-	sh("ip netns exec %s %s -t raw -X U 2>/dev/null", ns_b, ipt);
-	if (sh("ip netns exec %s %s -t raw -P PREROUTING %s", ns_b, ipt,
-	       bf_verdict_name(s->policy)) ||
-	    sh("ip netns exec %s %s -t raw -A PREROUTING %s -j ACCEPT", ns_b, ipt,
-	       s->family == BF_FAMILY_IPV6 ? "-s " MARKER6_SRC : "-p 253"))
+	oracle_sh_in(ns_b, "%s -t raw -F U 2>/dev/null", ipt);
+	oracle_sh_in(ns_b, "%s -t raw -F PREROUTING", ipt);
+	oracle_sh_in(ns_b, "%s -t raw -X U 2>/dev/null", ipt);
+	if (oracle_sh_in(ns_b, "%s -t raw -P PREROUTING %s", ipt, bf_verdict_name(s->policy)) ||
+	    oracle_sh_in(ns_b, "%s -t raw -A PREROUTING %s -j ACCEPT", ipt,
+			 s->family == BF_FAMILY_IPV6 ? "-s " MARKER6_SRC : "-p 253"))
 		return -1;
-	if (s->user && sh("ip netns exec %s %s -t raw -N U", ns_b, ipt))
+	if (s->user && oracle_sh_in(ns_b, "%s -t raw -N U", ipt))
 		return -1;
 	for (size_t i = 0; s->user && s->user[i]; i++) {
-		if (sh("ip netns exec %s %s -t raw -A U %s", ns_b, ipt, s->user[i])) {
+		if (oracle_sh_in(ns_b, "%s -t raw -A U %s", ipt, s->user[i])) {
 			fprintf(stderr, "%s refused: %s\n", ipt, s->user[i]);
 			return -1;
 		}
 	}
 	for (size_t i = 0; s->rules[i]; i++) {
-		if (sh("ip netns exec %s %s -t raw -A PREROUTING %s", ns_b, ipt, s->rules[i])) {
+		if (oracle_sh_in(ns_b, "%s -t raw -A PREROUTING %s", ipt, s->rules[i])) {
 			fprintf(stderr, "%s refused: %s\n", ipt, s->rules[i]);
 			return -1;
 		}
 	}
-	return sh("ip netns exec %s %s -t raw -Z", ns_b, ipt);
+	return oracle_sh_in(ns_b, "%s -t raw -Z", ipt);
 }
 
 /* Compares one chain's counter deltas with what the case wants: `rule`
  * (chain index, -1 the policy) and `extra` (another rule, -2 none). */
 static int compare(const char *suite, const char *what, const char *chain,
-		   const struct counts *before, const struct counts *after, size_t first,
+		   const struct oracle_counts *before, const struct oracle_counts *after, size_t first,
 		   int rule, int extra, uint64_t bytes)
 {
 	int failed = 0;
@@ -360,7 +241,7 @@ static int compare(const char *suite, const char *what, const char *chain,
 static void run_suite6(void **state)
 {
 	const struct prog_suite6 *s = *state;
-	struct counts before, after, ubefore = {0}, uafter = {0};
+	struct oracle_counts before, after, ubefore = {0}, uafter = {0};
 	uint64_t markers = 0;
 	int failed = 0;
 
@@ -377,7 +258,7 @@ static void run_suite6(void **state)
 		size_t len = prog_pkt6_build(&c->pkt, buf, &bytes);
 		int rule = c->rule == PROG_POLICY ? -1 : c->rule;
 
-		assert_int_equal(send_frame(buf, len), 0);
+		assert_int_equal(oracle_send(&sock, buf, len), 0);
 		assert_int_equal(sync_marker6(s->family, ++markers, &after), 0);
 		/* PREROUTING: 0 the policy, 1 the marker, rule k is 2 + k. */
 		failed += compare(s->name, c->what, "PREROUTING", &before, &after, 2,
@@ -402,15 +283,15 @@ int main(void)
 	int rc;
 
 	prog_need_root();
-	if (sh("command -v iptables-legacy >/dev/null 2>&1") || sh("command -v ip >/dev/null 2>&1"))
-		skip_oracle("needs iptables-legacy and ip (the oracle)");
+	if (!oracle_have("iptables-legacy") || !oracle_have("ip"))
+		oracle_skip("needs iptables-legacy and ip (the oracle)");
 	if (!tests || setup_netns()) {
 		printf("could not set up the test namespaces\n");
-		cleanup();
+		oracle_cleanup();
 		return 1;
 	}
-	if (sh("ip netns exec %s iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", ns_b))
-		skip_oracle("iptables-legacy has no raw table here (iptable_raw)");
+	if (oracle_sh_in(ns_b, "iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1"))
+		oracle_skip("iptables-legacy has no raw table here (iptable_raw)");
 	for (size_t i = 0; i < prog_n_suites; i++) {
 		tests[i].name = prog_suites[i].name;
 		tests[i].test_func = run_suite;
@@ -426,9 +307,8 @@ int main(void)
 		tests[k + i].test_func = run_suite;
 		tests[k + i].initial_state = (void *)&prog_more_suites[i];
 	}
-	have_ip6tables = !sh("command -v ip6tables-legacy >/dev/null 2>&1") &&
-			 !sh("ip netns exec %s ip6tables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1",
-			     ns_b);
+	have_ip6tables = oracle_have("ip6tables-legacy") &&
+			 !oracle_sh_in(ns_b, "ip6tables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1");
 	if (!have_ip6tables)
 		printf("no ip6tables-legacy with a raw table: the IPv6 suites skip\n");
 	for (size_t i = 0; i < prog_n_suites6; i++) {
@@ -444,6 +324,6 @@ int main(void)
 		tests[k + i].initial_state = (void *)&prog_more_suites6[i];
 	}
 	rc = _cmocka_run_group_tests("xdp_oracle", tests, n, NULL, NULL);
-	cleanup();
+	oracle_cleanup();
 	return rc;
 }
