@@ -22,11 +22,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rand_diff [--seed S] [--cases N] [--case I] [--family 4|6|both]\n"
-		"                 [--skip MATCH]... [--verbose]\n"
+		"                 [--skip MATCH]... [--ext-max N] [--whole-ext]\n"
+		"                 [--verbose]\n"
 		"  --seed S         cases are a function of S (default: random, printed)\n"
 		"  --cases N        run cases 0..N-1 (default 20)\n"
 		"  --case I         run case I of the seed only (replay)\n"
 		"  --family F       4 (default), 6 or both (each case one family)\n"
+		"IPv6 frames carry extension header chains (hop-by-hop, routing, destination\n"
+		"options, fragments, AH; ESP or NONE after them; truncated ones) and frames\n"
+		"of both families 802.1Q tags (VID 0: judged as untagged; other VIDs: the\n"
+		"stack drops them, both sides count nothing).\n"
 		"IPv4 fragments are sent too: the kernel reassembles them before filter\n"
 		"INPUT (here it never completes a datagram: reassembly is off in the\n"
 		"oracle's namespace), so INPUT counts none, and XDP leaves them to the\n"
@@ -34,6 +39,13 @@ static void usage(FILE *f)
 		"datagrams against iptables.\n"
 		"  --skip MATCH     generate no MATCH (a generator's name, e.g. tcp-option),\n"
 		"                   to look past a known difference\n"
+		"  --ext-max N      at most N IPv6 extension headers in a frame (default 10;\n"
+		"                   the XDP walk reads 8 and fails closed past them: rules\n"
+		"                   with -p or an extension-header match drop such frames\n"
+		"                   uncounted where ip6tables walks on)\n"
+		"  --whole-ext      no truncated IPv6 extension header (kernels with \"ip6tables:\n"
+		"                   mark malformed IPv6 extension headers for hotdrop\" drop\n"
+		"                   them in -m rt/hbh/dst/ah; bpfilter does not yet)\n"
 		"  --verbose        print every case's ruleset and results\n");
 }
 
@@ -55,9 +67,15 @@ static void probe_generators(int family)
 		for (int k = 0; k < 24 && ok; k++) {
 			struct rr_rule rule = {0};
 			const char *proto = g->proto;
+			char alt[16];
 
-			if (proto && !strcmp(proto, "tcp|udp"))
-				proto = k & 1 ? "tcp" : "udp";
+
+			/* "a|b": both names in turn */
+			if (proto && strchr(proto, '|')) {
+				snprintf(alt, sizeof(alt), "%s", proto);
+				*strchr(alt, '|') = 0;
+				proto = k & 1 ? strchr(g->proto, '|') + 1 : alt;
+			}
 			g->gen(&r, &rule, proto);
 			bf_strbuf_reset(&text);
 			bf_strbuf_printf(&text, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT%s%s%s -j DROP\nCOMMIT\n",
@@ -97,6 +115,8 @@ int main(int argc, char **argv)
 		{"family", required_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"skip", required_argument, NULL, 'S'},
+		{"ext-max", required_argument, NULL, 'E'},
+		{"whole-ext", no_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -109,7 +129,7 @@ int main(int argc, char **argv)
 	struct rp_pkt pkts[RP_MAX_FRAMES];
 	unsigned long n_frames = 0, n_diff = 0, by_rule = 0, by_policy = 0;
 	uint16_t id = 1;
-	char why[256];
+	char why[256], ext_opts[48] = "";
 	int o, rc, fam_mask;
 
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -119,6 +139,8 @@ int main(int argc, char **argv)
 		case 'c': only = strtol(optarg, NULL, 0); break;
 		case 'f': family = optarg; break;
 		case 'v': verbose = true; break;
+		case 'W': rp6_whole_ext = true; break;
+		case 'E': rp6_ext_max = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'S':
 			/* Look past a known difference; said in the output. */
 			for (size_t i = 0; i < rr_n_match_gens; i++) {
@@ -141,8 +163,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	printf("rand_diff --seed %llu --cases %ld --family %s\n", (unsigned long long)seed, cases,
-	       family);
+	if (rp6_ext_max != 10 || rp6_whole_ext)
+		snprintf(ext_opts, sizeof(ext_opts), " --ext-max %u%s", rp6_ext_max,
+			 rp6_whole_ext ? " --whole-ext" : "");
+	printf("rand_diff --seed %llu --cases %ld --family %s%s\n", (unsigned long long)seed, cases,
+	       family, ext_opts);
 	if (fam_mask & 1)
 		probe_generators(4);
 	if (fam_mask & 2)
@@ -204,8 +229,8 @@ int main(int argc, char **argv)
 		if (res != RM_SAME) {
 			n_diff++;
 			rm_minimize(rs, frames, n, res);
-			printf("replay: rand_diff --seed %llu --case %ld --family %s\n",
-			       (unsigned long long)seed, c, family);
+			printf("replay: rand_diff --seed %llu --case %ld --family %s%s\n",
+			       (unsigned long long)seed, c, family, ext_opts);
 			break;
 		}
 	}

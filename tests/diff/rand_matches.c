@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rand_matches6.h"
 #include "rand_rules.h"
 
 static const char *neg(struct rnd *r, unsigned int pct)
@@ -388,7 +389,7 @@ static void gen_ah(struct rnd *r, struct rr_rule *rule, const char *proto)
 	spi_opt(r, rule, "ah", "ahspi");
 }
 
-/* -p tcp and -p udp bring their own options without -m (implicit match
+/* "-p a|b": the generator's rule takes either. -p tcp and -p udp bring their own options without -m (implicit match
  * of the protocol's name), as iptables-save prints them with -m. */
 struct rr_match_gen rr_match_gens[] = {
 	{"tcp", 1 << 4 | 1 << 6, "tcp", gen_tcp, {true, true}},
@@ -410,5 +411,14 @@ struct rr_match_gen rr_match_gens[] = {
 	{"ah", 1 << 4, "ah", gen_ah, {true, true}},
 	{"hl", 1 << 6, NULL, gen_hl, {true, true}},
 	{"icmp6", 1 << 6, "icmpv6", gen_icmp6, {true, true}},
+	/* IPv6 extension headers (rand_matches6.c): no -p needed, except
+	 * mh's (either of its names). */
+	{"frag", 1 << 6, NULL, rr_gen_frag, {true, true}},
+	{"hbh", 1 << 6, NULL, rr_gen_hbh, {true, true}},
+	{"dst", 1 << 6, NULL, rr_gen_dst, {true, true}},
+	{"rt", 1 << 6, NULL, rr_gen_rt, {true, true}},
+	{"ipv6header", 1 << 6, NULL, rr_gen_ipv6header, {true, true}},
+	{"mh", 1 << 6, "mh|ipv6-mh", rr_gen_mh, {true, true}},
+	{"ah", 1 << 6, NULL, rr_gen_ah6, {true, true}},
 };
 const size_t rr_n_match_gens = sizeof(rr_match_gens) / sizeof(rr_match_gens[0]);

@@ -262,7 +262,8 @@ int ro_sync(int family, struct rc_set *out)
 {
 	struct rp_pkt m = {.family = (uint8_t)family, .ethertype = family == 6 ? 0x86dd : 0x0800,
 			   .smac_last = 1, .saddr = family == 6 ? 1 : 0xc6120001,
-			   .daddr = family == 6 ? 2 : 0xc6120002, .proto = RO_MARKER, .ttl = 64};
+			   .daddr = family == 6 ? 2 : 0xc6120002, .proto = RO_MARKER, .ttl = 64,
+			   .hi6_s = family == 6 ? 5 : 0}; /* RR_MARKER6 */
 	uint8_t buf[RP_MAX_FRAME];
 	size_t len = rp_build(&m, buf);
 	uint64_t seen;

@@ -9,16 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put16(uint8_t *p, uint32_t v)
+void rp_put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+void rp_put32(uint8_t *p, uint32_t v)
 {
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
+	rp_put16(p, v >> 16);
+	rp_put16(p + 2, v & 0xffff);
 }
 
 static uint16_t csum(const uint8_t *p, size_t len)
@@ -44,6 +44,8 @@ static size_t l4_hdr_len(const struct rp_pkt *p)
 		return 12;
 	case 132:
 		return 12;
+	case 135:
+		return 8; /* struct ip6_mh: a Binding Refresh Request */
 	default:
 		return 8;
 	}
@@ -53,12 +55,12 @@ static void build_l4(const struct rp_pkt *p, uint8_t *l4, size_t len)
 {
 	switch (p->proto) {
 	case 6:
-		put16(l4, p->sport);
-		put16(l4 + 2, p->dport);
-		put32(l4 + 4, 0x01020304);
+		rp_put16(l4, p->sport);
+		rp_put16(l4 + 2, p->dport);
+		rp_put32(l4 + 4, 0x01020304);
 		l4[12] = (uint8_t)((p->tcpopt_kind ? 6 : 5) << 4);
 		l4[13] = p->tcpflags;
-		put16(l4 + 14, 8192);
+		rp_put16(l4 + 14, 8192);
 		if (p->tcpopt_kind >= 2) {
 			l4[20] = p->tcpopt_kind;
 			l4[21] = 4;
@@ -67,66 +69,92 @@ static void build_l4(const struct rp_pkt *p, uint8_t *l4, size_t len)
 		}
 		break;
 	case 17:
-		put16(l4, p->sport);
-		put16(l4 + 2, p->dport);
-		put16(l4 + 4, (uint32_t)len);
+		rp_put16(l4, p->sport);
+		rp_put16(l4 + 2, p->dport);
+		rp_put16(l4 + 4, (uint32_t)len);
 		break;
 	case 1:
 		l4[0] = p->icmp_type;
 		l4[1] = p->icmp_code;
-		put16(l4 + 4, p->id);
-		put16(l4 + 2, csum(l4, len));
+		rp_put16(l4 + 4, p->id);
+		rp_put16(l4 + 2, csum(l4, len));
 		break;
 	case 50:
-		put32(l4, p->spi);
-		put32(l4 + 4, 1);
+		rp_put32(l4, p->spi);
+		rp_put32(l4 + 4, 1);
 		break;
 	case 51:
 		l4[0] = 59;
 		l4[1] = 1; /* (1 + 2) * 4 = 12 bytes */
-		put32(l4 + 4, p->spi);
-		put32(l4 + 8, 1);
+		rp_put32(l4 + 4, p->spi);
+		rp_put32(l4 + 8, 1);
 		break;
 	case 132:
-		put16(l4, p->sport);
-		put16(l4 + 2, p->dport);
-		put32(l4 + 4, 0xdeadbeef);
+		rp_put16(l4, p->sport);
+		rp_put16(l4 + 2, p->dport);
+		rp_put32(l4 + 4, 0xdeadbeef);
+		break;
+	case 135:
+		if (p->family != 6)
+			goto ports;
+		l4[0] = p->mh_proto;
+		l4[1] = (uint8_t)((len - 8) / 8);
+		l4[2] = p->mh_type;
 		break;
 	default:
-		put16(l4, p->sport);
-		put16(l4 + 2, p->dport);
+	ports:
+		rp_put16(l4, p->sport);
+		rp_put16(l4 + 2, p->dport);
 		break;
 	}
 }
 
 static void put_addr6(uint8_t *p, uint8_t hi, uint32_t low)
 {
-	put32(p, hi == 3 ? 0x20010db9 : 0x20010db8);
-	put32(p + 4, hi == 2 ? 0x00010000 : 0);
-	put32(p + 8, hi == 1 ? 1 : hi == 4 ? 0x80000000u : 0);
-	put32(p + 12, low);
+	rp_put32(p, hi == 3 ? 0x20010db9 : 0x20010db8);
+	rp_put32(p + 4, hi == 2 ? 0x00010000 : hi == 5 ? 0xffff0000u : 0);
+	rp_put32(p + 8, hi == 1 ? 1 : hi == 4 ? 0x80000000u : 0);
+	rp_put32(p + 12, low);
 }
 
 static size_t build6(const struct rp_pkt *p, uint8_t *ip)
 {
-	uint8_t l4[RP_MAX_FRAME] = {0};
+	uint8_t l4[RP_MAX_FRAME] = {0}, ext[RP_MAX_FRAME], first = p->proto;
 	size_t full = l4_hdr_len(p) + p->payload, l4len = p->l4_cut > 0 ? (size_t)p->l4_cut : full;
+	size_t elen = rp6_build_ext(p, ext, &first), plen;
 
+	if (p->ext_cut && p->ext_cut < elen) {
+		elen -= p->ext_cut;
+		l4len = 0;
+	}
+	plen = elen + l4len;
 	ip[0] = (uint8_t)((p->version ? p->version : 6) << 4 | p->tos >> 4);
 	ip[1] = (uint8_t)(p->tos << 4);
-	put16(ip + 4, (uint32_t)((int)l4len + p->tot_len_delta));
-	ip[6] = p->proto;
+	rp_put16(ip + 4, (uint32_t)((int)plen + p->tot_len_delta));
+	ip[6] = first;
 	ip[7] = p->ttl;
 	put_addr6(ip + 8, p->hi6_s, p->saddr);
 	put_addr6(ip + 24, p->hi6_d, p->daddr);
 	for (size_t i = l4_hdr_len(p); i < full; i++)
 		l4[i] = (uint8_t)(0xa0 + i);
 	build_l4(p, l4, full);
-	memcpy(ip + 40, l4, l4len);
-	return 40 + l4len;
+	memcpy(ip + 40, ext, elen);
+	memcpy(ip + 40 + elen, l4, l4len);
+	return 40 + plen;
 }
 
-size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
+/* Inserts the 802.1Q tag after the Ethernet addresses. */
+static size_t add_vlan(const struct rp_pkt *p, uint8_t *buf, size_t len)
+{
+	if (!p->vlan || len + 4 > RP_MAX_FRAME)
+		return len;
+	memmove(buf + 16, buf + 12, len - 12);
+	rp_put16(buf + 12, 0x8100);
+	rp_put16(buf + 14, p->vlan_tci);
+	return len + 4;
+}
+
+static size_t build(const struct rp_pkt *p, uint8_t *buf)
 {
 	static const uint8_t mac_b[6] = RP_MAC_B;
 	size_t hlen = 20 + 4 * (size_t)p->opt_words, l4len, len;
@@ -143,7 +171,7 @@ size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
 		memcpy(buf, (uint8_t[6]){0x01, 0, 0x5e, 0, 0, 0x01}, 6);
 	memcpy(buf + 6, (uint8_t[6])RP_MAC_A, 6);
 	buf[11] = p->smac_last;
-	put16(buf + 12, p->ethertype);
+	rp_put16(buf + 12, p->ethertype);
 	if (p->ethertype == 0x86dd)
 		return 14 + build6(p, ip) + p->pad;
 	if (p->ethertype != 0x0800) {
@@ -159,13 +187,13 @@ size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
 	len = hlen + l4len;
 	ip[0] = (uint8_t)((p->version ? p->version : 4) << 4 | (p->ihl ? p->ihl : (int)hlen / 4));
 	ip[1] = p->tos;
-	put16(ip + 2, (uint32_t)((int)len + p->tot_len_delta));
-	put16(ip + 4, p->id);
-	put16(ip + 6, (uint32_t)(p->fragoff & 0x1fff) | (p->mf ? 0x2000 : 0) | (p->df ? 0x4000 : 0));
+	rp_put16(ip + 2, (uint32_t)((int)len + p->tot_len_delta));
+	rp_put16(ip + 4, p->id);
+	rp_put16(ip + 6, (uint32_t)(p->fragoff & 0x1fff) | (p->mf ? 0x2000 : 0) | (p->df ? 0x4000 : 0));
 	ip[8] = p->ttl;
 	ip[9] = p->proto;
-	put32(ip + 12, p->saddr);
-	put32(ip + 16, p->daddr);
+	rp_put32(ip + 12, p->saddr);
+	rp_put32(ip + 16, p->daddr);
 	for (size_t i = 20; i < hlen; i++)
 		ip[i] = i + 1 == hlen ? 0 : 1; /* NOPs, then EOL */
 	{
@@ -181,12 +209,17 @@ size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
 				l4[i] = (uint8_t)(0x30 + i);
 		memcpy(ip + hlen, l4, l4len);
 	}
-	put16(ip + 10, (uint32_t)csum(ip, hlen) + (p->bad_csum ? 1 : 0));
+	rp_put16(ip + 10, (uint32_t)csum(ip, hlen) + (p->bad_csum ? 1 : 0));
 	return 14 + len + p->pad;
 }
 
+size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
+{
+	return add_vlan(p, buf, build(p, buf));
+}
+
 /* A value on or beside the edges of [lo, hi] within [0, max]. */
-static uint32_t edge(struct rnd *r, uint32_t lo, uint32_t hi, uint32_t max)
+uint32_t rp_edge(struct rnd *r, uint32_t lo, uint32_t hi, uint32_t max)
 {
 	switch (rnd_below(r, 7)) {
 	case 0:
@@ -236,39 +269,45 @@ static void aim(struct rnd *r, struct rp_pkt *p, const struct rr_aim *a, int *le
 		if (p->family == 6 && a->mask)
 			p->hi6_s = rnd_pct(r, 40) ? 0 : (uint8_t)rnd_range(r, 1, 4);
 		else
-			p->saddr = edge(r, a->lo, a->hi, 0xffffffffu);
+			p->saddr = rp_edge(r, a->lo, a->hi, 0xffffffffu);
 		break;
 	case RR_F_DADDR:
 		if (p->family == 6 && a->mask)
 			p->hi6_d = rnd_pct(r, 40) ? 0 : (uint8_t)rnd_range(r, 1, 4);
 		else
-			p->daddr = edge(r, a->lo, a->hi, 0xffffffffu);
+			p->daddr = rp_edge(r, a->lo, a->hi, 0xffffffffu);
 		break;
 	case RR_F_PROTO:
+		if (p->family == 6 && (a->lo == 43 || a->lo == 44 || a->lo == 51 || a->lo == 60)) {
+			/* -p of an extension header: one in the chain */
+			rp6_aim(r, p, &(struct rr_aim){.f = RR_F_EXTHDR, .lo = a->lo});
+			if (rnd_pct(r, 70))
+				break;
+		}
 		if (a->lo && a->lo != 253)
 			p->proto = (uint8_t)a->lo;
 		break;
 	case RR_F_SPORT:
-		p->sport = (uint16_t)edge(r, a->lo, a->hi, 65535);
+		p->sport = (uint16_t)rp_edge(r, a->lo, a->hi, 65535);
 		break;
 	case RR_F_DPORT:
-		p->dport = (uint16_t)edge(r, a->lo, a->hi, 65535);
+		p->dport = (uint16_t)rp_edge(r, a->lo, a->hi, 65535);
 		break;
 	case RR_F_TCPFLAGS:
 		p->tcpflags = (uint8_t)bits_near(r, a->lo, a->mask, 0x3f) | (p->tcpflags & 0xc0);
 		break;
 	case RR_F_ICMP:
-		p->icmp_type = (uint8_t)edge(r, a->lo, a->lo, 255);
-		p->icmp_code = a->hi > 255 ? (uint8_t)rnd_below(r, 256) : (uint8_t)edge(r, a->hi, a->hi, 255);
+		p->icmp_type = (uint8_t)rp_edge(r, a->lo, a->lo, 255);
+		p->icmp_code = a->hi > 255 ? (uint8_t)rnd_below(r, 256) : (uint8_t)rp_edge(r, a->hi, a->hi, 255);
 		break;
 	case RR_F_TTL:
-		p->ttl = (uint8_t)edge(r, a->lo, a->hi, 255);
+		p->ttl = (uint8_t)rp_edge(r, a->lo, a->hi, 255);
 		break;
 	case RR_F_TOS:
 		p->tos = (uint8_t)bits_near(r, a->lo, a->mask, 0xff);
 		break;
 	case RR_F_LEN:
-		*len_want = (int)edge(r, a->lo, a->hi, 1400); /* stays under the MTU */
+		*len_want = (int)rp_edge(r, a->lo, a->hi, 1400); /* stays under the MTU */
 		break;
 	case RR_F_PKTTYPE:
 		p->l2 = rnd_pct(r, 60) ? (uint8_t)a->lo : (uint8_t)rnd_below(r, 3);
@@ -278,15 +317,17 @@ static void aim(struct rnd *r, struct rp_pkt *p, const struct rr_aim *a, int *le
 			p->fragoff = (uint16_t)rnd_range(r, 1, 200);
 		break;
 	case RR_F_SMAC:
-		p->smac_last = (uint8_t)edge(r, a->lo, a->lo, 255);
+		p->smac_last = (uint8_t)rp_edge(r, a->lo, a->lo, 255);
 		break;
 	case RR_F_SPI:
-		p->spi = edge(r, a->lo, a->hi, 0xffffffffu);
+		p->spi = rp_edge(r, a->lo, a->hi, 0xffffffffu);
 		break;
 	case RR_F_TCPOPT:
 		p->tcpopt_kind = rnd_pct(r, 60) ? (uint8_t)a->lo : (uint8_t)rnd_below(r, 9);
 		break;
 	default:
+		if (p->family == 6)
+			rp6_aim(r, p, a);
 		break;
 	}
 }
@@ -334,6 +375,8 @@ static void defaults(struct rnd *r, struct rp_pkt *p, int family)
 	p->spi = rnd_below(r, 300);
 	p->payload = (uint16_t)rnd_below(r, 64);
 	p->df = rnd_pct(r, 50);
+	if (family == 6)
+		rp6_defaults(r, p);
 }
 
 static void oddities6(struct rnd *r, struct rp_pkt *p)
@@ -359,6 +402,7 @@ static void oddities6(struct rnd *r, struct rp_pkt *p)
 		p->pad = (uint8_t)rnd_range(r, 1, 20);
 	if (rnd_pct(r, 8))
 		p->l2 = (uint8_t)rnd_range(r, 1, 2);
+	rp6_oddities(r, p);
 }
 
 static void oddities(struct rnd *r, struct rp_pkt *p, bool frags)
@@ -431,8 +475,10 @@ size_t rp_generate(struct rnd *r, const struct rr_set *rs, struct rp_pkt *pkts, 
 			p->daddr = unmartian(r, p->daddr);
 		}
 		oddities(r, p, frags);
-		if (len_want >= 0 && !p->fragoff && !p->l4_cut) {
-			int fixed = (rs->family == 6 ? 40 : 20 + 4 * p->opt_words) + (int)l4_hdr_len(p);
+		rp_vlan(r, p);
+		if (len_want >= 0 && !p->fragoff && !p->l4_cut && !p->ext_cut) {
+			int fixed = (rs->family == 6 ? 40 + (int)rp6_ext_len(p) : 20 + 4 * p->opt_words) +
+				    (int)l4_hdr_len(p);
 
 			if (len_want >= fixed)
 				p->payload = (uint16_t)(len_want - fixed);

@@ -79,6 +79,9 @@ static const char *random_proto(struct rnd *r, int family, uint32_t *num)
 	}, protos6[] = {
 		{"tcp", 6}, {"tcp", 6}, {"udp", 17}, {"udp", 17}, {"ipv6-icmp", 58}, {"icmpv6", 58},
 		{"all", 0}, {"47", 47}, {"50", 50}, {"132", 132}, {"58", 58}, {"1", 1},
+		/* extension headers: never what the walk returns, but NONE */
+		{"43", 43}, {"ipv6-frag", 44}, {"60", 60}, {"ah", 51}, {"51", 51},
+		{"59", 59}, {"ipv6-nonxt", 59}, {"esp", 50}, {"135", 135},
 	};
 	unsigned int i;
 
@@ -108,6 +111,8 @@ static uint32_t proto_num(const char *p)
 		return 51;
 	if (!strcmp(p, "sctp"))
 		return 132;
+	if (!strcmp(p, "mh") || !strcmp(p, "ipv6-mh"))
+		return 135;
 	return 0;
 }
 
@@ -117,6 +122,7 @@ static void gen_rule_body(struct rnd *r, struct rr_rule *rule, int family, bool 
 {
 	struct rr_rule m = {0};
 	const char *proto = NULL;
+	static char alt[16];
 	unsigned int n = rnd_below(r, 4);
 	bool l4match = false;
 
@@ -126,10 +132,20 @@ static void gen_rule_body(struct rnd *r, struct rr_rule *rule, int family, bool 
 
 		if (!g->enabled[family == 6])
 			continue;
-		if (want && !strcmp(want, "tcp|udp")) {
-			if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp"))
+		if (want && strchr(want, '|')) {
+			/* Either name: keep the rule's, or pick one. */
+			const char *bar = strchr(want, '|');
+			size_t l1 = (size_t)(bar - want);
+
+			if (proto && !(strlen(proto) == l1 && !strncmp(proto, want, l1)) &&
+			    strcmp(proto, bar + 1))
 				continue;
-			want = proto ? proto : rnd_pct(r, 50) ? "tcp" : "udp";
+			if (!proto)
+				snprintf(alt, sizeof(alt), "%.*s", (int)(rnd_pct(r, 50) ? l1 : strlen(want)),
+					 want);
+			if (!proto && strchr(alt, '|'))
+				snprintf(alt, sizeof(alt), "%s", bar + 1);
+			want = proto ? proto : alt;
 		}
 		if (want && proto && strcmp(want, proto))
 			continue;
@@ -267,7 +283,12 @@ void rr_print(const struct rr_set *rs, struct bf_strbuf *out, int marker_proto)
 				bf_strbuf_printf(out, ":%s %s [0:0]\n", c->name,
 						 !c->builtin ? "-" : c->drop_policy ? "DROP" : "ACCEPT");
 		}
-		if (marker_proto)
+		/* IPv6: by source address, as -p walks the extension
+		 * headers and hotdrops a chain it cannot walk. */
+		if (marker_proto && rs->family == 6)
+			bf_strbuf_printf(out, "-A %s -s %s/128 -j ACCEPT\n",
+					 t == RR_RAW ? "PREROUTING" : "INPUT", RR_MARKER6);
+		else if (marker_proto)
 			bf_strbuf_printf(out, "-A %s -p %d -j ACCEPT\n",
 					 t == RR_RAW ? "PREROUTING" : "INPUT", marker_proto);
 		/* The oracle's namespace answers nothing: its ICMP errors and

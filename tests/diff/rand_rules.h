@@ -39,6 +39,25 @@ enum rr_field {
 	RR_F_SMAC,    /* lo: last byte of the Ethernet source */
 	RR_F_SPI,     /* lo..hi: ESP/AH SPI */
 	RR_F_TCPOPT,  /* lo: TCP option kind */
+	/* IPv6 extension headers (rand_pkts6.c): each aim puts the header
+	 * it is about into the packet's chain (most of the time). */
+	RR_F_EXTHDR,  /* lo: a header type the rule looks for (-p 44...) */
+	RR_F_FRAGID,  /* lo..hi: fragment identification */
+	RR_F_FRAGFL,  /* lo: 0 first, 1 more, 2 last, 3 reserved bits */
+	RR_F_HBHLEN,  /* lo: header length in bytes (ipv6_optlen) */
+	RR_F_DSTLEN,
+	RR_F_HBHOPT,  /* lo: option type, hi: its length (256: any),
+		       * mask: its index in the header's list */
+	RR_F_DSTOPT,
+	RR_F_RTTYPE,  /* lo: routing type */
+	RR_F_SEGSLEFT, /* lo..hi */
+	RR_F_RTLEN,   /* lo: bytes */
+	RR_F_RTADDR,  /* type 0: lo = index, hi = low 32 bits (2001:db8::/96) */
+	RR_F_RTRES,   /* type 0: reserved word 0 wanted */
+	RR_F_EXTMASK, /* lo: ip6t_ipv6header mask of headers */
+	RR_F_MHTYPE,  /* lo..hi */
+	RR_F_AHLEN,   /* lo: bytes (ipv6_authlen) */
+	RR_F_AHRES,   /* reserved field 0 wanted */
 	RR_F_MAX,
 };
 
@@ -96,8 +115,12 @@ extern const size_t rr_n_match_gens;
 void rr_generate(struct rnd *r, struct rr_set *rs, int family, enum rr_kind kind,
 		 bool frag_ok);
 
+/* The source of IPv6 marker frames (no other frame comes from it). */
+#define RR_MARKER6 "2001:db8:ffff::1"
+
 /* The iptables-restore text of rs. With markers, the first rule of
  * raw PREROUTING and of filter INPUT accepts protocol `marker_proto`
+ * (IPv6: source RR_MARKER6)
  * (the oracle's sync frames; indices shift by one there), and raw
  * OUTPUT drops everything (the oracle must not answer its packets). */
 void rr_print(const struct rr_set *rs, struct bf_strbuf *out, int marker_proto);
