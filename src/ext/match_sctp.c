@@ -14,7 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "cgen/nf.h"
 #include "common/log.h"
+#include "ext/emit_field.h"
 #include "ext/ext.h"
 #include "ext/ports.h"
 #include "front/ext_services.h"
@@ -332,6 +336,308 @@ static void sctp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 	}
 }
 
+/* Compiling: sctp_mt and match_packet of xt_sctp.
+ *
+ * A non-first fragment never matches; a header shorter than struct
+ * sctphdr (12 bytes) within the datagram hotdrops; then the port ranges,
+ * then the chunk walk, each test only when its option was given and
+ * inverted alone.
+ *
+ * The walk (match_packet): from the end of the common header, while the
+ * offset is below skb->len (LEN here), at least once: a chunk header
+ * (4 bytes) past the datagram or a chunk length of 0 hotdrops; the next
+ * chunk starts SCTP_PAD4(length) further on. For a chunk of type t with
+ * flags f, good = t in chunkmap and match_flags(t, f), where
+ * match_flags is ((f & mask) == flag) for the first flag_info entry of
+ * type t (the entries keep libxt_sctp's index for a type: compared as
+ * the kernel does), true without one. ANY matches at the first good
+ * chunk, else not; ONLY fails at the first chunk that is not good, else
+ * matches; ALL clears t in a copy of the chunkmap when match_flags holds
+ * and matches when the copy ends empty.
+ *
+ * For the verifier, the walk is one loop body that it walks once per
+ * chunk: every branch in it either leaves the walk at once (fall-through)
+ * or goes on (jump, so that the state it leaves pending is popped as soon
+ * as the short exit is walked: no pending state piles up per chunk), and
+ * everything per chunk is computed without branches. The chunkmap (or
+ * ALL's copy) is a 256-bit map on the stack below the packet context and
+ * below the netfilter hook's scratch (nf.h), indexed by the chunk type.
+ *
+ * The verifier walks the loop once per chunk, so the walk is bounded:
+ * SCTP_CHUNKS_MAX chunks (an XDP frame, at most about 3.5 KiB, could hold
+ * some 870 of the smallest, 4 bytes, but such bundles are not what SCTP
+ * sends: a chunk carrying data takes at least 20 bytes). A packet whose
+ * walk would go on past the bound is dropped uncounted: fail closed,
+ * where iptables could have accepted it. So is a chunk offset beyond
+ * 16 KiB (never in an XDP frame), which the verifier needs too. */
+#define SCTP_HDR_LEN 12
+#define SCTP_CHUNKS_MAX 64
+#define SCTP_MAP_OFF (BF_NF_TOTLEN - 36) /* 32 bytes */
+#define SCTP_CNT_OFF (SCTP_MAP_OFF - 8)  /* u64: chunks walked */
+_Static_assert(SCTP_MAP_OFF % 8 == 0 && SCTP_CNT_OFF >= -512, "sctp stack");
+
+/* The largest chunk offset from BF_REG_L3 the walk reads, for the
+ * verifier: within 16 KiB of an XDP frame's start, or within the
+ * netfilter hook's copy of the datagram (nf.h), whose pointers compared
+ * with BF_REG_END bound nothing for the verifier. Past it: fail closed. */
+static int walk_bound(const struct bf_cgen *cg)
+{
+	if (cg->hook && cg->hook->prog_type != BPF_PROG_TYPE_XDP)
+		return BF_NF_BUF_LEN - 4;
+	return 0x3fff;
+}
+
+/* The slot of the rule's counter, found in the ruleset being compiled
+ * (the rule's position), or -1. */
+static int rule_slot(const struct bf_cgen *cg, const struct bf_rule *rule)
+{
+	const struct bf_ruleset *rs = cg->rs;
+
+	if (!rs)
+		return -1;
+	for (int t = 0; t < BF_TABLE_MAX; t++) {
+		const struct bf_table *tb = &rs->tables[t];
+
+		for (size_t c = 0; c < tb->n_chains; c++)
+			for (size_t r = 0; r < tb->chains[c]->n_rules; r++)
+				if (tb->chains[c]->rules[r] == rule)
+					return cg->slot_base + bf_rule_slot(rs, t, c, r);
+	}
+	return -1;
+}
+
+/* r0 &= !(flags & mask differs from flag), for each flag entry whose
+ * type is r3's (match_flags without branches). r3 = type, r4 = flags;
+ * clobbers r2, r5. */
+static void emit_flags_ok(struct bf_cgen *cg, const struct match_sctp *m)
+{
+	for (int i = 0; i < m->flag_count && i < SCTP_FLAG_SLOTS; i++) {
+		const struct sctp_flag_info *fi = &m->flag_info[i];
+
+		/* r2 = (type == chunktype): (t ^ ct) - 1 has bit 63 iff 0. */
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_3));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_2, fi->chunktype));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_2, 1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_2, 63));
+		/* r5 = ((flags & mask) != flag): -(v) has bit 63 iff v != 0. */
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_4));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_5, fi->flag_mask));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_5, fi->flag));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_NEG, BPF_REG_5, 0));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 63));
+		bf_emit(cg, BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_5));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_2, 1));
+		bf_emit(cg, BPF_ALU64_REG(BPF_AND, BPF_REG_0, BPF_REG_2));
+	}
+}
+
+/* r2 = stack pointer to the map byte of type r3, r5 = the bit's index in
+ * it. */
+static void emit_map_byte(struct bf_cgen *cg)
+{
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 3));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCTP_MAP_OFF));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_5));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_5, 7));
+}
+
+/* r1 = the transport header's offset. For IPv6 the context's L4OFF is
+ * read at an offset the verifier sees as variable (0 at run time): the
+ * walk adds r1 to a packet pointer, which makes the verifier track r1's
+ * value precisely back to where it came from, and a precise L4OFF would
+ * keep apart the ranges the IPv6 prologue leaves per extension-header
+ * chain, so that every rule after this one would be walked once per
+ * chain. Such a read it does not trace back. Clobbers r2. */
+static void emit_l4off_opaque(struct bf_cgen *cg, const struct bf_rule *rule)
+{
+	if (rule->ip.family == BF_FAMILY_IPV4) {
+		bf_emit_l4off(cg, rule, BPF_REG_1); /* from the packet */
+		return;
+	}
+	/* A packet pointer minus itself: 0, any scalar to the verifier. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 2)); /* aligned */
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, BF_PKT_L4OFF));
+}
+
+static bool map_is(const struct match_sctp *m, uint32_t word)
+{
+	for (int i = 0; i < 8; i++)
+		if (m->chunkmap[i] != word)
+			return false;
+	return true;
+}
+
+/* The walk; jumps to `matched`/`failed` with match_packet's answer, to
+ * `hotdrop` where it hotdrops. */
+static void emit_walk(struct bf_cgen *cg, const struct bf_rule *rule,
+		      const struct match_sctp *m, int matched, int failed, int hotdrop)
+{
+	int loop = bf_label_new(cg), l_in = bf_label_new(cg), l_bound = bf_label_new(cg);
+	int l_frame = bf_label_new(cg), l_len = bf_label_new(cg), next = bf_label_new(cg);
+	int l_cnt = bf_label_new(cg);
+	bool all_types = map_is(m, 0xffffffff);
+	bool use_map = m->chunk_match_type == SCTP_MATCH_ALL || !all_types;
+
+	if (use_map)
+		for (int i = 0; i < 8; i++)
+			bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, SCTP_MAP_OFF + 4 * i,
+					       (int32_t)m->chunkmap[i]));
+	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, SCTP_CNT_OFF, 0));
+	emit_l4off_opaque(cg, rule);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, SCTP_HDR_LEN));
+
+	/* r1 = offset of the chunk from BF_REG_L3. */
+	bf_label_bind(cg, loop);
+	/* off + 4 <= LEN, as LEN - (off + 4) >= 0: a comparison with LEN
+	 * itself would narrow the context's LEN (the verifier links a
+	 * register filled from the stack to its slot) differently on each
+	 * way out, so that the rules after this one would be walked once per
+	 * chunk count instead of once. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSGE, BPF_REG_0, 4, 0), l_in);
+	bf_emit_jump(cg, BPF_JMP_A(0), hotdrop); /* skb_header_pointer fails */
+	bf_label_bind(cg, l_in);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, SCTP_CNT_OFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_0, SCTP_CHUNKS_MAX, 0), l_cnt);
+	bf_emit_jump(cg, BPF_JMP_A(0), cg->lbl_hotdrop); /* fail closed, see above */
+	bf_label_bind(cg, l_cnt);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, SCTP_CNT_OFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, walk_bound(cg), 0), l_bound);
+	bf_emit_jump(cg, BPF_JMP_A(0), cg->lbl_hotdrop);
+	bf_label_bind(cg, l_bound);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 4));
+	/* Within the datagram is within an XDP frame: for the verifier. The
+	 * netfilter hook's copy (nf.h) is shorter: a chunk past it drops the
+	 * packet uncounted (fail closed). */
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BPF_REG_3, BF_REG_END, 0), l_frame);
+	bf_emit_jump(cg, BPF_JMP_A(0), cg->lbl_hotdrop);
+	bf_label_bind(cg, l_frame);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_2, 0)); /* type */
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_2, 1)); /* flags */
+	bf_emit_load_pkt(cg, BPF_REG_5, BPF_REG_2, 2, BPF_H);   /* length */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_5, 0, 0), l_len);
+	bf_emit_jump(cg, BPF_JMP_A(0), hotdrop);
+	bf_label_bind(cg, l_len);
+	/* SCTP_PAD4(length) as ((length - 1) | 3) + 1: the verifier then
+	 * knows the step is at least 4, so that each turn differs. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_5, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_5, 3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5));
+
+	if (m->chunk_match_type == SCTP_MATCH_ALL) {
+		/* copy[t] &= ~(match_flags << bit) */
+		bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, 1));
+		emit_flags_ok(cg, m);
+		emit_map_byte(cg);
+		bf_emit(cg, BPF_ALU64_REG(BPF_LSH, BPF_REG_0, BPF_REG_5));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_0, 0xff));
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_2, 0));
+		bf_emit(cg, BPF_ALU64_REG(BPF_AND, BPF_REG_5, BPF_REG_0));
+		bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_2, BPF_REG_5, 0));
+	} else {
+		/* r0 = good */
+		if (use_map) {
+			emit_map_byte(cg);
+			bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_2, 0));
+			bf_emit(cg, BPF_ALU64_REG(BPF_RSH, BPF_REG_0, BPF_REG_5));
+			bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 1));
+		} else {
+			bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, 1));
+		}
+		emit_flags_ok(cg, m);
+		if (m->chunk_match_type == SCTP_MATCH_ANY) {
+			bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), next);
+			bf_emit_jump(cg, BPF_JMP_A(0), matched);
+		} else {
+			bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), next);
+			bf_emit_jump(cg, BPF_JMP_A(0), failed);
+		}
+	}
+	bf_label_bind(cg, next);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSGT, BPF_REG_0, 0, 0), loop); /* off < LEN */
+
+	switch (m->chunk_match_type) {
+	case SCTP_MATCH_ANY:
+		bf_emit_jump(cg, BPF_JMP_A(0), failed);
+		break;
+	case SCTP_MATCH_ONLY:
+		bf_emit_jump(cg, BPF_JMP_A(0), matched);
+		break;
+	default:
+		bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, SCTP_MAP_OFF));
+		for (int i = 1; i < 4; i++) {
+			bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, SCTP_MAP_OFF + 8 * i));
+			bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_1));
+		}
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), matched);
+		bf_emit_jump(cg, BPF_JMP_A(0), failed);
+		break;
+	}
+}
+
+static int sctp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
+		     const void *data, int no_match)
+{
+	const struct match_sctp *m = data;
+	bool inv = m->invflags & SCTP_F_CHUNKS;
+	int done, hotdrop, slot = -1;
+
+	/* A non-first fragment never matches; struct sctphdr not within the
+	 * datagram hotdrops. The ports are the context's (read with the 4
+	 * first bytes); the header itself is not read here. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);
+	emit_l4off_opaque(cg, rule);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, SCTP_HDR_LEN, 0), cg->lbl_hotdrop);
+	if (m->flags & SCTP_F_SRC)
+		bf_emit_port_range(cg, BF_PKT_SPORT, m->spts, m->invflags & SCTP_F_SRC, no_match);
+	if (m->flags & SCTP_F_DST)
+		bf_emit_port_range(cg, BF_PKT_DPORT, m->dpts, m->invflags & SCTP_F_DST, no_match);
+	if (!(m->flags & SCTP_F_CHUNKS))
+		return 0;
+	if (inv) {
+		/* A hotdrop in the walk makes match_packet false, so the
+		 * inverted test holds: ipt_do_table goes on with the rule's
+		 * other matches, counts the rule when they hold, runs its
+		 * target, then drops (hotdrop). Compiled when this match is
+		 * the rule's last: count, then drop. */
+		if (rule->n_matches == 0 ||
+		    rule->matches[rule->n_matches - 1].data != data)
+			return bf_err(-EOPNOTSUPP, "sctp: ! --chunk-types before another match "
+				      "cannot be compiled yet");
+		slot = rule_slot(cg, rule);
+		if (slot < 0 && cg->rs)
+			return bf_err(-EOPNOTSUPP, "sctp: no counter for the rule");
+	}
+	done = bf_label_new(cg);
+	hotdrop = inv ? bf_label_new(cg) : cg->lbl_hotdrop;
+	emit_walk(cg, rule, m, inv ? no_match : done, inv ? done : no_match, hotdrop);
+	if (inv) {
+		bf_label_bind(cg, hotdrop);
+		if (slot >= 0)
+			bf_emit_count(cg, slot);
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+	}
+	bf_label_bind(cg, done);
+	return 0;
+}
+
 const struct bf_match_ops bf_match_sctp = {
 	.name = "sctp",
 	.families = BF_BOTH_FAMILIES,
@@ -342,4 +648,5 @@ const struct bf_match_ops bf_match_sctp = {
 	.parse = sctp_parse,
 	.print = sctp_print,
 	.save = sctp_save,
+	.emit = sctp_emit,
 };

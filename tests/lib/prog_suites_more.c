@@ -338,12 +338,311 @@ static const struct prog_case statistic_cases[] = {
 	CASE("tcp offset 2: random, no header needed", PASS, 5, .frag = 2),
 };
 
+/* sctp (xt_sctp): ports, then the chunk walk. SC(name, sport, dport,
+ * transport length (0: 12 + the chunk bytes), padding, fragment offset,
+ * IP option words, "chunk bytes") builds a frame whose chunks (zeros
+ * elsewhere) start after the 12-byte common header, within the datagram
+ * or, past it, in the Ethernet padding. */
+#define SCTP 132
+
+static size_t sctp_frame(uint8_t *buf, uint64_t *bytes, uint16_t sport, uint16_t dport,
+			 const uint8_t *chunks, size_t n, int l4_len, size_t pad,
+			 uint16_t frag, uint8_t opt_words)
+{
+	struct prog_pkt p = {.proto = SCTP, .sport = sport, .dport = dport, .pad = pad,
+			     .frag = frag, .opt_words = opt_words,
+			     .l4_len = l4_len ? l4_len : (int)(12 + n)};
+	size_t len = prog_pkt_build(&p, buf);
+	uint8_t *sctp = buf + ETH_LEN + (buf[ETH_LEN] & 0x0f) * 4;
+	size_t room = len - (size_t)(sctp - buf);
+
+	if (room > 4)
+		memset(sctp + 4, 0, room - 4);
+	if (room > 12)
+		memcpy(sctp + 12, chunks, n < room - 12 ? n : room - 12);
+	*bytes = prog_pkt_ip_len(&p);
+	return len;
+}
+
+#define SC(NAME, SPORT, DPORT, L4, PAD, FRAG, OPTW, BYTES) \
+	static size_t NAME(uint8_t *buf, uint64_t *bytes) \
+	{ \
+		return sctp_frame(buf, bytes, SPORT, DPORT, (const uint8_t *)(BYTES), \
+				  sizeof(BYTES) - 1, L4, PAD, FRAG, OPTW); \
+	}
+/* Chunks: type, flags, length (big endian). */
+#define C_DATA(FL) "\x00" FL "\x00\x04"
+#define C_INIT "\x01\x00\x00\x04"
+#define C_SACK "\x03\x00\x00\x04"
+#define C_ABORT(FL) "\x06" FL "\x00\x04"
+#define C_LEN0 "\x00\x00\x00\x00"
+
+/* n chunks of `type` (len 4), then `last` (4 bytes, or none). */
+static size_t sctp_many(uint8_t *buf, uint64_t *bytes, uint16_t dport, size_t n,
+			int type, const char *last)
+{
+	uint8_t chunks[PROG_PKT_MAX];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++, k += 4) {
+		chunks[k] = (uint8_t)(type < 0 ? i : (size_t)type);
+		chunks[k + 1] = 0;
+		chunks[k + 2] = 0;
+		chunks[k + 3] = 4;
+	}
+	if (last) {
+		memcpy(chunks + k, last, 4);
+		k += 4;
+	}
+	return sctp_frame(buf, bytes, 40000, dport, chunks, k, 0, 0, 0, 0);
+}
+
+static const char *const sctp_rules[] = {
+	"-p sctp --dport 1 -j DROP",                                     /* 0 */
+	"-p sctp --sport 100:200 --dport 2 -j DROP",                     /* 1 */
+	"-p sctp ! --sport 100:200 --dport 2 -j ACCEPT",                 /* 2 */
+	"-p sctp --dport 3 --chunk-types any INIT,ABORT:T -j DROP",      /* 3 */
+	"-p sctp --dport 4 --chunk-types all DATA,SACK -j DROP",         /* 4 */
+	"-p sctp --dport 5 --chunk-types only DATA:Be,SACK -j DROP",     /* 5 */
+	"-p sctp --dport 6 ! --chunk-types any ABORT -j DROP",           /* 6 */
+	"-p sctp --dport 7 --chunk-types all NONE -j DROP",              /* 7 */
+	"-p sctp --dport 8 --chunk-types any ALL -j DROP",               /* 8 */
+	"-p sctp --dport 9 --chunk-types any NONE -j DROP",              /* 9 */
+	"-p sctp --dport 10 --chunk-types all I_DATA:B,ASCONF,I_FORWARD_TSN -j DROP", /* 10 */
+	"-p sctp --dport 11 --chunk-types any DATA:iUbE,SHUTDOWN_COMPLETE:t -j DROP", /* 11 */
+	"-p sctp --dport 12 ! --chunk-types only INIT -j DROP",          /* 12 */
+	"-p sctp --dport 14 --chunk-types all ALL -j DROP",              /* 13 */
+	"-p sctp ! --dport 1:99 -m sctp --sport 7 -j DROP",              /* 14 */
+	"-p sctp -j ACCEPT",                                             /* 15 */
+	NULL,
+};
+SC(s_hdr, 40000, 1, 12, 0, 0, 0, "")
+SC(s_hdr11, 40000, 1, 11, 0, 0, 0, "")
+SC(s_hdr4, 40000, 1, 4, 0, 0, 0, "")
+SC(s_hdr_pad, 40000, 1, 8, 18, 0, 0, "")
+SC(s_frag1, 40000, 1, 4, 0, 1, 0, "")
+SC(s_frag1_chunks, 40000, 6, 0, 0, 1, 0, C_INIT)
+SC(s_opts, 40000, 1, 12, 0, 0, 2, "")
+SC(s_sp150, 150, 2, 0, 0, 0, 0, C_INIT)
+SC(s_sp100, 100, 2, 0, 0, 0, 0, C_INIT)
+SC(s_sp200, 200, 2, 0, 0, 0, 0, C_INIT)
+SC(s_sp99, 99, 2, 0, 0, 0, 0, C_INIT)
+SC(s_sp201, 201, 2, 0, 0, 0, 0, C_INIT)
+SC(s_sp7, 7, 100, 0, 0, 0, 0, C_INIT)
+SC(s_sp7_99, 7, 99, 0, 0, 0, 0, C_INIT)
+SC(a_init, 40000, 3, 0, 0, 0, 0, C_INIT)
+SC(a_init_opts, 40000, 3, 0, 0, 0, 1, C_INIT)
+SC(a_data16, 40000, 3, 0, 0, 0, 0, "\x00\x03\x00\x10" "0123456789ab")
+SC(a_abort_t, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x05" "xyzw" C_ABORT("\x01"))
+SC(a_abort, 40000, 3, 0, 0, 0, 0, C_ABORT("\x00"))
+SC(a_abort_fe, 40000, 3, 0, 0, 0, 0, C_ABORT("\xfe"))
+SC(a_len0_init, 40000, 3, 0, 0, 0, 0, C_LEN0 C_INIT)
+SC(a_init_len0, 40000, 3, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(a_none, 40000, 3, 12, 0, 0, 0, "")
+SC(a_cut2, 40000, 3, 14, 0, 0, 0, C_INIT)
+SC(a_cut3, 40000, 3, 15, 0, 0, 0, C_INIT)
+SC(a_len3, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x03" C_INIT)
+SC(a_len1, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x01" C_INIT)
+SC(a_len4, 40000, 3, 0, 0, 0, 0, C_DATA("\x00") C_INIT)
+SC(a_lenffff, 40000, 3, 0, 0, 0, 0, "\x00\x00\xff\xff" C_INIT)
+SC(a_last_cut, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x10" "0123")
+SC(a_last_cut_init, 40000, 3, 0, 0, 0, 0, "\x01\x00\x00\x10" "0123")
+SC(a_in_padding, 40000, 3, 12, 18, 0, 0, C_INIT)
+SC(a_tail2, 40000, 3, 0, 0, 0, 0, C_DATA("\x00") "\x01\x00")
+SC(a_tail2_init, 40000, 3, 0, 0, 0, 0, C_INIT "\x01\x00")
+SC(a_len6, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x06" "\x01\x00" "\x00\x04" C_DATA("\x00"))
+SC(a_len5_pad, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x05" "\x00" "\x01\x00\x00\x04")
+SC(a_len7_pad, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x07" "\x00\x00\x00\x00" C_INIT)
+SC(a_len8, 40000, 3, 0, 0, 0, 0, "\x00\x00\x00\x08" C_INIT C_DATA("\x00"))
+SC(b_data_sack, 40000, 4, 0, 0, 0, 0, C_DATA("\x00") C_SACK)
+SC(b_sack_data_init, 40000, 4, 0, 0, 0, 0, C_SACK C_DATA("\xff") C_INIT)
+SC(b_data, 40000, 4, 0, 0, 0, 0, C_DATA("\x00"))
+SC(b_data_data, 40000, 4, 0, 0, 0, 0, C_DATA("\x00") C_DATA("\x00"))
+SC(b_sack_data_len0, 40000, 4, 0, 0, 0, 0, C_SACK C_DATA("\x00") C_LEN0)
+SC(b_sack_data_cut, 40000, 4, 14, 0, 0, 0, C_SACK)
+SC(c_data_b_sack, 40000, 5, 0, 0, 0, 0, C_DATA("\x02") C_SACK)
+SC(c_data_be, 40000, 5, 0, 0, 0, 0, C_DATA("\x03"))
+SC(c_data_ub, 40000, 5, 0, 0, 0, 0, C_DATA("\x06"))
+SC(c_data_0, 40000, 5, 0, 0, 0, 0, C_DATA("\x00"))
+SC(c_sack_init, 40000, 5, 0, 0, 0, 0, C_SACK C_INIT)
+SC(c_sack_len0, 40000, 5, 0, 0, 0, 0, C_SACK C_LEN0)
+SC(c_init_len0, 40000, 5, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(c_sack_sack, 40000, 5, 0, 0, 0, 0, C_SACK C_SACK)
+SC(d_init, 40000, 6, 0, 0, 0, 0, C_INIT)
+SC(d_abort, 40000, 6, 0, 0, 0, 0, C_INIT C_ABORT("\x01"))
+SC(d_init_len0, 40000, 6, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(d_abort_len0, 40000, 6, 0, 0, 0, 0, C_ABORT("\x00") C_LEN0)
+SC(d_none, 40000, 6, 12, 0, 0, 0, "")
+SC(d_cut, 40000, 6, 13, 0, 0, 0, C_INIT)
+SC(d_hdr11, 40000, 6, 11, 0, 0, 0, "")
+SC(e_init, 40000, 7, 0, 0, 0, 0, C_INIT)
+SC(e_len0, 40000, 7, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(f_255, 40000, 8, 0, 0, 0, 0, "\xff\x00\x00\x04")
+SC(f_len0, 40000, 8, 0, 0, 0, 0, C_LEN0)
+SC(g_init, 40000, 9, 0, 0, 0, 0, C_INIT C_SACK)
+SC(g_len0, 40000, 9, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(h_all3, 40000, 10, 0, 0, 0, 0, "\x40\x02\x00\x04" "\xc1\x00\x00\x04" "\xc2\x00\x00\x04")
+SC(h_all3_noflag, 40000, 10, 0, 0, 0, 0, "\xc2\x00\x00\x04" "\x40\x00\x00\x04" "\xc1\x00\x00\x04")
+SC(h_no_c2, 40000, 10, 0, 0, 0, 0, "\x40\x02\x00\x04" "\xc1\x00\x00\x04" "\xc3\x00\x00\x04")
+SC(h_15, 40000, 10, 0, 0, 0, 0, "\x0f\x00\x00\x04" "\x40\x00\x00\x04" "\xc1\xff\x00\x04" \
+   "\xc2\x00\x00\x04")
+SC(i_data_ue, 40000, 11, 0, 0, 0, 0, C_DATA("\x05"))
+SC(i_data_ue_hi, 40000, 11, 0, 0, 0, 0, C_DATA("\xf5"))
+SC(i_data_ube, 40000, 11, 0, 0, 0, 0, C_DATA("\x07"))
+SC(i_data_e, 40000, 11, 0, 0, 0, 0, C_DATA("\x01"))
+SC(i_sc0, 40000, 11, 0, 0, 0, 0, "\x0e\x00\x00\x04")
+SC(i_sc1, 40000, 11, 0, 0, 0, 0, "\x0e\x01\x00\x04")
+SC(i_sc_fe, 40000, 11, 0, 0, 0, 0, "\x0e\xfe\x00\x04")
+SC(j_init_init, 40000, 12, 0, 0, 0, 0, C_INIT C_INIT)
+SC(j_init_data, 40000, 12, 0, 0, 0, 0, C_INIT C_DATA("\x00"))
+SC(j_init_len0, 40000, 12, 0, 0, 0, 0, C_INIT C_LEN0)
+
+static size_t k_all60(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 14, 60, -1, NULL);
+}
+
+static size_t k_all63_len0(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 14, 63, -1, C_LEN0);
+}
+
+static size_t m_many_init(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 3, 63, 0, C_INIT);
+}
+
+static size_t m_many(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 3, 64, 0, NULL);
+}
+
+static size_t m_many_len0(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 4, 63, 3, C_LEN0);
+}
+
+static size_t m_many_all(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_many(buf, bytes, 4, 63, 3, C_DATA("\x00"));
+}
+
+/* A DATA chunk of 1000 bytes, then `last`. */
+static size_t sctp_big(uint8_t *buf, uint64_t *bytes, const char *last)
+{
+	uint8_t chunks[1004] = {0, 0, 1000 >> 8, 1000 & 0xff};
+
+	memcpy(chunks + 1000, last, 4);
+	return sctp_frame(buf, bytes, 40000, 3, chunks, sizeof(chunks), 0, 0, 0, 0);
+}
+
+static size_t m_big_init(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_big(buf, bytes, C_INIT);
+}
+
+static size_t m_big_abort(uint8_t *buf, uint64_t *bytes)
+{
+	return sctp_big(buf, bytes, C_ABORT("\x00"));
+}
+
+static const struct prog_case sctp_cases[] = {
+	FRAME("header only", DROP, 0, s_hdr),
+	FRAME("11 bytes: hotdrop", DROP, NONE, s_hdr11),
+	FRAME("4 bytes: hotdrop", DROP, NONE, s_hdr4),
+	FRAME("header in padding: hotdrop", DROP, NONE, s_hdr_pad),
+	FRAME("offset 1", PASS, 15, s_frag1),
+	FRAME("offset 1, inverted chunks", PASS, 15, s_frag1_chunks),
+	FRAME("ip options", DROP, 0, s_opts),
+	FRAME("sport 150", DROP, 1, s_sp150),
+	FRAME("sport 100", DROP, 1, s_sp100),
+	FRAME("sport 200", DROP, 1, s_sp200),
+	FRAME("sport 99", PASS, 2, s_sp99),
+	FRAME("sport 201", PASS, 2, s_sp201),
+	FRAME("sport 7 dport 100", DROP, 14, s_sp7),
+	FRAME("sport 7 dport 99", PASS, 15, s_sp7_99),
+	FRAME("any: init", DROP, 3, a_init),
+	FRAME("any: init, ip options", DROP, 3, a_init_opts),
+	FRAME("any: data", PASS, 15, a_data16),
+	FRAME("any: abort T after a 5-byte chunk", DROP, 3, a_abort_t),
+	FRAME("any: abort t", PASS, 15, a_abort),
+	FRAME("any: abort flags fe", PASS, 15, a_abort_fe),
+	FRAME("any: length 0: hotdrop", DROP, NONE, a_len0_init),
+	FRAME("any: init before length 0", DROP, 3, a_init_len0),
+	FRAME("any: no chunk: hotdrop", DROP, NONE, a_none),
+	FRAME("any: 2 bytes of chunk: hotdrop", DROP, NONE, a_cut2),
+	FRAME("any: 3 bytes of chunk: hotdrop", DROP, NONE, a_cut3),
+	FRAME("any: length 3 then init", DROP, 3, a_len3),
+	FRAME("any: length 1 then init", DROP, 3, a_len1),
+	FRAME("any: length 4 then init", DROP, 3, a_len4),
+	FRAME("any: length 65535 ends", PASS, 15, a_lenffff),
+	FRAME("any: last chunk cut", PASS, 15, a_last_cut),
+	FRAME("any: init cut", DROP, 3, a_last_cut_init),
+	FRAME("any: chunk in padding: hotdrop", DROP, NONE, a_in_padding),
+	FRAME("any: 2 bytes after data: hotdrop", DROP, NONE, a_tail2),
+	FRAME("any: 2 bytes after init", DROP, 3, a_tail2_init),
+	FRAME("any: length 6 pads to 8", PASS, 15, a_len6),
+	FRAME("any: length 5 pads to 8: hotdrop", DROP, NONE, a_len5_pad),
+	FRAME("any: length 7 then init", DROP, 3, a_len7_pad),
+	FRAME("any: init inside a chunk", PASS, 15, a_len8),
+	FRAME("all: data sack", DROP, 4, b_data_sack),
+	FRAME("all: sack data init", DROP, 4, b_sack_data_init),
+	FRAME("all: data", PASS, 15, b_data),
+	FRAME("all: data data", PASS, 15, b_data_data),
+	FRAME("all: then length 0: hotdrop", DROP, NONE, b_sack_data_len0),
+	FRAME("all: 2 bytes of chunk: hotdrop", DROP, NONE, b_sack_data_cut),
+	FRAME("only: data B, sack", DROP, 5, c_data_b_sack),
+	FRAME("only: data BE", PASS, 15, c_data_be),
+	FRAME("only: data UB", DROP, 5, c_data_ub),
+	FRAME("only: data no flags", PASS, 15, c_data_0),
+	FRAME("only: sack init", PASS, 15, c_sack_init),
+	FRAME("only: sack then length 0: hotdrop", DROP, NONE, c_sack_len0),
+	FRAME("only: init then length 0", PASS, 15, c_init_len0),
+	FRAME("only: sack sack", DROP, 5, c_sack_sack),
+	FRAME("! any: init", DROP, 6, d_init),
+	FRAME("! any: abort", PASS, 15, d_abort),
+	FRAME("! any: length 0: counted, dropped", DROP, 6, d_init_len0),
+	FRAME("! any: abort before length 0", PASS, 15, d_abort_len0),
+	FRAME("! any: no chunk: counted, dropped", DROP, 6, d_none),
+	FRAME("! any: 1 byte of chunk: counted, dropped", DROP, 6, d_cut),
+	FRAME("! any: 11 bytes: hotdrop", DROP, NONE, d_hdr11),
+	FRAME("all NONE: init", DROP, 7, e_init),
+	FRAME("all NONE: length 0: hotdrop", DROP, NONE, e_len0),
+	FRAME("any ALL: 255", DROP, 8, f_255),
+	FRAME("any ALL: length 0: hotdrop", DROP, NONE, f_len0),
+	FRAME("any NONE", PASS, 15, g_init),
+	FRAME("any NONE: length 0: hotdrop", DROP, NONE, g_len0),
+	FRAME("all high types", DROP, 10, h_all3),
+	FRAME("all high types, I_DATA:B is type 15's", DROP, 10, h_all3_noflag),
+	FRAME("all high types, 194 missing", PASS, 15, h_no_c2),
+	FRAME("all high types, type 15 without B", DROP, 10, h_15),
+	FRAME("flags: data UE", DROP, 11, i_data_ue),
+	FRAME("flags: data UE, high bits", DROP, 11, i_data_ue_hi),
+	FRAME("flags: data UBE", PASS, 15, i_data_ube),
+	FRAME("flags: data E", PASS, 15, i_data_e),
+	FRAME("flags: shutdown complete t", DROP, 11, i_sc0),
+	FRAME("flags: shutdown complete T", PASS, 15, i_sc1),
+	FRAME("flags: shutdown complete fe", DROP, 11, i_sc_fe),
+	FRAME("! only: init init", PASS, 15, j_init_init),
+	FRAME("! only: init data", DROP, 12, j_init_data),
+	FRAME("! only: init then length 0: counted, dropped", DROP, 12, j_init_len0),
+	FRAME("all ALL: 60 types", PASS, 15, k_all60),
+	FRAME("all ALL: 63 types then length 0: hotdrop", DROP, NONE, k_all63_len0),
+	FRAME("63 data chunks then init", DROP, 3, m_many_init),
+	FRAME("64 data chunks", PASS, 15, m_many),
+	FRAME("63 sack chunks then length 0: hotdrop", DROP, NONE, m_many_len0),
+	FRAME("63 sack chunks then data", DROP, 4, m_many_all),
+	FRAME("1000-byte data chunk then init", DROP, 3, m_big_init),
+	FRAME("1000-byte data chunk then abort", PASS, 15, m_big_abort),
+};
+
 const struct prog_suite prog_more_suites[] = {
 	SUITE(tcp_option, BF_VERDICT_ACCEPT),
 	SUITE(mac, BF_VERDICT_ACCEPT),
 	SUITE(esp, BF_VERDICT_ACCEPT),
 	SUITE(ah, BF_VERDICT_ACCEPT),
 	SUITE(statistic, BF_VERDICT_ACCEPT),
+	SUITE(sctp, BF_VERDICT_ACCEPT),
 };
 const size_t prog_n_more_suites = sizeof(prog_more_suites) / sizeof(prog_more_suites[0]);
 
@@ -398,10 +697,71 @@ static const struct prog_case6 more6_cases[] = {
 	CASE6("icmpv6 from our mac", DROP, 4, .proto = 58, .icmp_type = 128),
 };
 
+/* sctp in ip6tables. The builder's SCTP header (proto SCTP) has zeros
+ * after the ports and bytes i at offsets i >= 8: its first chunk is type
+ * 12 (ECN_ECNE), flags 13, length 0x0e0f (past the datagram). Other
+ * chunks are written as the builder's last extension header, of type
+ * SCTP (ipv6_find_hdr stops there): SCTP6(H, bytes...) is H + 1 8-byte
+ * units whose source port is 0x100 + H, then the bytes from offset 2:
+ * destination port, 8 bytes of tag and checksum, the chunks. */
+#define SCTP6(H, ...) {.type = SCTP, .hdrlen = H, .nh = 1, .data = {__VA_ARGS__}}
+#define S6HDR(DPORT) 0, DPORT, 0, 0, 0, 0, 0, 0, 0, 0
+
+static const char *const sctp6_rules[] = {
+	"-p sctp --dport 1 -j DROP",
+	"-p sctp --sport 257 --dport 3 --chunk-types any INIT,ABORT:T -j DROP",
+	"-p sctp --dport 4 --chunk-types all DATA,SACK -j DROP",
+	"-p sctp --dport 6 ! --chunk-types any ABORT -j DROP",
+	"-p sctp --dport 12 --chunk-types only ECN_ECNE -j DROP",
+	"-p sctp -j ACCEPT",
+	NULL,
+};
+static const struct prog_case6 sctp6_cases[] = {
+	CASE6("header only", DROP, 0, .proto = SCTP, .dport = 1, .l4_len = 12),
+	CASE6("11 bytes: hotdrop", DROP, NONE, .proto = SCTP, .dport = 1, .l4_len = 11),
+	CASE6("after hop-by-hop", DROP, 0, .proto = SCTP, .dport = 1, .l4_len = 12,
+	      .n_ext = 1, .ext = {HBH}),
+	CASE6("offset 1", PASS, 5, .proto = SCTP, .dport = 1, .l4_len = 16, .n_ext = 1,
+	      .ext = {FRAG1}),
+	CASE6("offset 1, chunks", PASS, 5, .proto = SCTP, .dport = 6, .l4_len = 4, .n_ext = 1,
+	      .ext = {FRAG1}),
+	CASE6("only: ecne past the end", DROP, 4, .proto = SCTP, .dport = 12, .l4_len = 16),
+	CASE6("only: ecne after hop-by-hop", DROP, 4, .proto = SCTP, .dport = 12, .l4_len = 16,
+	      .n_ext = 1, .ext = {HBH}),
+	CASE6("only: chunk cut: hotdrop", DROP, NONE, .proto = SCTP, .dport = 12, .l4_len = 14),
+	CASE6("only: no chunk: hotdrop", DROP, NONE, .proto = SCTP, .dport = 12, .l4_len = 12),
+	CASE6("! any: no chunk: counted, dropped", DROP, 3, .proto = SCTP, .dport = 6,
+	      .l4_len = 12),
+	CASE6("! any: ecne", DROP, 3, .proto = SCTP, .dport = 6, .l4_len = 16),
+	CASE6("any: init", DROP, 1, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(3), 1, 0, 0, 4)}),
+	CASE6("any: abort T", DROP, 1, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(3), 6, 1, 0, 4)}),
+	CASE6("any: abort t", PASS, 5, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(3), 6, 0, 0, 4)}),
+	CASE6("any: init, other sport", PASS, 5, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(2, S6HDR(3), 1, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4)}),
+	CASE6("any: init after hop-by-hop", DROP, 1, .proto = -1, .n_ext = 2,
+	      .ext = {HBH, SCTP6(1, S6HDR(3), 1, 0, 0, 4)}),
+	CASE6("any: length 0: hotdrop", DROP, NONE, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(3), 1, 0, 0, 0)}),
+	CASE6("all: data sack", DROP, 2, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(2, S6HDR(4), 0, 0, 0, 5, 0xaa, 0, 0, 0, 3, 0, 0, 4)}),
+	CASE6("all: data then length 0: hotdrop", DROP, NONE, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(2, S6HDR(4), 0, 0, 0, 4, 3, 0, 0, 0, 3, 0, 0, 4)}),
+	CASE6("all: sack", PASS, 5, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(4), 3, 0, 0, 4)}),
+	CASE6("! any: abort", PASS, 5, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(1, S6HDR(6), 6, 0, 0, 4)}),
+	CASE6("! any: init then length 0: counted, dropped", DROP, 3, .proto = -1, .n_ext = 1,
+	      .ext = {SCTP6(2, S6HDR(6), 1, 0, 0, 4, 0, 0, 0, 0, 6, 0, 0, 4)}),
+};
+
 #define SUITE6(n, p) {#n, BF_FAMILY_IPV6, n##_rules, NULL, p, n##_cases, \
 		      sizeof(n##_cases) / sizeof(n##_cases[0])}
 const struct prog_suite6 prog_more_suites6[] = {
 	SUITE6(esp6, BF_VERDICT_ACCEPT),
 	SUITE6(more6, BF_VERDICT_ACCEPT),
+	SUITE6(sctp6, BF_VERDICT_ACCEPT),
 };
 const size_t prog_n_more_suites6 = sizeof(prog_more_suites6) / sizeof(prog_more_suites6[0]);
