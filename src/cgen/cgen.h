@@ -266,6 +266,10 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 /* BF_MAP_STATE slots a program of v4 and v6 may use (0: it needs no
  * state map); cg->n_state after compiling is at most this. */
 size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6);
+/* The BF_MAP_STATE slots of the nth matches of table t of rs, in rule
+ * order: how many there are; the first max go to slots. */
+size_t bf_cgen_nth_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t *slots,
+			 size_t max);
 
 /* Counter slots of the program for v4 and v6 (NULL: none): the size of
  * its counters map. The loader lays out the counters the same way. */

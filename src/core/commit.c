@@ -49,13 +49,43 @@ static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *i
 	return err;
 }
 
-/* A program attached alone (a new interface) gets a fresh state: its
- * nth counts start over and are its own, not shared with the programs
- * already attached (which keep theirs until the next commit). */
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int *prog_fd, int *nf_fd)
+			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
-	return build_progs(rs, ifname, map_fd, -1, prog_fd, nf_fd);
+	return build_progs(rs, ifname, map_fd, state_fd, prog_fd, nf_fd);
+}
+
+/* statistic nth counts: iptables-legacy restarts those of the tables a
+ * change replaces (table->replaced), and only those, so the others are
+ * copied from the old state map to their slots in the new one. Read
+ * before the swap: packets the old programs see until then are not
+ * carried over. */
+static void carry_nth(const struct bf_state *st, struct bf_ruleset *const next[BF_FAMILY_MAX],
+		      int state_fd)
+{
+	if (st->state_fd < 0 || state_fd < 0)
+		return;
+	for (int f = 0; f < BF_FAMILY_MAX; f++) {
+		for (int t = 0; st->rs[f] && next[f] && t < BF_TABLE_MAX; t++) {
+			size_t n = bf_cgen_nth_slots(next[f], (enum bf_table_id)t, NULL, 0);
+			size_t *from, *to;
+
+			if (!n || next[f]->tables[t].replaced ||
+			    bf_cgen_nth_slots(st->rs[f], (enum bf_table_id)t, NULL, 0) != n)
+				continue;
+			from = calloc(n, sizeof(*from));
+			to = calloc(n, sizeof(*to));
+			if (from && to) {
+				bf_cgen_nth_slots(st->rs[f], (enum bf_table_id)t, from, n);
+				bf_cgen_nth_slots(next[f], (enum bf_table_id)t, to, n);
+				for (size_t i = 0; i < n; i++)
+					if (bf_state_map_copy(st->state_fd, from[i], state_fd, to[i]))
+						bf_log(BF_LOG_WARN, "Warning: could not carry an nth count over");
+			}
+			free(from);
+			free(to);
+		}
+	}
 }
 
 static void adopt(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs)
@@ -165,11 +195,13 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 
 	err = bf_state_new_counters(next, st->base, st->n_base, st->base_off, &map_fd);
 	/* One state map for every interface's program, as the kernel keeps
-	 * one nth count per rule; new, so the counts restart as
-	 * iptables-legacy restarts them when it replaces a table. */
+	 * one nth count per rule; new, with the counts of the tables this
+	 * change does not replace carried over (carry_nth). */
 	n_state = bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]);
 	if (!err && n_state)
 		err = bf_state_map_create(n_state, &state_fd);
+	if (!err)
+		carry_nth(st, next, state_fd);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
 			err = build_progs(next, st->att[i].ifname, map_fd, state_fd, &new_fds[i],
@@ -225,6 +257,10 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		close(st->counters_fd);
 	st->counters_fd = map_fd;
 	map_fd = -1;
+	if (st->state_fd >= 0)
+		close(st->state_fd);
+	st->state_fd = state_fd;
+	state_fd = -1;
 	adopt(st, family, rs);
 	/* The live values (with the late counts) become st->rs's counters. */
 	if (bf_state_load_counters(st))

@@ -190,6 +190,9 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 	free(text);
 	if (err)
 		return bf_err(err, "the stored ruleset %s is not valid", path);
+	/* Read back, not committed: no table of it is being replaced. */
+	for (int t = 0; t < BF_TABLE_MAX; t++)
+		st->rs[family]->tables[t].replaced = false;
 	return 0;
 }
 
@@ -464,7 +467,7 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 	uint64_t cookie;
 	int err, n;
 
-	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1};
+	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
 	if (!run || !*run)
 		run = BF_RUN_DIR_DEFAULT;
 	err = bf_netns_cookie(&cookie);
@@ -487,6 +490,9 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		if (st->att[i].prog_fd >= 0 && st->counters_fd < 0 &&
 		    bf_prog_counters_map(st->att[i].prog_fd, &st->counters_fd))
 			st->counters_fd = -1;
+		if (st->att[i].prog_fd >= 0 && st->state_fd < 0 &&
+		    bf_prog_state_map(st->att[i].prog_fd, &st->state_fd))
+			st->state_fd = -1;
 	}
 	/* The map's layout is that of the files just read. */
 	bf_state_slot_offsets(st->rs, st->base_off);
@@ -511,6 +517,8 @@ void bf_state_close(struct bf_state *st)
 	free(st->att);
 	if (st->counters_fd >= 0)
 		close(st->counters_fd);
+	if (st->state_fd >= 0)
+		close(st->state_fd);
 	free(st->base);
 	for (int f = 0; f < BF_FAMILY_MAX; f++) {
 		bf_ruleset_free(st->rs[f]);
@@ -520,6 +528,7 @@ void bf_state_close(struct bf_state *st)
 	st->att = NULL;
 	st->n_att = 0;
 	st->counters_fd = -1;
+	st->state_fd = -1;
 	st->base = NULL;
 	st->lock_fd = -1;
 }

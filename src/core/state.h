@@ -44,6 +44,8 @@ struct bf_state {
 	 * swap), so user space never races a program on an entry. A slot's
 	 * value is the sum of both. */
 	int counters_fd;
+	/* The state map they share (statistic nth counts), -1 when none. */
+	int state_fd;
 	/* The counters read from it when the state was opened (folded, in
 	 * the slot layout of rs): the base for carrying late counts over. */
 	struct bf_counter *base;

@@ -50,9 +50,10 @@ void bf_state_mark_slots(struct bf_state *st);
 
 /* Compiles both rulesets for one interface and loads its programs
  * against map_fd: the XDP one, and (nf_fd not NULL) the netfilter
- * stage's one for reassembled IPv4 datagrams (core/nf_stage.h). */
+ * stage's one for reassembled IPv4 datagrams (core/nf_stage.h), sharing
+ * the state map state_fd (< 0: a new one of their own if they need one). */
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int *prog_fd, int *nf_fd);
+			int map_fd, int state_fd, int *prog_fd, int *nf_fd);
 
 size_t bf_state_n_live(const struct bf_state *st);
 

@@ -202,6 +202,32 @@ size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6)
 	return 2 * (n4 > n6 ? n4 : n6);
 }
 
+size_t bf_cgen_nth_slots(const struct bf_ruleset *rs, enum bf_table_id table, size_t *slots,
+			 size_t max)
+{
+	size_t idx = 0, n = 0;
+
+	for (int t = 0; rs && t < BF_TABLE_MAX; t++) {
+		const struct bf_table *tb = &rs->tables[t];
+
+		for (size_t c = 0; c < tb->n_chains; c++) {
+			const struct bf_chain *ch = tb->chains[c];
+
+			for (size_t r = 0; r < ch->n_rules; r++) {
+				for (size_t k = 0; k < ch->rules[r]->n_matches; k++) {
+					if (!is_nth(&ch->rules[r]->matches[k]))
+						continue;
+					if (t == (int)table && n < max)
+						slots[n] = 2 * idx + (rs->family == BF_FAMILY_IPV6);
+					n += t == (int)table;
+					idx++;
+				}
+			}
+		}
+	}
+	return n;
+}
+
 /* xt_statistic's nth: the master count goes count0, count0 + 1 ... every,
  * 0, 1 ... (count0 = every - packet), and a packet matches when its
  * update makes it 0. The same as numbering the packets the rule sees in

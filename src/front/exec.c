@@ -675,5 +675,6 @@ int bf_command_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 	bf_ruleset_use_table(rs, cmd->table);
 	*changed |= counted;
 	bf_front_legacy_policy_reset(t, keep);
+	t->replaced = true;
 	return 0;
 }

@@ -141,6 +141,7 @@ static int table_line(struct restore *r, char *line)
 	}
 	/* Committing the table zeroes policy counters the input does not set. */
 	bf_front_legacy_policy_reset(r->table, NULL);
+	r->table->replaced = true;
 	return 0;
 }
 

@@ -114,6 +114,10 @@ struct bf_table {
 	/* When it came into use (larger is later, 0 while not present):
 	 * iptables-save lists the newest table first, as the kernel does. */
 	unsigned int created;
+	/* Set by the front end when a command or a restore commits the table:
+	 * iptables-legacy then replaces it in the kernel, and what the kernel
+	 * keeps per rule starts over (statistic nth counts). Not stored. */
+	bool replaced;
 	/* Built-ins first, in iptables' order, then user-defined chains in
 	 * strcmp() order of their names, as libiptc keeps them. */
 	struct bf_chain **chains;

@@ -55,6 +55,17 @@ int bf_state_map_create(size_t n_slots, int *map_fd)
 	return 0;
 }
 
+int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to)
+{
+	uint32_t k_from = (uint32_t)from, k_to = (uint32_t)to;
+	uint64_t v;
+
+	if (bpf_map_lookup_elem(from_fd, &k_from, &v) ||
+	    bpf_map_update_elem(to_fd, &k_to, &v, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
 int bf_counters_read(int map_fd, size_t n, struct bf_counter *out)
 {
 	struct bf_counter *percpu;

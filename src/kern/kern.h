@@ -29,8 +29,12 @@ int bf_counters_read(int map_fd, size_t n, struct bf_counter *out);
 int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
 /* The state map (BF_MAP_STATE): an array of n_slots u64, zeroed. */
 int bf_state_map_create(size_t n_slots, int *map_fd);
+/* Copies slot from of state map from_fd to slot to of to_fd. */
+int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
 /* The counters map of a loaded program, found through its map ids. */
 int bf_prog_counters_map(int prog_fd, int *map_fd);
+/* Its state map (BF_MAP_STATE), -ENOENT when it uses none. */
+int bf_prog_state_map(int prog_fd, int *map_fd);
 
 enum bf_xdp_mode {
 	BF_XDP_NATIVE,

@@ -126,7 +126,8 @@ int bf_prog_facts(int prog_fd, struct bf_prog_facts *f)
 	return 0;
 }
 
-int bf_prog_counters_map(int prog_fd, int *map_fd)
+/* The map of a loaded program that has this name. */
+static int prog_map_by_name(int prog_fd, const char *name, int *map_fd)
 {
 	struct bpf_prog_info info = {0};
 	uint32_t len = sizeof(info), ids[16];
@@ -153,13 +154,23 @@ int bf_prog_counters_map(int prog_fd, int *map_fd)
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
-		    !strcmp(minfo.name, BF_COUNTERS_MAP_NAME)) {
+		    !strcmp(minfo.name, name)) {
 			*map_fd = fd;
 			return 0;
 		}
 		close(fd);
 	}
 	return -ENOENT;
+}
+
+int bf_prog_counters_map(int prog_fd, int *map_fd)
+{
+	return prog_map_by_name(prog_fd, BF_COUNTERS_MAP_NAME, map_fd);
+}
+
+int bf_prog_state_map(int prog_fd, int *map_fd)
+{
+	return prog_map_by_name(prog_fd, BF_STATE_MAP_NAME, map_fd);
 }
 
 int bf_prog_by_id(uint32_t id, int *prog_fd)
