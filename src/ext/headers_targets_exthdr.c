@@ -128,7 +128,7 @@ void bf_ht_opts_save(struct bf_strbuf *out, const char *kind, const struct bf_ht
 }
 
 /* hbh_mt6: the header's 2 first bytes or hotdrop; a header longer than
- * what is left of the datagram never matches; --KIND-len compares the
+ * what is left of the datagram hotdrops too (kernel 6.18.44 on); --KIND-len compares the
  * length in bytes ((hdrlen + 1) * 8). --KIND-opts walks the options in
  * order: each listed type must come next (and its length byte match,
  * unless 0xFF), with room for it before the next one; any shortfall is
@@ -141,7 +141,7 @@ int bf_ht_opts_emit(struct bf_cgen *cg, int slot, const struct bf_ht_opts *m, in
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_4, 3));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), no_match);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), cg->lbl_hotdrop);
 	if (m->flags & BF_HT_OPTS_F_LEN)
 		bf_emit_reg_range(cg, BPF_REG_4, BPF_W, m->hdrlen, m->hdrlen,
 				  m->invflags & BF_HT_OPTS_INV_LEN, no_match);

@@ -108,24 +108,28 @@ static void ah6_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 }
 
 /* ip6t_ah: the first AH header ipv6_find_hdr finds, whole (struct
- * ip_auth_hdr, 12 bytes) or hotdrop; SPI in range (always tested), the
- * length ((hdrlen + 2) * 4) when given, the reserved field with --ahres. */
+ * ip_auth_hdr, 12 bytes) or hotdrop; its stated length ((hdrlen + 2) * 4)
+ * past the datagram hotdrops too (kernel 6.18.44 on); then the SPI in
+ * range (always tested), the length when given, the reserved field with
+ * --ahres. */
 static int ah6_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
 		    int no_match)
 {
 	const struct match_ah6 *m = data;
 
 	bf_emit_exthdr(cg, BF_PKT_HDR_AH, 12, no_match);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_2, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_4, 2));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), cg->lbl_hotdrop);
 	bf_emit_load_pkt(cg, BPF_REG_1, BPF_REG_2, 4, BPF_W);
 	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->spis[0], m->spis[1],
 			  m->invflags & BF_AH6_INV_SPI, no_match);
-	if (m->hdrlen) {
-		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 2));
-		bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->hdrlen, m->hdrlen,
+	if (m->hdrlen)
+		bf_emit_reg_range(cg, BPF_REG_4, BPF_W, m->hdrlen, m->hdrlen,
 				  m->invflags & BF_AH6_INV_LEN, no_match);
-	}
 	if (m->hdrres) {
 		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, 2));
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), no_match);

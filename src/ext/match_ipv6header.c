@@ -179,8 +179,9 @@ static void ipv6header_save(struct bf_strbuf *out, const struct bf_ip *ip, const
 		bf_strbuf_puts(out, " --soft");
 }
 
-/* Headers ipv6header_mt walks here; a longer chain hotdrops (fail
- * closed: a packet that reaches such a rule is dropped uncounted). */
+/* Headers ipv6header_mt walks here; a chain that needs a 9th header read
+ * hotdrops (fail closed: a packet that reaches such a rule is dropped
+ * uncounted). */
 #define IPV6HEADER_WALK_MAX 8
 /* The walk keeps its bits and offset in the context's scratch word, not
  * in registers: the verifier then sees one state per step, whatever
@@ -256,10 +257,22 @@ static int ipv6header_emit(struct bf_cgen *cg, const struct bf_rule *rule, const
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
 		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_5, BPF_REG_1, 0), end);
 	}
-	/* Still walking: beyond what this match unrolls. */
+	/* Still walking: beyond what this match unrolls. What the loop body
+	 * decides without reading a header is done as there (NONE, then
+	 * fewer than 2 bytes left, then ESP); only a 9th header to read
+	 * hotdrops. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_10, OFF));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_NONE, 0), none);
-	emit_is(cg, BPF_REG_3, walked, sizeof(walked) / sizeof(walked[0]), cg->lbl_hotdrop);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_ESP, 0), cg->lbl_hotdrop);
+	{
+		int more = bf_label_new(cg);
+
+		emit_is(cg, BPF_REG_3, walked, sizeof(walked) / sizeof(walked[0]), more);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_3, IPPROTO_ESP, 0), end);
+		bf_label_bind(cg, more);
+		bf_emit_pkt_bytes(cg, BPF_REG_5, 2, BPF_REG_2, no_match);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_ESP, 0), esp);
+		bf_emit_jump(cg, BPF_JMP_A(0), cg->lbl_hotdrop);
+	}
 	/* The end: an upper-layer header, or past the datagram with any
 	 * next header (then NONE and ESP set no bit at all). */
 	bf_label_bind(cg, end);

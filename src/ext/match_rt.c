@@ -203,7 +203,9 @@ static void rt_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 }
 
 /* ip6t_rt: the first routing header ipv6_find_hdr finds (its 4 first
- * bytes or hotdrop); one longer than what is left never matches; then
+ * bytes or hotdrop); one longer than what is left of the datagram
+ * hotdrops too (kernel 6.18.44 on, "mark malformed IPv6 extension
+ * headers for hotdrop"); then
  * segments left in range (always tested), length in bytes, type, the
  * type 0 reserved word, and the type 0 address list in strict mode (the
  * header holds exactly these addresses, in order). The not-strict mode
@@ -222,7 +224,7 @@ static int rt_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *d
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_4, 3));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), no_match);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_0, BPF_REG_4, 0), cg->lbl_hotdrop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 3));
 	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->segsleft[0], m->segsleft[1],
 			  m->invflags & RT_INV_SEGS, no_match);

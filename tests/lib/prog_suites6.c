@@ -323,6 +323,47 @@ static const struct prog_case6 ip6_exthdr_cases[] = {
 	CASE6("::90 hbh, dst", DROP, 13, .src = "2001:db8::90", EXTS(HBH0, DST(0))),
 	CASE6("::90 dst", DROP, 19, .src = "2001:db8::90", EXTS(DST(0))),
 	CASE6("::90 hbh", PASS, POLICY, .src = "2001:db8::90", EXTS(HBH0)),
+	/* A header whose stated length runs past the datagram hotdrops in
+	 * -m dst, rt and ah (kernel 6.18.44 on); ipv6_find_hdr looking for
+	 * another kind skips it and meets NONE: -ENOENT, no hotdrop. A
+	 * truncated hop-by-hop header never gets past ip6_rcv. */
+	CASE6("dst 88 in 16: hotdrop", DROP, NONE, .proto = NOHDR, EXTS(DST(10)), .plen = 16),
+	CASE6("rt 88 in 16: hotdrop", DROP, NONE, .proto = NOHDR, EXTS(RT(10, 4, 0)),
+	      .plen = 16),
+	CASE6("rt 16 in 15: hotdrop", DROP, NONE, .proto = NOHDR, EXTS(RT(1, 4, 0)), .plen = 15),
+	CASE6("rt 16, datagram ends with it", PASS, POLICY, .proto = NOHDR, EXTS(RT(1, 4, 0))),
+	CASE6("ah 48 in 16: hotdrop", DROP, NONE, .proto = NOHDR, EXTS(AH(10)), .plen = 16),
+	CASE6("ah 16 in 12: hotdrop", DROP, NONE, .proto = NOHDR, EXTS(AH(2)), .plen = 12),
+	CASE6("ah 16, datagram ends with it", PASS, POLICY, .proto = NOHDR, EXTS(AH(2))),
+	CASE6("::60 dst 16 in 8: hotdrop", DROP, NONE, .src = "2001:db8::60", .proto = NOHDR,
+	      EXTS(DST(1)), .plen = 8),
+};
+
+/* -m ipv6header past the 8 headers its walk unrolls: what the kernel
+ * decides there without reading a 9th header (NONE; ESP with 2 bytes
+ * left, else no match; fewer than 2 bytes for any header: no match). */
+static const char *const ip6_v6hdr_rules[] = {
+	"-m ipv6header --soft --header esp -j ACCEPT",
+	"-m ipv6header --soft --header none -j ACCEPT",
+	"-m ipv6header --soft --header prot -j ACCEPT",
+	NULL,
+};
+#define DST8 DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0)
+static const struct prog_case6 ip6_v6hdr_cases[] = {
+	CASE6("8 dst, esp", PASS, 0, .proto = 50, .l4_len = 16, EXTS(DST8)),
+	CASE6("8 dst, esp of 2 bytes", PASS, 0, .proto = 50, .l4_len = 2, EXTS(DST8)),
+	CASE6("8 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1, EXTS(DST8)),
+	CASE6("8 dst, esp of 0 bytes", DROP, POLICY, .proto = 50, .l4_len = -1, EXTS(DST8)),
+	CASE6("8 dst, none", PASS, 1, .proto = NOHDR, EXTS(DST8)),
+	CASE6("8 dst, tcp", PASS, 2, EXTS(DST8)),
+	CASE6("8 dst, then dst with 0 bytes", DROP, POLICY, .proto = 60, .l4_len = -1,
+	      EXTS(DST8)),
+	CASE6("8 dst, then hbh with 1 byte", DROP, POLICY, .proto = 256, .l4_len = 1,
+	      EXTS(DST8)),
+	CASE6("7 dst, esp", PASS, 0, .proto = 50, .l4_len = 16,
+	      EXTS(DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0))),
+	CASE6("7 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1,
+	      EXTS(DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0))),
 };
 
 const struct prog_suite6 prog_suites6[] = {
@@ -331,6 +372,7 @@ const struct prog_suite6 prog_suites6[] = {
 	SUITE6(ip6_rcv, BF_FAMILY_IPV6, NULL, BF_VERDICT_ACCEPT),
 	SUITE6(ip6_matches, BF_FAMILY_IPV6, NULL, BF_VERDICT_ACCEPT),
 	SUITE6(ip6_exthdr, BF_FAMILY_IPV6, NULL, BF_VERDICT_ACCEPT),
+	SUITE6(ip6_v6hdr, BF_FAMILY_IPV6, NULL, BF_VERDICT_DROP),
 	SUITE6(ip6_chains, BF_FAMILY_IPV6, ip6_chains_user, BF_VERDICT_DROP),
 	SUITE6(vlan6, BF_FAMILY_IPV6, NULL, BF_VERDICT_DROP),
 	SUITE6(vlan4, BF_FAMILY_IPV4, NULL, BF_VERDICT_ACCEPT),
