@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "prog_cases.h"
 
@@ -29,6 +30,8 @@ extern const size_t prog_n_suites;
 extern const struct prog_suite prog_match_suites[];
 extern const size_t prog_n_match_suites;
 /* tcp options, mac, esp, ah, statistic (tests/lib/prog_suites_more.c). */
+/* An SCTP frame to dport carrying n DATA chunks of 4 bytes. */
+size_t prog_sctp_chunks(uint8_t *buf, uint64_t *bytes, uint16_t dport, size_t n);
 extern const struct prog_suite prog_more_suites[];
 extern const size_t prog_n_more_suites;
 

@@ -492,6 +492,11 @@ SC(i_data_ube, 40000, 11, 0, 0, 0, 0, C_DATA("\x07"))
 SC(i_data_e, 40000, 11, 0, 0, 0, 0, C_DATA("\x01"))
 SC(i_sc0, 40000, 11, 0, 0, 0, 0, "\x0e\x00\x00\x04")
 SC(i_sc1, 40000, 11, 0, 0, 0, 0, "\x0e\x01\x00\x04")
+size_t prog_sctp_chunks(uint8_t *buf, uint64_t *bytes, uint16_t dport, size_t n)
+{
+	return sctp_many(buf, bytes, dport, n, 0, NULL);
+}
+
 SC(i_sc_fe, 40000, 11, 0, 0, 0, 0, "\x0e\xfe\x00\x04")
 SC(j_init_init, 40000, 12, 0, 0, 0, 0, C_INIT C_INIT)
 SC(j_init_data, 40000, 12, 0, 0, 0, 0, C_INIT C_DATA("\x00"))

@@ -148,8 +148,13 @@ static void run_suite(void **state)
  * with more than two VID 0 tags is dropped unjudged (xdp.c). */
 static void fail_closed(void **state)
 {
-	static const char *const rules[] = {"-s 2001:db8::99 -j ACCEPT", "-p tcp -j ACCEPT",
-					    NULL};
+	static const char *const rules[] = {
+		"-s 2001:db8::99 -j ACCEPT",
+		"-s 2001:db8::98 -m ipv6header --header dst --soft -j ACCEPT",
+		"-s 2001:db8::98 -j ACCEPT", /* what a no-match would reach */
+		"-p tcp -j ACCEPT",
+		NULL,
+	};
 	struct prog_case6 c[] = {
 		CASE6("9 headers: rule with -p drops", XDP_DROP, PROG_UNCOUNTED,
 		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
@@ -159,7 +164,17 @@ static void fail_closed(void **state)
 		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
 			      {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}},
 		      .n_ext = 9),
-		CASE6("8 headers: judged", XDP_PASS, 1,
+		/* ipv6header walks on where the kernel would read a 9th. */
+		CASE6("9 headers from ::98: ipv6header drops", XDP_DROP, PROG_UNCOUNTED,
+		      .src = "2001:db8::98",
+		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
+			      {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}},
+		      .n_ext = 9),
+		CASE6("8 headers from ::98: ipv6header matches", XDP_PASS, 1, .src = "2001:db8::98",
+		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
+			      {.type = 60}, {.type = 60}, {.type = 60}},
+		      .n_ext = 8),
+		CASE6("8 headers: judged", XDP_PASS, 3,
 		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
 			      {.type = 60}, {.type = 60}, {.type = 60}},
 		      .n_ext = 8),
