@@ -3,12 +3,11 @@
  * context (cgen.h, enum bf_pkt_off) in host byte order.
  *
  * Packets ipv6_rcv drops before any netfilter hook go to the pass label:
- * the stack drops them, ip6tables never judges or counts them. Not
- * checked here (such packets are judged, and the stack drops them after
- * XDP_PASS: only counters differ): hop-by-hop option contents
- * (ip6_parse_tlv: bad padding, unknown options whose type says discard,
- * jumbo options, router alert length) and
- * net.ipv6.conf.*.drop_unicast_in_l2_multicast (0 by default).
+ * the stack drops them, ip6tables never judges or counts them; hop-by-hop
+ * option contents are checked by ipv6_hbh.c. Not checked here (such
+ * packets are judged, and the stack drops them after XDP_PASS: only
+ * counters differ): net.ipv6.conf.*.drop_unicast_in_l2_multicast (0 by
+ * default).
  *
  * The walk is unrolled, BF_IP6_WALK_MAX headers deep. A chain still going
  * after that is taken as one that cannot be read (-EBADMSG): ip6tables
@@ -22,6 +21,7 @@
 
 #include "cgen.h"
 #include "cgen/insn.h"
+#include "cgen/ipv6_hbh.h"
 
 #define R_L3 BF_REG_L3
 #define R_END BF_REG_END
@@ -173,6 +173,8 @@ static void check_header(struct bf_cgen *cg, int pass)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, IP6_HLEN));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_3, R_LEN, 0), pass);
+	/* Its options (r0-r5; R_NH reloaded, R_OFF set again by walk()). */
+	bf_emit_ipv6_hbh_check(cg, pass);
 	bf_label_bind(cg, lengths);
 }
 
