@@ -1,12 +1,14 @@
 /* The attach, detach and status verbs: shared by both families (one
  * program judges both). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/verbs_attach.h"
+#include "core/nf_stage.h"
 #include "core/state.h"
 
 struct verb_opts {
@@ -136,6 +138,24 @@ static void print_att(const struct bf_attachment *a)
 		printf("%-8u %u\n", f.id, f.n_insns);
 }
 
+/* The netfilter stage that judges filter INPUT for reassembled IPv4
+ * datagrams (README, "How it works"): said loudly when it is missing,
+ * as those datagrams then reach INPUT unjudged. */
+static void print_nf_stage(const struct bf_state *st)
+{
+	uint32_t link_id;
+	size_t n;
+	int err = bf_nf_stage_status(st, &link_id, &n);
+
+	if (!err)
+		printf("Reassembled IPv4 datagrams: netfilter link %u at LOCAL_IN, %zu interface%s\n",
+		       link_id, n, n == 1 ? "" : "s");
+	else if (err == -ENOENT)
+		printf("Reassembled IPv4 datagrams: NOT JUDGED (no netfilter stage: attach again)\n");
+	else
+		printf("Reassembled IPv4 datagrams: unknown (%s)\n", strerror(-err));
+}
+
 int bf_cli_status(int argc, char **argv)
 {
 	struct verb_opts o;
@@ -157,6 +177,7 @@ int bf_cli_status(int argc, char **argv)
 		printf("%-16s %-8s %-8s %-8s %s\n", "INTERFACE", "IFINDEX", "MODE", "PROG", "INSNS");
 		for (size_t i = 0; i < st.n_att; i++)
 			print_att(&st.att[i]);
+		print_nf_stage(&st);
 	}
 	bf_state_close(&st);
 	return 0;

@@ -315,3 +315,22 @@ int bf_nf_stage_forget(const struct bf_state *st, int ifindex)
 	bf_nf_stage_close(&ns);
 	return err;
 }
+
+int bf_nf_stage_status(const struct bf_state *st, uint32_t *link_id, size_t *n_served)
+{
+	struct bpf_link_info li = {0};
+	uint32_t len = sizeof(li), key, *prev = NULL;
+	struct bf_nf_stage ns;
+	int err = bf_nf_stage_open(st, false, &ns);
+
+	if (err)
+		return err;
+	*link_id = bpf_obj_get_info_by_fd(ns.link_fd, &li, &len) ? 0 : li.id;
+	*n_served = 0;
+	while (!bpf_map_get_next_key(ns.ifmap_fd, prev, &key)) {
+		(*n_served)++;
+		prev = &key;
+	}
+	bf_nf_stage_close(&ns);
+	return 0;
+}

@@ -50,4 +50,8 @@ void bf_nf_stage_uninstall(const struct bf_state *st, const int *nf_fds, const u
 /* Interface ifindex is no longer served (detached); 0 when no stage. */
 int bf_nf_stage_forget(const struct bf_state *st, int ifindex);
 
+/* For `status`: the link's id and how many interfaces the stage serves;
+ * -ENOENT when there is no stage. */
+int bf_nf_stage_status(const struct bf_state *st, uint32_t *link_id, size_t *n_served);
+
 #endif

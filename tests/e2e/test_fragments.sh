@@ -54,6 +54,8 @@ ip netns exec "$D" iptables-legacy-restore <"$W/rules" || fail "iptables-legacy-
 bf "$B" attach "$IF_B" || fail "attach"
 cookie_dirs=("$BPFILTER_BPFFS"/*/nf_input)
 [ -e "${cookie_dirs[0]}" ] || fail "no netfilter stage pinned under $BPFILTER_BPFFS"
+bf "$B" status | grep -q '^Reassembled IPv4 datagrams: netfilter link [0-9]* at LOCAL_IN, 1 interface$' ||
+	fail "status does not show the netfilter stage: $(bf "$B" status)"
 
 # send FROM_NS PORT BYTES: one UDP datagram from a socket (the stack
 # fragments what exceeds the MTU, DF off for a datagram that does not fit).
@@ -118,6 +120,11 @@ done
 sleep 0.3
 CHAIN=INPUT
 check "filter INPUT counters after a change" "$(counters ipt "$D")" "$(counters bf "$B")"
+
+# A stage lost (its link unpinned, so gone) is reported.
+rm -f "${cookie_dirs[0]}"
+bf "$B" status | grep -q '^Reassembled IPv4 datagrams: NOT JUDGED' ||
+	{ echo "FAIL status does not report the missing stage"; failures=$((failures + 1)); }
 
 bf "$B" detach "$IF_B" || fail "detach"
 [ ! -e "${cookie_dirs[0]}" ] || { echo "FAIL the netfilter stage is still pinned"; failures=$((failures + 1)); }
