@@ -1,7 +1,7 @@
 # The random differential harness (tests/diff/rand_*.c): random rulesets
 # and packets aimed at their edges, through iptables-legacy and through
 # bpfilter's compiled program, every counter compared.
-#   make diff SEED=... N=... [FAMILY=4|6|both] [DIFF_OPTS="--ext-max 7 --whole-ext"]
+#   make diff SEED=... N=... [FAMILY=4|6|both] [DIFF_OPTS="--ext-max 7"]
 #                              runs N cases of SEED (default: a random
 #                              seed, printed, so a failure can be replayed)
 #   make diff-tests            the diff test group (tests/diff/*.sh), which

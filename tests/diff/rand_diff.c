@@ -21,12 +21,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rand_diff [--seed S] [--cases N] [--case I] [--family 4|6|both]\n"
+		"usage: rand_diff [--seed S] [--cases N] [--case I] [--from I] [--family 4|6|both]\n"
 		"                 [--skip MATCH]... [--ext-max N] [--whole-ext]\n"
 		"                 [--verbose]\n"
 		"  --seed S         cases are a function of S (default: random, printed)\n"
 		"  --cases N        run cases 0..N-1 (default 20)\n"
 		"  --case I         run case I of the seed only (replay)\n"
+		"  --from I         start at case I (after a difference at I - 1)\n"
 		"  --family F       4 (default), 6 or both (each case one family)\n"
 		"IPv6 frames carry extension header chains (hop-by-hop, routing, destination\n"
 		"options, fragments, AH; ESP or NONE after them; truncated ones) and frames\n"
@@ -39,14 +40,17 @@ static void usage(FILE *f)
 		"datagrams against iptables.\n"
 		"  --skip MATCH     generate no MATCH (a generator's name, e.g. tcp-option),\n"
 		"                   to look past a known difference\n"
-		"  --ext-max N      at most N IPv6 extension headers in a frame (default 10;\n"
-		"                   the XDP walk reads 8 and fails closed past them: rules\n"
-		"                   with -p or an extension-header match drop such frames\n"
-		"                   uncounted where ip6tables walks on)\n"
-		"  --whole-ext      no truncated IPv6 extension header (kernels with \"ip6tables:\n"
-		"                   mark malformed IPv6 extension headers for hotdrop\" drop\n"
-		"                   them in -m rt/hbh/dst/ah; bpfilter does not yet)\n"
-		"  --verbose        print every case's ruleset and results\n");
+		"  --ext-max N      at most N IPv6 extension headers in a frame's chain as a\n"
+		"                   walk meets them, transport bytes read as headers\n"
+		"                   included (default 10; the XDP walk reads 8 and fails\n"
+		"                   closed past them: rules with -p or an extension-header\n"
+		"                   match drop such frames uncounted where ip6tables walks on)\n"
+		"  --whole-ext      no truncated IPv6 extension header (a cut chain, a length\n"
+		"                   past the datagram); by default there are some, which\n"
+		"                   -m rt/hbh/dst/ah hotdrop on both sides\n"
+		"  --verbose        print every case's ruleset and results\n"
+		"Frames fit the veth's MTU (1500 bytes and the Ethernet header, 4 more with\n"
+		"a VLAN tag): payload, then padding, then header lengths give way.\n");
 }
 
 /* Switches off generators whose match does not compile today (or that
@@ -112,6 +116,7 @@ int main(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"cases", required_argument, NULL, 'n'},
 		{"case", required_argument, NULL, 'c'},
+		{"from", required_argument, NULL, 'F'},
 		{"family", required_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"skip", required_argument, NULL, 'S'},
@@ -121,7 +126,7 @@ int main(int argc, char **argv)
 		{0},
 	};
 	uint64_t seed = random_seed();
-	long cases = 20, only = -1;
+	long cases = 20, only = -1, from = 0;
 	bool verbose = false;
 	const char *family = "4";
 	struct rr_set *rs = malloc(sizeof(*rs));
@@ -137,6 +142,7 @@ int main(int argc, char **argv)
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': cases = strtol(optarg, NULL, 0); break;
 		case 'c': only = strtol(optarg, NULL, 0); break;
+		case 'F': from = strtol(optarg, NULL, 0); break;
 		case 'f': family = optarg; break;
 		case 'v': verbose = true; break;
 		case 'W': rp6_whole_ext = true; break;
@@ -181,7 +187,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "could not set up the oracle's namespaces\n");
 		return 1;
 	}
-	for (long c = only >= 0 ? only : 0; c < (only >= 0 ? only + 1 : cases); c++) {
+	for (long c = only >= 0 ? only : from; c < (only >= 0 ? only + 1 : cases); c++) {
 		struct rnd r = {.s = seed * 0x100000001b3ULL + (uint64_t)c};
 		int fam = fam_mask == 3 ? (rnd_pct(&r, 50) ? 6 : 4) : fam_mask == 2 ? 6 : 4;
 		enum rr_kind kind = rnd_pct(&r, 25) ? RR_KIND_RAW_ONLY : RR_KIND_FULL;
@@ -194,8 +200,15 @@ int main(int argc, char **argv)
 		rr_generate(&r, rs, fam, kind, frags);
 		id = (uint16_t)(c * 64 + 1); /* unique IP IDs: no accidental reassembly */
 		rp_generate(&r, rs, pkts, n, frags, &id);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			const char *bad;
+
 			frames[i].len = rp_build(&pkts[i], frames[i].data);
+			if ((bad = rp_check(frames[i].data, frames[i].len))) {
+				fprintf(stderr, "case %ld: frame %zu %s (a generator bug)\n", c, i, bad);
+				return 1;
+			}
+		}
 		n_frames += n;
 		res = rm_run(rs, frames, n, ov, bv, &diff);
 		if (verbose || res != RM_SAME) {
@@ -235,7 +248,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("rand_diff: seed %llu, %ld cases, %lu frames (counted %lu times by rules, %lu by policies), %s\n",
-	       (unsigned long long)seed, only >= 0 ? 1 : cases, n_frames, by_rule, by_policy,
+	       (unsigned long long)seed, only >= 0 ? 1 : cases > from ? cases - from : 0, n_frames, by_rule, by_policy,
 	       n_diff ? "a DIFFERENCE (above)" : "no difference");
 	free(rs);
 	free(frames);

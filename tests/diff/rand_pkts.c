@@ -218,6 +218,53 @@ size_t rp_build(const struct rp_pkt *p, uint8_t *buf)
 	return add_vlan(p, buf, build(p, buf));
 }
 
+static size_t wire_max(const uint8_t *frame, size_t len)
+{
+	bool tagged = len >= 14 && frame[12] == 0x81 && frame[13] == 0;
+
+	return 14 + RP_MTU + (tagged ? 4 : 0);
+}
+
+const char *rp_check(const uint8_t *frame, size_t len)
+{
+	if (len > wire_max(frame, len))
+		return "longer than the MTU allows";
+	if (rp6_walk_count(frame, len) > rp6_ext_max)
+		return "more extension headers than --ext-max";
+	return NULL;
+}
+
+/* Keeps the frame within what the veth sends, giving up what is least
+ * aimed first (payload bytes, Ethernet padding, then extension header
+ * length), then its chain within rp6_ext_max headers. Takes no random
+ * numbers: the rest of the case is as without it. */
+static void bound(struct rp_pkt *p)
+{
+	static uint8_t buf[RP_MAX_FRAME];
+	size_t len, over;
+
+	/* rp6_build_ext leaves out headers past RP_MAX_FRAME - 200 bytes:
+	 * the chain would name a header that is not there (transport bytes
+	 * read as one). */
+	while (p->family == 6 && rp6_ext_len(p) > RP_MAX_FRAME - 200 &&
+	       rp6_shrink_ext(p, rp6_ext_len(p) - (RP_MAX_FRAME - 200)))
+		;
+	for (;;) {
+		len = rp_build(p, buf);
+		if (len <= wire_max(buf, len))
+			break;
+		over = len - wire_max(buf, len);
+		if (p->payload)
+			p->payload = (uint16_t)(p->payload > over ? p->payload - over : 0);
+		else if (p->pad)
+			p->pad = (uint8_t)(p->pad > over ? p->pad - over : 0);
+		else if (p->family != 6 || !rp6_shrink_ext(p, over))
+			break; /* rp_check says so */
+	}
+	while (p->family == 6 && rp6_walk_count(buf, len) > rp6_ext_max && rp6_shorten_chain(p))
+		len = rp_build(p, buf);
+}
+
 /* A value on or beside the edges of [lo, hi] within [0, max]. */
 uint32_t rp_edge(struct rnd *r, uint32_t lo, uint32_t hi, uint32_t max)
 {
@@ -486,6 +533,7 @@ size_t rp_generate(struct rnd *r, const struct rr_set *rs, struct rp_pkt *pkts, 
 		p->id = (*id)++;
 		if (p->proto == 253)
 			p->proto = 254; /* the oracle's marker */
+		bound(p);
 	}
 	return n;
 }

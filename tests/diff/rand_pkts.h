@@ -11,6 +11,9 @@
 #include "rand_rules.h"
 
 #define RP_MAX_FRAME 1600
+/* What the sender's AF_PACKET socket takes on the veth (packet_snd):
+ * the MTU and the Ethernet header, 4 bytes more with an 802.1Q tag. */
+#define RP_MTU 1500
 #define RP_MAX_FRAMES 64
 
 /* Ethernet addresses: the sender's and the judged side's veth. */
@@ -80,6 +83,9 @@ struct rp_frame {
 
 /* Builds the frame; returns its length. */
 size_t rp_build(const struct rp_pkt *p, uint8_t *buf);
+/* NULL if a built frame keeps the bounds rp_generate keeps (size for the
+ * MTU, rp6_ext_max headers in the chain), else which one it breaks. */
+const char *rp_check(const uint8_t *frame, size_t len);
 
 /* Fills specs for `n` packets of rs's family aimed at its rules (unique
  * IP IDs from *id). IPv4 fragments only with frags. */
@@ -89,13 +95,17 @@ size_t rp_generate(struct rnd *r, const struct rr_set *rs, struct rp_pkt *pkts, 
 /* rand_pkts6.c: the extension header chain of p into out (its length;
  * *first: the fixed header's next header), and aims and oddities of
  * IPv6 packets (extension headers, VLAN tags). */
-/* At most this many extension headers in a frame (default 10; the
- * XDP walk stops at 8, see src/cgen/prologue_ipv6.c). */
+/* At most this many extension headers in a frame's chain as
+ * rp6_walk_count counts them (default 10; the XDP walk stops at 8, see
+ * src/cgen/prologue_ipv6.c). */
 extern unsigned int rp6_ext_max;
 /* No truncated extension header (a cut chain, a length past the frame). */
 extern bool rp6_whole_ext;
 size_t rp6_build_ext(const struct rp_pkt *p, uint8_t *out, uint8_t *first);
 size_t rp6_ext_len(const struct rp_pkt *p);
+unsigned int rp6_walk_count(const uint8_t *frame, size_t len);
+bool rp6_shorten_chain(struct rp_pkt *p);
+bool rp6_shrink_ext(struct rp_pkt *p, size_t bytes);
 void rp6_aim(struct rnd *r, struct rp_pkt *p, const struct rr_aim *a);
 void rp6_defaults(struct rnd *r, struct rp_pkt *p);
 void rp6_oddities(struct rnd *r, struct rp_pkt *p);

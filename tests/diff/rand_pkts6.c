@@ -100,8 +100,9 @@ static void put_opts(const struct rp_ext *e, uint8_t *o, size_t n, bool strict)
 		pad = rnd_below(&r, (uint32_t)((rem - 2 < 7 - padlen ? rem - 2 : 7 - padlen) + 1));
 		off += put_pad(o + off, pad);
 		rem -= pad;
-		/* Long areas in few options: at most 8 (max_hbh_opts_cnt) */
-		l = count >= 2 ? rem - 2 : rnd_below(&r, 7);
+		/* Long areas in few options: at most 8 (max_hbh_opts_cnt),
+		 * each at most 257 bytes long. */
+		l = count >= 2 || rem > 257u * (7 - count) ? rem - 2 : rnd_below(&r, 7);
 		if (l > rem - 2)
 			l = rem - 2;
 		if (l > 255)
@@ -175,6 +176,99 @@ size_t rp6_build_ext(const struct rp_pkt *p, uint8_t *out, uint8_t *first)
 		off += ext_len(&p->ext[i]);
 	}
 	return off;
+}
+
+static bool is_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
+/* Extension headers in a built frame as a walk meets them: from the
+ * fixed header's next header through every type ipv6_find_hdr steps
+ * over (hop-by-hop, routing, fragment, AH, destination options), a
+ * header it cannot read counted too (it was met); transport bytes read
+ * as headers count (proto 51: the AH build_l4 writes). The walk goes on
+ * past a non-first fragment as -m ipv6header's does (ipv6_find_hdr
+ * stops there), and over the whole frame whatever the payload length
+ * says: an upper bound of both walks. */
+unsigned int rp6_walk_count(const uint8_t *f, size_t len)
+{
+	size_t l3 = len >= 18 && f[12] == 0x81 && f[13] == 0 ? 18 : 14, off = 40, hlen;
+	const uint8_t *ip = f + l3;
+	unsigned int n = 0;
+	uint8_t nh;
+
+	if (len < l3 + 40 || ip[-2] != 0x86 || ip[-1] != 0xdd)
+		return 0;
+	len -= l3;
+	nh = ip[6];
+	while (is_ext(nh)) {
+		n++;
+		if (off + 2 > len)
+			break;
+		hlen = nh == 44 ? 8 : nh == 51 ? ((size_t)ip[off + 1] + 2) * 4 :
+		       ((size_t)ip[off + 1] + 1) * 8;
+		nh = ip[off];
+		off += hlen;
+	}
+	return n;
+}
+
+static void remove_ext(struct rp_pkt *p, size_t i)
+{
+	memmove(&p->ext[i], &p->ext[i + 1], (p->n_ext - i - 1) * sizeof(p->ext[0]));
+	p->n_ext--;
+}
+
+/* One header less in the chain, the least aimed first: a header of a
+ * type met before it (aims set the first of a type, see get_ext), the
+ * last one; then transport bytes read as headers (the protocol becomes
+ * NONE); then the last header. False when there is none left. */
+bool rp6_shorten_chain(struct rp_pkt *p)
+{
+	for (size_t i = p->n_ext; i-- > 1;) {
+		for (size_t k = 0; k < i; k++) {
+			if (p->ext[k].type == p->ext[i].type) {
+				remove_ext(p, i);
+				return true;
+			}
+		}
+	}
+	if (is_ext(p->proto)) {
+		p->proto = 59;
+		return true;
+	}
+	if (!p->n_ext)
+		return false;
+	remove_ext(p, p->n_ext - 1);
+	return true;
+}
+
+/* A frame at least `bytes` shorter, in the chain: a truncated chain is
+ * cut that much more (every length byte stays); else the longest header
+ * (not a fragment) loses that much, its length staying as near its aimed
+ * value as the MTU allows. False when no header can shrink. */
+bool rp6_shrink_ext(struct rp_pkt *p, size_t bytes)
+{
+	size_t total = rp6_ext_len(p), unit, cut;
+	struct rp_ext *e = NULL;
+
+	/* rp6_build_ext stops at RP_MAX_FRAME - 200: then the cut is not
+	 * measured from what is built. */
+	if (p->ext_cut && total <= RP_MAX_FRAME - 200 && p->ext_cut + bytes < total) {
+		p->ext_cut = (uint16_t)(p->ext_cut + bytes);
+		return true;
+	}
+	for (size_t i = 0; i < p->n_ext; i++)
+		if (p->ext[i].type != 44 && p->ext[i].hdrlen &&
+		    (!e || ext_len(&p->ext[i]) > ext_len(e)))
+			e = &p->ext[i];
+	if (!e)
+		return false;
+	unit = e->type == 51 ? 4 : 8;
+	cut = (bytes + unit - 1) / unit;
+	e->hdrlen = e->hdrlen > cut ? (uint8_t)(e->hdrlen - cut) : 0;
+	return true;
 }
 
 /* Random contents for a header of `type`. */
