@@ -3,6 +3,28 @@
  * ip_options_compile() (net/ipv4/ip_options.c) rejecting an option, or a
  * source-route option the interface does not accept, drops the packet.
  *
+ * Two outcomes besides falling through. What the packet alone decides
+ * (a malformed option: ip_options_compile() sends an ICMP parameter
+ * problem and drops) goes to the stack, which does the same whatever the
+ * configuration. What configuration read now decides goes to the drop
+ * label (XDP_DROP): the stack would drop it today too, but once the
+ * configuration changes it may accept it and deliver it to INPUT
+ * unjudged; dropping fails closed. Those are:
+ * - a source route refused by accept_source_route (the stack drops it
+ *   silently; only a log_martians line, when that is on);
+ * - a source route accepted with addresses left: the stack forwards the
+ *   packet, or delivers it with the destination rewritten from the route,
+ *   which XDP cannot follow route lookup by route lookup;
+ * - a CIPSO option long enough to be looked up: refused because no CIPSO
+ *   DOI is configured (netlabelctl; cipso_v4_validate). Here the stack
+ *   sends an ICMP parameter problem, which the drop does not: dropping
+ *   still wins, as a DOI configured later would make the stack accept
+ *   some of these packets unjudged, while the ICMP error is a courtesy
+ *   (rate limited, never guaranteed).
+ * The source-route decision comes after the whole walk, as in the kernel
+ * (ip_options_compile() first): a malformed option anywhere still goes to
+ * the stack. CIPSO's lookup stops the kernel's walk, so it stops ours.
+ *
  * The walk is unrolled over the 40 option bytes, one block per byte
  * position with constant packet offsets, so there is no loop for the
  * verifier to prove bounded. r9 holds the options' length; where the
@@ -42,6 +64,7 @@
 #define ST_SRR BF_PKT_SCRATCH
 #define SEEN 1
 #define UNSEEN 2
+#define SRR_DROP 3 /* ST_SRR: seen, and the drop label decides (see above) */
 
 /* Option types and timestamp flags (RFC 791; IPOPT_* in the kernel). */
 #define OPT_RR 7
@@ -56,6 +79,7 @@
 struct walk {
 	struct bf_cgen *cg;
 	int drop;         /* the stack drops the packet */
+	int cfg;          /* dropped here: the configuration decides */
 	int pos[OPTS_MAX + 1]; /* pos[OPTS_MAX]: the walk is done, no drop */
 	int word;         /* the word of options proven in the frame */
 	bool accept_srr;
@@ -98,7 +122,7 @@ static void seen_once(struct walk *w, int slot)
 	struct bf_cgen *cg = w->cg;
 
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_10, slot));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, SEEN, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, UNSEEN, 0), w->drop);
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, slot, SEEN));
 }
 
@@ -151,29 +175,36 @@ static void emit_ts(struct walk *w, int i, int next)
 	bf_emit_jump(cg, BPF_JMP_A(0), next);
 }
 
-/* LSRR / SSRR: checked like RR, then ip_rcv_options' decision. Refused
- * by the interface, the packet drops whatever follows. Accepted, it
- * reaches INPUT only from a host frame (ip_options_rcv_srr) whose route
- * is used up (pointer past the end): any address left means a route
- * lookup per address, which sends the packet on (FORWARD) or drops it
- * unless every one is local. That last case is not followed here: such
- * a packet is counted as not reaching INPUT. */
+/* LSRR / SSRR: checked like RR by ip_options_compile(), whatever the
+ * configuration; then ip_rcv_options' decision, after the whole walk. A
+ * frame not to this host is refused either way (by the sysctl, or by
+ * ip_options_rcv_srr): to the stack. Otherwise the sysctl decides:
+ * refused, the drop label. Accepted, the packet reaches INPUT as it is
+ * only when its route is used up (pointer past the end); with addresses
+ * left, the drop label (fail closed, see above). */
 static void emit_srr(struct walk *w, int i, int next)
 {
 	struct bf_cgen *cg = w->cg;
 
-	if (!w->accept_srr) {
-		bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
-		return;
-	}
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 3, 0), w->drop);
 	load_opt_byte(w, R_PTR, i + 2, BPF_REG_0);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_PTR, 4, 0), w->drop);
 	seen_once(w, ST_SRR);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ETH_TYPE));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, PACKET_HOST, 0), w->drop);
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
-	bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
+	if (w->accept_srr)
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, R_PTR, R_OLEN, 0), next);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_SRR, SRR_DROP));
+	bf_emit_jump(cg, BPF_JMP_A(0), next);
+}
+
+/* CIPSO: shorter than 8, cipso_v4_validate() refuses it before any
+ * lookup (to the stack); otherwise its DOI decides (see above). A second
+ * CIPSO option is never reached: the first one ends the walk. */
+static void emit_cipso(struct walk *w)
+{
+	bf_emit_jump(w->cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 8, 0), w->drop);
+	bf_emit_jump(w->cg, BPF_JMP_A(0), w->cfg);
 }
 
 /* One byte position i: when an option starts here, check it. */
@@ -182,7 +213,7 @@ static void emit_pos(struct walk *w, int i)
 	struct bf_cgen *cg = w->cg;
 	int next = w->pos[i + 1], not_nop = bf_label_new(cg);
 	int rr = bf_label_new(cg), ts = bf_label_new(cg), srr = bf_label_new(cg);
-	int ra = bf_label_new(cg);
+	int ra = bf_label_new(cg), cipso = bf_label_new(cg);
 
 	bf_label_bind(cg, w->pos[i]);
 	if (i % 4 == 0) {
@@ -217,9 +248,7 @@ static void emit_pos(struct walk *w, int i)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_LSRR, 0), srr);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_SSRR, 0), srr);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_RA, 0), ra);
-	/* CIPSO: cipso_v4_validate() fails without a CIPSO DOI configured
-	 * (netlabelctl), and without CONFIG_NETLABEL: always an error. */
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_CIPSO, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, OPT_CIPSO, 0), cipso);
 	/* Anything else (security, stream id, unknown) is accepted. */
 	bf_emit_jump(cg, BPF_JMP_A(0), next);
 
@@ -232,11 +261,15 @@ static void emit_pos(struct walk *w, int i)
 	bf_label_bind(cg, ra);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 4, 0), w->drop);
 	bf_emit_jump(cg, BPF_JMP_A(0), next);
+	bf_label_bind(cg, cipso);
+	emit_cipso(w);
 }
 
-void bf_emit_ipv4_opts_check_srr(struct bf_cgen *cg, int lbl_stack_drops, bool accept_srr)
+void bf_emit_ipv4_opts_check_srr(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop,
+				 bool accept_srr)
 {
-	struct walk w = {.cg = cg, .drop = lbl_stack_drops, .accept_srr = accept_srr};
+	struct walk w = {.cg = cg, .drop = lbl_stack_drops, .cfg = lbl_drop,
+			 .accept_srr = accept_srr};
 	int walk = bf_label_new(cg), end = bf_label_new(cg);
 
 	for (int i = 0; i <= OPTS_MAX; i++)
@@ -257,7 +290,10 @@ void bf_emit_ipv4_opts_check_srr(struct bf_cgen *cg, int lbl_stack_drops, bool a
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, ST_SRR, UNSEEN));
 	for (int i = 0; i < OPTS_MAX; i++)
 		emit_pos(&w, i);
+	/* The walk is done: now the source route's fate. */
 	bf_label_bind(cg, w.pos[OPTS_MAX]);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_10, ST_SRR));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, SRR_DROP, 0), lbl_drop);
 	bf_label_bind(cg, end);
 }
 
@@ -289,7 +325,8 @@ bool bf_ipv4_accept_source_route(const char *ifname)
 	return dev != 0;
 }
 
-void bf_emit_ipv4_opts_check(struct bf_cgen *cg, int lbl_stack_drops)
+void bf_emit_ipv4_opts_check(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop)
 {
-	bf_emit_ipv4_opts_check_srr(cg, lbl_stack_drops, bf_ipv4_accept_source_route(cg->ifname));
+	bf_emit_ipv4_opts_check_srr(cg, lbl_stack_drops, lbl_drop,
+				    bf_ipv4_accept_source_route(cg->ifname));
 }

@@ -1,29 +1,39 @@
 /* Hop-by-hop options as ipv6_parse_hopopts() / ip6_parse_tlv()
  * (net/ipv6/exthdrs.c) judge them on a received packet, before PREROUTING.
- * Any refusal drops the packet (with or without an ICMP error, which
- * changes nothing here):
- * - the header longer than net.ipv6.max_hbh_length;
+ * The first refusal met drops the packet. Refusals the packet alone
+ * decides go to the stack (the caller's XDP_PASS), which drops them, with
+ * an ICMP error for some:
  * - padding: more than 7 bytes in a row (Pad1 and PadN together, reset by
  *   any other option), or PadN content not zero;
  * - an option (other than Pad1) without its length byte, or longer than
  *   what is left of the header;
- * - more non-padding options than net.ipv6.max_hbh_opts_number (a
- *   negative value -N: N, and every unknown option refused);
  * - router alert whose length byte is not 2;
  * - jumbo payload: always, in a frame (it needs a payload length of 0
  *   and a jumbo length above 65535 that the datagram holds);
- * - CALIPSO: always; calipso_validate() needs a CALIPSO DOI configured
- *   (netlabelctl), which is assumed absent;
- * - IOAM not at a multiple of 4; with ioam6_enabled on the interface,
- *   also a truncated option or pre-allocated trace header;
+ * - CALIPSO shorter than 8, or shorter than its compartment bitmap;
+ * - IOAM not at a multiple of 4;
  * - an unknown option whose two high type bits are not 00 (drop, or drop
  *   and ICMP: multicast only decides the ICMP).
+ * Refusals that configuration read now decides go to the drop label (the
+ * caller's XDP_DROP): the kernel drops all of them silently, so dropping
+ * here is the same today, and fails closed once the configuration
+ * changes (the stack would then deliver them unjudged):
+ * - the header longer than net.ipv6.max_hbh_length;
+ * - more non-padding options than net.ipv6.max_hbh_opts_number (a
+ *   negative value -N: N, and an unknown option of type 00 refused);
+ * - CALIPSO otherwise: calipso_validate() wants a CALIPSO DOI configured
+ *   (netlabelctl), assumed absent. Its checksum is checked first, a
+ *   refusal of the packet alone, also silent: dropped here as well;
+ * - IOAM with ioam6_enabled on the interface: a truncated option or
+ *   pre-allocated trace header (with it off, the option is skipped).
  *
  * The walk is unrolled, one block per option met, with the option's
  * offset in a register. A valid header has at most max + 7 * (max + 1)
  * options counting each padding one (at most 7 padding bytes between two
  * other options), so for max_hbh_opts_number up to HBH_MAX_OPTS the walk
- * is exact: a header still going after that is refused. Beyond, the walk
+ * is exact: after that many, only a header that ends is accepted; one
+ * more block says why another is refused (padding, its length, or the
+ * option count). Beyond, the walk
  * stops at the same depth and lets the rest through (the packet is then
  * judged; only the counters may differ from ip6tables).
  *
@@ -73,6 +83,7 @@
 struct walk {
 	struct bf_cgen *cg;
 	int drop, ok;
+	int cfg;       /* the configuration decides */
 	int max;       /* non-padding options allowed */
 	bool no_unknown;
 	bool ioam;
@@ -129,51 +140,66 @@ static void emit_ioam(struct walk *w, int advance)
 		bf_emit_jump(cg, BPF_JMP_A(0), advance);
 		return;
 	}
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 2 + 2, 0), w->drop);
+	/* ioam6_enabled decides all that follows. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 2 + 2, 0), w->cfg);
 	need_opt(w, 4);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, R_P, 3));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, IOAM6_TYPE_PREALLOC, 0), advance);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 2 + 2 + 8, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 2 + 2 + 8, 0), w->cfg);
 	need_opt(w, 4 + 4);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, R_P, 4 + 3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 0x7f));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 2));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 2 + 2 + 8));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, R_OLEN, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, R_OLEN, 0), w->cfg);
 	bf_emit_jump(cg, BPF_JMP_A(0), advance);
+}
+
+/* CALIPSO (ipv6_hop_calipso): the option's own lengths, then the DOI
+ * lookup (see above). The option is 10 bytes at least there. */
+static void emit_calipso(struct walk *w)
+{
+	struct bf_cgen *cg = w->cg;
+
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, R_OLEN, 8 + 2, 0), w->drop);
+	need_opt(w, 7);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, R_P, 6));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 8 + 2));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, R_OLEN, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), w->cfg);
 }
 
 /* Any option but the padding ones. */
 static void emit_tlv(struct walk *w, int advance)
 {
 	struct bf_cgen *cg = w->cg;
-	int ra = bf_label_new(cg), ioam = bf_label_new(cg);
+	int ra = bf_label_new(cg), ioam = bf_label_new(cg), calipso = bf_label_new(cg);
 
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_10, ST_CNT));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_0, w->max, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_0, w->max, 0), w->cfg);
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, ST_CNT));
 	store_zero(cg, ST_PAD);
 
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, TLV_RA, 0), ra);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, TLV_IOAM, 0), ioam);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, TLV_JUMBO, 0), w->drop);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, TLV_CALIPSO, 0), w->drop);
-	/* Unknown: the two high bits say skip (00) or drop. */
-	if (w->no_unknown) {
-		bf_emit_jump(cg, BPF_JMP_A(0), w->drop);
-	} else {
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, R_TYPE));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 0xc0));
-		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), w->drop);
-		bf_emit_jump(cg, BPF_JMP_A(0), advance);
-	}
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_TYPE, TLV_CALIPSO, 0), calipso);
+	/* Unknown: the two high bits say skip (00) or drop; refused as
+	 * unknown by the sysctl, one that says skip is refused by it alone. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, R_TYPE));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 0xc0));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), w->drop);
+	bf_emit_jump(cg, BPF_JMP_A(0), w->no_unknown ? w->cfg : advance);
 
 	bf_label_bind(cg, ra);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_OLEN, 2 + 2, 0), w->drop);
 	bf_emit_jump(cg, BPF_JMP_A(0), advance);
 	bf_label_bind(cg, ioam);
 	emit_ioam(w, advance);
+	bf_label_bind(cg, calipso);
+	emit_calipso(w);
 }
 
 /* One option; `next` is the next one's block. */
@@ -219,11 +245,11 @@ static void emit_opt(struct walk *w, int next)
 	bf_emit_jump(cg, BPF_JMP_A(0), next);
 }
 
-void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops,
+void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop,
 				 const struct bf_ipv6_hbh_conf *conf)
 {
 	struct walk w = {.cg = cg, .drop = lbl_stack_drops, .ok = bf_label_new(cg),
-			 .ioam = conf->ioam};
+			 .cfg = lbl_drop, .ioam = conf->ioam};
 	int steps, max = conf->max_opts;
 	bool exact;
 
@@ -244,7 +270,7 @@ void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops,
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, R_HEND, 3));
 	if (conf->max_len < 2048)
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_HEND, conf->max_len < 0 ? 0 : conf->max_len,
-					     0), lbl_stack_drops);
+					     0), lbl_drop);
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, R_HEND, IP6_HLEN));
 	store_zero(cg, ST_PAD);
 	store_zero(cg, ST_CNT);
@@ -255,11 +281,16 @@ void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops,
 		emit_opt(&w, next);
 		bf_label_bind(cg, next);
 	}
-	/* Options left after the deepest valid walk: refused when exact. */
+	/* After the deepest valid walk, the option count is at its maximum
+	 * and the padding run at 7: one more block refuses whatever comes
+	 * next, for its own reason. Accepting it cannot happen; if it did,
+	 * the drop label fails closed. */
 	if (exact) {
-		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, R_OFF, ST_LAUNDER));
-		bf_emit(cg, BPF_LDX_MEM(BPF_H, R_OFF, BPF_REG_10, ST_LAUNDER));
-		bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, R_OFF, R_HEND, 0), lbl_stack_drops);
+		int next = bf_label_new(cg);
+
+		emit_opt(&w, next);
+		bf_label_bind(cg, next);
+		bf_emit_jump(cg, BPF_JMP_A(0), lbl_drop);
 	}
 	bf_label_bind(cg, w.ok);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, R_HEND, R_L3, IP6_NEXT));
@@ -299,10 +330,10 @@ void bf_ipv6_hbh_conf_read(const char *ifname, struct bf_ipv6_hbh_conf *conf)
 	conf->ioam = ioam != 0;
 }
 
-void bf_emit_ipv6_hbh_check(struct bf_cgen *cg, int lbl_stack_drops)
+void bf_emit_ipv6_hbh_check(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop)
 {
 	struct bf_ipv6_hbh_conf conf;
 
 	bf_ipv6_hbh_conf_read(cg->ifname, &conf);
-	bf_emit_ipv6_hbh_check_conf(cg, lbl_stack_drops, &conf);
+	bf_emit_ipv6_hbh_check_conf(cg, lbl_stack_drops, lbl_drop, &conf);
 }

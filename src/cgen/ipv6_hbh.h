@@ -23,14 +23,18 @@ void bf_ipv6_hbh_conf_read(const char *ifname, struct bf_ipv6_hbh_conf *conf);
 
 /* Emitted in the IPv6 prologue once the hop-by-hop header is known to be
  * whole, within the frame and the datagram (BF_REG_L3 at the IPv6 header,
- * the hop-by-hop header at 40): jumps to lbl_stack_drops exactly when
- * ip6_parse_tlv / ipv6_parse_hopopts drop the packet, falls through
- * otherwise. Clobbers r0-r5 (r5 = BF_REG_L3[6], the next header, on the
- * fall-through) and BF_PKT_SCRATCH. */
-void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops,
+ * the hop-by-hop header at 40): falls through when ip6_parse_tlv /
+ * ipv6_parse_hopopts let the packet on; otherwise jumps to
+ * lbl_stack_drops when the packet alone makes them refuse it (the caller
+ * leaves it to the stack, which drops it, with an ICMP error for some),
+ * or to lbl_drop when conf decides (the caller drops it: the kernel does
+ * so silently with conf as it is, and a conf changed later cannot let it
+ * reach the rules unjudged). Clobbers r0-r5 (r5 = BF_REG_L3[6], the next
+ * header, on the fall-through) and BF_PKT_SCRATCH. */
+void bf_emit_ipv6_hbh_check_conf(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop,
 				 const struct bf_ipv6_hbh_conf *conf);
 
 /* The same with the configuration read for cg->ifname now. */
-void bf_emit_ipv6_hbh_check(struct bf_cgen *cg, int lbl_stack_drops);
+void bf_emit_ipv6_hbh_check(struct bf_cgen *cg, int lbl_stack_drops, int lbl_drop);
 
 #endif

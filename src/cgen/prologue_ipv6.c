@@ -112,7 +112,7 @@ static void need_at_off(struct bf_cgen *cg, int len, int label)
 /* ip6_rcv_core's checks on the fixed header; sets R_LEN. */
 static void check_header(struct bf_cgen *cg, int pass)
 {
-	int jumbo = bf_label_new(cg), lengths = bf_label_new(cg);
+	int jumbo = bf_label_new(cg), lengths = bf_label_new(cg), hbh_drop;
 
 	need_bytes(cg, R_L3, IP6_HLEN, pass);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, 0));
@@ -173,8 +173,13 @@ static void check_header(struct bf_cgen *cg, int pass)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, IP6_HLEN));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_3, R_LEN, 0), pass);
-	/* Its options (r0-r5; R_NH reloaded, R_OFF set again by walk()). */
-	bf_emit_ipv6_hbh_check(cg, pass);
+	/* Its options (r0-r5; R_NH reloaded, R_OFF set again by walk()).
+	 * Refused by configuration: dropped, uncounted (ipv6_hbh.h). */
+	bf_emit_ipv6_hbh_check(cg, pass, hbh_drop = bf_label_new(cg));
+	bf_emit_jump(cg, BPF_JMP_A(0), lengths);
+	bf_label_bind(cg, hbh_drop);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
+	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, lengths);
 }
 

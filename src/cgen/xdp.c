@@ -140,7 +140,9 @@ static void xdp_prologue(struct bf_cgen *cg)
  * for packets XDP sees first; they go on to the stack unjudged and
  * uncounted (XDP_PASS), which does the rest:
  * - ip_rcv_options drops packets whose options it refuses (ipv4_opts.h),
- *   after an ICMP parameter problem of its own;
+ *   after an ICMP parameter problem of its own; those it refuses for its
+ *   configuration (source routing, CIPSO DOIs) are dropped here instead,
+ *   uncounted, so that a later change of it cannot let them in unjudged;
  * - fragments reach filter INPUT only reassembled (ip_local_deliver
  *   defragments first): the netfilter stage (nf.h) judges the datagram
  *   the stack builds. IPv6 fragments reach INPUT one by one, as ip6tables
@@ -148,16 +150,19 @@ static void xdp_prologue(struct bf_cgen *cg)
  * r7 is the IPv4 header, its 20 bytes proven by the prologue. */
 static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 {
-	int whole = bf_label_new(cg), to_stack = bf_label_new(cg);
+	int whole = bf_label_new(cg), to_stack = bf_label_new(cg), drop = bf_label_new(cg);
 
 	if (family != BF_FAMILY_IPV4)
 		return;
-	bf_emit_ipv4_opts_check(cg, to_stack);
+	bf_emit_ipv4_opts_check(cg, to_stack, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, frag_off)));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, htons(IP_MF | IP_OFFMASK)));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), whole);
 	bf_label_bind(cg, to_stack);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
+	bf_emit(cg, BPF_EXIT_INSN());
+	bf_label_bind(cg, drop);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, whole);
 }

@@ -6,12 +6,17 @@
  * namespace B over a veth pair, where ip6tables-legacy counts it in raw
  * PREROUTING when the stack lets it through; and (b) through a program
  * made of the XDP prologue alone, which returns XDP_TX when the packet
- * gets to the rules and XDP_PASS when the prologue leaves it to the stack
- * (which drops it). Frame by frame, "counted in raw PREROUTING" must equal
- * "reaches the rules". The program is compiled inside B's namespace, so
- * it reads B's sysctls; each configuration is run: the defaults, option
- * limits of 0, 2 and -3 (unknown options refused), a header length limit,
- * and ioam6_enabled on the interface.
+ * gets to the rules, XDP_PASS when the prologue leaves it to the stack
+ * (which drops it) and XDP_DROP when it drops it because the
+ * configuration refuses it. Frame by frame, "counted in raw PREROUTING"
+ * must equal "reaches the rules" (the oracle cannot tell the two others
+ * apart). The program is compiled inside B's namespace, so it reads B's
+ * sysctls; each configuration is run: the defaults, option limits (0, 2,
+ * -3: unknown options refused, ...), header length limits, and
+ * ioam6_enabled on the interface. Then, from the kernel's rules: a frame
+ * left to the stack under one configuration (refused for the packet
+ * alone) is judged under none; named frames flip between judged and
+ * dropped from one configuration to another.
  *
  * A marker frame (protocol 253) after each case tells when the case has
  * been through: raw PREROUTING counts it in its first rule. Skips (77)
@@ -125,6 +130,14 @@ static const struct hbh_case cases[] = {
 	{.what = "deepest walk plus pad1",
 	 .hex = P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7
 		"1e06000000000000" "00" P7},
+	{.what = "deepest walk plus unknown",
+	 .hex = P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7
+		UNK2 "0103000000"},
+	{.what = "deepest walk plus unknown too long",
+	 .hex = P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7 UNK2 P7
+		"1e060000000000"},
+	{.what = "calipso 8, cmpt 1", .hex = "0708000000010100000000000100"},
+	{.what = "unknown skip then 01", .hex = "1e00" "5e00" "0100"},
 	{.what = "harness: ra length 0", .hex = "0500000000" "00a8a9aaabacadaeaf"},
 };
 
@@ -320,23 +333,41 @@ static int load_fn(void *arg)
 
 static int n_counted, n_dropped;
 
+/* Ours: judged, left to the stack, dropped (the configuration decides). */
+enum outcome { O_NONE, O_JUDGED, O_STACK, O_DROPPED };
+
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+#define N_FRAMES (N_CASES + N_RANDOM)
+#define N_CONFIGS 16
+
+/* Frame by frame (cases, then random ones), per configuration run. */
+static enum outcome outcomes[N_CONFIGS][N_FRAMES];
+static const char *configs[N_CONFIGS];
+static int n_configs;
+
+static const char *outcome_name(enum outcome o)
+{
+	return o == O_JUDGED ? "judged" : o == O_STACK ? "to the stack" :
+	       o == O_DROPPED ? "dropped" : "?";
+}
+
 static int compare(const struct prog *p, const char *what, const uint8_t *opts, size_t olen,
-		   bool mcast, bool jumbo)
+		   bool mcast, bool jumbo, enum outcome *out)
 {
 	uint8_t frame[512];
 	size_t len = build(opts, olen, mcast, jumbo, CASE_PROTO, frame);
 	bool counted;
 	int rc = prog_run(p, frame, len);
 
+	*out = rc == XDP_TX ? O_JUDGED : rc == XDP_PASS ? O_STACK : rc == XDP_DROP ? O_DROPPED :
+	       O_NONE;
 	if (oracle(frame, len, &counted)) {
 		fprintf(stderr, "%s: the oracle did not answer\n", what);
 		return 1;
 	}
-	if ((rc != XDP_TX && rc != XDP_PASS) || counted != (rc == XDP_TX)) {
+	if (*out == O_NONE || counted != (*out == O_JUDGED)) {
 		fprintf(stderr, "%s: raw PREROUTING %s it; ours %s (rc %d); options", what,
-			counted ? "counted" : "did not count",
-			rc == XDP_TX ? "judges it" : rc == XDP_PASS ? "leaves it to the stack" : "?",
-			rc);
+			counted ? "counted" : "did not count", outcome_name(*out), rc);
 		for (size_t i = 0; i < olen; i++)
 			fprintf(stderr, " %02x", opts[i]);
 		fprintf(stderr, "%s%s\n", mcast ? " (multicast)" : "", jumbo ? " (plen 0)" : "");
@@ -369,6 +400,8 @@ static void run_all(const char *config)
 	int failed = 0;
 
 	printf("%s: ", config);
+	assert_true(n_configs < N_CONFIGS);
+	configs[n_configs] = config;
 	n_counted = n_dropped = 0;
 	assert_int_equal(oracle_in_netns(ns_b, load_fn, &p), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -380,7 +413,8 @@ static void run_all(const char *config)
 			failed++;
 			continue;
 		}
-		failed += compare(&p, cases[i].what, opts, n, cases[i].mcast, cases[i].jumbo);
+		failed += compare(&p, cases[i].what, opts, n, cases[i].mcast, cases[i].jumbo,
+				  &outcomes[n_configs][i]);
 	}
 	for (int i = 0; i < N_RANDOM; i++) {
 		uint8_t opts[OPT_MAX];
@@ -389,8 +423,9 @@ static void run_all(const char *config)
 
 		snprintf(what, sizeof(what), "random %d", i);
 		failed += compare(&p, what, opts, n, rand_r(&seed) % 8 == 0,
-				  rand_r(&seed) % 16 == 0);
+				  rand_r(&seed) % 16 == 0, &outcomes[n_configs][N_CASES + i]);
 	}
+	n_configs++;
 	prog_close(&p);
 	printf("%s: %d frames counted, %d dropped by the stack\n", config, n_counted, n_dropped);
 	assert_int_equal(failed, 0);
@@ -431,7 +466,7 @@ static void max_opts(void **state)
 		assert_int_equal(oracle_in_netns(ns_b, conf_fn, &conf), 0);
 		assert_int_equal(conf.max_opts, vals[i]);
 		snprintf(what, sizeof(what), "max_hbh_opts_number %d", vals[i]);
-		run_all(what);
+		run_all(strdup(what));
 	}
 	assert_int_equal(sysctl_b("max_hbh_opts_number", 8), 0);
 }
@@ -456,6 +491,115 @@ static void ioam_on(void **state)
 	assert_int_equal(sysctl_b("conf." IFNAME ".ioam6_enabled", 0), 0);
 }
 
+static int config_index(const char *name)
+{
+	for (int c = 0; c < n_configs; c++)
+		if (!strcmp(configs[c], name))
+			return c;
+	return -1;
+}
+
+static int case_index(const char *what)
+{
+	for (size_t i = 0; i < N_CASES; i++)
+		if (!strcmp(cases[i].what, what))
+			return (int)i;
+	return -1;
+}
+
+/* A case's outcome under a configuration, from the kernel's rules. */
+struct expect {
+	const char *what, *config;
+	enum outcome outcome;
+};
+
+#define DEF "defaults"
+#define MAX(n) "max_hbh_opts_number " #n
+static const struct expect expects[] = {
+	{"padn 4", DEF, O_JUDGED},
+	{"9 unknown", DEF, O_DROPPED},
+	{"9 unknown", MAX(16), O_JUDGED},
+	{"2 unknown", MAX(1), O_DROPPED},
+	{"2 unknown", MAX(2), O_JUDGED},
+	{"2 unknown", MAX(0), O_DROPPED},
+	{"unknown skip", MAX(-3), O_DROPPED},
+	{"unknown skip", DEF, O_JUDGED},
+	{"unknown 01 (discard)", MAX(-3), O_STACK},
+	{"unknown 01 (discard)", DEF, O_STACK},
+	{"unknown skip then 01", MAX(-3), O_DROPPED},
+	{"unknown skip then 01", DEF, O_STACK},
+	{"unknown skip then 01", MAX(1), O_DROPPED}, /* the count first */
+	{"8 unknown", DEF, O_JUDGED},
+	{"8 unknown", "max_hbh_length 16", O_DROPPED},
+	{"1 ra 1 unknown", "max_hbh_length 16", O_JUDGED},
+	{"1 ra 1 unknown", "max_hbh_length 15", O_DROPPED},
+	{"padn content", "max_hbh_length 15", O_STACK},
+	{"deepest valid walk (71 options)", DEF, O_JUDGED},
+	{"deepest walk plus pad1", DEF, O_STACK},
+	{"deepest walk plus unknown", DEF, O_DROPPED},
+	{"deepest walk plus unknown", MAX(16), O_JUDGED},
+	{"deepest walk plus unknown too long", DEF, O_STACK},
+	{"ioam length 0 aligned", DEF, O_JUDGED},
+	{"ioam length 0 aligned", "ioam6_enabled", O_DROPPED},
+	{"ioam prealloc remlen 1 short", "ioam6_enabled", O_DROPPED},
+	{"ioam prealloc remlen 1", "ioam6_enabled", O_JUDGED},
+	{"ioam misaligned", DEF, O_STACK},
+	{"ioam misaligned", "ioam6_enabled", O_STACK},
+	{"calipso short", DEF, O_STACK},
+	{"calipso 8", DEF, O_DROPPED},
+	{"calipso 8, cmpt 1", DEF, O_STACK},
+	{"jumbo aligned, payload length 0", DEF, O_STACK},
+	{"ra length 4", DEF, O_STACK},
+};
+
+/* Which refusals the configuration decides, from every run (each checked
+ * against the oracle already). */
+static void config_dependence(void **state)
+{
+	int failed = 0, flips = 0;
+
+	assert_true(n_configs >= 12);
+	/* Refused for the packet alone: judged under no configuration. */
+	for (size_t i = 0; i < N_FRAMES; i++) {
+		int stack = -1, judged = -1, dropped = -1;
+
+		for (int c = 0; c < n_configs; c++) {
+			if (outcomes[c][i] == O_STACK)
+				stack = c;
+			if (outcomes[c][i] == O_JUDGED)
+				judged = c;
+			if (outcomes[c][i] == O_DROPPED)
+				dropped = c;
+		}
+		if (stack >= 0 && judged >= 0) {
+			fprintf(stderr, "%s (frame %zu): to the stack with %s, judged with %s\n",
+				i < N_CASES ? cases[i].what : "random", i, configs[stack],
+				configs[judged]);
+			failed++;
+		}
+		flips += judged >= 0 && dropped >= 0;
+	}
+	for (size_t e = 0; e < sizeof(expects) / sizeof(expects[0]); e++) {
+		int i = case_index(expects[e].what), c = config_index(expects[e].config);
+
+		if (i < 0 || c < 0) {
+			fprintf(stderr, "expectation %zu: no case '%s' or run '%s'\n", e,
+				expects[e].what, expects[e].config);
+			failed++;
+			continue;
+		}
+		if (outcomes[c][i] != expects[e].outcome) {
+			fprintf(stderr, "%s with %s: %s, expected %s\n", expects[e].what,
+				expects[e].config, outcome_name(outcomes[c][i]),
+				outcome_name(expects[e].outcome));
+			failed++;
+		}
+	}
+	printf("%d frames flip between judged and dropped\n", flips);
+	assert_int_equal(failed, 0);
+	assert_true(flips > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +607,7 @@ int main(void)
 		cmocka_unit_test(max_opts),
 		cmocka_unit_test(max_len),
 		cmocka_unit_test(ioam_on),
+		cmocka_unit_test(config_dependence),
 	};
 	int rc;
 

@@ -4,11 +4,17 @@
  * Each frame, with its option bytes, goes (a) to namespace B over a veth
  * pair, where iptables-legacy counts it in raw PREROUTING and, when the
  * stack keeps it, in filter INPUT; and (b) through a program made of the
- * XDP prologue and the check, which returns XDP_TX when the check says
- * the stack drops the packet and XDP_DROP when it falls through. Frame
- * by frame, "counted in INPUT" must equal "falls through". Every frame
- * runs twice: with B's accept_source_route as a new namespace has it
- * (conf/all 0: source routes refused), then with it on.
+ * XDP prologue and the check, which returns XDP_DROP when it falls
+ * through (judged), XDP_TX when it leaves the packet to the stack and
+ * XDP_ABORTED when it drops it for the configuration. Frame by frame,
+ * "counted in INPUT" must equal "judged" (the oracle cannot tell the two
+ * others apart: neither reaches INPUT). Every frame runs twice: with B's
+ * accept_source_route as a new namespace has it (conf/all 0: source
+ * routes refused), then with it on. Then, from the kernel's rules
+ * (ip_options_compile refuses for the packet alone, ip_rcv_options for
+ * the sysctl): a frame left to the stack under one setting is never
+ * judged under the other; named cases have their outcome under each
+ * setting, the source routes flipping between judged and dropped.
  *
  * A marker frame (protocol 253) after each case tells when the case has
  * been through: both chains count it in their first rule. Skips (77)
@@ -39,24 +45,35 @@
 static char ns_a[32], ns_b[32];
 static struct oracle_sock sock = {.fd = -1};
 
+/* Outcomes of ours: judged (falls through), left to the stack, dropped
+ * (the configuration decides). */
+enum outcome { O_NONE, O_JUDGED, O_STACK, O_DROPPED };
+
 /* The cases. Option bytes as hex, a multiple of 4 bytes (the IHL counts
- * words); mcast: the frame goes to an Ethernet multicast address. */
+ * words); mcast: the frame goes to an Ethernet multicast address;
+ * expect: the outcome with source routes refused, then accepted (O_NONE:
+ * the oracle's word only). */
 struct ipopt_case {
 	const char *what;
 	const char *hex;
 	bool mcast;
+	enum outcome expect[2];
 };
+
+#define J O_JUDGED
+#define S O_STACK
+#define D O_DROPPED
 
 #define NOPS36 "010101010101010101010101010101010101010101010101010101010101010101010101"
 
 static const struct ipopt_case cases[] = {
-	{.what = "nops", .hex = "01010101"},
+	{.what = "nops", .hex = "01010101", .expect = {J, J}},
 	{.what = "eol then garbage", .hex = "00ffffff"},
 	{.what = "eol at the last byte", .hex = "01010100"},
 	{.what = "no eol, unknown option to the end", .hex = "fe04aabb"},
 	{.what = "unknown optlen 2 ending at the last byte", .hex = "0101fe02"},
 	{.what = "option type at the last byte", .hex = "010101fe"},
-	{.what = "optlen 1", .hex = "fe010000"},
+	{.what = "optlen 1", .hex = "fe010000", .expect = {S, S}},
 	{.what = "optlen 0", .hex = "fe000000"},
 	{.what = "optlen beyond the header", .hex = "fe050000"},
 	{.what = "optlen beyond by one, 8 bytes", .hex = "0101fe0700000000"},
@@ -71,7 +88,7 @@ static const struct ipopt_case cases[] = {
 	{.what = "rr optlen 2", .hex = "07020000"},
 	{.what = "rr optlen 3 ptr 4 (full)", .hex = "07030400"},
 	{.what = "rr optlen 3 ptr 3", .hex = "07030300"},
-	{.what = "rr ptr 3", .hex = "0707030000000000"},
+	{.what = "rr ptr 3", .hex = "0707030000000000", .expect = {S, S}},
 	{.what = "rr ptr 4 room for one", .hex = "0707040000000000"},
 	{.what = "rr ptr 5", .hex = "0707050000000000"},
 	{.what = "rr ptr 8 full", .hex = "0707080000000000"},
@@ -102,7 +119,7 @@ static const struct ipopt_case cases[] = {
 	{.what = "ts ptr 5 optlen 8 flag 2", .hex = "4408050200000000"},
 	{.what = "ts ptr 5 optlen 8 flag 15", .hex = "44080f0f00000000"},
 	{.what = "ts ptr 9 optlen 8 flag 2 full", .hex = "4408090200000000"},
-	{.what = "two ts", .hex = "4404050044040500"},
+	{.what = "two ts", .hex = "4404050044040500", .expect = {S, S}},
 	{.what = "two ts flag 2", .hex = "4404050244040502"},
 	{.what = "ts ptr 0", .hex = "44040000"},
 	{.what = "ra optlen 4", .hex = "94040000"},
@@ -110,30 +127,44 @@ static const struct ipopt_case cases[] = {
 	{.what = "ra optlen 3", .hex = "94030000"},
 	{.what = "ra optlen 2", .hex = "94020000"},
 	{.what = "two ra", .hex = "9404000094040000"},
-	{.what = "cipso optlen 2", .hex = "86020000"},
-	{.what = "cipso optlen 8", .hex = "8608000000010000"},
-	{.what = "cipso optlen 10", .hex = "860a00000001010000000000"},
+	{.what = "cipso optlen 2", .hex = "86020000", .expect = {S, S}},
+	{.what = "cipso optlen 8", .hex = "8608000000010000", .expect = {D, D}},
+	{.what = "cipso optlen 10", .hex = "860a00000001010000000000", .expect = {D, D}},
 	{.what = "security", .hex = "82040000"},
 	{.what = "stream id", .hex = "88040001"},
 	{.what = "unknown copied class", .hex = "9e040000"},
-	{.what = "lsrr optlen 2", .hex = "83020000"},
-	{.what = "lsrr ptr 3", .hex = "83070300c612004d"},
-	{.what = "lsrr optlen 3 ptr 4 (used up)", .hex = "83030400"},
-	{.what = "lsrr ptr 8 used up", .hex = "83070800c612004d"},
-	{.what = "lsrr ptr 8 used up, multicast", .hex = "83070800c612004d", .mcast = true},
-	{.what = "lsrr ptr 4 address left", .hex = "83070400c612004d"},
-	{.what = "lsrr ptr 5", .hex = "83070500c612004d"},
-	{.what = "ssrr ptr 8 used up", .hex = "89070800c612004d"},
-	{.what = "ssrr ptr 4 address left", .hex = "89070400c612004d"},
-	{.what = "two lsrr used up", .hex = "8303040183030400"},
+	{.what = "lsrr optlen 2", .hex = "83020000", .expect = {S, S}},
+	{.what = "lsrr ptr 3", .hex = "83070300c612004d", .expect = {S, S}},
+	{.what = "lsrr optlen 3 ptr 4 (used up)", .hex = "83030400", .expect = {D, J}},
+	{.what = "lsrr ptr 8 used up", .hex = "83070800c612004d", .expect = {S, S}},
+	{.what = "lsrr ptr 8 used up, multicast", .hex = "83070800c612004d", .mcast = true,
+	 .expect = {S, S}},
+	{.what = "lsrr used up then cipso 8", .hex = "830304018608000000010000", .expect = {D, D}},
+	{.what = "cipso 8 then bad option", .hex = "8608000000010000fe010000", .expect = {D, D}},
+	{.what = "lsrr used up, multicast, then cipso 8", .hex = "830304018608000000010000",
+	 .mcast = true, .expect = {S, S}},
+	{.what = "lsrr ptr 4 address left", .hex = "83070400c612004d", .expect = {S, S}},
+	{.what = "lsrr ptr 5", .hex = "83070500c612004d", .expect = {S, S}},
+	{.what = "ssrr ptr 8 used up", .hex = "89070800c612004d", .expect = {S, S}},
+	{.what = "ssrr ptr 4 address left", .hex = "89070400c612004d", .expect = {S, S}},
+	/* The cases above end in a type byte without its length: malformed.
+	 * Well-formed routes, to 198.18.0.77 (not B's): */
+	{.what = "nop, lsrr used up", .hex = "01830708c612004d", .expect = {D, J}},
+	{.what = "nop, ssrr used up", .hex = "01890708c612004d", .expect = {D, J}},
+	{.what = "nop, lsrr address left", .hex = "01830704c612004d", .expect = {D, D}},
+	{.what = "nop, ssrr address left", .hex = "01890704c612004d", .expect = {D, D}},
+	{.what = "nop, lsrr ptr 5", .hex = "01830705c612004d", .expect = {D, D}},
+	{.what = "nop, lsrr used up, multicast", .hex = "01830708c612004d", .mcast = true,
+	 .expect = {S, S}},
+	{.what = "two lsrr used up", .hex = "8303040183030400", .expect = {S, S}},
 	{.what = "lsrr then eol then lsrr", .hex = "8303040083030400"},
-	{.what = "lsrr and ssrr used up", .hex = "8303040189030400"},
-	{.what = "lsrr used up then bad option", .hex = "83030401fe010000"},
-	{.what = "bad option then lsrr", .hex = "fe01000083030400"},
+	{.what = "lsrr and ssrr used up", .hex = "8303040189030400", .expect = {S, S}},
+	{.what = "lsrr used up then bad option", .hex = "83030401fe010000", .expect = {S, S}},
+	{.what = "bad option then lsrr", .hex = "fe01000083030400", .expect = {S, S}},
 	{.what = "ts, eol, then ts", .hex = "4404050000440405"},
 	{.what = "ts then ssrr used up", .hex = "4404050089030401"},
-	{.what = "ssrr used up then cipso", .hex = "8903040186020000"},
-	{.what = "rr, ts, ra, lsrr used up", .hex = "07030401440405009404000083030401"},
+	{.what = "ssrr used up then cipso", .hex = "8903040186020000", .expect = {S, S}},
+	{.what = "rr, ts, ra, lsrr used up", .hex = "07030401440405009404000083030401", .expect = {D, J}},
 	{.what = "rr, ts, ra", .hex = "070304014404050094040000"},
 	{.what = "nop nop then rr at 2", .hex = "0101070304000000"},
 	{.what = "unknown of 3 then ts at 3", .hex = "fe03004404050000"},
@@ -337,17 +368,21 @@ static int oracle(const uint8_t *frame, size_t len, bool *raw, bool *input)
 static int load_ours(bool accept_srr, struct prog *p)
 {
 	struct bf_cgen cg;
-	int drops, err;
+	int drops, cfg, err;
 
 	bf_cgen_init(&cg);
 	cg.ifname = IFNAME;
 	bf_hook_xdp.prologue(&cg);
 	drops = bf_label_new(&cg);
-	bf_emit_ipv4_opts_check_srr(&cg, drops, accept_srr);
+	cfg = bf_label_new(&cg);
+	bf_emit_ipv4_opts_check_srr(&cg, drops, cfg, accept_srr);
 	bf_emit(&cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(&cg, BPF_EXIT_INSN());
 	bf_label_bind(&cg, drops);
 	bf_emit(&cg, BPF_MOV64_IMM(BPF_REG_0, XDP_TX));
+	bf_emit(&cg, BPF_EXIT_INSN());
+	bf_label_bind(&cg, cfg);
+	bf_emit(&cg, BPF_MOV64_IMM(BPF_REG_0, XDP_ABORTED));
 	bf_emit(&cg, BPF_EXIT_INSN());
 	err = bf_cgen_finish(&cg);
 	if (!err)
@@ -362,23 +397,42 @@ static int load_ours(bool accept_srr, struct prog *p)
 /* Frames the oracle counted in INPUT and did not: both must occur. */
 static int n_input, n_dropped;
 
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+#define N_FRAMES (N_CASES + N_RANDOM)
+
+/* Ours, frame by frame (cases, then random ones), per setting. */
+static enum outcome outcomes[2][N_FRAMES];
+static bool ran[2];
+
+static const char *outcome_name(enum outcome o)
+{
+	return o == O_JUDGED ? "judged" : o == O_STACK ? "to the stack" :
+	       o == O_DROPPED ? "dropped" : "?";
+}
+
+static enum outcome outcome_of(int rc)
+{
+	return rc == XDP_DROP ? O_JUDGED : rc == XDP_TX ? O_STACK :
+	       rc == XDP_ABORTED ? O_DROPPED : O_NONE;
+}
+
 static int compare(const struct prog *p, const char *what, const uint8_t *opts, size_t olen,
-		   bool mcast)
+		   bool mcast, enum outcome *out)
 {
 	uint8_t frame[256];
 	size_t len = build(opts, olen, mcast, CASE_PROTO, frame);
 	bool raw, input;
 	int rc = prog_run(p, frame, len);
 
+	*out = outcome_of(rc);
 	if (oracle(frame, len, &raw, &input)) {
 		fprintf(stderr, "%s: the oracle did not answer\n", what);
 		return 1;
 	}
-	if (!raw || (rc != XDP_TX && rc != XDP_DROP) || input != (rc == XDP_DROP)) {
+	if (!raw || *out == O_NONE || input != (*out == O_JUDGED)) {
 		fprintf(stderr, "%s: raw PREROUTING %s it, INPUT %s it; ours %s (rc %d); options",
 			what, raw ? "counted" : "did not count", input ? "counted" : "did not count",
-			rc == XDP_DROP ? "falls through" : rc == XDP_TX ? "says the stack drops" : "?",
-			rc);
+			outcome_name(*out), rc);
 		for (size_t i = 0; i < olen; i++)
 			fprintf(stderr, " %02x", opts[i]);
 		fprintf(stderr, "\n");
@@ -399,7 +453,7 @@ static void run_all(bool accept_srr)
 
 	n_input = n_dropped = 0;
 	assert_int_equal(load_ours(accept_srr, &p), 0);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_CASES; i++) {
 		uint8_t opts[OPT_BUF + 4];
 		size_t n = hex_opts(cases[i].hex, opts);
 
@@ -408,7 +462,8 @@ static void run_all(bool accept_srr)
 			failed++;
 			continue;
 		}
-		failed += compare(&p, cases[i].what, opts, n, cases[i].mcast);
+		failed += compare(&p, cases[i].what, opts, n, cases[i].mcast,
+				  &outcomes[accept_srr][i]);
 	}
 	for (int i = 0; i < N_RANDOM; i++) {
 		uint8_t opts[OPT_BUF];
@@ -416,12 +471,14 @@ static void run_all(bool accept_srr)
 		char what[32];
 
 		snprintf(what, sizeof(what), "random %d", i);
-		failed += compare(&p, what, opts, n, rand_r(&seed) % 8 == 0);
+		failed += compare(&p, what, opts, n, rand_r(&seed) % 8 == 0,
+				  &outcomes[accept_srr][N_CASES + i]);
 	}
 	prog_close(&p);
 	printf("%d frames reached INPUT, %d did not\n", n_input, n_dropped);
 	assert_int_equal(failed, 0);
 	assert_true(n_input > 0 && n_dropped > 0);
+	ran[accept_srr] = true;
 }
 
 /* bf_ipv4_accept_source_route read in B's namespace: /proc/sys/net is
@@ -455,11 +512,51 @@ static void source_route_on(void **state)
 	assert_int_equal(accept_in_b(), 0);
 }
 
+/* Which refusals the configuration decides, from both runs (each checked
+ * against the oracle already): a frame the packet alone refuses (to the
+ * stack) is judged under neither setting; only source routes flip, and
+ * between judged and dropped; the named cases as expected. */
+static void config_dependence(void **state)
+{
+	int failed = 0, flips = 0, n_drop[2] = {0, 0};
+
+	assert_true(ran[0] && ran[1]);
+	for (size_t i = 0; i < N_FRAMES; i++) {
+		enum outcome off = outcomes[0][i], on = outcomes[1][i];
+		const char *what = i < N_CASES ? cases[i].what : "random";
+
+		n_drop[0] += off == O_DROPPED;
+		n_drop[1] += on == O_DROPPED;
+		if ((off == O_STACK && on == O_JUDGED) || (off == O_JUDGED && on == O_STACK) ||
+		    (off != on && off != O_DROPPED && on != O_DROPPED)) {
+			fprintf(stderr, "%s (frame %zu): %s with source routes refused, %s accepted\n",
+				what, i, outcome_name(off), outcome_name(on));
+			failed++;
+		}
+		flips += off == O_DROPPED && on == O_JUDGED;
+		if (i >= N_CASES)
+			continue;
+		for (int a = 0; a < 2; a++) {
+			if (cases[i].expect[a] && cases[i].expect[a] != outcomes[a][i]) {
+				fprintf(stderr, "%s: %s with source routes %s, expected %s\n", what,
+					outcome_name(outcomes[a][i]), a ? "accepted" : "refused",
+					outcome_name(cases[i].expect[a]));
+				failed++;
+			}
+		}
+	}
+	printf("%d frames flip from dropped to judged; dropped: %d refused, %d accepted\n", flips,
+	       n_drop[0], n_drop[1]);
+	assert_int_equal(failed, 0);
+	assert_true(flips > 0 && n_drop[0] > 0 && n_drop[1] > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(source_route_on),
+		cmocka_unit_test(config_dependence),
 	};
 	int rc;
 
