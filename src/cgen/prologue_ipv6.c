@@ -32,7 +32,7 @@
 #define IP6_HLEN 40
 /* Headers walked: hop-by-hop, destination options twice, routing,
  * fragment, AH, with room to spare; a legitimate chain is shorter. */
-#define BF_IP6_WALK_MAX 8
+#define BF_IP6_WALK_MAX 16
 
 /* Extension header types ipv6_ext_hdr() knows (NONE aside). */
 static const int ext_types[] = {IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_FRAGMENT,
@@ -48,7 +48,7 @@ static const int ext_slots[] = {BF_PKT_HDR_HBH, BF_PKT_HDR_RT, BF_PKT_HDR_FRAG,
 /* reg = reg, for the CPU; for the verifier, any value up to 0xffff: the
  * walk's offset has a range that depends on the headers met, and a
  * state per range would multiply the states the verifier walks the
- * rules with. Values stay below 0xffff (40 + 8 headers of 2 KiB). */
+ * rules with. Values stay below 0xffff (40 + 16 headers of 2 KiB). */
 static void launder(struct bf_cgen *cg, int reg)
 {
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, reg, LAUNDER));

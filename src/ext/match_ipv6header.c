@@ -179,10 +179,10 @@ static void ipv6header_save(struct bf_strbuf *out, const struct bf_ip *ip, const
 		bf_strbuf_puts(out, " --soft");
 }
 
-/* Headers ipv6header_mt walks here; a chain that needs a 9th header read
+/* Headers ipv6header_mt walks here; a chain that needs a 17th header read
  * hotdrops (fail closed: a packet that reaches such a rule is dropped
  * uncounted). */
-#define IPV6HEADER_WALK_MAX 8
+#define IPV6HEADER_WALK_MAX 16
 /* The walk keeps its bits and offset in the context's scratch word, not
  * in registers: the verifier then sees one state per step, whatever
  * headers came before, instead of one per chain. */
@@ -259,7 +259,7 @@ static int ipv6header_emit(struct bf_cgen *cg, const struct bf_rule *rule, const
 	}
 	/* Still walking: beyond what this match unrolls. What the loop body
 	 * decides without reading a header is done as there (NONE, then
-	 * fewer than 2 bytes left, then ESP); only a 9th header to read
+	 * fewer than 2 bytes left, then ESP); only a 17th header to read
 	 * hotdrops. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_10, OFF));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, IPPROTO_NONE, 0), none);

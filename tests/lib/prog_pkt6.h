@@ -10,7 +10,7 @@
 
 #include "prog_pkt.h"
 
-#define PROG_EXT_MAX 10
+#define PROG_EXT_MAX 20
 #define PROG_EXT_DATA 64
 
 /* One extension header. Its bytes: next header (the chain's, or `nh`

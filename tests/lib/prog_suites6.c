@@ -339,8 +339,8 @@ static const struct prog_case6 ip6_exthdr_cases[] = {
 	      EXTS(DST(1)), .plen = 8),
 };
 
-/* -m ipv6header past the 8 headers its walk unrolls: what the kernel
- * decides there without reading a 9th header (NONE; ESP with 2 bytes
+/* -m ipv6header past the 16 headers its walk unrolls: what the kernel
+ * decides there without reading a 17th header (NONE; ESP with 2 bytes
  * left, else no match; fewer than 2 bytes for any header: no match). */
 static const char *const ip6_v6hdr_rules[] = {
 	"-m ipv6header --soft --header esp -j ACCEPT",
@@ -348,22 +348,22 @@ static const char *const ip6_v6hdr_rules[] = {
 	"-m ipv6header --soft --header prot -j ACCEPT",
 	NULL,
 };
-#define DST8 DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0)
+#define DST4 DST(0), DST(0), DST(0), DST(0)
+#define DST15 DST4, DST4, DST4, DST(0), DST(0), DST(0)
+#define DST16 DST15, DST(0)
 static const struct prog_case6 ip6_v6hdr_cases[] = {
-	CASE6("8 dst, esp", PASS, 0, .proto = 50, .l4_len = 16, EXTS(DST8)),
-	CASE6("8 dst, esp of 2 bytes", PASS, 0, .proto = 50, .l4_len = 2, EXTS(DST8)),
-	CASE6("8 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1, EXTS(DST8)),
-	CASE6("8 dst, esp of 0 bytes", DROP, POLICY, .proto = 50, .l4_len = -1, EXTS(DST8)),
-	CASE6("8 dst, none", PASS, 1, .proto = NOHDR, EXTS(DST8)),
-	CASE6("8 dst, tcp", PASS, 2, EXTS(DST8)),
-	CASE6("8 dst, then dst with 0 bytes", DROP, POLICY, .proto = 60, .l4_len = -1,
-	      EXTS(DST8)),
-	CASE6("8 dst, then hbh with 1 byte", DROP, POLICY, .proto = 256, .l4_len = 1,
-	      EXTS(DST8)),
-	CASE6("7 dst, esp", PASS, 0, .proto = 50, .l4_len = 16,
-	      EXTS(DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0))),
-	CASE6("7 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1,
-	      EXTS(DST(0), DST(0), DST(0), DST(0), DST(0), DST(0), DST(0))),
+	CASE6("16 dst, esp", PASS, 0, .proto = 50, .l4_len = 16, EXTS(DST16)),
+	CASE6("16 dst, esp of 2 bytes", PASS, 0, .proto = 50, .l4_len = 2, EXTS(DST16)),
+	CASE6("16 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1, EXTS(DST16)),
+	CASE6("16 dst, esp of 0 bytes", DROP, POLICY, .proto = 50, .l4_len = -1, EXTS(DST16)),
+	CASE6("16 dst, none", PASS, 1, .proto = NOHDR, EXTS(DST16)),
+	CASE6("16 dst, tcp", PASS, 2, EXTS(DST16)),
+	CASE6("16 dst, then dst with 0 bytes", DROP, POLICY, .proto = 60, .l4_len = -1,
+	      EXTS(DST16)),
+	CASE6("16 dst, then hbh with 1 byte", DROP, POLICY, .proto = 256, .l4_len = 1,
+	      EXTS(DST16)),
+	CASE6("15 dst, esp", PASS, 0, .proto = 50, .l4_len = 16, EXTS(DST15)),
+	CASE6("15 dst, esp of 1 byte", DROP, POLICY, .proto = 50, .l4_len = 1, EXTS(DST15)),
 };
 
 const struct prog_suite6 prog_suites6[] = {

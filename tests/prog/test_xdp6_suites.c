@@ -141,11 +141,16 @@ static void run_suite(void **state)
 }
 
 /* Where the program knowingly differs from ip6tables (so no oracle):
- * a chain of more than 8 extension headers is not walked to its end; a
+ * a chain of more than 16 extension headers is not walked to its end; a
  * rule that needs the walk (-p, or an extension-header match) drops the
  * packet uncounted, as for a chain that cannot be read, while rules that
  * do not need it still judge it. ip6tables would find TCP here. A frame
  * with more than two VID 0 tags is dropped unjudged (xdp.c). */
+/* Chains of destination options headers (8 bytes each). */
+#define DST1 {.type = 60}
+#define DST4 DST1, DST1, DST1, DST1
+#define DST16 DST4, DST4, DST4, DST4
+
 static void fail_closed(void **state)
 {
 	static const char *const rules[] = {
@@ -156,28 +161,18 @@ static void fail_closed(void **state)
 		NULL,
 	};
 	struct prog_case6 c[] = {
-		CASE6("9 headers: rule with -p drops", XDP_DROP, PROG_UNCOUNTED,
-		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
-			      {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}},
-		      .n_ext = 9),
-		CASE6("9 headers from ::99: accepted", XDP_PASS, 0, .src = "2001:db8::99",
-		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
-			      {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}},
-		      .n_ext = 9),
-		/* ipv6header walks on where the kernel would read a 9th. */
-		CASE6("9 headers from ::98: ipv6header drops", XDP_DROP, PROG_UNCOUNTED,
+		CASE6("17 headers: rule with -p drops", XDP_DROP, PROG_UNCOUNTED,
+		      .ext = {DST16, DST1}, .n_ext = 17),
+		CASE6("17 headers from ::99: accepted", XDP_PASS, 0, .src = "2001:db8::99",
+		      .ext = {DST16, DST1}, .n_ext = 17),
+		/* ipv6header walks on where the kernel would read a 17th. */
+		CASE6("17 headers from ::98: ipv6header drops", XDP_DROP, PROG_UNCOUNTED,
 		      .src = "2001:db8::98",
-		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
-			      {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}},
-		      .n_ext = 9),
-		CASE6("8 headers from ::98: ipv6header matches", XDP_PASS, 1, .src = "2001:db8::98",
-		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
-			      {.type = 60}, {.type = 60}, {.type = 60}},
-		      .n_ext = 8),
-		CASE6("8 headers: judged", XDP_PASS, 3,
-		      .ext = {{.type = 60}, {.type = 60}, {.type = 60}, {.type = 60}, {.type = 60},
-			      {.type = 60}, {.type = 60}, {.type = 60}},
-		      .n_ext = 8),
+		      .ext = {DST16, DST1}, .n_ext = 17),
+		CASE6("16 headers from ::98: ipv6header matches", XDP_PASS, 1, .src = "2001:db8::98",
+		      .ext = {DST16}, .n_ext = 16),
+		CASE6("16 headers: judged", XDP_PASS, 3,
+		      .ext = {DST16}, .n_ext = 16),
 		/* Three VID 0 tags (the kernel strips any number): dropped. */
 		CASE6("3 priority tags: dropped", XDP_DROP, PROG_UNCOUNTED, .src = "2001:db8::99",
 		      .n_vlan = 3),
