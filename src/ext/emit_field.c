@@ -4,7 +4,6 @@
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
-#include "common/log.h"
 
 void bf_emit_field_eq(struct bf_cgen *cg, int size, int off, uint32_t mask,
 		      uint32_t value, bool invert, int no_match)
@@ -14,13 +13,6 @@ void bf_emit_field_eq(struct bf_cgen *cg, int size, int off, uint32_t mask,
 		bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_1, (int32_t)mask));
 	bf_emit_jump(cg, BPF_JMP32_IMM(invert ? BPF_JEQ : BPF_JNE, BPF_REG_1,
 				       (int32_t)value, 0), no_match);
-}
-
-int bf_emit_need_ipv4(const struct bf_rule *rule, const char *match)
-{
-	if (rule->ip.family != BF_FAMILY_IPV4)
-		return bf_err(-EOPNOTSUPP, "%s: IPv6 cannot be compiled yet", match);
-	return 0;
 }
 
 void bf_emit_field_range(struct bf_cgen *cg, int size, int off, uint32_t lo,

@@ -25,12 +25,6 @@ void bf_emit_reg_range(struct bf_cgen *cg, int reg, int size, uint32_t lo, uint3
 /* dst = the big-endian field of `size` at ptr_reg + off, in host order. */
 void bf_emit_load_pkt(struct bf_cgen *cg, int dst, int ptr_reg, int off, int size);
 
-/* The context fields above are those of the IPv4 prologue: matches
- * whose IPv6 test differs refuse other families until IPv6 compiles.
- * 0, or -EOPNOTSUPP after logging why. */
-struct bf_rule;
-int bf_emit_need_ipv4(const struct bf_rule *rule, const char *match);
-
 /* The IPv6 extension-header matches: ipv6_find_hdr(skb, &ptr, TYPE, ...)
  * then skb_header_pointer(skb, ptr, len): the offset the prologue
  * recorded in context field `slot` (BF_PKT_HDR_*). Jumps to no_match when
