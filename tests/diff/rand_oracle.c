@@ -1,162 +1,78 @@
-/* The oracle's namespaces, its ruleset and its counters. Commands run in
- * namespace B through setns() around popen() (faster than `ip netns
- * exec`, which sets up a mount namespace per command). */
+/* The oracle's namespaces, its ruleset and its counters, on the shared
+ * plumbing of tests/lib/oracle_net (namespaces removed at exit and on
+ * fatal signals, commands in namespace B through setns() around popen()).
+ * What is the harness's own: the sysctls, the save-format counters and
+ * the marker. */
 #define _GNU_SOURCE
 #include "rand_oracle.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/oracle_net.h"
 #include "rand_pkts.h"
 
 static char ns_a[32], ns_b[32];
-static bool made_a, made_b;
-static int sock = -1, ifindex, fd_self = -1, fd_b = -1;
+static struct oracle_sock sock = {.fd = -1};
 static uint64_t markers; /* counted since the last restore */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return rc == -1 ? -1 : WEXITSTATUS(rc);
-}
-
-void ro_cleanup(void)
-{
-	if (made_a)
-		sh("ip netns del %s 2>/dev/null", ns_a);
-	if (made_b)
-		sh("ip netns del %s 2>/dev/null", ns_b);
-	made_a = made_b = false;
-}
-
-static void on_signal(int sig)
-{
-	ro_cleanup();
-	_exit(128 + sig);
-}
-
-/* popen() of a command run in namespace B. */
-static FILE *popen_b(const char *cmd, const char *mode)
-{
-	FILE *f;
-
-	if (setns(fd_b, CLONE_NEWNET))
-		return NULL;
-	f = popen(cmd, mode);
-	if (setns(fd_self, CLONE_NEWNET))
-		abort(); /* we would run in the wrong namespace from here on */
-	return f;
-}
-
-static int open_socket(void)
-{
-	char path[64];
-	int a;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns_a);
-	a = open(path, O_RDONLY | O_CLOEXEC);
-	if (a < 0 || setns(a, CLONE_NEWNET))
-		return -1;
-	sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	ifindex = (int)if_nametoindex("rda0");
-	if (setns(fd_self, CLONE_NEWNET))
-		abort();
-	close(a);
-	return sock >= 0 && ifindex > 0 ? 0 : -1;
-}
 
 int ro_setup(bool ipv6, char *why, size_t len)
 {
-	char path[64];
-	cpu_set_t cpus;
 	const char *b = ns_b;
 
 	if (geteuid()) {
 		snprintf(why, len, "the oracle needs root");
 		return 77;
 	}
-	if (sh("command -v iptables-legacy-restore >/dev/null && command -v iptables-legacy-save >/dev/null && command -v ip >/dev/null")) {
+	if (!oracle_have("iptables-legacy-restore") || !oracle_have("iptables-legacy-save") ||
+	    !oracle_have("ip")) {
 		snprintf(why, len, "needs iptables-legacy-restore, iptables-legacy-save and ip (the oracle)");
 		return 77;
 	}
-	if (ipv6 && sh("command -v ip6tables-legacy-restore >/dev/null && command -v ip6tables-legacy-save >/dev/null")) {
+	if (ipv6 && (!oracle_have("ip6tables-legacy-restore") || !oracle_have("ip6tables-legacy-save"))) {
 		snprintf(why, len, "needs ip6tables-legacy-restore and ip6tables-legacy-save (the oracle)");
 		return 77;
 	}
 	snprintf(ns_a, sizeof(ns_a), "bf-rdiff-a%d", getpid());
 	snprintf(ns_b, sizeof(ns_b), "bf-rdiff-b%d", getpid());
-	atexit(ro_cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, on_signal); /* e.g. piped into head */
-	if (sh("ip netns add %s", ns_a))
-		return -1;
-	made_a = true;
-	if (sh("ip netns add %s", ns_b))
-		return -1;
-	made_b = true;
-	if (sh("ip -n %s link add rda0 address 02:00:00:00:00:01 type veth peer name %s "
-	       "netns %s address 02:00:00:00:00:02", ns_a, RR_IFNAME, b) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1", ns_a) ||
-	    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=%d "
-	       "net.ipv6.conf.default.disable_ipv6=%d net.ipv6.conf.all.accept_dad=0 "
-	       "net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.router_solicitations=0 "
-	       "net.ipv6.ip6frag_low_thresh=0 net.ipv6.ip6frag_high_thresh=0", b, !ipv6, !ipv6) ||
-	    sh("ip netns exec %s sh -c 'for k in all default %s; do "
-	       "sysctl -qw net.ipv4.conf.$k.rp_filter=0 net.ipv4.conf.$k.accept_local=1; done'",
-	       b, RR_IFNAME) ||
+	if (oracle_netns_add(ns_a) || oracle_netns_add(b) ||
+	    oracle_veth_add(ns_a, "rda0", "02:00:00:00:00:01", b, RR_IFNAME, "02:00:00:00:00:02") ||
+	    oracle_sh_in(ns_a, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1") ||
+	    oracle_sh_in(b, "sysctl -qw net.ipv6.conf.all.disable_ipv6=%d "
+		     "net.ipv6.conf.default.disable_ipv6=%d net.ipv6.conf.all.accept_dad=0 "
+		     "net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.router_solicitations=0 "
+		     "net.ipv6.ip6frag_low_thresh=0 net.ipv6.ip6frag_high_thresh=0", !ipv6, !ipv6) ||
+	    oracle_sh_in(b, "sh -c 'for k in all default %s; do "
+		     "sysctl -qw net.ipv4.conf.$k.rp_filter=0 net.ipv4.conf.$k.accept_local=1; done'",
+		     RR_IFNAME) ||
 	    /* No reassembly queue: a lone fragment is dropped at once (INPUT
 	     * never sees one either way), so no fragment of an earlier run
 	     * completes a datagram of a later one, nor times out into an
 	     * ICMP error. */
-	    sh("ip netns exec %s sysctl -qw net.ipv4.ipfrag_low_thresh=0 net.ipv4.ipfrag_high_thresh=0", b) ||
-	    sh("ip -n %s link set lo up", b) ||
-	    sh("ip -n %s route add local 0.0.0.0/0 dev lo table local", b) ||
-	    (ipv6 && sh("ip -n %s -6 route add local ::/0 dev lo table local", b)) ||
-	    sh("ip -n %s link set rda0 up", ns_a) ||
-	    sh("ip -n %s link set %s up", b, RR_IFNAME))
+	    oracle_sh_in(b, "sysctl -qw net.ipv4.ipfrag_low_thresh=0 net.ipv4.ipfrag_high_thresh=0") ||
+	    oracle_sh("ip -n %s link set lo up", b) ||
+	    oracle_sh("ip -n %s route add local 0.0.0.0/0 dev lo table local", b) ||
+	    (ipv6 && oracle_sh("ip -n %s -6 route add local ::/0 dev lo table local", b)) ||
+	    oracle_sh("ip -n %s link set rda0 up", ns_a) ||
+	    oracle_sh("ip -n %s link set %s up", b, RR_IFNAME))
 		return -1;
 	/* Frames one by one as sent: no GRO merging them. */
-	sh("ip netns exec %s ethtool -K rda0 gro off >/dev/null 2>&1", ns_a);
-	sh("ip netns exec %s ethtool -K %s gro off >/dev/null 2>&1", b, RR_IFNAME);
-	fd_self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/run/netns/%s", b);
-	fd_b = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd_self < 0 || fd_b < 0)
-		return -1;
-	if (sh("ip netns exec %s iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", b)) {
+	oracle_sh_in(ns_a, "ethtool -K rda0 gro off >/dev/null 2>&1");
+	oracle_sh_in(b, "ethtool -K %s gro off >/dev/null 2>&1", RR_IFNAME);
+	if (oracle_sh_in(b, "iptables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1")) {
 		snprintf(why, len, "iptables-legacy has no raw table here (iptable_raw)");
 		return 77;
 	}
-	if (ipv6 && sh("ip netns exec %s ip6tables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1", b)) {
+	if (ipv6 && oracle_sh_in(b, "ip6tables-legacy -t raw -L PREROUTING -n >/dev/null 2>&1")) {
 		snprintf(why, len, "ip6tables-legacy has no raw table here (ip6table_raw)");
 		return 77;
 	}
 	/* One CPU: frames and markers stay in order through the backlog. */
-	CPU_ZERO(&cpus);
-	CPU_SET(sched_getcpu(), &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
-	return open_socket();
+	oracle_pin_cpu();
+	return oracle_sock_open(&sock, ns_a, "rda0");
 }
 
 static const char *ipt(int family)
@@ -182,7 +98,7 @@ int ro_restore(int family, const char *text, struct bf_strbuf *err)
 	}
 	close(fd);
 	snprintf(cmd, sizeof(cmd), "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
-	f = popen_b(cmd, "r");
+	f = oracle_popen_in(ns_b, cmd, "r");
 	if (!f) {
 		unlink(tmp);
 		return -1;
@@ -198,9 +114,7 @@ int ro_restore(int family, const char *text, struct bf_strbuf *err)
 
 int ro_send(const uint8_t *frame, size_t len)
 {
-	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6};
-
-	return sendto(sock, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len ? 0 : -1;
+	return oracle_send(&sock, frame, len);
 }
 
 /* iptables-legacy-save -c: ":CHAIN POLICY [p:b]" and "[p:b] -A CHAIN ..." */
@@ -215,7 +129,7 @@ static int read_counts(int family, struct rc_set *out, uint64_t *marker)
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "%s-save -c -t raw; %s-save -c -t filter", ipt(family), ipt(family));
-	f = popen_b(cmd, "r");
+	f = oracle_popen_in(ns_b, cmd, "r");
 	if (!f)
 		return -1;
 	memset(out, 0, sizeof(*out));

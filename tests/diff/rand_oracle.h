@@ -14,11 +14,10 @@
 
 #define RO_MARKER 253
 
-/* Makes the namespaces (removed at exit and on SIGINT/SIGTERM), with
- * IPv6 in B when ipv6. Returns 0, or 77 with the reason in why (no
- * oracle here), or -1. */
+/* Makes the namespaces (oracle_net removes them at exit and on SIGINT,
+ * SIGTERM, SIGHUP and SIGPIPE), with IPv6 in B when ipv6. Returns 0, or
+ * 77 with the reason in why (no oracle here), or -1. */
 int ro_setup(bool ipv6, char *why, size_t len);
-void ro_cleanup(void);
 
 /* iptables-legacy-restore of text (which must hold the marker rules);
  * resets every counter. Output of a refusal goes to err. */
