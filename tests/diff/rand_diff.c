@@ -225,7 +225,11 @@ int main(int argc, char **argv)
 			}
 		}
 		for (size_t i = 0; res == RM_SAME && i < ov->n; i++) {
-			/* How well the packets are aimed: rules vs policies. */
+			/* How well the packets are aimed: rules vs policies (not
+			 * the oracle's own raw OUTPUT rule, which counts the
+			 * kernel's rate-limited answers). */
+			if (!strcmp(ov->e[i].chain, "OUTPUT"))
+				continue;
 			if (ov->e[i].rule >= 0)
 				by_rule += ov->e[i].pkts;
 			else if (!strcmp(ov->e[i].chain, "INPUT") || !strcmp(ov->e[i].chain, "PREROUTING"))
