@@ -16,7 +16,7 @@ LIB := $(BUILD)/libbpfilter.a
 # weak reference alone does not pull an object out of an archive.
 LIB_LINK := -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive
 
-.PHONY: all deps check unit prog e2e diff clitest demo clean
+.PHONY: all deps check unit prog e2e diff clitest demo clean bench
 all: deps bpfilter
 
 deps:
@@ -48,6 +48,8 @@ $(BUILD)/%.o: %.c
 include tests/tests.mk
 # The shared test objects follow the headers they include, too.
 -include $(TESTLIB_OBJS:.o=.d)
+
+include bench/bench.mk
 
 clean:
 	rm -rf $(BUILD) bpfilter

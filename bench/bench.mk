@@ -1,0 +1,18 @@
+# `make bench` (issue 5): the benchmark suite, not part of `make check`.
+# Builds build/bench/bench and runs bench/run.sh as root: results in
+# bench/results.json, the plot in bench/results.png (gnuplot).
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+BENCH_BIN := $(BUILD)/bench/bench
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(BENCH_BIN): $(BENCH_OBJS) $(LIB) $(BUILD)/tests/lib/oracle_net.o
+	$(CC) $(CFLAGS) -o $@ $(BENCH_OBJS) $(BUILD)/tests/lib/oracle_net.o $(LIB_LINK) $(LDLIBS) -lm
+
+-include $(BENCH_OBJS:.o=.d)
+
+bench: all $(BENCH_BIN)
+	@bench/run.sh $(BENCH_BIN)
