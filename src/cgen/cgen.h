@@ -85,6 +85,9 @@ enum bf_pkt_off {
 				 * hotdrops */
 	BF_PKT_IP6_PLEN = -92,  /* u32: 40 + payload length (xt_length's
 				 * IPv6 length) */
+	BF_PKT_HOTDROP_LATER = -93, /* u8: a match held but set iptables'
+				 * hotdrop (bf_emit_hotdrop_later); the
+				 * prologues zero it */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 };
 #define BF_EXTHDR_ABSENT 0
@@ -115,6 +118,8 @@ struct bf_cgen {
 	const char *ifname; /* interface compiled for: resolves -i */
 	const struct bf_hook_ops *hook;
 	int lbl_hotdrop; /* drop without counting, as iptables' hotdrop */
+	bool hotdrop_later; /* a match of the rule being emitted may set
+			     * BF_PKT_HOTDROP_LATER */
 	size_t n_state; /* BF_MAP_STATE slots the program uses (0: no map) */
 	/* Set by bf_cgen_compile before the hook's prologue when there is an
 	 * IPv6 ruleset: the prologue sends IPv6 packets, context filled
@@ -243,6 +248,14 @@ bool bf_iface_match(const char *name, const char *dev);
  * test jumps to cg->lbl_hotdrop. Returns the number of entries of t
  * used (1 + t->group). */
 size_t bf_emit_ip_test(struct bf_cgen *cg, const struct bf_ip_test *t, bool on_match, int label);
+
+/* For a match that holds while setting iptables' hotdrop (an inverted
+ * test whose inner one hotdropped, as xt_sctp's chunk walk can):
+ * ipt_do_table still runs the rule's later matches; when they hold it
+ * counts the rule (its target then ends in the hotdrop's NF_DROP), when
+ * they do not it drops uncounted. Emits the mark, from where the match
+ * falls through as holding; the rule does the rest. */
+void bf_emit_hotdrop_later(struct bf_cgen *cg);
 
 /* The linear reference emitter is in flow.h: each chain's rules in order,
  * user chains inlined where they are reached, then the policy. An

@@ -117,6 +117,7 @@ static void fill_l3(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, R_PROTO, BF_PKT_PROTO));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct iphdr, ttl)));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_HOTDROP_LATER, 0));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct iphdr, tos)));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TOS));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, R_HLEN, BF_PKT_L4OFF));

@@ -195,6 +195,7 @@ static void fill_l3(struct bf_cgen *cg)
 	}
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_L3, offsetof(struct ip6_hdr, ip6_hlim)));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_HOTDROP_LATER, 0));
 	/* ipv6_get_dsfield: the traffic class, across the first two bytes. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, R_L3, 0));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));

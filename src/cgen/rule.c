@@ -96,6 +96,23 @@ static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next,
 	return bf_err(-EOPNOTSUPP, "the target %s cannot be compiled yet", bf_target_name(t));
 }
 
+void bf_emit_hotdrop_later(struct bf_cgen *cg)
+{
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_HOTDROP_LATER, 1));
+	cg->hotdrop_later = true;
+}
+
+/* The no-match path of a rule whose match may set BF_PKT_HOTDROP_LATER
+ * (matches jump to nomatch): dropped uncounted when the mark is set. Its
+ * match path checks the mark after counting (bf_emit_rule_flow). */
+static void emit_hotdrop_later_checks(struct bf_cgen *cg, int nomatch, int next)
+{
+	bf_label_bind(cg, nomatch);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_HOTDROP_LATER));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), next);
+	bf_emit_verdict(cg, BF_VERDICT_DROP);
+}
+
 int bf_emit_rule(struct bf_cgen *cg, const struct bf_rule *rule, int slot)
 {
 	return bf_emit_rule_flow(cg, rule, slot, NULL);
@@ -105,7 +122,7 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 		      const struct bf_flow *flow)
 {
 	struct bf_ip_test tests[BF_IP_TESTS_MAX];
-	int next, body, hotdrop, outer_hotdrop = cg->lbl_hotdrop;
+	int next, body, hotdrop, nomatch, outer_hotdrop = cg->lbl_hotdrop;
 	size_t n, i = 0, first_fixup = cg->n_fixups;
 	int err = 0;
 
@@ -139,6 +156,9 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 	bf_label_bind(cg, body);
 	while (i < n)
 		i += bf_emit_ip_test(cg, &tests[i], false, next);
+	/* The matches' no-match path: next, or a check of the mark first. */
+	nomatch = bf_label_new(cg);
+	cg->hotdrop_later = false;
 	for (size_t k = 0; k < rule->n_matches && !err; k++) {
 		const struct bf_match *m = &rule->matches[k];
 
@@ -146,20 +166,29 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 			err = bf_err(-EOPNOTSUPP, "the match \"%s\" cannot be compiled yet",
 				     m->ops->name);
 		else
-			err = m->ops->emit(cg, rule, m->data, next);
+			err = m->ops->emit(cg, rule, m->data, nomatch);
 	}
 	cg->lbl_hotdrop = outer_hotdrop;
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 	bf_emit_count(cg, slot);
+	if (cg->hotdrop_later) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_HOTDROP_LATER));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), hotdrop);
+	}
 	err = emit_target(cg, rule, next, flow);
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
+
 	/* iptables' hotdrop: drop at once, counting nothing. */
 	if (bf_label_referenced(cg, hotdrop, first_fixup)) {
 		bf_label_bind(cg, hotdrop);
 		bf_emit_verdict(cg, BF_VERDICT_DROP);
 	}
+	if (cg->hotdrop_later)
+		emit_hotdrop_later_checks(cg, nomatch, next);
+	else
+		bf_label_bind(cg, nomatch);
 	bf_label_bind(cg, next);
 	return cg->err;
 }

@@ -387,25 +387,6 @@ static int walk_bound(const struct bf_cgen *cg)
 	return 0x3fff;
 }
 
-/* The slot of the rule's counter, found in the ruleset being compiled
- * (the rule's position), or -1. */
-static int rule_slot(const struct bf_cgen *cg, const struct bf_rule *rule)
-{
-	const struct bf_ruleset *rs = cg->rs;
-
-	if (!rs)
-		return -1;
-	for (int t = 0; t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &rs->tables[t];
-
-		for (size_t c = 0; c < tb->n_chains; c++)
-			for (size_t r = 0; r < tb->chains[c]->n_rules; r++)
-				if (tb->chains[c]->rules[r] == rule)
-					return cg->slot_base + bf_rule_slot(rs, t, c, r);
-	}
-	return -1;
-}
-
 /* r0 &= !(flags & mask differs from flag), for each flag entry whose
  * type is r3's (match_flags without branches). r3 = type, r4 = flags;
  * clobbers r2, r5. */
@@ -594,7 +575,7 @@ static int sctp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 {
 	const struct match_sctp *m = data;
 	bool inv = m->invflags & SCTP_F_CHUNKS;
-	int done, hotdrop, slot = -1;
+	int done, hotdrop;
 
 	/* A non-first fragment never matches; struct sctphdr not within the
 	 * datagram hotdrops. The ports are the context's (read with the 4
@@ -611,28 +592,16 @@ static int sctp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 		bf_emit_port_range(cg, BF_PKT_DPORT, m->dpts, m->invflags & SCTP_F_DST, no_match);
 	if (!(m->flags & SCTP_F_CHUNKS))
 		return 0;
-	if (inv) {
-		/* A hotdrop in the walk makes match_packet false, so the
-		 * inverted test holds: ipt_do_table goes on with the rule's
-		 * other matches, counts the rule when they hold, runs its
-		 * target, then drops (hotdrop). Compiled when this match is
-		 * the rule's last: count, then drop. */
-		if (rule->n_matches == 0 ||
-		    rule->matches[rule->n_matches - 1].data != data)
-			return bf_err(-EOPNOTSUPP, "sctp: ! --chunk-types before another match "
-				      "cannot be compiled yet");
-		slot = rule_slot(cg, rule);
-		if (slot < 0 && cg->rs)
-			return bf_err(-EOPNOTSUPP, "sctp: no counter for the rule");
-	}
+	/* Inverted, a hotdrop in the walk makes match_packet false and the
+	 * test hold: ipt_do_table goes on with the rule's other matches,
+	 * counts the rule when they hold, then drops (the hotdrop). */
 	done = bf_label_new(cg);
 	hotdrop = inv ? bf_label_new(cg) : cg->lbl_hotdrop;
 	emit_walk(cg, rule, m, inv ? no_match : done, inv ? done : no_match, hotdrop);
 	if (inv) {
+		bf_emit_jump(cg, BPF_JMP_A(0), done);
 		bf_label_bind(cg, hotdrop);
-		if (slot >= 0)
-			bf_emit_count(cg, slot);
-		bf_emit_verdict(cg, BF_VERDICT_DROP);
+		bf_emit_hotdrop_later(cg);
 	}
 	bf_label_bind(cg, done);
 	return 0;

@@ -641,6 +641,25 @@ static const struct prog_case sctp_cases[] = {
 	FRAME("1000-byte data chunk then abort", PASS, 15, m_big_abort),
 };
 
+/* sctp's inverted chunk test whose walk hotdrops holds, and the rule's
+ * later matches still decide (ipt_do_table): when they hold the rule
+ * counts and the packet is dropped, when not it is dropped uncounted. */
+static const char *const sctp_later_rules[] = {
+	"-p sctp --dport 20 ! --chunk-types any ABORT -m length --length 0:60 -j ACCEPT",
+	"-p sctp --dport 20 -j ACCEPT",
+	NULL,
+};
+SC(l_init_len0, 40000, 20, 0, 0, 0, 0, C_INIT C_LEN0)
+SC(l_init_len0_long, 40000, 20, 0, 0, 0, 10, C_INIT C_LEN0)
+SC(l_abort, 40000, 20, 0, 0, 0, 0, C_ABORT("\x00"))
+SC(l_init, 40000, 20, 0, 0, 0, 0, C_INIT)
+static const struct prog_case sctp_later_cases[] = {
+	FRAME("walk hotdrops, length holds: counted, dropped", DROP, 0, l_init_len0),
+	FRAME("walk hotdrops, length fails: dropped", DROP, NONE, l_init_len0_long),
+	FRAME("abort: no match", PASS, 1, l_abort),
+	FRAME("init: match", PASS, 0, l_init),
+};
+
 const struct prog_suite prog_more_suites[] = {
 	SUITE(tcp_option, BF_VERDICT_ACCEPT),
 	SUITE(mac, BF_VERDICT_ACCEPT),
@@ -648,6 +667,7 @@ const struct prog_suite prog_more_suites[] = {
 	SUITE(ah, BF_VERDICT_ACCEPT),
 	SUITE(statistic, BF_VERDICT_ACCEPT),
 	SUITE(sctp, BF_VERDICT_ACCEPT),
+	SUITE(sctp_later, BF_VERDICT_ACCEPT),
 };
 const size_t prog_n_more_suites = sizeof(prog_more_suites) / sizeof(prog_more_suites[0]);
 
