@@ -15,15 +15,6 @@ hosts_new A B
 P="$TOOLS/probe"
 failures=0
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$3', want '$2'"
-		failures=$((failures + 1))
-	fi
-}
 
 # Datagrams B receives on port $1 out of 20 sent by A.
 udp()

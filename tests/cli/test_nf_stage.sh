@@ -14,16 +14,6 @@ ip -n "$B" link add bfn0 type veth peer name bfn1 && ip -n "$B" link set bfn0 up
 	ip -n "$B" link set bfn1 up || fail "second interface"
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what: got '$got', want '$want'"
-		failures=$((failures + 1))
-	fi
-}
 
 stage_line() { bf "$B" status | sed -n 's/^Reassembled IPv4 datagrams: //p'; }
 pins() { ls "$BPFILTER_BPFFS"/*/ 2>/dev/null | sort | tr '\n' ' '; }

@@ -22,15 +22,6 @@ failures=0
 
 bf6() { local ns=$1; shift; ip netns exec "$ns" "$BPFILTER6" "$@"; }
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: got '$3', want '$2'"
-		failures=$((failures + 1))
-	fi
-}
 
 expect()
 {

@@ -16,16 +16,6 @@ BPFILTER6="$(dirname "$BPFILTER")/bpfilter6"
 [ -x "$BPFILTER6" ] || fail "bpfilter6 is not built"
 failures=0
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1"
-		diff <(echo "$2") <(echo "$3") | sed 's/^/    /'
-		failures=$((failures + 1))
-	fi
-}
 
 # run FAMILY "RESTORE-OPTIONS" TEXT: restore on both sides, compare exit
 # codes and both tables' save output afterwards.

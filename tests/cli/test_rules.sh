@@ -17,18 +17,6 @@ hosts_new A B
 ns_new C
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what"
-		echo "    want: ${want//$'\n'/$'\n          '}"
-		echo "    got:  ${got//$'\n'/$'\n          '}"
-		failures=$((failures + 1))
-	fi
-}
 
 # The ruleset; comment lines are test_save_diff's business.
 save()

@@ -20,16 +20,6 @@ hosts_new A B   # bpfilter on B
 hosts_new C D   # iptables-legacy on D
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what:"$'\n'"got:"$'\n'"$got"$'\n'"want:"$'\n'"$want"
-		failures=$((failures + 1))
-	fi
-}
 
 cat >"$W/rules" <<'EOF'
 *raw

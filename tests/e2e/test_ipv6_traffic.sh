@@ -19,16 +19,6 @@ A6=2001:db8::1
 B6=2001:db8::2
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what:"$'\n'"got (bpfilter6):"$'\n'"$got"$'\n'"want (ip6tables-legacy):"$'\n'"$want"
-		failures=$((failures + 1))
-	fi
-}
 
 # v6_pair A B: IPv6 on the veth of a host pair made by hosts_new.
 v6_pair()

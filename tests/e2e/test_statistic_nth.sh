@@ -18,16 +18,6 @@ hosts_new C D   # iptables-legacy on D
 BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what:"$'\n'"got (bpfilter):"$'\n'"$got"$'\n'"want (iptables-legacy):"$'\n'"$want"
-		failures=$((failures + 1))
-	fi
-}
 
 both()
 {

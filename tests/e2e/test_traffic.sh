@@ -17,16 +17,6 @@ ip -n "$A" addr add 198.18.0.3/$HOSTS_PREFIX dev "$IF_A" || fail "second address
 P="$TOOLS/probe"
 failures=0
 
-check()
-{
-	local what=$1 want=$2 got=$3
-	if [ "$got" = "$want" ]; then
-		echo "ok   $what: $got"
-	else
-		echo "FAIL $what: got '$got', want '$want'"
-		failures=$((failures + 1))
-	fi
-}
 
 tcp() { ip netns exec "$A" "$P" tcp-connect "$HOST_B" "$1" "${2:-700}"; }
 ping1() { ip netns exec "$A" "$P" ping "$HOST_B" 1 "${1:-500}"; }

@@ -43,6 +43,22 @@ fail()
 	exit 1
 }
 
+# check WHAT WANT GOT: one comparison, reported (multi-line values
+# indented); counted in $failures, which the test checks at its end.
+failures=0
+check()
+{
+	local what=$1 want=$2 got=$3
+	if [ "$got" = "$want" ]; then
+		echo "ok   $what"
+	else
+		echo "FAIL $what"
+		echo "    want: ${want//$'\n'/$'\n          '}"
+		echo "    got:  ${got//$'\n'/$'\n          '}"
+		failures=$((failures + 1))
+	fi
+}
+
 need_root()
 {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
