@@ -77,19 +77,16 @@ static void esp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 }
 
 /* xt_esp: struct ip_esp_hdr (8 bytes), SPI first; spi_match is
- * (min <= spi <= max) ^ invert. The SPI goes through the context's
- * scratch word to be compared as a field. */
+ * (min <= spi <= max) ^ invert. */
 static int esp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 		    const void *data, int no_match)
 {
 	const struct match_esp *m = data;
 
 	bf_emit_l4_need(cg, rule, 8, no_match);
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 0));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_SCRATCH));
-	bf_emit_field_range(cg, BPF_W, BF_PKT_SCRATCH, m->spis[0], m->spis[1],
-			    m->invflags & BF_ESP_INV_SPI, no_match);
+	bf_emit_load_pkt(cg, BPF_REG_1, BPF_REG_3, 0, BPF_W);
+	bf_emit_reg_range(cg, BPF_REG_1, BPF_W, m->spis[0], m->spis[1], m->invflags & BF_ESP_INV_SPI,
+			  no_match);
 	return 0;
 }
 
