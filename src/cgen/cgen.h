@@ -182,6 +182,10 @@ struct bf_hook_ops {
 	 * INPUT would (e.g. XDP passes IPv4 fragments on, unjudged, to be
 	 * reassembled and judged by the netfilter stage). NULL: nothing. */
 	void (*before_input)(struct bf_cgen *cg, enum bf_family family);
+	/* The largest offset from BF_REG_L3 at which a match's walk (sctp
+	 * chunks) may read 4 bytes, for the verifier: what this hook's
+	 * packet pointers let it bound. */
+	int walk_max;
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

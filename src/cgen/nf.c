@@ -242,6 +242,9 @@ const struct bf_hook_ops bf_hook_nf_local_in = {
 	.prologue = nf_prologue,
 	.verdict_code = nf_verdict_code,
 	.check = bf_xdp_check,
+	/* Within the copy of the header (BF_NF_BUF): pointers compared with
+	 * BF_REG_END bound nothing for the verifier there. */
+	.walk_max = BF_NF_BUF_LEN - 4,
 };
 
 const struct bf_hook_ops bf_hook_nf_local_in_all = {
@@ -251,6 +254,9 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	.prologue = nf_prologue_all,
 	.verdict_code = nf_verdict_code,
 	.check = bf_xdp_check,
+	/* Within the copy of the header (BF_NF_BUF): pointers compared with
+	 * BF_REG_END bound nothing for the verifier there. */
+	.walk_max = BF_NF_BUF_LEN - 4,
 };
 
 /* The dispatcher (nf.h). Only reassembled datagrams concern filter INPUT

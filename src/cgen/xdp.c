@@ -180,4 +180,6 @@ const struct bf_hook_ops bf_hook_xdp = {
 	.verdict_code = xdp_verdict_code,
 	.check = bf_xdp_check,
 	.before_input = xdp_before_input,
+	/* Packet ranges below 64 KiB only; no XDP frame nears 16 KiB. */
+	.walk_max = 0x3fff,
 };

@@ -376,17 +376,6 @@ static void sctp_save(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 #define SCTP_CNT_OFF (SCTP_MAP_OFF - 8)  /* u64: chunks walked */
 _Static_assert(SCTP_MAP_OFF % 8 == 0 && SCTP_CNT_OFF >= -512, "sctp stack");
 
-/* The largest chunk offset from BF_REG_L3 the walk reads, for the
- * verifier: within 16 KiB of an XDP frame's start, or within the
- * netfilter hook's copy of the datagram (nf.h), whose pointers compared
- * with BF_REG_END bound nothing for the verifier. Past it: fail closed. */
-static int walk_bound(const struct bf_cgen *cg)
-{
-	if (cg->hook && cg->hook->prog_type != BPF_PROG_TYPE_XDP)
-		return BF_NF_BUF_LEN - 4;
-	return 0x3fff;
-}
-
 /* r0 &= !(flags & mask differs from flag), for each flag entry whose
  * type is r3's (match_flags without branches). r3 = type, r4 = flags;
  * clobbers r2, r5. */
@@ -491,7 +480,7 @@ static void emit_walk(struct bf_cgen *cg, const struct bf_rule *rule,
 	bf_label_bind(cg, l_cnt);
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, SCTP_CNT_OFF));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, walk_bound(cg), 0), l_bound);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, cg->hook->walk_max, 0), l_bound);
 	bf_emit_jump(cg, BPF_JMP_A(0), cg->lbl_hotdrop);
 	bf_label_bind(cg, l_bound);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
