@@ -138,6 +138,9 @@ void bf_label_bind(struct bf_cgen *cg, int label);
 void bf_emit_jump(struct bf_cgen *cg, struct bpf_insn insn, int label);
 /* Emits BPF_LD_MAP_FD (two instructions) with a map fixup. */
 void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map);
+/* Emits reg = imm (BPF_LD_IMM64, two instructions), src_reg 0 or a
+ * pseudo kind (BPF_PSEUDO_MAP_FD with a map fd known now). */
+void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm);
 /* Resolves jump fixups (range-checked); returns cg->err. Map fixups stay
  * for the loader: bf_cgen_patch_maps(). */
 int bf_cgen_finish(struct bf_cgen *cg);

@@ -139,9 +139,14 @@ void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map)
 		return;
 	}
 	add_fixup(cg, BF_FIXUP_MAP, cg->len, map);
+	bf_emit_ld_imm64(cg, reg, BPF_PSEUDO_MAP_FD, (uint32_t)-1);
+}
+
+void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm)
+{
 	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = reg,
-				      .src_reg = BPF_PSEUDO_MAP_FD, .imm = -1});
-	bf_emit(cg, (struct bpf_insn){0});
+				      .src_reg = src_reg, .imm = (int32_t)(uint32_t)imm});
+	bf_emit(cg, (struct bpf_insn){.imm = (int32_t)(uint32_t)(imm >> 32)});
 }
 
 /* Where each jump goes, as an instruction index: -1 for no label (every

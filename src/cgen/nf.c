@@ -27,23 +27,6 @@ extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 _Static_assert(BF_NF_BUF + BF_NF_BUF_LEN <= -BF_PKT_SIZE, "stack overlaps the context");
 _Static_assert(BF_NF_TOTLEN >= -512, "beyond the BPF stack");
 
-/* Two instructions: dst = imm64. */
-static void emit_ld_imm64(struct bf_cgen *cg, int dst, uint64_t imm)
-{
-	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst,
-				      .imm = (int32_t)(uint32_t)imm});
-	bf_emit(cg, (struct bpf_insn){.imm = (int32_t)(uint32_t)(imm >> 32)});
-}
-
-/* Two instructions: BPF_LD_MAP_FD of a map fd known now (the loader's
- * map fixups are for the maps of a ruleset). */
-static void emit_ld_map_fd(struct bf_cgen *cg, int dst, int fd)
-{
-	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = dst,
-				      .src_reg = BPF_PSEUDO_MAP_FD, .imm = fd});
-	bf_emit(cg, (struct bpf_insn){0});
-}
-
 /* Leaves for `accept` unless state->in is the interface compiled for:
  * the name compared as two 8-byte words (names are at most 15 bytes
  * plus NUL, the rest of the array zeroed by the kernel). */
@@ -61,7 +44,7 @@ static void check_iface(struct bf_cgen *cg, const struct bf_nf_offsets *o, int a
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
 	for (int i = 0; i < 2; i++) {
 		bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, o->dev_name + 8 * i));
-		emit_ld_imm64(cg, BPF_REG_3, w[i]);
+		bf_emit_ld_imm64(cg, BPF_REG_3, 0, w[i]);
 		bf_emit_jump(cg, BPF_JMP_REG(BPF_JNE, BPF_REG_2, BPF_REG_3, 0), accept);
 	}
 }
@@ -279,14 +262,14 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_1, o.dev_ifindex));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4));
-	emit_ld_map_fd(cg, BPF_REG_1, ifmap_fd);
+	bf_emit_ld_imm64(cg, BPF_REG_1, BPF_PSEUDO_MAP_FD, (uint32_t)ifmap_fd);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), accept);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_0, 0));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
-	emit_ld_map_fd(cg, BPF_REG_2, slots_fd);
+	bf_emit_ld_imm64(cg, BPF_REG_2, BPF_PSEUDO_MAP_FD, (uint32_t)slots_fd);
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_tail_call));
 	/* An attached interface whose slot is empty: fail closed. */
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_DROP));
