@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
 #include "ext/ext.h"
+#include "front/front.h"
 
 static size_t chain_idx(const struct bf_ruleset *rs, enum bf_table_id t, const char *name)
 {
@@ -193,4 +195,25 @@ struct bf_ruleset *prog_ruleset(enum bf_verdict policy, const char *const *rules
 struct bf_ruleset *prog_ruleset_raw(enum bf_verdict policy, const char *const *rules)
 {
 	return ruleset_in(BF_TABLE_RAW, "PREROUTING", policy, rules);
+}
+
+struct bf_ruleset *prog_ruleset_raw_front(enum bf_family family, enum bf_verdict policy,
+					  const char *const *rules)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(family);
+	struct bf_strbuf text = {0};
+
+	if (!rs)
+		abort();
+	bf_strbuf_printf(&text, "*raw\n:PREROUTING %s [0:0]\n", bf_verdict_name(policy));
+	for (size_t i = 0; rules[i]; i++)
+		bf_strbuf_printf(&text, "-A PREROUTING %s\n", rules[i]);
+	bf_strbuf_puts(&text, "COMMIT\n");
+	if (bf_restore_parse(text.s, rs, false, false)) {
+		fprintf(stderr, "the front end refused:\n%s", text.s);
+		bf_ruleset_free(rs);
+		rs = NULL;
+	}
+	bf_strbuf_free(&text);
+	return rs;
 }

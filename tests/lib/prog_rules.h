@@ -21,6 +21,12 @@ struct bf_rule *prog_rule(const char *spec);
  * filter INPUT sees only whole datagrams. */
 struct bf_ruleset *prog_ruleset_raw(enum bf_verdict policy, const char *const *rules);
 
+/* The same through the real front end (iptables-restore syntax: any
+ * match), for either family; NULL, after printing the text, when the
+ * front end refuses it. */
+struct bf_ruleset *prog_ruleset_raw_front(enum bf_family family, enum bf_verdict policy,
+					  const char *const *rules);
+
 /* The filter INPUT chain and the slots of its rules / policy. */
 struct bf_chain *prog_input(const struct bf_ruleset *rs);
 int prog_rule_slot(const struct bf_ruleset *rs, size_t rule_idx);

@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/strbuf.h"
-#include "front/front.h"
 #include "lib/prog_pkt6.h"
 #include "lib/prog_rules.h"
 #include "lib/prog_run.h"
@@ -24,19 +22,9 @@
 
 static struct bf_ruleset *suite_ruleset(const struct prog_suite *s, enum bf_family family)
 {
-	struct bf_ruleset *rs = bf_ruleset_new(family);
-	struct bf_strbuf text = {0};
+	struct bf_ruleset *rs = prog_ruleset_raw_front(family, s->policy, s->rules);
 
 	assert_non_null(rs);
-	bf_strbuf_printf(&text, "*raw\n:PREROUTING %s [0:0]\n", bf_verdict_name(s->policy));
-	for (size_t i = 0; s->rules[i]; i++)
-		bf_strbuf_printf(&text, "-A PREROUTING %s\n", s->rules[i]);
-	bf_strbuf_puts(&text, "COMMIT\n");
-	if (bf_restore_parse(text.s, rs, false, false)) {
-		fprintf(stderr, "%s: the front end refused:\n%s", s->name, text.s);
-		fail();
-	}
-	bf_strbuf_free(&text);
 	return rs;
 }
 
