@@ -235,25 +235,31 @@ static void gen_length(struct rnd *r, struct rr_rule *rule, const char *proto)
 	rr_aim(rule, RR_F_LEN, a, b, 0);
 }
 
-static void gen_ttl(struct rnd *r, struct rr_rule *rule, const char *proto)
+/* -m ttl and -m hl: the same options, with the match's word. */
+static void gen_hop_limit(struct rnd *r, struct rr_rule *rule, const char *word)
 {
 	static const uint8_t vals[] = {0, 1, 2, 63, 64, 65, 128, 254, 255};
 	uint32_t v = vals[rnd_below(r, sizeof(vals))];
 
 	switch (rnd_below(r, 3)) {
 	case 0:
-		rr_put(rule, " -m ttl %s--ttl-eq %u", neg(r, 30), v);
+		rr_put(rule, " -m %s %s--%s-eq %u", word, neg(r, 30), word, v);
 		rr_aim(rule, RR_F_TTL, v, v, 0);
 		break;
 	case 1:
-		rr_put(rule, " -m ttl --ttl-lt %u", v);
+		rr_put(rule, " -m %s --%s-lt %u", word, word, v);
 		rr_aim(rule, RR_F_TTL, 0, v ? v - 1 : 0, 0);
 		break;
 	default:
-		rr_put(rule, " -m ttl --ttl-gt %u", v);
+		rr_put(rule, " -m %s --%s-gt %u", word, word, v);
 		rr_aim(rule, RR_F_TTL, v < 255 ? v + 1 : 255, 255, 0);
 		break;
 	}
+}
+
+static void gen_ttl(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	gen_hop_limit(r, rule, "ttl");
 }
 
 static void gen_tos(struct rnd *r, struct rr_rule *rule, const char *proto)
@@ -285,23 +291,7 @@ static void gen_dscp(struct rnd *r, struct rr_rule *rule, const char *proto)
 
 static void gen_hl(struct rnd *r, struct rr_rule *rule, const char *proto)
 {
-	static const uint8_t vals[] = {0, 1, 2, 63, 64, 65, 128, 254, 255};
-	uint32_t v = vals[rnd_below(r, sizeof(vals))];
-
-	switch (rnd_below(r, 3)) {
-	case 0:
-		rr_put(rule, " -m hl %s--hl-eq %u", neg(r, 30), v);
-		rr_aim(rule, RR_F_TTL, v, v, 0);
-		break;
-	case 1:
-		rr_put(rule, " -m hl --hl-lt %u", v);
-		rr_aim(rule, RR_F_TTL, 0, v ? v - 1 : 0, 0);
-		break;
-	default:
-		rr_put(rule, " -m hl --hl-gt %u", v);
-		rr_aim(rule, RR_F_TTL, v < 255 ? v + 1 : 255, 255, 0);
-		break;
-	}
+	gen_hop_limit(r, rule, "hl");
 }
 
 static void gen_icmp6(struct rnd *r, struct rr_rule *rule, const char *proto)
