@@ -7,7 +7,7 @@ LDLIBS += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 
 BUILD ?= build
 LIB_SRCS := $(wildcard src/common/*.c src/ir/*.c src/ext/*.c src/front/*.c \
-	src/cgen/*.c src/kern/*.c src/core/*.c)
+	src/plan/*.c src/cgen/*.c src/kern/*.c src/core/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)

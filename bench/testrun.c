@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "front/front.h"
 #include "ir/ruleset.h"
+#include "kern/kern.h"
 
 #define RUNS 5
 #define RUN_TARGET_NS 0.25e9 /* aim per run; repeat stays within 1e5..1e6 */
@@ -166,7 +167,7 @@ static int one(struct result *res, bool v6, unsigned n, const uint8_t *fm, const
 {
 	struct bf_ruleset *rs = bf_ruleset_new(v6 ? BF_FAMILY_IPV6 : BF_FAMILY_IPV4);
 	char *text = bench_rules_text(n, v6);
-	int fds[BF_MAP_MAX] = {-1, -1}, prog_fd = -1, err;
+	int fds[BF_MAP_MAX] = {-1, -1, -1}, prog_fd = -1, err;
 	uint32_t info_len = sizeof(res->info);
 	struct bf_cgen cg;
 	double t;
@@ -203,6 +204,13 @@ static int one(struct result *res, bool v6, unsigned n, const uint8_t *fm, const
 		snprintf(res->why, sizeof(res->why), "counters map: %s", strerror(-err));
 		goto out;
 	}
+	if (cg.class_table.n) {
+		err = bf_class_map_create(&cg.class_table, &fds[BF_MAP_CLASS]);
+		if (err) {
+			snprintf(res->why, sizeof(res->why), "classifier map: %s", strerror(-err));
+			goto out;
+		}
+	}
 	err = bf_cgen_patch_maps(&cg, fds);
 	if (err)
 		goto out;
@@ -216,7 +224,8 @@ static int one(struct result *res, bool v6, unsigned n, const uint8_t *fm, const
 	res->loaded = true;
 	bpf_obj_get_info_by_fd(prog_fd, &res->info, &info_len);
 	res->prog_mem = bench_fd_memlock(prog_fd);
-	res->maps_mem = bench_fd_memlock(fds[BF_MAP_COUNTERS]);
+	res->maps_mem = bench_fd_memlock(fds[BF_MAP_COUNTERS]) +
+			(fds[BF_MAP_CLASS] >= 0 ? bench_fd_memlock(fds[BF_MAP_CLASS]) : 0);
 	struct run rm = {prog_fd, fm, len}, rx = {prog_fd, fx, len};
 	err = measure(&rx, XDP_PASS, &res->miss, &res->miss_rep);
 	if (!err)
@@ -228,6 +237,8 @@ out:
 		close(prog_fd);
 	if (fds[BF_MAP_COUNTERS] >= 0)
 		close(fds[BF_MAP_COUNTERS]);
+	if (fds[BF_MAP_CLASS] >= 0)
+		close(fds[BF_MAP_CLASS]);
 	bf_cgen_free(&cg);
 	bf_ruleset_free(rs);
 	free(text);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ir/ruleset.h"
+#include "plan/classify.h"
 
 /* Maps a program refers to. */
 enum bf_map_id {
@@ -23,6 +24,9 @@ enum bf_map_id {
 	/* Array of u64, zeroed when created: the state of matches that keep
 	 * one across packets (statistic --mode nth), cg->n_state slots. */
 	BF_MAP_STATE,
+	/* Array of struct bf_class_slot: the classifier stages' hash tables
+	 * (plan/classify.h), filled by the loader from cg->class_table. */
+	BF_MAP_CLASS,
 	BF_MAP_MAX,
 };
 
@@ -88,6 +92,12 @@ enum bf_pkt_off {
 	BF_PKT_HOTDROP_LATER = -93, /* u8: a match held but set iptables'
 				 * hotdrop (bf_emit_hotdrop_later); the
 				 * prologues zero it */
+	/* -96 .. -128: a classifier stage's (classify.c). */
+	BF_PKT_CLASS_META = -100,   /* u32: the key's meta word */
+	BF_PKT_CLASS_PORTS = -104,  /* u32: the key's ports word */
+	BF_PKT_CLASS_BEST = -108,   /* u32: smallest prio found so far */
+	BF_PKT_CLASS_ACTION = -112, /* u32: its action */
+	BF_PKT_CLASS_IDX = -116,    /* u32: the map key of a probe */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 };
 #define BF_EXTHDR_ABSENT 0
@@ -126,7 +136,23 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
+
+	/* The classifier: the map's contents, and each chain's plan (made
+	 * once per chain, however many places inline it). */
+	enum bf_classify_mode classify;
+	struct bf_class_table class_table;
+	struct bf_cgen_plan *plans;
+	size_t n_plans, cap_plans;
 };
+
+/* A chain's classifier plan, made once per program (classify.c). */
+struct bf_cgen_plan {
+	const struct bf_ruleset *rs;
+	enum bf_table_id table;
+	size_t chain_idx;
+	struct bf_chain_plan plan;
+};
+void bf_cgen_plans_free(struct bf_cgen *cg);
 
 /* Emission primitives. */
 void bf_cgen_init(struct bf_cgen *cg);
@@ -164,6 +190,8 @@ void bf_cgen_dump(const struct bpf_insn *insns, size_t n, struct bf_strbuf *out)
 /* Adds one packet to counter `slot`, with the packet length from the
  * context. Clobbers r0-r5. */
 void bf_emit_count(struct bf_cgen *cg, int slot);
+/* The same with the slot in register reg (any of r1-r5, r9). */
+void bf_emit_count_reg(struct bf_cgen *cg, int reg);
 
 /* A hook: how a program for it starts, how verdicts map to return codes. */
 struct bf_hook_ops {

@@ -61,11 +61,12 @@ int bf_flow_enter(struct bf_cgen *cg, const struct bf_flow *flow, size_t chain_i
 	return it->entry;
 }
 
-static int emit_rules(struct bf_cgen *cg, size_t chain_idx, const struct bf_flow *flow)
+static int emit_linear(struct bf_cgen *cg, size_t chain_idx, size_t first, size_t n,
+		       const struct bf_flow *flow)
 {
 	const struct bf_chain *c = cg->rs->tables[flow->table].chains[chain_idx];
 
-	for (size_t i = 0; i < c->n_rules; i++) {
+	for (size_t i = first; i < first + n; i++) {
 		int slot = cg->slot_base + bf_rule_slot(cg->rs, flow->table, chain_idx, i);
 		int err = bf_emit_rule_flow(cg, c->rules[i], slot, flow);
 
@@ -73,6 +74,30 @@ static int emit_rules(struct bf_cgen *cg, size_t chain_idx, const struct bf_flow
 			return err;
 	}
 	return cg->err;
+}
+
+/* The chain's rules in order: the linear reference, or the plan's
+ * segments, linear code and classifier stages (plan/classify.h). */
+static int emit_rules(struct bf_cgen *cg, size_t chain_idx, const struct bf_flow *flow)
+{
+	const struct bf_chain *c = cg->rs->tables[flow->table].chains[chain_idx];
+	const struct bf_chain_plan *plan;
+	int err = 0;
+
+	if (cg->classify == BF_CLASSIFY_OFF)
+		return emit_linear(cg, chain_idx, 0, c->n_rules, flow);
+	plan = bf_cgen_chain_plan(cg, flow->table, chain_idx);
+	if (!plan)
+		return cg->err;
+	for (size_t i = 0; i < plan->n_segs && !err; i++) {
+		const struct bf_plan_seg *seg = &plan->segs[i];
+
+		if (seg->stage)
+			err = bf_emit_class_stage(cg, seg->stage, chain_idx, flow);
+		else
+			err = emit_linear(cg, chain_idx, seg->first, seg->n, flow);
+	}
+	return err ? err : cg->err;
 }
 
 int bf_emit_chain_flow(struct bf_cgen *cg, enum bf_table_id table, size_t chain_idx,

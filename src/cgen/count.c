@@ -4,11 +4,10 @@
 #include "cgen.h"
 #include "cgen/insn.h"
 
-void bf_emit_count(struct bf_cgen *cg, int slot)
+static void count_scratch(struct bf_cgen *cg)
 {
 	int skip = bf_label_new(cg);
 
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, slot));
 	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_COUNTERS);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_SCRATCH));
@@ -24,4 +23,16 @@ void bf_emit_count(struct bf_cgen *cg, int slot)
 	bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1,
 				  offsetof(struct bf_counter, bytes)));
 	bf_label_bind(cg, skip);
+}
+
+void bf_emit_count(struct bf_cgen *cg, int slot)
+{
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, slot));
+	count_scratch(cg);
+}
+
+void bf_emit_count_reg(struct bf_cgen *cg, int reg)
+{
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, reg, BF_PKT_SCRATCH));
+	count_scratch(cg);
 }

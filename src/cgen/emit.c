@@ -14,6 +14,7 @@ void bf_cgen_init(struct bf_cgen *cg)
 {
 	memset(cg, 0, sizeof(*cg));
 	cg->lbl_hotdrop = -1;
+	cg->classify = bf_classify_mode;
 }
 
 void bf_cgen_free(struct bf_cgen *cg)
@@ -21,6 +22,8 @@ void bf_cgen_free(struct bf_cgen *cg)
 	free(cg->insns);
 	free(cg->labels);
 	free(cg->fixups);
+	bf_class_table_free(&cg->class_table);
+	bf_cgen_plans_free(cg);
 	bf_cgen_init(cg);
 }
 

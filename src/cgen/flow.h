@@ -38,6 +38,21 @@ int bf_flow_enter(struct bf_cgen *cg, const struct bf_flow *flow, size_t chain_i
 int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 		      const struct bf_flow *flow);
 
+/* The target of a rule that matched, after its counter (rule.c): a
+ * verdict, RETURN, or a jump into a chain; a target that continues goes
+ * to label next. */
+int bf_emit_target_flow(struct bf_cgen *cg, const struct bf_rule *rule, int next,
+			const struct bf_flow *flow);
+
+/* The plan of chain chain_idx of flow->table (classify.c), made on first
+ * use; NULL with cg->err set on failure. */
+const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table_id table,
+					       size_t chain_idx);
+/* A classifier stage judging rules of chain chain_idx: falls through when
+ * none of them matches. */
+int bf_emit_class_stage(struct bf_cgen *cg, const struct bf_class_stage *st, size_t chain_idx,
+			const struct bf_flow *flow);
+
 /* Emits a jump to label with a 32-bit offset. */
 void bf_emit_goto_far(struct bf_cgen *cg, int label);
 

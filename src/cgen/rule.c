@@ -52,8 +52,8 @@ static int emit_jump(struct bf_cgen *cg, const struct bf_rule *rule, int next,
  * rule's code with a verdict or falls through (LOG): then the walk goes
  * on with the next rule (the jump is dead code after a verdict). Without
  * a flow (bf_emit_rule), RETURN and jumps do not compile. */
-static int emit_target(struct bf_cgen *cg, const struct bf_rule *rule, int next,
-		       const struct bf_flow *flow)
+int bf_emit_target_flow(struct bf_cgen *cg, const struct bf_rule *rule, int next,
+			const struct bf_flow *flow)
 {
 	const struct bf_target *t = &rule->target;
 	int err;
@@ -176,7 +176,7 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_HOTDROP_LATER));
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), hotdrop);
 	}
-	err = emit_target(cg, rule, next, flow);
+	err = bf_emit_target_flow(cg, rule, next, flow);
 	if (err)
 		return cg->err ? cg->err : (cg->err = err);
 

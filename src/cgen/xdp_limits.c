@@ -84,6 +84,27 @@ static const char *match_limit(const struct bf_rule *r, char *buf, size_t len)
  * not (rule.c). */
 #define BF_INLINED_RULES_MAX 16384
 
+/* Marks the rules of c that a classifier stage judges (plan/classify.h):
+ * they are no linear code, however many. */
+static void staged_rules(const struct bf_chain *c, bool *staged)
+{
+	size_t r = 0;
+
+	while (r < c->n_rules) {
+		size_t end = r;
+		bool st;
+
+		while (end < c->n_rules && bf_class_rule_classifiable(c->rules[end]))
+			end++;
+		st = bf_class_run_staged(bf_classify_mode, end - r);
+		for (size_t i = r; i < end; i++)
+			staged[i] = st;
+		if (end == r)
+			staged[end++] = false;
+		r = end;
+	}
+}
+
 /* Rules emitted for chain i of tb and the chains it reaches, from rule
  * `from` on; memo[i] caches whole chains (0: not yet, -1: being walked).
  * Returns the first rule where the count passes the bound (or meets a
@@ -93,10 +114,18 @@ static long inlined_rules(const struct bf_table *tb, size_t i, long *memo, size_
 	const struct bf_chain *c = tb->chains[i];
 	long n = 0;
 
+	bool *staged;
+
 	if (memo[i] > 0)
 		return memo[i] - 1;
 	if (memo[i] < 0)
 		return -1;
+	staged = calloc(c->n_rules + 1, sizeof(*staged));
+	if (!staged) {
+		*bad = 0;
+		return -1;
+	}
+	staged_rules(c, staged);
 	memo[i] = -1;
 	for (size_t r = 0; r < c->n_rules; r++) {
 		const struct bf_target *t = &c->rules[r]->target;
@@ -109,12 +138,14 @@ static long inlined_rules(const struct bf_table *tb, size_t i, long *memo, size_
 			sub = to ? inlined_rules(tb, bf_table_chain_index(tb, to), memo, &ignored)
 				 : -1;
 		}
-		n += 1 + sub;
+		n += !staged[r] + sub;
 		if (sub < 0 || n > BF_INLINED_RULES_MAX) {
 			*bad = r;
+			free(staged);
 			return -1;
 		}
 	}
+	free(staged);
 	memo[i] = n + 1;
 	return n;
 }

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "core/state.h"
+#include "plan/classify.h"
 
 const char *bf_prog_name = "bpfilter";
 enum bf_family bf_cli_family = BF_FAMILY_IPV4;
@@ -136,6 +137,12 @@ int main(int argc, char **argv)
 	set_name(argv[0]);
 	bf_verbose = count_verbose(argc, argv);
 	bf_log_set(log_cb, NULL);
+	/* Which emitter compiles rule lists: the tests run both. */
+	if (getenv("BPFILTER_CLASSIFY") &&
+	    bf_classify_mode_parse(getenv("BPFILTER_CLASSIFY"), &bf_classify_mode)) {
+		fprintf(stderr, "%s: BPFILTER_CLASSIFY must be off, auto or always\n", bf_prog_name);
+		return 1;
+	}
 
 	rc = -1;
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)

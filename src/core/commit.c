@@ -20,7 +20,8 @@
 static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 		       int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
-	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd};
+	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
+			       [BF_MAP_CLASS] = -1};
 	int own_state = -1;
 	struct bf_cgen cg;
 	int err;
@@ -33,9 +34,7 @@ static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *i
 		fds[BF_MAP_STATE] = own_state;
 	}
 	if (!err)
-		err = bf_cgen_patch_maps(&cg, fds);
-	if (!err)
-		err = bf_prog_load(&bf_hook_xdp, cg.insns, cg.len, BF_PROG_NAME, prog_fd);
+		err = bf_prog_load_cgen(&bf_hook_xdp, &cg, fds, BF_PROG_NAME, prog_fd);
 	if (!err && nf_fd && rs[BF_FAMILY_IPV4]) {
 		err = bf_nf_stage_build(rs, ifname, fds, nf_fd);
 		if (err) {

@@ -256,9 +256,8 @@ int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *if
 	bf_cgen_init(&cg);
 	err = bf_cgen_compile_nf(&cg, rs[BF_FAMILY_IPV4], ifname);
 	if (!err)
-		err = bf_cgen_patch_maps(&cg, map_fds);
-	if (!err)
-		err = bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, BF_PROG_NF_NAME, prog_fd);
+		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &cg, map_fds, BF_PROG_NF_NAME,
+					prog_fd);
 	bf_cgen_free(&cg);
 	return err;
 }

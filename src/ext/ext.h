@@ -19,6 +19,7 @@
 #include "ir/ruleset.h"
 
 struct bf_cgen;
+struct bf_class_conds;
 
 #define BF_FAMILY_BIT(f) (1u << (f))
 #define BF_IPV4_ONLY BF_FAMILY_BIT(BF_FAMILY_IPV4)
@@ -81,6 +82,13 @@ struct bf_match_ops {
 	 * NULL: not compiled yet. */
 	int (*emit)(struct bf_cgen *cg, const struct bf_rule *rule,
 		    const void *data, int no_match);
+	/* Describes this match as classifier conditions (plan/classify.h),
+	 * the same test as emit: ANDs its tests into conds, adds the shadows
+	 * of its hotdrops before them, or splits alternatives. -EOPNOTSUPP
+	 * when these options do not fit (the rule stays in the linear code).
+	 * NULL: never classified. */
+	int (*classify)(const struct bf_rule *rule, const void *data,
+			struct bf_class_conds *conds);
 };
 
 /* `-j NAME` targets other than the standard verdicts and chains. */

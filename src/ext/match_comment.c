@@ -72,6 +72,13 @@ static int comment_emit(struct bf_cgen *cg, const struct bf_rule *rule, const vo
 	return 0;
 }
 
+/* Nor any condition. */
+static int comment_classify(const struct bf_rule *rule, const void *data,
+			    struct bf_class_conds *conds)
+{
+	return 0;
+}
+
 const struct bf_match_ops bf_match_comment = {
 	.name = "comment",
 	.families = BF_BOTH_FAMILIES,
@@ -82,4 +89,5 @@ const struct bf_match_ops bf_match_comment = {
 	.print = comment_print,
 	.save = comment_save,
 	.emit = comment_emit,
+	.classify = comment_classify,
 };

@@ -13,6 +13,7 @@
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
+#include "plan/classify.h"
 
 #define MULTI_PORTS 15
 
@@ -239,6 +240,57 @@ static int multiport_emit(struct bf_cgen *cg, const struct bf_rule *rule, const 
 	return 0;
 }
 
+/* Multiport reads the ports whenever their 4 bytes are there (PORTS_OK),
+ * while the key holds them only with the whole TCP/UDP header (l4 class
+ * OK): a short header would hotdrop or match here, and the key cannot
+ * tell. So only after a tcp/udp match, once every alternative already
+ * requires l4 class OK (hence offset 0 and PORTS_OK): then it is just
+ * "any entry", each range as its prefix blocks. Inverted: linear. */
+static int multiport_classify(const struct bf_rule *rule, const void *data,
+			      struct bf_class_conds *conds)
+{
+	const struct match_multiport *m = data;
+	uint32_t vals[BF_CLASS_ALTS_MAX], masks[BF_CLASS_ALTS_MAX];
+	size_t n = 0;
+
+	if (m->invert || m->flags > MP_EITHER)
+		return -EOPNOTSUPP;
+	for (size_t i = 0; i < conds->n; i++) {
+		const struct bf_class_cond *v = &conds->v[i];
+		unsigned int w = bf_class_word(conds->family, BF_CF_META);
+
+		if (!v->hotdrop && ((v->mask[w] & BF_META_L4) != BF_META_L4 ||
+				    (v->val[w] & BF_META_L4) != BF_L4_OK << BF_META_L4_SHIFT))
+			return -EOPNOTSUPP;
+	}
+	for (unsigned int i = 0; i < m->count && i < MULTI_PORTS; i++) {
+		bool range = m->pflags[i] && i + 1 < m->count;
+		uint32_t lo = m->ports[i], hi = range ? m->ports[i + 1] : lo;
+
+		/* The prefix blocks of [lo, hi], for each port it looks at. */
+		while (lo <= hi) {
+			uint32_t size = 1;
+
+			while (size < 0x10000 && !(lo & size) && lo + 2 * size - 1 <= hi)
+				size *= 2;
+			for (unsigned int s = 0; s < 2; s++) {
+				unsigned int shift = s ? 0 : 16;
+
+				if ((s ? m->flags == MP_SOURCE : m->flags == MP_DESTINATION))
+					continue;
+				if (n == BF_CLASS_ALTS_MAX)
+					return -EOPNOTSUPP;
+				vals[n] = lo << shift;
+				masks[n++] = ((0x10000 - size) & 0xffff) << shift;
+			}
+			lo += size;
+		}
+		if (range)
+			i++;
+	}
+	return bf_class_any_of(conds, BF_CF_PORTS, 0, vals, masks, n);
+}
+
 const struct bf_match_ops bf_match_multiport = {
 	.name = "multiport",
 	.families = BF_BOTH_FAMILIES,
@@ -249,4 +301,5 @@ const struct bf_match_ops bf_match_multiport = {
 	.print = multiport_print,
 	.save = multiport_save,
 	.emit = multiport_emit,
+	.classify = multiport_classify,
 };

@@ -316,6 +316,17 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	return 0;
 }
 
+/* The ports only: flags and options are not in the classifier's key. */
+static int tcp_classify(const struct bf_rule *rule, const void *data,
+			struct bf_class_conds *conds)
+{
+	const struct match_tcp *m = data;
+
+	if (m->flg_mask || m->option || (m->invflags & (TCP_INV_FLAGS | TCP_INV_OPTION)))
+		return -EOPNOTSUPP;
+	return bf_port_pair_classify(conds, &m->ports, rule->ip.family == BF_FAMILY_IPV4);
+}
+
 const struct bf_match_ops bf_match_tcp = {
 	.name = "tcp",
 	.families = BF_BOTH_FAMILIES,
@@ -327,4 +338,5 @@ const struct bf_match_ops bf_match_tcp = {
 	.print = tcp_print,
 	.save = tcp_save,
 	.emit = tcp_emit,
+	.classify = tcp_classify,
 };

@@ -1,14 +1,12 @@
 /* -m udp (implicit with -p udp): ports, as libxt_udp and xt_tcpudp. */
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include "cgen/cgen.h"
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/xtopt.h"
 #include "ext/ports.h"
 
 struct match_udp {
@@ -32,29 +30,6 @@ static void udp_init(void *data)
 	bf_port_pair_init(&m->ports);
 }
 
-/* libxtables' getportbyname: any protocol's service, or a decimal
- * number, which getaddrinfo() cuts to 16 bits (70000 is 4464). */
-static int port_by_name(const char *name)
-{
-	struct addrinfo *res, *p;
-	int port = -1;
-
-	if (getaddrinfo(NULL, name, NULL, &res))
-		return -1;
-	for (p = res; p; p = p->ai_next) {
-		if (p->ai_family == AF_INET6) {
-			port = ((struct sockaddr_in6 *)p->ai_addr)->sin6_port;
-			break;
-		}
-		if (p->ai_family == AF_INET) {
-			port = ((struct sockaddr_in *)p->ai_addr)->sin_port;
-			break;
-		}
-	}
-	freeaddrinfo(res);
-	return port < 0 ? -1 : ntohs((uint16_t)port);
-}
-
 /* libudp uses libxtables' guided parser (XTTYPE_PORTRC), unlike libtcp:
  * up to two colon-separated parts, an empty part keeps 0 or 65535, one
  * part is a single port (an empty one port 0), and min > max is taken
@@ -75,7 +50,7 @@ static int parse_ports(const char *arg, const char *optname, uint16_t range[2])
 				      "(max: 2)\n", optname);
 		}
 		if (*part) {
-			port = port_by_name(part);
+			port = bf_xt_getportbyname(part);
 			if (port < 0) {
 				int err = bf_err(-EINVAL, "Port \"%s\" does not resolve to "
 						 "anything.\n", part);
@@ -135,6 +110,14 @@ static int udp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	return 0;
 }
 
+static int udp_classify(const struct bf_rule *rule, const void *data,
+			struct bf_class_conds *conds)
+{
+	const struct match_udp *m = data;
+
+	return bf_port_pair_classify(conds, &m->ports, false);
+}
+
 const struct bf_match_ops bf_match_udp = {
 	.name = "udp",
 	.families = BF_BOTH_FAMILIES,
@@ -146,4 +129,5 @@ const struct bf_match_ops bf_match_udp = {
 	.print = udp_print,
 	.save = udp_save,
 	.emit = udp_emit,
+	.classify = udp_classify,
 };

@@ -13,6 +13,7 @@
 #include "cgen/insn.h"
 #include "common/log.h"
 #include "front/ext_services.h"
+#include "plan/classify.h"
 
 /* xtables_parse_port: a number as xtables_strtoui reads it (base 0, so
  * "0x10" is 16; leading blanks; no sign), else a service of `proto`. */
@@ -205,4 +206,65 @@ void bf_emit_port_pair(struct bf_cgen *cg, const struct bf_port_pair *p,
 	bf_emit_l4_guard(cg, hotdrop_frag1, no_match);
 	bf_emit_port_range(cg, BF_PKT_SPORT, p->spts, p->invflags & BF_PORTS_INV_SRC, no_match);
 	bf_emit_port_range(cg, BF_PKT_DPORT, p->dpts, p->invflags & BF_PORTS_INV_DST, no_match);
+}
+
+/* The minimal cover of [lo, hi] by aligned power-of-two blocks, as
+ * (value, mask) pairs on a 16-bit port shifted left by `shift`; none for
+ * an empty range (lo > hi, which never matches). */
+static size_t port_blocks(uint16_t lo16, uint16_t hi16, unsigned int shift, uint32_t *vals,
+			  uint32_t *masks)
+{
+	uint32_t lo = lo16, hi = hi16;
+	size_t n = 0;
+
+	while (lo <= hi) {
+		uint32_t size = 1;
+
+		/* The largest block aligned at lo that ends by hi. */
+		while (size < 0x10000 && !(lo & size) && lo + 2 * size - 1 <= hi)
+			size *= 2;
+		vals[n] = lo << shift;
+		masks[n] = ((0x10000 - size) & 0xffff) << shift;
+		n++;
+		lo += size;
+	}
+	return n;
+}
+
+static int class_range(struct bf_class_conds *c, const uint16_t range[2], bool invert,
+		       unsigned int shift)
+{
+	uint32_t vals[32], masks[32];
+	size_t n;
+
+	if (invert)
+		return -EOPNOTSUPP;
+	if (range[0] == 0 && range[1] == 0xFFFF)
+		return 0;
+	n = port_blocks(range[0], range[1], shift, vals, masks);
+	if (n == 1)
+		return bf_class_and(c, BF_CF_PORTS, 0, vals[0], masks[0]);
+	return bf_class_any_of(c, BF_CF_PORTS, 0, vals, masks, n);
+}
+
+int bf_port_pair_classify(struct bf_class_conds *c, const struct bf_port_pair *p,
+			  bool hotdrop_frag1)
+{
+	/* bf_emit_l4_guard: offset 0 with the header cut short hotdrops
+	 * (BAD), and offset 1 too with hotdrop_frag1 (FRAG1 = 3: the pattern
+	 * 1x covers both); later fragments do not match; then L4 OK. */
+	uint32_t hd_mask = hotdrop_frag1 ? 2u << BF_META_L4_SHIFT : BF_META_L4;
+	int err;
+
+	if (p->invflags & (BF_PORTS_INV_SRC | BF_PORTS_INV_DST))
+		return -EOPNOTSUPP;
+	err = bf_class_hotdrop(c, BF_CF_META, 0, (uint32_t)BF_L4_BAD << BF_META_L4_SHIFT, hd_mask);
+	if (!err)
+		err = bf_class_and(c, BF_CF_META, 0, (uint32_t)BF_L4_OK << BF_META_L4_SHIFT,
+				   BF_META_L4);
+	if (!err)
+		err = class_range(c, p->spts, false, 16);
+	if (!err)
+		err = class_range(c, p->dpts, false, 0);
+	return err;
 }

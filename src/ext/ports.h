@@ -9,6 +9,7 @@
 #include "common/strbuf.h"
 
 struct bf_cgen;
+struct bf_class_conds;
 
 /* The ports both the tcp and the udp match start with, as xt_tcp and
  * xt_udp lay them out. */
@@ -29,6 +30,12 @@ void bf_port_pair_save(struct bf_strbuf *out, const struct bf_port_pair *p);
 /* The whole xt_tcpudp port test: the guard below, then both ranges. */
 void bf_emit_port_pair(struct bf_cgen *cg, const struct bf_port_pair *p,
 		       bool hotdrop_frag1, int no_match);
+
+/* The same test as classifier conditions (plan/classify.h): the guard's
+ * shadow, then l4 class OK, then each range as its prefix blocks.
+ * -EOPNOTSUPP for an inverted range or too many alternatives. */
+int bf_port_pair_classify(struct bf_class_conds *c, const struct bf_port_pair *p,
+			  bool hotdrop_frag1);
 
 /* "N", "N:M", ":M", "N:", ":" with service names of `proto` ("tcp"/"udp").
  * Logs iptables' message and returns -EINVAL on a bad value. */

@@ -26,28 +26,6 @@ int bf_sf_bad_value(const char *ext, const char *opt, const char *arg)
 	return bf_err(-EINVAL, "%s: Bad value for \"%s\" option: \"%s\"", ext, opt, arg);
 }
 
-/* xtables_getportbyname: a number or a service name, via getaddrinfo. */
-static int port_by_name(const char *name)
-{
-	struct addrinfo *res = NULL, *p;
-	int port = -1;
-
-	if (getaddrinfo(NULL, name, NULL, &res))
-		return -1;
-	for (p = res; p; p = p->ai_next) {
-		if (p->ai_family == AF_INET6) {
-			port = ntohs(((const struct sockaddr_in6 *)p->ai_addr)->sin6_port);
-			break;
-		}
-		if (p->ai_family == AF_INET) {
-			port = ntohs(((const struct sockaddr_in *)p->ai_addr)->sin_port);
-			break;
-		}
-	}
-	freeaddrinfo(res);
-	return port;
-}
-
 int bf_sf_parse_port_range(const char *ext, const char *opt, const char *arg,
 			   uint16_t range[2], unsigned int *nvals)
 {
@@ -70,7 +48,7 @@ int bf_sf_parse_port_range(const char *ext, const char *opt, const char *arg,
 			++*nvals;
 			continue;
 		}
-		port = port_by_name(part);
+		port = bf_xt_getportbyname(part);
 		if (port < 0) {
 			bf_err(-EINVAL, "Port \"%s\" does not resolve to anything.\n", part);
 			free(copy);

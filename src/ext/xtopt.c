@@ -1,6 +1,8 @@
 #include "ext/xtopt.h"
 
 #include <ctype.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -192,4 +194,33 @@ bool bf_xt_ipv4_numeric(const char *s, bool is_mask, struct in_addr *addr)
 		return false;
 	b[3] = (uint8_t)v;
 	return true;
+}
+
+int bf_xt_getportbyname(const char *name)
+{
+	struct addrinfo *res = NULL, *p;
+	unsigned long num;
+	char *end;
+	int port = -1;
+
+	/* What getaddrinfo does with a number (strtoul, then htons of the
+	 * int), without the address queries its default hints make: 10,000
+	 * rules would cost that many netlink dumps. */
+	num = strtoul(name, &end, 10);
+	if (!*end)
+		return (uint16_t)num;
+	if (getaddrinfo(NULL, name, NULL, &res))
+		return -1;
+	for (p = res; p; p = p->ai_next) {
+		if (p->ai_family == AF_INET6) {
+			port = ntohs(((const struct sockaddr_in6 *)p->ai_addr)->sin6_port);
+			break;
+		}
+		if (p->ai_family == AF_INET) {
+			port = ntohs(((const struct sockaddr_in *)p->ai_addr)->sin_port);
+			break;
+		}
+	}
+	freeaddrinfo(res);
+	return port;
 }

@@ -69,4 +69,9 @@ int bf_xt_parse_range32(const char *ext, const char *opt, const char *arg, uint3
  * is 10.1.0.0), a mask may not. */
 bool bf_xt_ipv4_numeric(const char *s, bool is_mask, struct in_addr *addr);
 
+/* xtables_getportbyname: getaddrinfo(NULL, name, NULL): a decimal number
+ * (cut to 16 bits, as glibc does: 70000 is 4464) or any protocol's
+ * service name. -1 when it resolves to nothing. */
+int bf_xt_getportbyname(const char *name);
+
 #endif

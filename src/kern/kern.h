@@ -31,6 +31,13 @@ int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
 int bf_state_map_create(size_t n_slots, int *map_fd);
 /* Copies slot from of state map from_fd to slot to of to_fd. */
 int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
+/* Loads a compiled program (its map fixups still there): map_fds gives
+ * the shared maps; its classifier map is made here from cg->class_table
+ * when it has stages. */
+int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
+		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd);
+/* The classifier map (BF_MAP_CLASS) holding t's slots. */
+int bf_class_map_create(const struct bf_class_table *t, int *map_fd);
 /* The counters map of a loaded program, found through its map ids. */
 int bf_prog_counters_map(int prog_fd, int *map_fd);
 /* Its state map (BF_MAP_STATE), -ENOENT when it uses none. */

@@ -12,6 +12,7 @@
 #define BF_PROG_NAME "bpfilter"
 #define BF_COUNTERS_MAP_NAME "bf_counters"
 #define BF_STATE_MAP_NAME "bf_state"
+#define BF_CLASS_MAP_NAME "bf_class"
 
 /* Entries of a counters map (after checking it is one). */
 int bf_counters_size(int map_fd, size_t *n_slots);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A fixed-seed slice of the random differential harness (rand_diff):
+# Fixed-seed slices of the random differential harness (rand_diff):
 # random rulesets and frames through iptables-legacy and bpfilter, every
 # counter compared; 1600 cases (IPv6 with extension header chains, some
 # truncated, VLAN tags) take about a minute here. `make diff SEED=... N=...`
@@ -10,4 +10,8 @@
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${BUILD:-build}/tests/diff/rand_diff
 [ -x "$BIN" ] || { echo "rand_diff not built (make test-bins)"; exit 77; }
-exec "$BIN" --seed 20261127 --cases "${RAND_DIFF_CASES:-1600}" --family both
+"$BIN" --seed 20261127 --cases "${RAND_DIFF_CASES:-1600}" --family both || exit
+# The same harness through the classifier (a stage for every run of
+# classifiable rules), on other cases.
+BPFILTER_CLASSIFY=always exec "$BIN" --seed 20261128 --cases "${RAND_DIFF_CASES:-1600}" \
+	--family both

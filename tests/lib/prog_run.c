@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "kern/kern.h"
 #include "prog_pkt.h"
 
 void prog_need_root(void)
@@ -91,13 +92,24 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 			return -errno;
 		fds[BF_MAP_STATE] = p->state_fd;
 	}
+	fds[BF_MAP_CLASS] = -1;
+	if (cg->class_table.n) {
+		err = bf_class_map_create(&cg->class_table, &fds[BF_MAP_CLASS]);
+		if (err)
+			return err;
+	}
 	err = bf_cgen_patch_maps(cg, fds);
+	if (!err) {
+		p->n_insns = cg->len;
+		p->prog_fd = load(cg->insns, cg->len, p);
+		if (p->prog_fd < 0)
+			err = -errno;
+	}
+	/* The program holds the classifier map. */
+	if (fds[BF_MAP_CLASS] >= 0)
+		close(fds[BF_MAP_CLASS]);
 	if (err)
 		return err;
-	p->n_insns = cg->len;
-	p->prog_fd = load(cg->insns, cg->len, p);
-	if (p->prog_fd < 0)
-		return -errno;
 	if (!bpf_obj_get_info_by_fd(p->prog_fd, &info, &info_len))
 		p->verified_insns = info.verified_insns;
 	return 0;
@@ -234,4 +246,17 @@ int prog_check_pkt(const struct prog *p, const char *what, const struct prog_pkt
 	size_t len = prog_pkt_build(pkt, buf);
 
 	return prog_check(p, what, buf, len, want_ret, want_slot, prog_pkt_ip_len(pkt));
+}
+
+/* BPFILTER_CLASSIFY=off|auto|always, as for the bpfilter command: every
+ * test program built through this library compiles with that emitter, so
+ * the same suites check the linear reference and the classifier. */
+__attribute__((constructor)) static void classify_from_env(void)
+{
+	const char *m = getenv("BPFILTER_CLASSIFY");
+
+	if (m && bf_classify_mode_parse(m, &bf_classify_mode)) {
+		fprintf(stderr, "BPFILTER_CLASSIFY must be off, auto or always\n");
+		exit(2);
+	}
 }

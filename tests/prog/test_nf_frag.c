@@ -90,6 +90,9 @@ static int load_nf(const struct bf_ruleset *rs, const struct bf_hook_ops *hook,
 	bf_cgen_init(&cg);
 	err = bf_cgen_compile_nf_hook(&cg, rs, ifname, hook);
 	fds[BF_MAP_COUNTERS] = p->map_fd;
+	fds[BF_MAP_STATE] = fds[BF_MAP_CLASS] = -1;
+	if (!err && cg.class_table.n)
+		err = bf_class_map_create(&cg.class_table, &fds[BF_MAP_CLASS]);
 	if (!err)
 		err = bf_cgen_patch_maps(&cg, fds);
 	if (!err) {
@@ -110,6 +113,8 @@ static int load_nf(const struct bf_ruleset *rs, const struct bf_hook_ops *hook,
 			}
 		}
 	}
+	if (fds[BF_MAP_CLASS] >= 0)
+		close(fds[BF_MAP_CLASS]);
 	bf_cgen_free(&cg);
 	return p->prog_fd < 0 ? (err ? err : -EINVAL) : 0;
 }
