@@ -98,6 +98,8 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_BEST = -108,   /* u32: smallest prio found so far */
 	BF_PKT_CLASS_ACTION = -112, /* u32: its action */
 	BF_PKT_CLASS_IDX = -116,    /* u32: the map key of a probe */
+	BF_PKT_CLASS_SLOT = -120,   /* u32: the counter slot of BEST */
+	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 };
 #define BF_EXTHDR_ABSENT 0

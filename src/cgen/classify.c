@@ -1,8 +1,7 @@
 /* A classifier stage (plan/classify.h) as code: the packet key from the
  * context, then each tuple's cuckoo table probed (two inlined array
- * lookups), keeping the smallest prio found, then that rule's counter and
- * target. Tuples come in ascending min_prio, so once a rule is found no
- * later tuple can hold an earlier one: the walk stops there. */
+ * lookups) in the live half of the map, keeping the smallest prio found,
+ * then that rule's counter and target. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -154,7 +153,8 @@ static void emit_probe(struct bf_cgen *cg, enum bf_family f, const struct bf_cla
 	bf_emit_jump(cg, BPF_JMP_A(0), hit);
 }
 
-/* r1 = base + slot index of the hash in r9 (slot2: the second hash). */
+/* r1 = half + base + slot index of the hash in r9 (slot2: the second
+ * hash). */
 static void emit_slot(struct bf_cgen *cg, const struct bf_class_tuple *t, bool second)
 {
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
@@ -166,19 +166,19 @@ static void emit_slot(struct bf_cgen *cg, const struct bf_class_tuple *t, bool s
 	}
 	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 64 - (int)t->size_log2));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, (int32_t)t->base));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, BF_PKT_CLASS_HALF));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2));
 }
 
-static void emit_tuple(struct bf_cgen *cg, enum bf_family f, const struct bf_class_tuple *t,
-		       int done)
+/* Probes every tuple: none is skipped for an earlier find, so that the
+ * code does not depend on where rules are in the chain (only their
+ * shapes), and a change of rules is usually a change of the map alone. */
+static void emit_tuple(struct bf_cgen *cg, enum bf_family f, const struct bf_class_tuple *t)
 {
 	int skip = bf_label_new(cg), probe2 = bf_label_new(cg), hit = bf_label_new(cg);
 	unsigned int n = bf_class_n_words(f);
 	bool guarded = false;
 
-	if (t->min_prio) {
-		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_BEST));
-		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JLT, BPF_REG_1, (int32_t)t->min_prio, 0), done);
-	}
 	/* The guard: one branch on the OR of the words' differences. */
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0));
 	for (unsigned int w = 0; w < n; w++) {
@@ -215,30 +215,54 @@ static void emit_tuple(struct bf_cgen *cg, enum bf_family f, const struct bf_cla
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_BEST));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, offsetof(struct bf_class_slot, action)));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_ACTION));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, offsetof(struct bf_class_slot, slot)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_SLOT));
 	bf_label_bind(cg, skip);
+}
+
+/* BF_PKT_CLASS_HALF from the map's header (plan/classify.h); a map
+ * without one (cannot be) drops the packet. */
+static void emit_half(struct bf_cgen *cg)
+{
+	int ok = bf_label_new(cg);
+
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_CLASS_IDX, 0));
+	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_CLASS);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_CLASS_IDX));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), ok);
+	bf_emit_verdict(cg, BF_VERDICT_DROP);
+	bf_label_bind(cg, ok);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, offsetof(struct bf_class_slot, key)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_HALF));
 }
 
 int bf_emit_class_stage(struct bf_cgen *cg, const struct bf_class_stage *st, size_t chain_idx,
 			const struct bf_flow *flow)
 {
-	int done = bf_label_new(cg), none = bf_label_new(cg), hotdrop = bf_label_new(cg);
-	int slot0 = cg->slot_base + bf_rule_slot(cg->rs, flow->table, chain_idx, 0);
+	int none = bf_label_new(cg), hotdrop = bf_label_new(cg);
 	int err;
 
+	if (!st->n_tuples)
+		return cg->err; /* no rule of the run matches here */
+	emit_half(cg);
 	emit_key(cg, st->family);
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_CLASS_BEST, (int32_t)BF_CLASS_EMPTY));
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_CLASS_ACTION, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_CLASS_SLOT, 0));
 	for (size_t i = 0; i < st->n_tuples; i++)
-		emit_tuple(cg, st->family, &st->tuples[i], done);
+		emit_tuple(cg, st->family, &st->tuples[i]);
 
-	/* The rule found: its counter (prio is its index in the chain), then
-	 * its action; a shadow's (action 0) is iptables' hotdrop. */
-	bf_label_bind(cg, done);
+	/* The rule found: its counter, then its action; a shadow's (action
+	 * 0) is iptables' hotdrop. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_BEST));
 	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, (int32_t)BF_CLASS_EMPTY, 0), none);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, BF_PKT_CLASS_ACTION));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), hotdrop);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, slot0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_SLOT));
+	if (cg->slot_base)
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, cg->slot_base));
 	bf_emit_count_reg(cg, BPF_REG_1);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_ACTION));
 	for (size_t a = 1; a < st->n_actions; a++) {

@@ -487,6 +487,16 @@ int bf_policy_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 	return walk_slots(rs, t, chain_idx, -1);
 }
 
+void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+			 int *slots)
+{
+	const struct bf_chain *c = rs->tables[t].chains[chain_idx];
+	int first = bf_rule_slot(rs, t, chain_idx, 0);
+
+	for (size_t i = 0; i < c->n_rules; i++)
+		slots[i] = first + (int)i;
+}
+
 void bf_ruleset_mark_slots(struct bf_ruleset *rs)
 {
 	int slot = 0;

@@ -186,6 +186,9 @@ void bf_chain_zero(struct bf_chain *c);
 size_t bf_ruleset_n_slots(const struct bf_ruleset *rs);
 int bf_rule_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx, size_t rule_idx);
 int bf_policy_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx);
+/* The slots of every rule of a chain, into slots[0 .. n_rules). */
+void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+			 int *slots);
 /* Marks every rule and policy with its current slot (old_slot), before a
  * command changes the ruleset. */
 void bf_ruleset_mark_slots(struct bf_ruleset *rs);

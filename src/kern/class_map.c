@@ -20,15 +20,18 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 	int fd;
 
 	bf_kern_log_init();
-	if (!t->n || t->n > UINT32_MAX / sizeof(struct bf_class_slot))
+	size_t n = BF_CLASS_MAP_ENTRIES(t->n);
+	struct bf_class_slot *s;
+
+	if (!t->n || n > UINT32_MAX / sizeof(struct bf_class_slot))
 		return bf_err(-E2BIG, "cannot create the classifier map (%zu slots)", t->n);
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, BF_CLASS_MAP_NAME, sizeof(uint32_t),
-			    sizeof(struct bf_class_slot), (uint32_t)t->n, &opts);
+			    sizeof(struct bf_class_slot), (uint32_t)n, &opts);
 	if (fd < 0)
 		return bf_err(fd, "cannot create the classifier map (%zu slots): %s", t->n,
 			      strerror(-fd));
 	/* Array values are 8-byte aligned; the slot is a multiple of 8. */
-	bytes = (t->n * sizeof(struct bf_class_slot) + page - 1) / page * page;
+	bytes = (n * sizeof(struct bf_class_slot) + page - 1) / page * page;
 	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (mem == MAP_FAILED) {
 		int err = -errno;
@@ -36,7 +39,10 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 		close(fd);
 		return bf_err(err, "cannot map the classifier map: %s", strerror(-err));
 	}
-	memcpy(mem, t->slots, t->n * sizeof(struct bf_class_slot));
+	/* The header, then the tables in the first half, read first. */
+	s = mem;
+	s[0].key[0] = 1;
+	memcpy(&s[1], t->slots, t->n * sizeof(struct bf_class_slot));
 	munmap(mem, bytes);
 	*map_fd = fd;
 	return 0;

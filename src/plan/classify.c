@@ -284,7 +284,7 @@ static size_t new_tuples(struct sbuild *sb, const struct bf_class_cond *c, size_
 }
 
 static int add_rule(struct sbuild *sb, const struct bf_class_cond *c, size_t n, uint32_t prio,
-		    const struct bf_rule *r)
+		    uint32_t slot, const struct bf_rule *r)
 {
 	long action = -2;
 
@@ -306,6 +306,7 @@ static int add_rule(struct sbuild *sb, const struct bf_class_cond *c, size_t n, 
 		e = &tb->e[tb->n++];
 		memcpy(e->key, c[i].val, sizeof(e->key));
 		e->prio = prio;
+		e->slot = slot;
 		e->action = c[i].hotdrop ? 0 : (uint32_t)action;
 	}
 	return 0;
@@ -361,11 +362,64 @@ static long dedup(struct bf_class_entry *e, size_t n)
 
 static __thread const struct tbuild *g_tb;
 
-static int by_min_prio(const void *a, const void *b)
+static int by_mask(const void *a, const void *b)
 {
-	uint32_t pa = g_tb[*(const size_t *)a].e[0].prio, pb = g_tb[*(const size_t *)b].e[0].prio;
+	return memcmp(g_tb[*(const size_t *)a].mask, g_tb[*(const size_t *)b].mask,
+		      sizeof(g_tb[0].mask));
+}
 
-	return pa < pb ? -1 : pa > pb;
+static int target_cmp(const struct bf_rule *a, const struct bf_rule *b)
+{
+	if (a->target.verdict != b->target.verdict)
+		return a->target.verdict < b->target.verdict ? -1 : 1;
+	if (a->target.verdict != BF_VERDICT_JUMP)
+		return 0;
+	return strcmp(a->target.chain, b->target.chain);
+}
+
+static __thread const struct bf_rule *const *g_actions;
+
+static int by_target(const void *a, const void *b)
+{
+	return target_cmp(g_actions[*(const uint32_t *)a], g_actions[*(const uint32_t *)b]);
+}
+
+/* Puts the actions in the order of their targets (action 0, HOTDROP,
+ * stays), renumbering the entries'. */
+static int sort_actions(struct sbuild *sb)
+{
+	uint32_t *order, *to;
+	const struct bf_rule **sorted;
+	size_t n = sb->n_actions;
+
+	if (n < 3)
+		return 0;
+	order = calloc(n, sizeof(*order));
+	to = calloc(n, sizeof(*to));
+	sorted = calloc(n, sizeof(*sorted));
+	if (!order || !to || !sorted) {
+		free(order);
+		free(to);
+		free(sorted);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < n; i++)
+		order[i - 1] = (uint32_t)i;
+	g_actions = sb->actions;
+	qsort(order, n - 1, sizeof(*order), by_target);
+	for (size_t i = 1; i < n; i++) {
+		sorted[i] = sb->actions[order[i - 1]];
+		to[order[i - 1]] = (uint32_t)i;
+	}
+	for (size_t i = 1; i < n; i++)
+		sb->actions[i] = sorted[i];
+	for (size_t t = 0; t < sb->n_t; t++)
+		for (size_t j = 0; j < sb->t[t].n; j++)
+			sb->t[t].e[j].action = to[sb->t[t].e[j].action];
+	free(order);
+	free(to);
+	free(sorted);
+	return 0;
 }
 
 static void sbuild_reset(struct sbuild *sb)
@@ -389,7 +443,7 @@ static int finish_stage(struct sbuild *sb, enum bf_family family, struct bf_clas
 	size_t *order = calloc(sb->n_t ? sb->n_t : 1, sizeof(*order));
 	int err = -ENOMEM;
 
-	if (!s || !order)
+	if (!s || !order || sort_actions(sb))
 		goto fail;
 	s->family = family;
 	s->tuples = calloc(sb->n_t ? sb->n_t : 1, sizeof(*s->tuples));
@@ -404,7 +458,7 @@ static int finish_stage(struct sbuild *sb, enum bf_family family, struct bf_clas
 		order[i] = i;
 	}
 	g_tb = sb->t;
-	qsort(order, sb->n_t, sizeof(*order), by_min_prio);
+	qsort(order, sb->n_t, sizeof(*order), by_mask);
 	for (size_t i = 0; i < sb->n_t; i++) {
 		const struct tbuild *tb = &sb->t[order[i]];
 		struct bf_class_tuple *tp = &s->tuples[i];
@@ -447,12 +501,13 @@ fail:
 }
 
 /* Each rule's conds, packed: rule i's are pool[off[i]..off[i] + cnt[i]),
- * cnt[i] < 0 when it is not classifiable. */
+ * cnt[i] < 0 when it is not classifiable; slot[i] its counter slot. */
 struct rconds {
 	struct bf_class_cond *pool;
 	size_t n, cap;
 	size_t *off;
 	long *cnt;
+	int *slot;
 };
 
 static int add_seg(struct bf_chain_plan *plan, size_t *cap, size_t first, size_t n,
@@ -502,7 +557,7 @@ static int plan_run(const struct bf_chain *ch, enum bf_family family, const stru
 
 			if (r > start && sb.n_t + new_tuples(&sb, c, n) > BF_CLASS_TUPLES_MAX)
 				break;
-			err = add_rule(&sb, c, n, (uint32_t)r, ch->rules[r]);
+			err = add_rule(&sb, c, n, (uint32_t)r, (uint32_t)rc->slot[r], ch->rules[r]);
 			if (err)
 				break;
 		}
@@ -527,15 +582,18 @@ static int plan_run(const struct bf_chain *ch, enum bf_family family, const stru
 	return err;
 }
 
-static int collect(const struct bf_chain *ch, const char *in, const char *out,
-		   struct rconds *rc)
+static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+		   const char *in, const char *out, struct rconds *rc)
 {
 	static __thread struct bf_class_conds c;
+	const struct bf_chain *ch = rs->tables[t].chains[chain_idx];
 
 	rc->off = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->off));
 	rc->cnt = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->cnt));
-	if (!rc->off || !rc->cnt)
+	rc->slot = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->slot));
+	if (!rc->off || !rc->cnt || !rc->slot)
 		return -ENOMEM;
+	bf_chain_rule_slots(rs, t, chain_idx, rc->slot);
 	for (size_t i = 0; i < ch->n_rules; i++) {
 		if (bf_class_rule_conds(ch->rules[i], in, out, &c)) {
 			rc->cnt[i] = -1;
@@ -567,7 +625,7 @@ int bf_plan_chain(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_
 			err = add_seg(plan, &cap, 0, ch->n_rules, NULL);
 		return err;
 	}
-	err = collect(ch, in ? in : "", out ? out : "", &rc);
+	err = collect(rs, t, chain_idx, in ? in : "", out ? out : "", &rc);
 	while (!err && i < ch->n_rules) {
 		size_t j = i;
 
@@ -588,6 +646,7 @@ int bf_plan_chain(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_
 	free(rc.pool);
 	free(rc.off);
 	free(rc.cnt);
+	free(rc.slot);
 	if (err) {
 		/* The slots of this chain's stages go too. */
 		table->n = n0;

@@ -118,8 +118,19 @@ struct bf_class_slot {
 	uint32_t key[BF_CLASS_WORDS]; /* masked key; unused words 0 */
 	uint32_t prio;                /* rule index in its chain, or EMPTY */
 	uint32_t action;              /* index into the stage's actions */
+	uint32_t slot;                /* the rule's counter: bf_rule_slot() */
+	uint32_t unused;
 };
 #define BF_CLASS_EMPTY 0xffffffffu
+
+/* The classifier map of a program holds these tables twice: element 0
+ * is a header whose key[0] says where the half the program reads starts
+ * (1, or 1 + n for n slots), the halves are [1, 1 + n) and
+ * [1 + n, 1 + 2n), tuple bases counting from the half's start. A change
+ * that leaves the program as it is writes the other half, then flips the
+ * header (one aligned 4-byte store): packets see the old tables or the
+ * new ones, never a mix. */
+#define BF_CLASS_MAP_ENTRIES(n) (1 + 2 * (n))
 
 /* The classifier map's contents for one program, tuples appended. */
 struct bf_class_table {
@@ -128,7 +139,11 @@ struct bf_class_table {
 };
 void bf_class_table_free(struct bf_class_table *t);
 
-/* One hash table of a stage. */
+/* One hash table of a stage. What the code of a stage holds (tuples,
+ * their order, guards, seeds, sizes, bases; the actions) depends on the
+ * shapes of the rules, not on their order or count within a size class,
+ * so that a changed rule usually changes only the map's contents (the
+ * commit's in-place update). */
 struct bf_class_tuple {
 	uint32_t mask[BF_CLASS_WORDS];
 	/* Bits on which every entry of the tuple agrees (within mask): a
@@ -144,10 +159,12 @@ struct bf_class_tuple {
 
 /* A stage's actions: action 0 is always HOTDROP (drop, uncounted);
  * action i > 0 is the target of rules[i] (ACCEPT, DROP, RETURN or
- * -g CHAIN: every rule of the run with that same target shares it). */
+ * -g CHAIN: every rule of the run with that same target shares it), in
+ * the order of the targets (verdict, then chain name). Tuples are in the
+ * order of their masks. */
 struct bf_class_stage {
 	enum bf_family family;
-	struct bf_class_tuple *tuples; /* in ascending min_prio */
+	struct bf_class_tuple *tuples;
 	size_t n_tuples;
 	const struct bf_rule **actions; /* actions[0] NULL */
 	size_t n_actions;

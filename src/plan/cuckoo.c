@@ -117,12 +117,14 @@ int bf_cuckoo_build(struct bf_class_tuple *tp, const struct bf_class_entry *e, s
 		if (idx[i] == NONE) {
 			memset(s->key, 0xff, sizeof(s->key));
 			s->prio = BF_CLASS_EMPTY;
-			s->action = 0;
+			s->action = s->slot = s->unused = 0;
 			continue;
 		}
 		memcpy(s->key, e[idx[i]].key, sizeof(s->key));
 		s->prio = e[idx[i]].prio;
 		s->action = e[idx[i]].action;
+		s->slot = e[idx[i]].slot;
+		s->unused = 0;
 	}
 	table->n += size;
 	free(idx);

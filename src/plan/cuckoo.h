@@ -7,7 +7,7 @@
 /* One distinct key of a tuple: masked key, prio, action. */
 struct bf_class_entry {
 	uint32_t key[BF_CLASS_WORDS];
-	uint32_t prio, action;
+	uint32_t prio, action, slot;
 };
 
 /* Builds tuple tp's table (tp->mask set) from its n distinct entries:
