@@ -173,6 +173,9 @@ void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm);
  * for the loader: bf_cgen_patch_maps(). */
 int bf_cgen_finish(struct bf_cgen *cg);
 int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX]);
+/* A digest of a finished program before its maps are patched in: equal
+ * digests, equal programs but for their classifier maps' contents. */
+uint64_t bf_cgen_digest(const struct bf_cgen *cg);
 /* bf_cgen_finish() also drops code no path reaches (the verifier refuses
  * it), renumbering labels and fixups: emitters may leave dead code, e.g.
  * the rules after one that always matches. Every jump instruction must

@@ -67,7 +67,7 @@ static int emit_linear(struct bf_cgen *cg, size_t chain_idx, size_t first, size_
 	const struct bf_chain *c = cg->rs->tables[flow->table].chains[chain_idx];
 
 	for (size_t i = first; i < first + n; i++) {
-		int slot = cg->slot_base + bf_rule_slot(cg->rs, flow->table, chain_idx, i);
+		int slot = bf_rule_count_slot(cg->rs, flow->table, chain_idx, i, cg->slot_base);
 		int err = bf_emit_rule_flow(cg, c->rules[i], slot, flow);
 
 		if (err)
@@ -115,7 +115,7 @@ int bf_emit_chain_flow(struct bf_cgen *cg, enum bf_table_id table, size_t chain_
 	 * packet (unreachable code is dropped by bf_cgen_finish). */
 	if (!err) {
 		bf_label_bind(cg, flow.ret);
-		bf_emit_count(cg, cg->slot_base + bf_policy_slot(cg->rs, table, chain_idx));
+		bf_emit_count(cg, bf_policy_count_slot(cg->rs, table, chain_idx, cg->slot_base));
 		if (c->policy == BF_VERDICT_ACCEPT && accept >= 0)
 			bf_emit_goto_far(cg, accept);
 		else

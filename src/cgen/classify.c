@@ -45,12 +45,12 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 	p = &cg->plans[cg->n_plans];
 	*p = (struct bf_cgen_plan){.rs = cg->rs, .table = table, .chain_idx = chain_idx};
 	err = bf_plan_chain(cg->rs, table, chain_idx, cg->ifname ? cg->ifname : "", "",
-			    cg->classify, &cg->class_table, &p->plan);
+			    cg->classify, cg->slot_base, &cg->class_table, &p->plan);
 	if (err == -E2BIG) {
 		/* Past the map's bound: this chain stays linear. */
 		bf_log(BF_LOG_WARN, "Warning: a chain is too large to classify; compiled linearly");
 		err = bf_plan_chain(cg->rs, table, chain_idx, "", "", BF_CLASSIFY_OFF,
-				    &cg->class_table, &p->plan);
+				    cg->slot_base, &cg->class_table, &p->plan);
 	}
 	if (err) {
 		cg->err = err;
@@ -261,8 +261,6 @@ int bf_emit_class_stage(struct bf_cgen *cg, const struct bf_class_stage *st, siz
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, BF_PKT_CLASS_ACTION));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), hotdrop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_SLOT));
-	if (cg->slot_base)
-		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, cg->slot_base));
 	bf_emit_count_reg(cg, BPF_REG_1);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CLASS_ACTION));
 	for (size_t a = 1; a < st->n_actions; a++) {

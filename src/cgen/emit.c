@@ -320,3 +320,18 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX])
 	}
 	return 0;
 }
+
+uint64_t bf_cgen_digest(const struct bf_cgen *cg)
+{
+	/* FNV-1a over the instructions (map fds not patched in yet), the
+	 * classifier tables' size and the state map's. */
+	const unsigned char *p = (const unsigned char *)cg->insns;
+	uint64_t h = 0xcbf29ce484222325ull, extra[2] = {cg->class_table.n, cg->n_state};
+
+	for (size_t i = 0; i < cg->len * sizeof(*cg->insns); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	p = (const unsigned char *)extra;
+	for (size_t i = 0; i < sizeof(extra); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}

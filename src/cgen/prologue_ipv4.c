@@ -85,6 +85,15 @@ static void check_csum(struct bf_cgen *cg, int pass)
 		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1));
 	}
 	bf_label_bind(cg, done);
+	/* R_HLEN through a stack byte (not at a multiple of 8): any u8 to
+	 * the verifier, masked to what it is (a multiple of 4 up to 60, so
+	 * reads at R_L3 + R_HLEN stay aligned). Each header length left the
+	 * loop above with its own constant, and the rest of the prologue
+	 * was verified once per length; now they meet the shortest one's
+	 * state and are pruned there. */
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, R_HLEN, BF_PKT_SCRATCH + 3));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, R_HLEN, BPF_REG_10, BF_PKT_SCRATCH + 3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, R_HLEN, 0x3c));
 	for (int i = 0; i < 2; i++) {
 		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
 		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 32));
@@ -123,6 +132,20 @@ static void fill_l3(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, R_HLEN, BF_PKT_L4OFF));
 }
 
+/* *(u8 *)(r10 + off) = 1, from a value the verifier sees as any scalar
+ * (a packet pointer minus itself, plus 1), as the IPv6 prologue does. A
+ * constant in a field the verifier tracks (L4_OK lies at a multiple of
+ * 8) made the paths that set the flag and those that did not differ, and
+ * the options walk and every rule after the prologue were verified once
+ * per combination (twice the instructions for the whole IPv4 side). */
+static void store_flag(struct bf_cgen *cg, int off)
+{
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, R_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, R_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, off));
+}
+
 /* Jumps to no_l4 unless `len` bytes of transport header lie within the
  * total length (what the stack keeps) and the frame; leaves a pointer to
  * the header in r2. */
@@ -149,14 +172,18 @@ static void fill_l4(struct bf_cgen *cg)
 	static const int port_protos[] = {IPPROTO_UDP, IPPROTO_UDPLITE, IPPROTO_SCTP,
 					  IPPROTO_DCCP};
 
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_OK, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_TYPE, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_CODE, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_PORTS_OK, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_SPORT, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_DPORT, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_TCPFLAGS, 0));
+	/* Zero from a packet pointer minus itself: any scalar to the
+	 * verifier, like the values the paths below write (store_flag). */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, R_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_0, R_L3));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_ICMP_OK));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_ICMP_TYPE));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_ICMP_CODE));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_L4_OK));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_PORTS_OK));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_0, BF_PKT_SPORT));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_0, BF_PKT_DPORT));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_0, BF_PKT_TCPFLAGS));
 
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_FRAG, 0, 0), done);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, R_PROTO, IPPROTO_ICMP, 0), icmp);
@@ -173,19 +200,19 @@ static void fill_l4(struct bf_cgen *cg)
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_2, 2));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_PKT_DPORT));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_PORTS_OK, 1));
+	store_flag(cg, BF_PKT_PORTS_OK);
 
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_TCP, 0), not_tcp);
 	need_l4(cg, sizeof(struct tcphdr), done);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 13));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TCPFLAGS));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 1));
+	store_flag(cg, BF_PKT_L4_OK);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
 	bf_label_bind(cg, not_tcp);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_PROTO, IPPROTO_UDP, 0), done);
 	need_l4(cg, sizeof(struct udphdr), done);
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_L4_OK, 1));
+	store_flag(cg, BF_PKT_L4_OK);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
 	/* Type and code, as xt icmp reads them: the whole 8-byte header or
@@ -196,7 +223,7 @@ static void fill_l4(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ICMP_TYPE));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_2, 1));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ICMP_CODE));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_ICMP_OK, 1));
+	store_flag(cg, BF_PKT_ICMP_OK);
 	bf_label_bind(cg, done);
 }
 

@@ -164,6 +164,10 @@ static void check_header(struct bf_cgen *cg, int pass)
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, R_LEN));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, R_END, 0), pass);
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, R_LEN, BF_PKT_LEN));
+	/* Read back (not at a multiple of 8): any u32 to the verifier. The
+	 * jumbo candidate and the others had two ranges of R_LEN, and the
+	 * hop-by-hop walk and the rest were verified once per range. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, R_LEN, BPF_REG_10, BF_PKT_LEN));
 	/* ipv6_parse_hopopts: the hop-by-hop header must be there whole. */
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, R_NH, IPPROTO_HOPOPTS, 0), lengths = bf_label_new(cg));
 	bf_emit(cg, BPF_MOV64_IMM(R_OFF, IP6_HLEN));

@@ -74,7 +74,8 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		return err;
 
 	if (map_fd < 0) {
-		err = bf_state_new_counters(st->rs, NULL, 0, st->base_off, &map_fd);
+		err = bf_state_new_counters(st->rs, NULL, 0, bf_slots_capacity(bf_slots_end(st->rs)),
+					    &map_fd);
 		if (err)
 			return err;
 		new_map = true;

@@ -8,10 +8,41 @@
 #include <unistd.h>
 
 #include "cgen/cgen.h"
+#include "cgen/nf.h"
 #include "common/log.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
+
+int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+			   struct bf_iface_progs *p)
+{
+	int err;
+
+	bf_cgen_init(&p->xdp);
+	bf_cgen_init(&p->nf);
+	p->has_nf = rs[BF_FAMILY_IPV4] != NULL;
+	/* The code generator logs its own errors. */
+	err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6], &bf_hook_xdp,
+			      ifname);
+	if (!err && p->has_nf)
+		err = bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], ifname);
+	if (err)
+		return err;
+	/* Both digests in the XDP program's classifier map, whose in-place
+	 * update stands for the interface's. */
+	p->xdp.class_table.digest[0] = bf_cgen_digest(&p->xdp);
+	p->xdp.class_table.digest[1] = p->has_nf ? bf_cgen_digest(&p->nf) : 0;
+	p->nf.class_table.digest[0] = p->xdp.class_table.digest[0];
+	p->nf.class_table.digest[1] = p->xdp.class_table.digest[1];
+	return 0;
+}
+
+void bf_iface_progs_free(struct bf_iface_progs *p)
+{
+	bf_cgen_free(&p->xdp);
+	bf_cgen_free(&p->nf);
+}
 
 /* Builds an interface's programs: XDP, and the netfilter stage's for
  * reassembled datagrams (nf_fd NULL: XDP only), against the same maps.
@@ -22,21 +53,19 @@ static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *i
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
 			       [BF_MAP_CLASS] = -1};
+	struct bf_iface_progs p;
 	int own_state = -1;
-	struct bf_cgen cg;
 	int err;
 
-	bf_cgen_init(&cg);
-	/* The code generator logs its own errors. */
-	err = bf_cgen_compile(&cg, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6], &bf_hook_xdp, ifname);
-	if (!err && cg.n_state && state_fd < 0) {
-		err = bf_state_map_create(cg.n_state, &own_state);
+	err = bf_iface_progs_compile(rs, ifname, &p);
+	if (!err && p.xdp.n_state && state_fd < 0) {
+		err = bf_state_map_create(p.xdp.n_state, &own_state);
 		fds[BF_MAP_STATE] = own_state;
 	}
 	if (!err)
-		err = bf_prog_load_cgen(&bf_hook_xdp, &cg, fds, BF_PROG_NAME, prog_fd);
-	if (!err && nf_fd && rs[BF_FAMILY_IPV4]) {
-		err = bf_nf_stage_build(rs, ifname, fds, nf_fd);
+		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
+	if (!err && nf_fd && p.has_nf) {
+		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &p.nf, fds, BF_PROG_NF_NAME, nf_fd);
 		if (err) {
 			close(*prog_fd);
 			*prog_fd = -1;
@@ -44,7 +73,7 @@ static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *i
 	}
 	if (own_state >= 0)
 		close(own_state);
-	bf_cgen_free(&cg);
+	bf_iface_progs_free(&p);
 	return err;
 }
 
@@ -95,7 +124,7 @@ static void adopt(struct bf_state *st, enum bf_family family, struct bf_ruleset 
 
 struct carry_ctx {
 	int map_fd;
-	size_t n;
+	size_t cap;
 	const struct bf_counter *now;
 	size_t n_now;
 	int err;
@@ -109,19 +138,17 @@ static void carry_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 
 	if (ctx->err || old_slot < 0 || (size_t)old_slot >= ctx->n_now)
 		return;
-	ctx->err = bf_counters_write(ctx->map_fd, ctx->n + (size_t)slot, &ctx->now[old_slot]);
+	ctx->err = bf_counters_write(ctx->map_fd, ctx->cap + (size_t)slot, &ctx->now[old_slot]);
 }
 
 static void carry_late_counts(struct bf_state *st, struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			      int map_fd)
+			      int map_fd, size_t cap)
 {
-	struct carry_ctx ctx = {.map_fd = map_fd, .n = bf_state_n_slots(rs)};
+	struct carry_ctx ctx = {.map_fd = map_fd, .cap = cap};
 	struct bf_counter *now;
 
 	if (st->counters_fd < 0 || !st->base)
 		return;
-	if (!ctx.n)
-		ctx.n = 1;
 	/* The old programs may still run on other CPUs until a grace
 	 * period ends; after it their counts are final. */
 	bf_prog_quiesce();
@@ -131,7 +158,7 @@ static void carry_late_counts(struct bf_state *st, struct bf_ruleset *const rs[B
 	}
 	ctx.now = now;
 	ctx.n_now = st->n_base;
-	bf_state_for_each_slot(rs, st->base_off, carry_slot, &ctx);
+	bf_state_for_each_slot(rs, carry_slot, &ctx);
 	if (ctx.err)
 		bf_log(BF_LOG_WARN, "Warning: could not carry over the counts made during the swap");
 	free(now);
@@ -150,15 +177,51 @@ static void swap_back(struct bf_state *st, const int *new_fds, size_t n)
 	}
 }
 
+static enum bf_family other(enum bf_family f)
+{
+	return f == BF_FAMILY_IPV4 ? BF_FAMILY_IPV6 : BF_FAMILY_IPV4;
+}
+
+static int stage_both(struct bf_state *st, struct bf_ruleset *const next[BF_FAMILY_MAX])
+{
+	int err = bf_state_stage_rules(st, BF_FAMILY_IPV4, next[BF_FAMILY_IPV4]);
+
+	if (!err) {
+		err = bf_state_stage_rules(st, BF_FAMILY_IPV6, next[BF_FAMILY_IPV6]);
+		if (err)
+			bf_state_discard_rules(st, BF_FAMILY_IPV4);
+	}
+	return err;
+}
+
+static void discard_both(struct bf_state *st)
+{
+	bf_state_discard_rules(st, BF_FAMILY_IPV4);
+	bf_state_discard_rules(st, BF_FAMILY_IPV6);
+}
+
+/* No program: slots in order, as the next attach lays them out, in both
+ * files. */
 static int commit_files_only(struct bf_state *st, enum bf_family family,
 			     struct bf_ruleset *rs)
 {
-	int err = bf_state_stage_rules(st, family, rs);
+	struct bf_ruleset *next[BF_FAMILY_MAX];
+	int err;
 
+	for (int f = 0; f < BF_FAMILY_MAX; f++)
+		next[f] = f == (int)family ? rs : st->rs[f];
+	bf_slots_number(next);
+	err = stage_both(st, next);
 	if (!err)
 		err = bf_state_publish_rules(st, family);
-	if (err)
+	if (err) {
+		discard_both(st);
+		bf_slots_restore(st->rs[other(family)], false);
 		return err;
+	}
+	if (bf_state_publish_rules(st, other(family)))
+		bf_log(BF_LOG_WARN, "Warning: could not store the %s counter slots",
+		       other(family) == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
 	adopt(st, family, rs);
 	bf_state_mark_slots(st);
 	return 0;
@@ -168,8 +231,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 {
 	struct bf_ruleset *next[BF_FAMILY_MAX];
 	int map_fd = -1, state_fd = -1, *new_fds, *nf_fds, err = 0;
+	size_t i, n_state, cap;
 	uint32_t *old_nf;
-	size_t i, n_state;
 
 	if (family >= BF_FAMILY_MAX || rs->family != family)
 		return bf_err(-EINVAL, "an %s ruleset committed as the %s one",
@@ -179,6 +242,16 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		return commit_files_only(st, family, rs);
 	for (int f = 0; f < BF_FAMILY_MAX; f++)
 		next[f] = f == (int)family ? rs : st->rs[f];
+	/* Only the classifier maps' contents change: no program is loaded. */
+	err = bf_state_commit_in_place(st, family, next);
+	if (!err) {
+		adopt(st, family, rs);
+		bf_state_mark_slots(st);
+		return 0;
+	}
+	if (err != -EAGAIN)
+		return err;
+	err = 0;
 
 	new_fds = malloc(st->n_att * sizeof(*new_fds));
 	nf_fds = malloc(st->n_att * sizeof(*nf_fds));
@@ -192,7 +265,10 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	for (i = 0; i < st->n_att; i++)
 		new_fds[i] = nf_fds[i] = -1;
 
-	err = bf_state_new_counters(next, st->base, st->n_base, st->base_off, &map_fd);
+	/* New programs: every slot in order again, in a new counters map. */
+	bf_slots_number(next);
+	cap = bf_slots_capacity(bf_slots_end(next));
+	err = bf_state_new_counters(next, st->base, st->n_base, cap, &map_fd);
 	/* One state map for every interface's program, as the kernel keeps
 	 * one nth count per rule; new, with the counts of the tables this
 	 * change does not replace carried over (carry_nth). */
@@ -205,8 +281,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		if (st->att[i].prog_fd >= 0)
 			err = build_progs(next, st->att[i].ifname, map_fd, state_fd, &new_fds[i],
 					  &nf_fds[i]);
+	/* Both rules files: every slot is in them. */
 	if (!err)
-		err = bf_state_stage_rules(st, family, rs);
+		err = stage_both(st, next);
 	if (err)
 		goto out;
 
@@ -220,7 +297,7 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 			bf_err(err, "cannot swap the program on %s: %s", a->ifname,
 			       bf_kern_last_msg() ? bf_kern_last_msg() : strerror(-err));
 			swap_back(st, new_fds, i);
-			bf_state_discard_rules(st, family);
+			discard_both(st);
 			goto out;
 		}
 	}
@@ -229,17 +306,24 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	err = bf_nf_stage_install(st, nf_fds, old_nf);
 	if (err) {
 		swap_back(st, new_fds, st->n_att);
-		bf_state_discard_rules(st, family);
+		discard_both(st);
 		goto out;
 	}
 	err = bf_state_publish_rules(st, family);
 	if (err) {
 		bf_nf_stage_uninstall(st, nf_fds, old_nf);
 		swap_back(st, new_fds, st->n_att);
+		discard_both(st);
 		goto out;
 	}
+	/* The other family's rules stay; its slots, renumbered here, are in
+	 * its file (without them, the next command numbers them in order:
+	 * as here). */
+	if (bf_state_publish_rules(st, other(family)))
+		bf_log(BF_LOG_WARN, "Warning: could not store the %s counter slots",
+		       other(family) == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
 
-	carry_late_counts(st, next, map_fd);
+	carry_late_counts(st, next, map_fd, cap);
 	for (i = 0; i < st->n_att; i++) {
 		struct bf_attachment *a = &st->att[i];
 		struct bf_prog_facts f;
@@ -267,6 +351,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	bf_state_mark_slots(st);
 
 out:
+	if (err)
+		/* The other family's ruleset is the attached one still. */
+		bf_slots_restore(st->rs[other(family)], false);
 	for (i = 0; i < st->n_att; i++) {
 		if (new_fds[i] >= 0)
 			close(new_fds[i]);

@@ -247,18 +247,20 @@ int bf_nf_stage_restore(const struct bf_nf_stage *ns, int ifindex, uint32_t old_
 	return err;
 }
 
-int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-		      const int map_fds[BF_MAP_MAX], int *prog_fd)
+int bf_nf_stage_prog(const struct bf_state *st, int ifindex, int *prog_fd)
 {
-	struct bf_cgen cg;
-	int err;
+	uint32_t idx = (uint32_t)ifindex, slot, id;
+	struct bf_nf_stage ns;
+	int err = bf_nf_stage_open(st, false, &ns);
 
-	bf_cgen_init(&cg);
-	err = bf_cgen_compile_nf(&cg, rs[BF_FAMILY_IPV4], ifname);
-	if (!err)
-		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &cg, map_fds, BF_PROG_NF_NAME,
-					prog_fd);
-	bf_cgen_free(&cg);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(ns.ifmap_fd, &idx, &slot) ||
+	    bpf_map_lookup_elem(ns.slots_fd, &slot, &id))
+		err = -ENOENT;
+	else if ((*prog_fd = bpf_prog_get_fd_by_id(id)) < 0)
+		err = -errno;
+	bf_nf_stage_close(&ns);
 	return err;
 }
 

@@ -28,10 +28,8 @@ int bf_nf_stage_open(const struct bf_state *st, bool create, struct bf_nf_stage 
  * fd. 0 when there was none. */
 int bf_nf_stage_remove(const struct bf_state *st);
 
-/* Compiles filter INPUT of rs for ifname's reassembled datagrams and
- * loads it against the program's maps. */
-int bf_nf_stage_build(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-		      const int map_fds[BF_MAP_MAX], int *prog_fd);
+/* The netfilter program serving an interface, -ENOENT when none. */
+int bf_nf_stage_prog(const struct bf_state *st, int ifindex, int *prog_fd);
 
 /* Makes prog_fd the program of interface ifindex in one map update;
  * *old_id (optional) gets the id of the program it replaced, 0 if none. */

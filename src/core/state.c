@@ -17,7 +17,7 @@
 #include "front/front.h"
 #include "kern/kern_int.h"
 
-static int path_of(const struct bf_state *st, const char *file, const char *suffix,
+int bf_state_path(const struct bf_state *st, const char *file, const char *suffix,
 		   char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/%s%s", st->dir, file, suffix);
@@ -46,7 +46,7 @@ static int make_dirs(const char *dir, mode_t mode)
 	}
 }
 
-static int read_file(const char *path, char **text)
+int bf_state_read_file(const char *path, char **text)
 {
 	struct bf_strbuf b = {0};
 	FILE *f;
@@ -66,7 +66,7 @@ static int read_file(const char *path, char **text)
 }
 
 /* Never leaves a half-written file: write a temp file, then rename. */
-static int write_tmp(const char *tmp, const char *text)
+int bf_state_write_tmp(const char *tmp, const char *text)
 {
 	size_t len = strlen(text);
 	int fd, err = 0;
@@ -106,11 +106,12 @@ int bf_state_stage_rules(struct bf_state *st, enum bf_family family,
 	char tmp[320];
 	int err;
 
-	err = path_of(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp));
+	err = bf_state_path(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp));
 	if (err)
 		return err;
 	bf_save_print_state(&b, rs);
-	err = b.err ? b.err : write_tmp(tmp, bf_strbuf_str(&b));
+	bf_slots_print(&b, (struct bf_ruleset *)rs);
+	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
 	bf_strbuf_free(&b);
 	if (err)
 		return bf_err(err, "cannot write %s: %s", tmp, strerror(-err));
@@ -122,8 +123,8 @@ int bf_state_publish_rules(struct bf_state *st, enum bf_family family)
 	const char *file = bf_state_rules_file(family);
 	char tmp[320], path[320];
 
-	if (path_of(st, file, ".tmp", tmp, sizeof(tmp)) ||
-	    path_of(st, file, "", path, sizeof(path)))
+	if (bf_state_path(st, file, ".tmp", tmp, sizeof(tmp)) ||
+	    bf_state_path(st, file, "", path, sizeof(path)))
 		return -ENAMETOOLONG;
 	if (rename(tmp, path)) {
 		int err = -errno;
@@ -138,7 +139,7 @@ void bf_state_discard_rules(struct bf_state *st, enum bf_family family)
 {
 	char tmp[320];
 
-	if (!path_of(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp)))
+	if (!bf_state_path(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp)))
 		unlink(tmp);
 }
 
@@ -148,13 +149,13 @@ int bf_state_write_attach(struct bf_state *st)
 	char tmp[320], path[320];
 	int err;
 
-	if (path_of(st, BF_FILE_ATTACH, ".tmp", tmp, sizeof(tmp)) ||
-	    path_of(st, BF_FILE_ATTACH, "", path, sizeof(path)))
+	if (bf_state_path(st, BF_FILE_ATTACH, ".tmp", tmp, sizeof(tmp)) ||
+	    bf_state_path(st, BF_FILE_ATTACH, "", path, sizeof(path)))
 		return -ENAMETOOLONG;
 	for (size_t i = 0; i < st->n_att; i++)
 		bf_strbuf_printf(&b, "%s %d %s\n", st->att[i].ifname, st->att[i].ifindex,
 				 bf_xdp_mode_name(st->att[i].mode));
-	err = b.err ? b.err : write_tmp(tmp, bf_strbuf_str(&b));
+	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
 	bf_strbuf_free(&b);
 	if (!err && rename(tmp, path)) {
 		err = -errno;
@@ -173,11 +174,13 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 	st->rs[family] = bf_ruleset_new(family);
 	if (!st->rs[family])
 		return -ENOMEM;
-	err = path_of(st, bf_state_rules_file(family), "", path, sizeof(path));
+	err = bf_state_path(st, bf_state_rules_file(family), "", path, sizeof(path));
 	if (!err)
-		err = read_file(path, &text);
-	if (err == -ENOENT)
+		err = bf_state_read_file(path, &text);
+	if (err == -ENOENT) {
+		st->slots_stale = true;
 		return 0; /* no command of this family in this namespace yet */
+	}
 	if (err)
 		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
 	/* Its warnings were shown when it was stored; a failure is read
@@ -187,6 +190,8 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 	bf_log_mute(-1);
 	if (err)
 		err = bf_restore_state(text, st->rs[family]);
+	if (!err && bf_slots_parse(st->rs[family], text))
+		st->slots_stale = true;
 	free(text);
 	if (err)
 		return bf_err(err, "the stored ruleset %s is not valid", path);
@@ -196,14 +201,24 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 	return 0;
 }
 
+/* Slots as the rules files say, unless one does not (a file written by
+ * an older version, or absent) or says wrong: then every slot in order,
+ * as a commit that loads programs numbers them, and the next commit
+ * loads programs (st->slots_stale). */
+static void read_slots(struct bf_state *st)
+{
+	if (st->slots_stale)
+		bf_slots_number(st->rs);
+}
+
 static int read_attach(struct bf_state *st)
 {
 	char path[320], *text = NULL, *line, *save = NULL;
 	int err;
 
-	err = path_of(st, BF_FILE_ATTACH, "", path, sizeof(path));
+	err = bf_state_path(st, BF_FILE_ATTACH, "", path, sizeof(path));
 	if (!err)
-		err = read_file(path, &text);
+		err = bf_state_read_file(path, &text);
 	if (err == -ENOENT)
 		return 0;
 	if (err)
@@ -287,48 +302,21 @@ size_t bf_state_n_rules(const struct bf_state *st, enum bf_family family)
 	return n;
 }
 
-void bf_state_slot_offsets(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			   size_t off[BF_FAMILY_MAX])
+void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX], bf_slot_fn fn,
+			    void *data)
 {
-	off[BF_FAMILY_IPV4] = 0;
-	off[BF_FAMILY_IPV6] = bf_cgen_n_slots(rs[BF_FAMILY_IPV4], NULL);
-}
-
-size_t bf_state_n_slots(struct bf_ruleset *const rs[BF_FAMILY_MAX])
-{
-	return bf_cgen_n_slots(rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6]);
-}
-
-static int global_slot(int slot, size_t off)
-{
-	return slot < 0 ? -1 : slot + (int)off;
-}
-
-void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			    const size_t old_off[BF_FAMILY_MAX], bf_slot_fn fn, void *data)
-{
-	size_t off[BF_FAMILY_MAX];
-
-	bf_state_slot_offsets(rs, off);
 	for (int f = 0; f < BF_FAMILY_MAX; f++) {
-		for (int t = 0; t < BF_TABLE_MAX; t++) {
+		for (int t = 0; rs[f] && t < BF_TABLE_MAX; t++) {
 			struct bf_table *tb = &rs[f]->tables[t];
 
 			for (size_t i = 0; i < tb->n_chains; i++) {
 				struct bf_chain *c = tb->chains[i];
-				int first;
 
 				if (c->builtin)
-					fn(&c->policy_counters, global_slot(c->old_slot, old_off[f]),
-					   global_slot(bf_policy_slot(rs[f], (enum bf_table_id)t, i),
-						       off[f]), data);
-				/* A chain's rules have consecutive slots. */
-				first = global_slot(bf_rule_slot(rs[f], (enum bf_table_id)t, i, 0),
-						    off[f]);
+					fn(&c->policy_counters, c->old_slot, c->slot, data);
 				for (size_t r = 0; r < c->n_rules; r++)
-					fn(&c->rules[r]->counters,
-					   global_slot(c->rules[r]->old_slot, old_off[f]),
-					   first + (int)r, data);
+					fn(&c->rules[r]->counters, c->rules[r]->old_slot,
+					   c->rules[r]->slot, data);
 			}
 		}
 	}
@@ -337,36 +325,35 @@ void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX],
 void bf_state_mark_slots(struct bf_state *st)
 {
 	for (int f = 0; f < BF_FAMILY_MAX; f++)
-		bf_ruleset_mark_slots(st->rs[f]);
-	bf_state_slot_offsets(st->rs, st->base_off);
+		bf_slots_mark(st->rs[f]);
 }
 
-int bf_state_read_counters(int map_fd, size_t n, struct bf_counter **out)
+int bf_state_read_counters(int map_fd, size_t cap, struct bf_counter **out)
 {
 	struct bf_counter *v;
 	int err;
 
-	if (!n)
-		n = 1;
-	v = calloc(2 * n, sizeof(*v));
+	if (!cap)
+		cap = 1;
+	v = calloc(2 * cap, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	err = bf_counters_read(map_fd, 2 * n, v);
+	err = bf_counters_read(map_fd, 2 * cap, v);
 	if (err) {
 		free(v);
 		return err;
 	}
-	for (size_t i = 0; i < n; i++) {
-		v[i].packets += v[n + i].packets;
-		v[i].bytes += v[n + i].bytes;
+	for (size_t i = 0; i < cap; i++) {
+		v[i].packets += v[cap + i].packets;
+		v[i].bytes += v[cap + i].bytes;
 	}
-	*out = v; /* the first n entries are the sums */
+	*out = v; /* the first cap entries are the sums */
 	return 0;
 }
 
 struct init_ctx {
 	int map_fd;
-	size_t n;
+	size_t cap;
 	const struct bf_counter *base;
 	size_t n_base;
 	int err;
@@ -380,24 +367,19 @@ static void init_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 	if (ctx->base && old_slot >= 0 && (size_t)old_slot < ctx->n_base)
 		v = &ctx->base[old_slot];
 	if (!ctx->err && (v->packets || v->bytes))
-		ctx->err = bf_counters_write(ctx->map_fd, ctx->n + (size_t)slot, v);
+		ctx->err = bf_counters_write(ctx->map_fd, ctx->cap + (size_t)slot, v);
 }
 
 int bf_state_new_counters(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			  const struct bf_counter *base, size_t n_base,
-			  const size_t old_off[BF_FAMILY_MAX], int *map_fd)
+			  const struct bf_counter *base, size_t n_base, size_t cap, int *map_fd)
 {
-	size_t n = bf_state_n_slots(rs);
-	struct init_ctx ctx = {.base = base, .n_base = n_base};
+	struct init_ctx ctx = {.base = base, .n_base = n_base, .cap = cap ? cap : 1};
 	int err;
 
-	if (!n)
-		n = 1;
-	err = bf_counters_create(2 * n, &ctx.map_fd);
+	err = bf_counters_create(2 * ctx.cap, &ctx.map_fd);
 	if (err)
 		return err;
-	ctx.n = n;
-	bf_state_for_each_slot(rs, old_off, init_slot, &ctx);
+	bf_state_for_each_slot(rs, init_slot, &ctx);
 	if (ctx.err) {
 		close(ctx.map_fd);
 		return ctx.err;
@@ -413,24 +395,25 @@ static void set_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 
 int bf_state_load_counters(struct bf_state *st)
 {
-	size_t n = bf_state_n_slots(st->rs), have;
+	size_t have, cap;
 	struct bf_counter *v;
 	int err;
 
-	if (bf_counters_size(st->counters_fd, &have) || have != 2 * (n ? n : 1)) {
+	if (bf_counters_size(st->counters_fd, &have) || have % 2 ||
+	    (cap = have / 2) < bf_slots_end(st->rs)) {
 		bf_log(BF_LOG_WARN, "Warning: the attached programs' counters do not match the stored ruleset; "
 		       "showing the stored counters");
 		close(st->counters_fd);
 		st->counters_fd = -1;
 		return 0;
 	}
-	err = bf_state_read_counters(st->counters_fd, n, &v);
+	err = bf_state_read_counters(st->counters_fd, cap, &v);
 	if (err)
 		return err;
-	bf_state_for_each_slot(st->rs, st->base_off, set_slot, v);
+	bf_state_for_each_slot(st->rs, set_slot, v);
 	free(st->base);
 	st->base = v;
-	st->n_base = n;
+	st->n_base = cap;
 	return 0;
 }
 
@@ -439,7 +422,7 @@ static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_u
 	char path[320];
 	int err;
 
-	err = path_of(st, BF_FILE_LOCK, "", path, sizeof(path));
+	err = bf_state_path(st, BF_FILE_LOCK, "", path, sizeof(path));
 	if (err)
 		return err;
 	err = make_dirs(st->dir, 0700);
@@ -482,6 +465,8 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		err = read_rules(st, (enum bf_family)f);
 	if (!err)
 		err = read_attach(st);
+	if (!err)
+		read_slots(st);
 	if (err)
 		goto fail;
 
@@ -494,8 +479,6 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		    bf_prog_state_map(st->att[i].prog_fd, &st->state_fd))
 			st->state_fd = -1;
 	}
-	/* The map's layout is that of the files just read. */
-	bf_state_slot_offsets(st->rs, st->base_off);
 	if (st->counters_fd >= 0) {
 		err = bf_state_load_counters(st);
 		if (err)

@@ -46,15 +46,14 @@ struct bf_state {
 	int counters_fd;
 	/* The state map they share (statistic nth counts), -1 when none. */
 	int state_fd;
-	/* The counters read from it when the state was opened (folded, in
-	 * the slot layout of rs): the base for carrying late counts over. */
+	/* The counters read from it when the state was opened (folded, by
+	 * slot): the base for carrying late counts over. n_base is the map's
+	 * capacity in slots (it has 2 n_base entries), 0 without a map. */
 	struct bf_counter *base;
 	size_t n_base;
-	/* Where each family's slots start in that layout: a rule's old_slot
-	 * (family-relative, bf_ruleset_mark_slots) is base_off[family] +
-	 * old_slot there, also after a change of the other family moved
-	 * them. */
-	size_t base_off[BF_FAMILY_MAX];
+	/* The rules files did not give every slot: they are numbered in
+	 * order, and the next commit loads new programs (core/slots.c). */
+	bool slots_stale;
 };
 
 /* Takes the lock (see bf_lock_take) and reads the state, creating an empty

@@ -2,6 +2,8 @@
 #ifndef BF_STATE_INT_H
 #define BF_STATE_INT_H
 
+#include "common/strbuf.h"
+#include "cgen/cgen.h"
 #include "core/state.h"
 
 /* Paths under st->dir. */
@@ -20,32 +22,51 @@ void bf_state_discard_rules(struct bf_state *st, enum bf_family family);
 /* Writes the attach file (temp + rename). */
 int bf_state_write_attach(struct bf_state *st);
 
-/* The counter slots of both families' rulesets: IPv4's first, then
- * IPv6's, as the code generator lays them out (bf_cgen_n_slots). */
-size_t bf_state_n_slots(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
-void bf_state_slot_offsets(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			   size_t off[BF_FAMILY_MAX]);
+/* st->dir/file + suffix into buf. */
+int bf_state_path(const struct bf_state *st, const char *file, const char *suffix, char *buf,
+		  size_t len);
+int bf_state_read_file(const char *path, char **text);
+/* Writes text to tmp (created 0600), synced. */
+int bf_state_write_tmp(const char *tmp, const char *text);
+
+/* Counter slots (slots.c): every policy and rule has one (rule->slot). */
+/* Numbers them in order, IPv4's then IPv6's, from 0. */
+void bf_slots_number(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
+/* One past the largest slot given. */
+size_t bf_slots_end(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
+/* Slots of a new counters map for slots [0, end): with room to add. */
+size_t bf_slots_capacity(size_t end);
+/* Gives those without one (slot -1) unused slots past the last, below
+ * cap; -ENOSPC when there are not enough. */
+int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t cap);
+/* Back to the slots marked (old_slot); with `added`, those the command
+ * added or zeroed (old_slot -1) lose theirs. */
+void bf_slots_restore(struct bf_ruleset *rs, bool added);
+/* old_slot = slot, for every holder. */
+void bf_slots_mark(struct bf_ruleset *rs);
+/* The slots line of a rules file: appends rs's; reads it back into rs
+ * (-ENOENT: none, -EINVAL: not rs's). */
+void bf_slots_print(struct bf_strbuf *b, struct bf_ruleset *rs);
+int bf_slots_parse(struct bf_ruleset *rs, const char *text);
 
 /* Calls fn for each built-in chain's policy and each rule of both
- * rulesets, with its counters, its old slot in the layout where each
- * family started at old_off[family] (-1 for none: a new or zeroed one)
- * and its slot in rs's layout. */
+ * rulesets, with its counters, its slot in the attached programs
+ * (old_slot, -1: a new or zeroed one) and its slot in rs (slot). */
 typedef void (*bf_slot_fn)(struct bf_counter *c, int old_slot, int slot, void *data);
-void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			    const size_t old_off[BF_FAMILY_MAX], bf_slot_fn fn, void *data);
+void bf_state_for_each_slot(struct bf_ruleset *const rs[BF_FAMILY_MAX], bf_slot_fn fn,
+			    void *data);
 
-/* Counters map of rs's layout (2 entries a slot, see struct bf_state).
- * Carries start from the rules' counters, or from base[old slot] when
- * base is given (laid out as old_off says). */
+/* Counters map of cap slots (2 entries a slot, see struct bf_state) for
+ * rs's slots. Carries start from the rules' counters, or from
+ * base[old slot] when base is given. */
 int bf_state_new_counters(struct bf_ruleset *const rs[BF_FAMILY_MAX],
-			  const struct bf_counter *base, size_t n_base,
-			  const size_t old_off[BF_FAMILY_MAX], int *map_fd);
-/* Reads a counters map of n slots (2n entries), folding both halves. */
-int bf_state_read_counters(int map_fd, size_t n, struct bf_counter **out);
-/* Sets st->base from st->counters_fd and copies it into st->rs. */
+			  const struct bf_counter *base, size_t n_base, size_t cap, int *map_fd);
+/* Reads a counters map of cap slots (2 cap entries), folding both halves. */
+int bf_state_read_counters(int map_fd, size_t cap, struct bf_counter **out);
+/* Sets st->base and st->n_cap from st->counters_fd and copies it into
+ * st->rs. */
 int bf_state_load_counters(struct bf_state *st);
-/* After st->rs changed: marks every rule's slot (old_slot) and records
- * the layout in st->base_off. */
+/* After st->rs changed: marks every rule's slot (old_slot). */
 void bf_state_mark_slots(struct bf_state *st);
 
 /* Compiles both rulesets for one interface and loads its programs
@@ -56,5 +77,26 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 			int map_fd, int state_fd, int *prog_fd, int *nf_fd);
 
 size_t bf_state_n_live(const struct bf_state *st);
+
+/* An interface's programs, compiled (commit.c): XDP, and the netfilter
+ * stage's when there is an IPv4 ruleset; the XDP one's classifier table
+ * carries both digests. */
+struct bf_iface_progs {
+	struct bf_cgen xdp, nf;
+	bool has_nf;
+};
+int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+			   struct bf_iface_progs *p);
+void bf_iface_progs_free(struct bf_iface_progs *p);
+
+/* The commit that loads no program (commit_inplace.c): when every
+ * attached program compiles to what it is (digests), writes the new
+ * classifier tables into their maps in place, sets the counters of new
+ * and zeroed rules, and stores the rules. -EAGAIN when it cannot (then
+ * nothing changed: load new programs), else 0 or an error (nothing
+ * changed either). next: both families' new rulesets, the committed one
+ * being family's. */
+int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
+			     struct bf_ruleset *const next[BF_FAMILY_MAX]);
 
 #endif

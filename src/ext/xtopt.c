@@ -207,7 +207,8 @@ int bf_xt_getportbyname(const char *name)
 	 * int), without the address queries its default hints make: 10,000
 	 * rules would cost that many netlink dumps. */
 	num = strtoul(name, &end, 10);
-	if (!*end)
+	/* glibc keeps the number as an int; -1 there means "a name". */
+	if (!*end && (int)num != -1)
 		return (uint16_t)num;
 	if (getaddrinfo(NULL, name, NULL, &res))
 		return -1;

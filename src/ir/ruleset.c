@@ -84,7 +84,7 @@ static struct bf_chain *chain_new(const char *name, bool builtin)
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->builtin = builtin;
 	c->policy = BF_VERDICT_ACCEPT;
-	c->old_slot = -1;
+	c->old_slot = c->slot = -1;
 	return c;
 }
 
@@ -155,6 +155,7 @@ static struct bf_chain *chain_clone(const struct bf_chain *src)
 	c->policy = src->policy;
 	c->policy_counters = src->policy_counters;
 	c->old_slot = src->old_slot;
+	c->slot = src->slot;
 	for (size_t i = 0; i < src->n_rules; i++) {
 		struct bf_rule *r = bf_rule_clone(src->rules[i]);
 
@@ -305,7 +306,7 @@ struct bf_rule *bf_rule_new(void)
 	struct bf_rule *r = calloc(1, sizeof(*r));
 
 	if (r)
-		r->old_slot = -1;
+		r->old_slot = r->slot = -1;
 	return r;
 }
 
@@ -351,6 +352,7 @@ struct bf_rule *bf_rule_clone(const struct bf_rule *src)
 		r->target = src->target;
 	}
 	r->old_slot = src->old_slot;
+	r->slot = src->slot;
 	for (size_t i = 0; i < src->n_matches; i++) {
 		struct bf_match *m = bf_rule_add_match(r, src->matches[i].ops);
 
@@ -487,14 +489,30 @@ int bf_policy_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 	return walk_slots(rs, t, chain_idx, -1);
 }
 
-void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
-			 int *slots)
+int bf_rule_count_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+		       size_t rule_idx, int slot_base)
+{
+	const struct bf_rule *r = rs->tables[t].chains[chain_idx]->rules[rule_idx];
+
+	return r->slot >= 0 ? r->slot : slot_base + bf_rule_slot(rs, t, chain_idx, rule_idx);
+}
+
+int bf_policy_count_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+			 int slot_base)
 {
 	const struct bf_chain *c = rs->tables[t].chains[chain_idx];
-	int first = bf_rule_slot(rs, t, chain_idx, 0);
+
+	return c->slot >= 0 ? c->slot : slot_base + bf_policy_slot(rs, t, chain_idx);
+}
+
+void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+			 int slot_base, int *slots)
+{
+	const struct bf_chain *c = rs->tables[t].chains[chain_idx];
+	int first = slot_base + bf_rule_slot(rs, t, chain_idx, 0);
 
 	for (size_t i = 0; i < c->n_rules; i++)
-		slots[i] = first + (int)i;
+		slots[i] = c->rules[i]->slot >= 0 ? c->rules[i]->slot : first + (int)i;
 }
 
 void bf_ruleset_mark_slots(struct bf_ruleset *rs)

@@ -93,6 +93,11 @@ struct bf_rule {
 	 * rule that the current command added. Lets counters of unchanged
 	 * rules survive a reload. */
 	int old_slot;
+	/* Its slot in the counters map both families share, as the state
+	 * layer assigned it (core/slots.c), kept by changes that update the
+	 * attached programs in place; -1: none yet (the code generator then
+	 * numbers rules in order, bf_rule_slot). */
+	int slot;
 };
 
 struct bf_chain {
@@ -101,6 +106,7 @@ struct bf_chain {
 	enum bf_verdict policy; /* built-in chains only */
 	struct bf_counter policy_counters;
 	int old_slot; /* as bf_rule.old_slot, for the policy counter */
+	int slot;     /* as bf_rule.slot, for the policy counter */
 	struct bf_rule **rules;
 	size_t n_rules;
 	size_t cap_rules;
@@ -186,9 +192,15 @@ void bf_chain_zero(struct bf_chain *c);
 size_t bf_ruleset_n_slots(const struct bf_ruleset *rs);
 int bf_rule_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx, size_t rule_idx);
 int bf_policy_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx);
-/* The slots of every rule of a chain, into slots[0 .. n_rules). */
+/* The slot a rule or policy counts into: its assigned one (rule->slot,
+ * chain->slot), else slot_base + its slot in order. */
+int bf_rule_count_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+		       size_t rule_idx, int slot_base);
+int bf_policy_count_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
+			 int slot_base);
+/* bf_rule_count_slot() of every rule of a chain, into slots[0 .. n_rules). */
 void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
-			 int *slots);
+			 int slot_base, int *slots);
 /* Marks every rule and policy with its current slot (old_slot), before a
  * command changes the ruleset. */
 void bf_ruleset_mark_slots(struct bf_ruleset *rs);

@@ -1,7 +1,17 @@
-/* Kernel structure offsets from the running kernel's BTF (btf_offsets.h). */
+/* Kernel structure offsets from the running kernel's BTF (btf_offsets.h).
+ * Parsing the BTF (5 MB) costs more than compiling and loading a small
+ * ruleset, so the offsets are kept in a file for the next commands of
+ * the same boot: the kernel, and so its BTF, cannot change without a
+ * reboot, which changes the boot id the file is checked against. */
 #include <bpf/btf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "kern/btf_offsets.h"
@@ -55,7 +65,7 @@ static int struct_id(const struct btf *btf, const char *name, uint32_t *id)
 /* Byte offset of a plain (not bitfield) member. */
 static int byte_off(const struct btf *btf, const char *sname, const char *mname, int16_t *out)
 {
-	uint32_t id, bit, bfs;
+	uint32_t id = 0, bit, bfs;
 	int err = struct_id(btf, sname, &id);
 
 	if (err)
@@ -68,7 +78,7 @@ static int byte_off(const struct btf *btf, const char *sname, const char *mname,
 
 static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 {
-	uint32_t id, bit, bfs;
+	uint32_t id = 0, bit, bfs;
 	int16_t cb, frag_max;
 	int err, r;
 
@@ -110,22 +120,142 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	return 0;
 }
 
+#define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
+#define CACHE_MAGIC "bpfilter btf offsets 1"
+#define BOOT_ID_LEN 36
+
+/* What the file holds, all of it checked before the offsets are used. */
+struct cache {
+	char magic[sizeof(CACHE_MAGIC)];
+	char boot_id[BOOT_ID_LEN + 1];
+	uint64_t btf_size; /* of /sys/kernel/btf/vmlinux */
+	struct bf_nf_offsets o;
+	uint64_t sum;      /* of everything above: a torn or foreign file */
+};
+
+static uint64_t cache_sum(const struct cache *c)
+{
+	const unsigned char *p = (const unsigned char *)c;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < offsetof(struct cache, sum); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The key: this boot, and the size of the BTF it would read. */
+static int cache_key(struct cache *c)
+{
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->magic, CACHE_MAGIC, sizeof(CACHE_MAGIC));
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, c->boot_id, BOOT_ID_LEN);
+	close(fd);
+	if (n != BOOT_ID_LEN)
+		return -EINVAL;
+	if (stat("/sys/kernel/btf/vmlinux", &sb))
+		return -errno;
+	c->btf_size = (uint64_t)sb.st_size;
+	return 0;
+}
+
+static int cache_path(char *buf, size_t len)
+{
+	const char *run = getenv("BPFILTER_RUN_DIR");
+	int n;
+
+	n = snprintf(buf, len, "%s/" CACHE_NAME, run && *run ? run : "/run/bpfilter");
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* 0 and the offsets when the file is ours, whole and of this boot. */
+static int cache_read(const struct cache *key, struct bf_nf_offsets *o)
+{
+	struct cache c;
+	char path[4096];
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if (cache_path(path, sizeof(path)))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	/* Written by whom runs bpfilter, writable by nobody else. */
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 022)) {
+		close(fd);
+		return -EPERM;
+	}
+	n = read(fd, &c, sizeof(c));
+	close(fd);
+	if (n != sizeof(c) || c.sum != cache_sum(&c) ||
+	    memcmp(&c, key, offsetof(struct cache, o)))
+		return -ESTALE;
+	*o = c.o;
+	return 0;
+}
+
+/* Best effort: without the file the next command reads the BTF again. */
+static void cache_write(struct cache *c, const struct bf_nf_offsets *o)
+{
+	char path[4096], tmp[4096 + 16];
+	ssize_t n;
+	int fd;
+
+	if (cache_path(path, sizeof(path)))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	c->o = *o;
+	c->sum = cache_sum(c);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = write(fd, c, sizeof(*c));
+	close(fd);
+	/* rename: a reader sees the old file or the whole new one. */
+	if (n != sizeof(*c) || rename(tmp, path))
+		unlink(tmp);
+}
+
+static int read_btf(struct bf_nf_offsets *o)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int err;
+
+	if (!btf)
+		return bf_err(-errno ? -errno : -ENOENT,
+			      "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux)");
+	err = fill(btf, o);
+	btf__free(btf);
+	return err;
+}
+
 int bf_nf_offsets_get(struct bf_nf_offsets *o)
 {
 	static struct bf_nf_offsets cached;
 	static int state; /* 0 not read, 1 read, < 0 the error */
-	struct btf *btf;
+	struct cache key;
+	bool keyed;
 
 	if (!state) {
-		btf = btf__load_vmlinux_btf();
-		if (!btf) {
-			state = bf_err(-errno ? -errno : -ENOENT,
-				       "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux)");
+		keyed = !cache_key(&key);
+		if (keyed && !cache_read(&key, &cached)) {
+			state = 1;
 		} else {
-			state = fill(btf, &cached);
-			if (!state)
+			state = read_btf(&cached);
+			if (!state) {
 				state = 1;
-			btf__free(btf);
+				if (keyed)
+					cache_write(&key, &cached);
+			}
 		}
 	}
 	if (state < 0)

@@ -28,8 +28,10 @@ struct bf_nf_offsets {
 	int32_t kfunc_dynptr_from_skb;
 };
 
-/* Fills o from /sys/kernel/btf/vmlinux (read once, then cached). 0, or
- * -errno with a message when the BTF or one of the fields is missing. */
+/* Fills o from /sys/kernel/btf/vmlinux (read once, then cached: in the
+ * process, and in $BPFILTER_RUN_DIR/.btf-offsets, default /run/bpfilter,
+ * for the later commands of the same boot). 0, or -errno with a message
+ * when the BTF or one of the fields is missing. */
 int bf_nf_offsets_get(struct bf_nf_offsets *o);
 
 #endif

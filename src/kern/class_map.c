@@ -42,6 +42,10 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 	/* The header, then the tables in the first half, read first. */
 	s = mem;
 	s[0].key[0] = 1;
+	for (int i = 0; i < 2; i++) {
+		s[0].key[1 + 2 * i] = (uint32_t)t->digest[i];
+		s[0].key[2 + 2 * i] = (uint32_t)(t->digest[i] >> 32);
+	}
 	memcpy(&s[1], t->slots, t->n * sizeof(struct bf_class_slot));
 	munmap(mem, bytes);
 	*map_fd = fd;
@@ -66,4 +70,65 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 	if (class_fd >= 0)
 		close(class_fd);
 	return err;
+}
+
+/* The map's slots, mapped: -ESTALE (quietly) when its size is not that
+ * of n slots' tables. */
+static int map_slots(int map_fd, size_t n, struct bf_class_slot **s, size_t *bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), entries = BF_CLASS_MAP_ENTRIES(n);
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+	void *mem;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len) ||
+	    info.value_size != sizeof(struct bf_class_slot) || info.max_entries != entries)
+		return -ESTALE;
+	*bytes = (entries * sizeof(struct bf_class_slot) + page - 1) / page * page;
+	mem = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (mem == MAP_FAILED)
+		return bf_err(-errno, "cannot map the classifier map: %s", strerror(errno));
+	*s = mem;
+	return 0;
+}
+
+int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half)
+{
+	struct bf_class_slot *s;
+	uint32_t live, other;
+	size_t bytes;
+
+	int err = map_slots(map_fd, t->n, &s, &bytes);
+
+	if (err)
+		return err;
+	for (int i = 0; i < 2; i++) {
+		if (s[0].key[1 + 2 * i] != (uint32_t)t->digest[i] ||
+		    s[0].key[2 + 2 * i] != (uint32_t)(t->digest[i] >> 32)) {
+			munmap(s, bytes);
+			return -ESTALE; /* other programs than these tables' */
+		}
+	}
+	live = __atomic_load_n(&s[0].key[0], __ATOMIC_ACQUIRE);
+	other = live == 1 ? 1 + (uint32_t)t->n : 1;
+	memcpy(&s[other], t->slots, t->n * sizeof(*s));
+	/* Programs read the header, then a half: from here on the new one. */
+	__atomic_store_n(&s[0].key[0], other, __ATOMIC_RELEASE);
+	munmap(s, bytes);
+	*old_half = live;
+	return 0;
+}
+
+int bf_class_map_flip(int map_fd, size_t n, uint32_t half)
+{
+	struct bf_class_slot *s;
+	size_t bytes;
+
+	int err = map_slots(map_fd, n, &s, &bytes);
+
+	if (err)
+		return err;
+	__atomic_store_n(&s[0].key[0], half, __ATOMIC_RELEASE);
+	munmap(s, bytes);
+	return 0;
 }

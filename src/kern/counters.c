@@ -66,31 +66,82 @@ int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to)
 	return 0;
 }
 
+/* Sums each entry's per-CPU values into out[]. */
+static void fold(const struct bf_counter *percpu, int cpus, size_t n, struct bf_counter *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (struct bf_counter){0};
+		for (int c = 0; c < cpus; c++) {
+			out[i].packets += percpu[i * (size_t)cpus + (size_t)c].packets;
+			out[i].bytes += percpu[i * (size_t)cpus + (size_t)c].bytes;
+		}
+	}
+}
+
+/* Entries read per BPF_MAP_LOOKUP_BATCH: 100,000 counters are some 25
+ * system calls, not 100,000. */
+#define BATCH 4096
+
 int bf_counters_read(int map_fd, size_t n, struct bf_counter *out)
 {
-	struct bf_counter *percpu;
 	int cpus = n_cpus();
+	struct bf_counter *percpu;
+	uint32_t *keys, token = 0;
+	size_t done = 0;
+	int err = 0;
+
+	if (cpus < 0)
+		return cpus;
+	percpu = calloc(BATCH * (size_t)cpus, sizeof(*percpu));
+	keys = calloc(BATCH, sizeof(*keys));
+	if (!percpu || !keys) {
+		free(percpu);
+		free(keys);
+		return -ENOMEM;
+	}
+	while (done < n && !err) {
+		uint32_t count = (uint32_t)(n - done < BATCH ? n - done : BATCH);
+
+		err = bpf_map_lookup_batch(map_fd, done ? &token : NULL, &token, keys, percpu,
+					   &count, NULL);
+		if (err == -ENOENT && count)
+			err = 0; /* the last batch */
+		if (err)
+			break;
+		for (uint32_t i = 0; i < count; i++)
+			if (keys[i] != done + i)
+				err = -EIO;
+		fold(percpu, cpus, count, out + done);
+		done += count;
+		if (!count)
+			err = -EIO;
+	}
+	free(percpu);
+	free(keys);
+	if (err)
+		return bf_err(err, "cannot read the counters (%zu of %zu): %s", done, n,
+			      strerror(-err));
+	return 0;
+}
+
+int bf_counters_read_one(int map_fd, size_t slot, struct bf_counter *out)
+{
+	int cpus = n_cpus();
+	struct bf_counter *percpu;
+	uint32_t key = (uint32_t)slot;
+	int err;
 
 	if (cpus < 0)
 		return cpus;
 	percpu = calloc((size_t)cpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t key = (uint32_t)i;
-		int err = bpf_map_lookup_elem(map_fd, &key, percpu);
-
-		if (err) {
-			free(percpu);
-			return bf_err(err, "cannot read counter %zu: %s", i, strerror(-err));
-		}
-		out[i] = (struct bf_counter){0};
-		for (int c = 0; c < cpus; c++) {
-			out[i].packets += percpu[c].packets;
-			out[i].bytes += percpu[c].bytes;
-		}
-	}
+	err = bpf_map_lookup_elem(map_fd, &key, percpu);
+	if (!err)
+		fold(percpu, cpus, 1, out);
 	free(percpu);
+	if (err)
+		return bf_err(-errno, "cannot read counter %zu: %s", slot, strerror(errno));
 	return 0;
 }
 

@@ -25,6 +25,8 @@ int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 int bf_counters_create(size_t n_slots, int *map_fd);
 /* Sums every CPU's value of each slot into out[0..n). */
 int bf_counters_read(int map_fd, size_t n, struct bf_counter *out);
+/* Sums every CPU's value of one slot. */
+int bf_counters_read_one(int map_fd, size_t slot, struct bf_counter *out);
 /* Sets slot to c (on one CPU, zero on the others). */
 int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
 /* The state map (BF_MAP_STATE): an array of n_slots u64, zeroed. */
@@ -38,6 +40,15 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd);
 /* The classifier map (BF_MAP_CLASS) holding t's slots. */
 int bf_class_map_create(const struct bf_class_table *t, int *map_fd);
+/* The in-place update of a classifier map whose tables have t's size
+ * and whose header has t's digests (-ESTALE when not): writes t into the
+ * half the programs do not read, then makes them read it
+ * (plan/classify.h); *old_half is the half they read before, for
+ * bf_class_map_flip() to go back (until the next replace). */
+int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half);
+int bf_class_map_flip(int map_fd, size_t n, uint32_t half);
+/* The classifier map of a loaded program, -ENOENT when it has none. */
+int bf_prog_class_map(int prog_fd, int *map_fd);
 /* The counters map of a loaded program, found through its map ids. */
 int bf_prog_counters_map(int prog_fd, int *map_fd);
 /* Its state map (BF_MAP_STATE), -ENOENT when it uses none. */

@@ -168,6 +168,11 @@ int bf_prog_counters_map(int prog_fd, int *map_fd)
 	return prog_map_by_name(prog_fd, BF_COUNTERS_MAP_NAME, map_fd);
 }
 
+int bf_prog_class_map(int prog_fd, int *map_fd)
+{
+	return prog_map_by_name(prog_fd, BF_CLASS_MAP_NAME, map_fd);
+}
+
 int bf_prog_state_map(int prog_fd, int *map_fd)
 {
 	return prog_map_by_name(prog_fd, BF_STATE_MAP_NAME, map_fd);

@@ -473,8 +473,14 @@ static int finish_stage(struct sbuild *sb, enum bf_family family, struct bf_clas
 			if (tb->e[j].prio < tp->min_prio)
 				tp->min_prio = tb->e[j].prio;
 		}
-		for (unsigned int w = 0; w < BF_CLASS_WORDS; w++)
+		/* Only the meta word guards: agreement there comes from the
+		 * rules' shapes (protocol, header state), which the code may
+		 * depend on; addresses and ports are data, which it must not. */
+		for (unsigned int w = 0; w < BF_CLASS_WORDS; w++) {
+			if (w != bf_class_word(family, BF_CF_META))
+				tp->guard_mask[w] = 0;
 			tp->guard_val[w] &= tp->guard_mask[w];
+		}
 		err = bf_cuckoo_build(tp, tb->e, tb->n, table);
 		if (err)
 			goto fail;
@@ -583,7 +589,7 @@ static int plan_run(const struct bf_chain *ch, enum bf_family family, const stru
 }
 
 static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
-		   const char *in, const char *out, struct rconds *rc)
+		   const char *in, const char *out, int slot_base, struct rconds *rc)
 {
 	static __thread struct bf_class_conds c;
 	const struct bf_chain *ch = rs->tables[t].chains[chain_idx];
@@ -593,7 +599,7 @@ static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 	rc->slot = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->slot));
 	if (!rc->off || !rc->cnt || !rc->slot)
 		return -ENOMEM;
-	bf_chain_rule_slots(rs, t, chain_idx, rc->slot);
+	bf_chain_rule_slots(rs, t, chain_idx, slot_base, rc->slot);
 	for (size_t i = 0; i < ch->n_rules; i++) {
 		if (bf_class_rule_conds(ch->rules[i], in, out, &c)) {
 			rc->cnt[i] = -1;
@@ -610,7 +616,7 @@ static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 }
 
 int bf_plan_chain(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
-		  const char *in, const char *out, enum bf_classify_mode mode,
+		  const char *in, const char *out, enum bf_classify_mode mode, int slot_base,
 		  struct bf_class_table *table, struct bf_chain_plan *plan)
 {
 	const struct bf_chain *ch = rs->tables[t].chains[chain_idx];
@@ -625,7 +631,7 @@ int bf_plan_chain(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_
 			err = add_seg(plan, &cap, 0, ch->n_rules, NULL);
 		return err;
 	}
-	err = collect(rs, t, chain_idx, in ? in : "", out ? out : "", &rc);
+	err = collect(rs, t, chain_idx, in ? in : "", out ? out : "", slot_base, &rc);
 	while (!err && i < ch->n_rules) {
 		size_t j = i;
 

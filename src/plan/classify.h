@@ -118,7 +118,7 @@ struct bf_class_slot {
 	uint32_t key[BF_CLASS_WORDS]; /* masked key; unused words 0 */
 	uint32_t prio;                /* rule index in its chain, or EMPTY */
 	uint32_t action;              /* index into the stage's actions */
-	uint32_t slot;                /* the rule's counter: bf_rule_slot() */
+	uint32_t slot;                /* the rule's counter slot */
 	uint32_t unused;
 };
 #define BF_CLASS_EMPTY 0xffffffffu
@@ -132,10 +132,14 @@ struct bf_class_slot {
  * new ones, never a mix. */
 #define BF_CLASS_MAP_ENTRIES(n) (1 + 2 * (n))
 
-/* The classifier map's contents for one program, tuples appended. */
+/* The classifier map's contents for one program, tuples appended. The
+ * header also keeps `digest` (key[1..4], low word first): what the
+ * programs of the interface were compiled to (bf_cgen_digest), so that
+ * an in-place update checks it against the programs attached. */
 struct bf_class_table {
 	struct bf_class_slot *slots;
 	size_t n, cap;
+	uint64_t digest[2];
 };
 void bf_class_table_free(struct bf_class_table *t);
 
@@ -146,9 +150,9 @@ void bf_class_table_free(struct bf_class_table *t);
  * commit's in-place update). */
 struct bf_class_tuple {
 	uint32_t mask[BF_CLASS_WORDS];
-	/* Bits on which every entry of the tuple agrees (within mask): a
-	 * packet that differs there skips the tuple without hashing (e.g. a
-	 * tuple of shadows needs l4 class BAD). */
+	/* Bits of the meta word on which every entry of the tuple agrees
+	 * (within mask): a packet that differs there skips the tuple without
+	 * hashing (e.g. a tuple of shadows needs l4 class BAD). */
 	uint32_t guard_mask[BF_CLASS_WORDS], guard_val[BF_CLASS_WORDS];
 	uint32_t min_prio;  /* smallest prio of its entries */
 	uint32_t base;      /* its first slot in the map */
@@ -197,10 +201,11 @@ bool bf_class_run_staged(enum bf_classify_mode mode, size_t n);
 
 /* Plans chain chain_idx of table t of rs for packets arriving on in
  * (out: ""), appending the stages' hash tables to table. The segments
- * cover the chain's rules in order. 0, -ENOMEM, or -E2BIG when the map
+ * cover the chain's rules in order; entries count into
+ * bf_rule_count_slot(..., slot_base). 0, -ENOMEM, or -E2BIG when the map
  * would pass its bound (then plan with BF_CLASSIFY_OFF). */
 int bf_plan_chain(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
-		  const char *in, const char *out, enum bf_classify_mode mode,
+		  const char *in, const char *out, enum bf_classify_mode mode, int slot_base,
 		  struct bf_class_table *table, struct bf_chain_plan *plan);
 void bf_chain_plan_free(struct bf_chain_plan *plan);
 

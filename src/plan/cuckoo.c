@@ -68,8 +68,12 @@ int bf_cuckoo_build(struct bf_class_tuple *tp, const struct bf_class_entry *e, s
 	uint32_t *idx = NULL;
 	uint64_t seed;
 
+	/* Sizes of 64 slots and up, in steps of 4: rules added or deleted
+	 * seldom cross one, and the size is in the code (an in-place update
+	 * needs the same size). */
+	lg = 6;
 	while (((size_t)1 << lg) < need)
-		lg++;
+		lg += 2;
 	for (;;) {
 		size = (size_t)1 << lg;
 		if (size > BF_CLASS_SLOTS_MAX || table->n + size > BF_CLASS_SLOTS_MAX) {

@@ -17,7 +17,6 @@ BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
 bf_run_dir_new
 tmpdir_new W
 hosts_new A B
-P="$TOOLS/probe"
 failures=0
 
 bf6() { local ns=$1; shift; ip netns exec "$ns" "$BPFILTER6" "$@"; }
@@ -36,18 +35,7 @@ xdp_id() { ip -n "$B" -d link show dev "$IF_B" | sed -n 's/.*prog\/xdp id \([0-9
 saves() { bf "$B" save -c | grep -v '^#'; bf6 "$B" save -c | grep -v '^#'; }
 
 # Datagrams B receives on port $1 out of 20 sent by A.
-udp()
-{
-	local out=$W/udp.$1
-	ip netns exec "$B" "$P" udp-recv "$1" 2 >"$out" &
-	local rp=$!
-	wait_until 2 grep -q ready "$out" || fail "udp-recv did not start"
-	ip netns exec "$A" "$P" udp-send "$HOST_B" "$1" --count 20 --interval-us 1000 >/dev/null
-	sleep 0.2
-	kill "$rp"
-	wait "$rp"
-	awk '$1 == "total" { print $2 }' "$out"
-}
+udp() { udp_received 20 "$1"; }
 
 # refused_attach NAME MESSAGE: attaching fails with exit 1 and that
 # message, and leaves nothing attached.

@@ -22,20 +22,7 @@ tcp() { ip netns exec "$A" "$P" tcp-connect "$HOST_B" "$1" "${2:-700}"; }
 ping1() { ip netns exec "$A" "$P" ping "$HOST_B" 1 "${1:-500}"; }
 
 # udp COUNT PORT [FROM]: datagrams received on B's port from A.
-udp()
-{
-	local n=$1 port=$2 from=${3:-$HOST_A} out
-	out=$W/udp.$port
-	ip netns exec "$B" "$P" udp-recv "$port" 2 >"$out" &
-	local rp=$!
-	wait_until 2 grep -q ready "$out" || fail "udp-recv did not start"
-	ip netns exec "$A" "$P" udp-send "$HOST_B" "$port" --from "$from" \
-		--count "$n" --interval-us 1000 >/dev/null
-	sleep 0.2
-	kill "$rp"
-	wait "$rp"
-	awk '$1 == "total" { print $2 }' "$out"
-}
+udp() { udp_received "$@"; }
 
 for port in 22 80; do
 	spawn lpid ip netns exec "$B" "$P" tcp-listen "$port"

@@ -102,3 +102,20 @@ ns_mac()
 {
 	ip netns exec "$1" cat "/sys/class/net/$2/address"
 }
+
+# udp_received COUNT PORT [FROM]: datagrams B (of hosts_new A B) receives on
+# PORT out of COUNT sent by A (from address FROM), counted by tests/tools/
+# probe; W is the test's scratch directory.
+udp_received()
+{
+	local n=$1 port=$2 from=${3:-$HOST_A} out=$W/udp.$2 rp
+	ip netns exec "$B" "$TOOLS/probe" udp-recv "$port" 2 >"$out" &
+	rp=$!
+	wait_until 2 grep -q ready "$out" || fail "udp-recv did not start"
+	ip netns exec "$A" "$TOOLS/probe" udp-send "$HOST_B" "$port" --from "$from" \
+		--count "$n" --interval-us 1000 >/dev/null
+	sleep 0.2
+	kill "$rp"
+	wait "$rp"
+	awk '$1 == "total" { print $2 }' "$out"
+}

@@ -1,0 +1,158 @@
+/* The commit that loads no program. A change that keeps the shapes of the
+ * rules (a rule added, deleted or replaced inside a classifier stage,
+ * counters zeroed) compiles to the same code as what is attached: the
+ * classifier maps' contents are all that differ. Then each map gets its
+ * new tables in the half its programs do not read, and a flip of its
+ * header switches them over (kern/class_map.c): no verification, no
+ * swap, no counters to carry, since every rule keeps its counter slot
+ * (core/slots.c) and new rules take unused ones. Whether the code is the
+ * same is decided by digests kept in the maps' headers by the commit that
+ * loaded the programs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cgen/cgen.h"
+#include "common/log.h"
+#include "core/nf_stage.h"
+#include "core/state_int.h"
+#include "kern/kern_int.h"
+
+/* The maps to update for one interface, and how to undo it. */
+struct target {
+	int map_fd;
+	const struct bf_class_table *table;
+	uint32_t old_half;
+	bool flipped;
+};
+
+/* The classifier maps of attachment a's programs, if p is what they run;
+ * -EAGAIN otherwise. */
+static int find_targets(const struct bf_state *st, const struct bf_attachment *a,
+			const struct bf_iface_progs *p, struct target t[2])
+{
+	int nf_fd, err;
+
+	/* Without tables in its XDP program, an interface has no header to
+	 * say what runs there. */
+	if (!p->xdp.class_table.n || bf_prog_class_map(a->prog_fd, &t[0].map_fd))
+		return -EAGAIN;
+	t[0].table = &p->xdp.class_table;
+	if (!p->has_nf || !p->nf.class_table.n)
+		return 0;
+	if (bf_nf_stage_prog(st, a->ifindex, &nf_fd))
+		return -EAGAIN;
+	err = bf_prog_class_map(nf_fd, &t[1].map_fd);
+	close(nf_fd);
+	if (err)
+		return -EAGAIN;
+	t[1].table = &p->nf.class_table;
+	return 0;
+}
+
+/* Puts the counters of new and zeroed rules (old_slot -1) at what the
+ * command says (c): the slot's carry is set against what the programs
+ * counted there (slots past the last one of the programs are unused,
+ * those of deleted rules are not). */
+struct counts_ctx {
+	int map_fd;
+	size_t cap;
+	int err;
+};
+
+static void set_count(struct bf_counter *c, int old_slot, int slot, void *data)
+{
+	struct counts_ctx *ctx = data;
+	struct bf_counter live, carry;
+
+	if (old_slot >= 0 || ctx->err)
+		return;
+	ctx->err = bf_counters_read_one(ctx->map_fd, (size_t)slot, &live);
+	if (ctx->err)
+		return;
+	carry.packets = c->packets - live.packets;
+	carry.bytes = c->bytes - live.bytes;
+	ctx->err = bf_counters_write(ctx->map_fd, ctx->cap + (size_t)slot, &carry);
+}
+
+static void flip_back(struct target *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].flipped && bf_class_map_flip(t[i].map_fd, t[i].table->n, t[i].old_half))
+			bf_log(BF_LOG_WARN, "Warning: could not put the previous classifier tables back");
+}
+
+int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
+			     struct bf_ruleset *const next[BF_FAMILY_MAX])
+{
+	size_t n_live = bf_state_n_live(st), n = 0;
+	struct bf_iface_progs *progs;
+	struct target *t;
+	int err = 0;
+
+	/* nth counts restart with their table (carry_nth in commit.c). */
+	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live ||
+	    bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]))
+		return -EAGAIN;
+	if (bf_slots_assign_fresh(next, st->n_base)) {
+		bf_slots_restore(next[family], true);
+		return -EAGAIN;
+	}
+	progs = calloc(st->n_att, sizeof(*progs));
+	t = calloc(2 * st->n_att, sizeof(*t));
+	if (!progs || !t) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < 2 * st->n_att; i++)
+		t[i].map_fd = -1;
+	for (size_t i = 0; i < st->n_att && !err; i++) {
+		if (st->att[i].prog_fd < 0)
+			continue;
+		err = bf_iface_progs_compile(next, st->att[i].ifname, &progs[n]);
+		n++;
+		if (!err)
+			err = find_targets(st, &st->att[i], &progs[n - 1], &t[2 * (n - 1)]);
+	}
+	if (!err)
+		err = bf_state_stage_rules(st, family, next[family]);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < 2 * n && !err; i++) {
+		if (t[i].map_fd < 0)
+			continue;
+		err = bf_class_map_replace(t[i].map_fd, t[i].table, &t[i].old_half);
+		t[i].flipped = !err;
+		if (err == -ESTALE)
+			err = -EAGAIN; /* not the programs these tables are for */
+	}
+	if (!err)
+		err = bf_state_publish_rules(st, family);
+	if (err) {
+		flip_back(t, 2 * n);
+		bf_state_discard_rules(st, family);
+		goto out;
+	}
+	/* In-flight runs of the programs may still read the old half; it is
+	 * written again only by the next change, after this grace period. */
+	bf_prog_quiesce();
+	{
+		struct counts_ctx ctx = {.map_fd = st->counters_fd, .cap = st->n_base};
+
+		bf_state_for_each_slot(next, set_count, &ctx);
+		if (ctx.err)
+			bf_log(BF_LOG_WARN, "Warning: could not set the counters of the new rules");
+	}
+
+out:
+	if (err)
+		bf_slots_restore(next[family], true);
+	for (size_t i = 0; t && i < 2 * st->n_att; i++)
+		if (t[i].map_fd >= 0)
+			close(t[i].map_fd);
+	for (size_t i = 0; progs && i < n; i++)
+		bf_iface_progs_free(&progs[i]);
+	free(progs);
+	free(t);
+	return err;
+}

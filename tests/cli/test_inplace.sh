@@ -1,0 +1,82 @@
+#!/bin/bash
+# Changes that keep the rules' shapes update the attached programs'
+# classifier maps in place (src/core/commit_inplace.c): the program stays
+# (same id), the new verdicts hold at once for real traffic, counters of
+# untouched rules go on, a new rule counts from zero, -Z zeroes. A change
+# of shape loads a new program and keeps the counters too. (Counters of
+# command sequences against iptables-legacy with every run classified:
+# tests/diff/test_counters_classified.sh.)
+. "$(dirname "$0")/../lib/netns.sh"
+
+need_root
+need_bpfilter
+need_tool probe
+bf_run_dir_new
+tmpdir_new W
+hosts_new A B
+failures=0
+
+# Datagrams B receives on port $1 out of 20 sent by A.
+udp() { udp_received 20 "$1"; }
+
+prog_id() { bf "$B" status | awk -v i="$IF_B" '$1 == i { print $4 }'; }
+# Packets counted by the rule for UDP port $1 (save -c), "none" without.
+count() { bf "$B" save -c | sed -n "s/^\[\([0-9]*\):[0-9]*\] .*--dport $1 -j DROP$/\1/p" | grep . || echo none; }
+
+# 100 rules the classifier takes (one stage: fail2ban-like bans and a port).
+{
+	echo '*filter'
+	for i in $(seq 1 99); do echo "-A INPUT -s 198.19.$((i / 200)).$((i % 200))/32 -j DROP"; done
+	echo '-A INPUT -p udp -m udp --dport 9000 -j DROP'
+	echo COMMIT
+} >"$W/rules"
+bf "$B" restore <"$W/rules" || fail "restore"
+bf "$B" attach "$IF_B" || fail "attach"
+check "udp 9000 dropped" 0 "$(udp 9000)"
+check "udp 9001 passes" 20 "$(udp 9001)"
+id=$(prog_id)
+[ -n "$id" ] || fail "no program id in status"
+
+bf "$B" -A INPUT -p udp -m udp --dport 9001 -j DROP || fail "-A"
+check "-A: same program" "$id" "$(prog_id)"
+check "-A: udp 9001 dropped at once" 0 "$(udp 9001)"
+check "-A: the new rule counted" 20 "$(count 9001)"
+check "-A: the old rule's count kept" 20 "$(count 9000)"
+
+bf "$B" -I INPUT 1 -p udp -m udp --dport 9002 -j DROP || fail "-I"
+check "-I: same program" "$id" "$(prog_id)"
+check "-I: udp 9002 dropped" 0 "$(udp 9002)"
+check "-I: counted" 20 "$(count 9002)"
+check "-I: the others' counts kept" "20 20" "$(count 9000) $(count 9001)"
+
+bf "$B" -D INPUT -p udp -m udp --dport 9001 -j DROP || fail "-D"
+check "-D: same program" "$id" "$(prog_id)"
+check "-D: udp 9001 passes again" 20 "$(udp 9001)"
+check "-D: rule gone" none "$(count 9001)"
+
+bf "$B" -R INPUT 1 -p udp -m udp --dport 9003 -j DROP || fail "-R"
+check "-R: same program" "$id" "$(prog_id)"
+check "-R: udp 9002 passes" 20 "$(udp 9002)"
+check "-R: udp 9003 dropped" 0 "$(udp 9003)"
+check "-R: the replacement counts from zero" 20 "$(count 9003)"
+
+# A slot freed by -D is used again by the next new rule: it starts at 0.
+bf "$B" -A INPUT -p udp -m udp --dport 9004 -j DROP || fail "-A again"
+check "-A again: same program" "$id" "$(prog_id)"
+check "-A again: a new rule starts at zero" 0 "$(count 9004)"
+
+bf "$B" -Z INPUT || fail "-Z"
+check "-Z: same program" "$id" "$(prog_id)"
+check "-Z: zeroed" "0 0" "$(count 9000) $(count 9003)"
+check "-Z: udp 9000 still dropped" 0 "$(udp 9000)"
+check "-Z: counting again" 20 "$(count 9000)"
+
+# A rule the classifier cannot take: new code, a new program; counts kept.
+bf "$B" -A INPUT -p tcp -m tcp --tcp-flags SYN SYN -j DROP || fail "-A linear"
+[ "$(prog_id)" != "$id" ] || { echo "FAIL a change of shape loads a new program"; failures=$((failures + 1)); }
+check "new program: counts kept" "20 0" "$(count 9000) $(count 9003)"
+check "new program: udp 9003 dropped" 0 "$(udp 9003)"
+check "new program: udp 9002 passes" 20 "$(udp 9002)"
+
+[ "$failures" -eq 0 ] || fail "$failures problems"
+echo "all checks passed"
