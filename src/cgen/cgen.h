@@ -145,14 +145,22 @@ struct bf_cgen {
 	struct bf_class_table class_table;
 	struct bf_cgen_plan *plans;
 	size_t n_plans, cap_plans;
+	/* Another program of the same rulesets and interface, compiled
+	 * first and kept until this one is freed: a chain it planned with
+	 * its tables at the same place is not planned again (the XDP
+	 * program and the netfilter stage's both judge filter INPUT). */
+	const struct bf_cgen *plan_donor;
 };
 
-/* A chain's classifier plan, made once per program (classify.c). */
+/* A chain's classifier plan, made once per program (classify.c), and
+ * where its tables are in the program's class_table. */
 struct bf_cgen_plan {
 	const struct bf_ruleset *rs;
 	enum bf_table_id table;
 	size_t chain_idx;
 	struct bf_chain_plan plan;
+	size_t table_start, table_end;
+	bool borrowed; /* plan belongs to cg->plan_donor */
 };
 void bf_cgen_plans_free(struct bf_cgen *cg);
 

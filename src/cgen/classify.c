@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cgen.h"
 #include "cgen/flow.h"
@@ -14,23 +15,51 @@
 void bf_cgen_plans_free(struct bf_cgen *cg)
 {
 	for (size_t i = 0; i < cg->n_plans; i++)
-		bf_chain_plan_free(&cg->plans[i].plan);
+		if (!cg->plans[i].borrowed)
+			bf_chain_plan_free(&cg->plans[i].plan);
 	free(cg->plans);
 	cg->plans = NULL;
 	cg->n_plans = cg->cap_plans = 0;
 }
 
+static const struct bf_cgen_plan *find_plan(const struct bf_cgen *cg,
+					    const struct bf_ruleset *rs, enum bf_table_id table,
+					    size_t chain_idx)
+{
+	for (size_t i = 0; i < cg->n_plans; i++) {
+		const struct bf_cgen_plan *p = &cg->plans[i];
+
+		if (p->rs == rs && p->table == table && p->chain_idx == chain_idx)
+			return p;
+	}
+	return NULL;
+}
+
+/* The donor's plan of this chain, if its tables would start where ours
+ * do and count into the same slots: then they are ours, slot for slot. */
+static const struct bf_cgen_plan *donated(const struct bf_cgen *cg, enum bf_table_id table,
+					  size_t chain_idx)
+{
+	const struct bf_cgen *donor = cg->plan_donor;
+	const struct bf_cgen_plan *d;
+
+	if (!donor || donor->classify != cg->classify || donor->slot_base != cg->slot_base ||
+	    strcmp(donor->ifname ? donor->ifname : "", cg->ifname ? cg->ifname : ""))
+		return NULL;
+	d = find_plan(donor, cg->rs, table, chain_idx);
+	return d && d->table_start == cg->class_table.n ? d : NULL;
+}
+
 const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table_id table,
 					       size_t chain_idx)
 {
+	const struct bf_cgen_plan *d;
 	struct bf_cgen_plan *p;
 	int err;
 
-	for (size_t i = 0; i < cg->n_plans; i++) {
-		p = &cg->plans[i];
-		if (p->rs == cg->rs && p->table == table && p->chain_idx == chain_idx)
-			return &p->plan;
-	}
+	p = (struct bf_cgen_plan *)find_plan(cg, cg->rs, table, chain_idx);
+	if (p)
+		return &p->plan;
 	if (cg->n_plans == cg->cap_plans) {
 		size_t ncap = cg->cap_plans ? 2 * cg->cap_plans : 8;
 
@@ -43,7 +72,22 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 		cg->cap_plans = ncap;
 	}
 	p = &cg->plans[cg->n_plans];
-	*p = (struct bf_cgen_plan){.rs = cg->rs, .table = table, .chain_idx = chain_idx};
+	d = donated(cg, table, chain_idx);
+	if (d) {
+		err = bf_class_table_append(&cg->class_table,
+					    cg->plan_donor->class_table.slots + d->table_start,
+					    d->table_end - d->table_start);
+		if (err) {
+			cg->err = err;
+			return NULL;
+		}
+		*p = *d;
+		p->borrowed = true;
+		cg->n_plans++;
+		return &p->plan;
+	}
+	*p = (struct bf_cgen_plan){.rs = cg->rs, .table = table, .chain_idx = chain_idx,
+				   .table_start = cg->class_table.n};
 	err = bf_plan_chain(cg->rs, table, chain_idx, cg->ifname ? cg->ifname : "", "",
 			    cg->classify, cg->slot_base, &cg->class_table, &p->plan);
 	if (err == -E2BIG) {
@@ -56,6 +100,7 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 		cg->err = err;
 		return NULL;
 	}
+	p->table_end = cg->class_table.n;
 	cg->n_plans++;
 	return &p->plan;
 }

@@ -99,7 +99,7 @@ int bf_cli_attach(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (o.mode && bf_xdp_mode_by_name(o.mode, &mode))
 		return bf_cli_usage_error("unknown XDP mode `%s' (native or generic)", o.mode);
-	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
 	err = bf_state_attach(&st, o.ifname, mode);
@@ -116,7 +116,7 @@ int bf_cli_detach(int argc, char **argv)
 	rc = parse(argc, argv, true, false, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
 	err = bf_state_detach(&st, o.ifname);
@@ -165,7 +165,7 @@ int bf_cli_status(int argc, char **argv)
 	rc = parse(argc, argv, false, false, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us);
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
 	printf("Rules: %zu (IPv4 %zu, IPv6 %zu)\n",

@@ -28,6 +28,9 @@ int bf_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 /* Opens the namespace state with -w semantics, reporting a busy lock as
  * iptables does (exit 4). Returns 0 or an exit code. */
 struct bf_state;
-int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us);
+/* Opens the namespace's state (bf_state_open; without reading the live
+ * counters unless `counters`), failing as iptables does. */
+int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us,
+		      bool counters);
 
 #endif

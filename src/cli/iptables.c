@@ -10,6 +10,11 @@
 #include "core/state.h"
 #include "front/front.h"
 
+static bool shows_counters(const struct bf_command *cmd)
+{
+	return cmd->cmd == BF_CMD_LIST || cmd->cmd == BF_CMD_LIST_RULES || cmd->cmd == BF_CMD_ZERO;
+}
+
 int bf_cli_iptables(int argc, char **argv)
 {
 	struct bf_command cmd = {0};
@@ -33,7 +38,8 @@ int bf_cli_iptables(int argc, char **argv)
 		rc = 0;
 		goto out_cmd;
 	}
-	rc = bf_cli_open_state(&st, cmd.wait_secs, cmd.wait_interval_us);
+	/* Only listings show counters; a change reads them if it must. */
+	rc = bf_cli_open_state(&st, cmd.wait_secs, cmd.wait_interval_us, shows_counters(&cmd));
 	if (rc)
 		goto out_cmd;
 

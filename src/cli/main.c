@@ -96,9 +96,11 @@ int bf_cli_usage_error(const char *fmt, ...)
 	return bf_cli_fail(-EINVAL);
 }
 
-int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us)
+int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us,
+		      bool counters)
 {
-	int err = bf_state_open(st, wait_secs, interval_us);
+	int err = counters ? bf_state_open(st, wait_secs, interval_us)
+			   : bf_state_open_uncounted(st, wait_secs, interval_us);
 
 	return err ? bf_cli_fail(err) : 0;
 }

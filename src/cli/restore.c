@@ -125,7 +125,7 @@ int bf_cli_restore(int argc, char **argv)
 	if (table_name && text.s)
 		only_table(text.s, table_name);
 
-	rc = bf_cli_open_state(&st, wait_secs, interval_us);
+	rc = bf_cli_open_state(&st, wait_secs, interval_us, false);
 	if (rc)
 		goto out_text;
 	rs = bf_ruleset_clone(st.rs[bf_cli_family]);

@@ -106,7 +106,7 @@ int bf_cli_save(int argc, char **argv)
 	if (table_name && bf_table_by_name(table_name, &table))
 		return bad_table(table_name);
 
-	rc = bf_cli_open_state(&st, 0, 0);
+	rc = bf_cli_open_state(&st, 0, 0, true);
 	if (rc)
 		return rc;
 	if (table_name) {

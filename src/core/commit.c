@@ -22,11 +22,13 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 	bf_cgen_init(&p->xdp);
 	bf_cgen_init(&p->nf);
 	p->has_nf = rs[BF_FAMILY_IPV4] != NULL;
-	/* The code generator logs its own errors. */
-	err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6], &bf_hook_xdp,
-			      ifname);
-	if (!err && p->has_nf)
-		err = bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], ifname);
+	/* The code generator logs its own errors. The netfilter stage's
+	 * first: the XDP program takes its plan of filter INPUT. */
+	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], ifname) : 0;
+	p->xdp.plan_donor = p->has_nf ? &p->nf : NULL;
+	if (!err)
+		err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
+				      &bf_hook_xdp, ifname);
 	if (err)
 		return err;
 	/* Both digests in the XDP program's classifier map, whose in-place
@@ -40,7 +42,7 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 
 void bf_iface_progs_free(struct bf_iface_progs *p)
 {
-	bf_cgen_free(&p->xdp);
+	bf_cgen_free(&p->xdp); /* first: it borrows from nf */
 	bf_cgen_free(&p->nf);
 }
 
@@ -265,7 +267,13 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	for (i = 0; i < st->n_att; i++)
 		new_fds[i] = nf_fds[i] = -1;
 
-	/* New programs: every slot in order again, in a new counters map. */
+	/* New programs: every slot in order again, in a new counters map
+	 * that starts from the old one's counts. */
+	if (st->counters_fd >= 0 && !st->base) {
+		err = bf_state_load_counters(st);
+		if (err)
+			goto out;
+	}
 	bf_slots_number(next);
 	cap = bf_slots_capacity(bf_slots_end(next));
 	err = bf_state_new_counters(next, st->base, st->n_base, cap, &map_fd);

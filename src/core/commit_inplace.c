@@ -18,6 +18,8 @@
 #include "core/state_int.h"
 #include "kern/kern_int.h"
 
+#define BF_FLIP_SETTLED_NS 1000000000ull
+
 /* The maps to update for one interface, and how to undo it. */
 struct target {
 	int map_fd;
@@ -86,6 +88,7 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 			     struct bf_ruleset *const next[BF_FAMILY_MAX])
 {
 	size_t n_live = bf_state_n_live(st), n = 0;
+	uint64_t recent = UINT64_MAX;
 	struct bf_iface_progs *progs;
 	struct target *t;
 	int err = 0;
@@ -119,12 +122,26 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	if (err)
 		goto out;
 	for (size_t i = 0; i < 2 * n && !err; i++) {
+		uint64_t ago;
+
+		if (t[i].map_fd < 0)
+			continue;
+		err = bf_class_map_check(t[i].map_fd, t[i].table, &ago);
+		if (err == -ESTALE)
+			err = -EAGAIN; /* not the programs these tables are for */
+		if (ago < recent)
+			recent = ago;
+	}
+	/* The half written now was read until the last flip: by runs long
+	 * over if that was a second ago (a program run lasts microseconds; a
+	 * grace period milliseconds), else wait for a grace period. */
+	if (!err && recent < BF_FLIP_SETTLED_NS)
+		bf_prog_quiesce();
+	for (size_t i = 0; i < 2 * n && !err; i++) {
 		if (t[i].map_fd < 0)
 			continue;
 		err = bf_class_map_replace(t[i].map_fd, t[i].table, &t[i].old_half);
 		t[i].flipped = !err;
-		if (err == -ESTALE)
-			err = -EAGAIN; /* not the programs these tables are for */
 	}
 	if (!err)
 		err = bf_state_publish_rules(st, family);
@@ -133,9 +150,6 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 		bf_state_discard_rules(st, family);
 		goto out;
 	}
-	/* In-flight runs of the programs may still read the old half; it is
-	 * written again only by the next change, after this grace period. */
-	bf_prog_quiesce();
 	{
 		struct counts_ctx ctx = {.map_fd = st->counters_fd, .cap = st->n_base};
 

@@ -393,20 +393,35 @@ static void set_slot(struct bf_counter *c, int old_slot, int slot, void *data)
 	*c = ((struct bf_counter *)data)[slot];
 }
 
-int bf_state_load_counters(struct bf_state *st)
+/* The counters map's capacity, st->n_base; a map that cannot be the one
+ * of st->rs's slots is dropped (the stored counters are shown). */
+static void check_counters(struct bf_state *st)
 {
-	size_t have, cap;
-	struct bf_counter *v;
-	int err;
+	size_t have;
 
+	if (st->counters_fd < 0)
+		return;
 	if (bf_counters_size(st->counters_fd, &have) || have % 2 ||
-	    (cap = have / 2) < bf_slots_end(st->rs)) {
+	    have / 2 < bf_slots_end(st->rs)) {
 		bf_log(BF_LOG_WARN, "Warning: the attached programs' counters do not match the stored ruleset; "
 		       "showing the stored counters");
 		close(st->counters_fd);
 		st->counters_fd = -1;
-		return 0;
+		return;
 	}
+	st->n_base = have / 2;
+}
+
+int bf_state_load_counters(struct bf_state *st)
+{
+	struct bf_counter *v;
+	size_t cap;
+	int err;
+
+	check_counters(st);
+	if (st->counters_fd < 0)
+		return 0;
+	cap = st->n_base;
 	err = bf_state_read_counters(st->counters_fd, cap, &v);
 	if (err)
 		return err;
@@ -444,7 +459,21 @@ static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_u
 	}
 }
 
+static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
+		      bool counters);
+
 int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
+{
+	return open_state(st, wait_secs, wait_interval_us, true);
+}
+
+int bf_state_open_uncounted(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
+{
+	return open_state(st, wait_secs, wait_interval_us, false);
+}
+
+static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
+		      bool counters)
 {
 	const char *run = getenv("BPFILTER_RUN_DIR");
 	uint64_t cookie;
@@ -479,11 +508,12 @@ int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval
 		    bf_prog_state_map(st->att[i].prog_fd, &st->state_fd))
 			st->state_fd = -1;
 	}
-	if (st->counters_fd >= 0) {
+	if (counters)
 		err = bf_state_load_counters(st);
-		if (err)
-			goto fail;
-	}
+	else
+		check_counters(st);
+	if (err)
+		goto fail;
 	bf_state_mark_slots(st);
 	return 0;
 

@@ -46,9 +46,9 @@ struct bf_state {
 	int counters_fd;
 	/* The state map they share (statistic nth counts), -1 when none. */
 	int state_fd;
-	/* The counters read from it when the state was opened (folded, by
-	 * slot): the base for carrying late counts over. n_base is the map's
-	 * capacity in slots (it has 2 n_base entries), 0 without a map. */
+	/* The counters read from it (folded, by slot; NULL until read): the
+	 * base for carrying late counts over. n_base is the map's capacity in
+	 * slots (it has 2 n_base entries), 0 without a map. */
 	struct bf_counter *base;
 	size_t n_base;
 	/* The rules files did not give every slot: they are numbered in
@@ -64,6 +64,11 @@ struct bf_state {
  * iptables' exit code 4. An attachment whose interface or program is gone
  * is kept with prog_id 0 (see bf_state_att_gone for which). */
 int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us);
+/* The same, leaving the live counters in the kernel: the rules' counters
+ * are the stored ones until bf_state_load_counters() (core/state_int.h),
+ * which a commit calls when it needs them. For changes that show none
+ * (reading 100,000 per-CPU counters is most of a small change). */
+int bf_state_open_uncounted(struct bf_state *st, int wait_secs, unsigned int wait_interval_us);
 void bf_state_close(struct bf_state *st);
 
 /* Makes `rs` the ruleset of `family` (the other family's stays): compiles

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -92,28 +93,50 @@ static int map_slots(int map_fd, size_t n, struct bf_class_slot **s, size_t *byt
 	return 0;
 }
 
-int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half)
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int bf_class_map_check(int map_fd, const struct bf_class_table *t, uint64_t *flipped_ns_ago)
 {
 	struct bf_class_slot *s;
-	uint32_t live, other;
+	uint64_t flipped;
 	size_t bytes;
-
 	int err = map_slots(map_fd, t->n, &s, &bytes);
 
 	if (err)
 		return err;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && !err; i++)
 		if (s[0].key[1 + 2 * i] != (uint32_t)t->digest[i] ||
-		    s[0].key[2 + 2 * i] != (uint32_t)(t->digest[i] >> 32)) {
-			munmap(s, bytes);
-			return -ESTALE; /* other programs than these tables' */
-		}
-	}
+		    s[0].key[2 + 2 * i] != (uint32_t)(t->digest[i] >> 32))
+			err = -ESTALE; /* other programs than these tables' */
+	flipped = s[0].key[5] | (uint64_t)s[0].key[6] << 32;
+	*flipped_ns_ago = flipped ? boot_ns() - flipped : UINT64_MAX;
+	munmap(s, bytes);
+	return err;
+}
+
+int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half)
+{
+	struct bf_class_slot *s;
+	uint32_t live, other;
+	uint64_t now = boot_ns();
+	size_t bytes;
+	int err = map_slots(map_fd, t->n, &s, &bytes);
+
+	if (err)
+		return err;
 	live = __atomic_load_n(&s[0].key[0], __ATOMIC_ACQUIRE);
 	other = live == 1 ? 1 + (uint32_t)t->n : 1;
 	memcpy(&s[other], t->slots, t->n * sizeof(*s));
 	/* Programs read the header, then a half: from here on the new one. */
 	__atomic_store_n(&s[0].key[0], other, __ATOMIC_RELEASE);
+	s[0].key[5] = (uint32_t)now;
+	s[0].key[6] = (uint32_t)(now >> 32);
 	munmap(s, bytes);
 	*old_half = live;
 	return 0;

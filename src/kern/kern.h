@@ -40,11 +40,14 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd);
 /* The classifier map (BF_MAP_CLASS) holding t's slots. */
 int bf_class_map_create(const struct bf_class_table *t, int *map_fd);
-/* The in-place update of a classifier map whose tables have t's size
- * and whose header has t's digests (-ESTALE when not): writes t into the
- * half the programs do not read, then makes them read it
- * (plan/classify.h); *old_half is the half they read before, for
+/* The in-place update of a classifier map (plan/classify.h). check: 0
+ * when its tables have t's size and its header t's digests (-ESTALE when
+ * not), and how long ago its last replace flipped it (UINT64_MAX:
+ * never): in-flight runs may read the other half until a grace period
+ * after that. replace: writes t into the half the programs do not read,
+ * then makes them read it; *old_half is the half they read before, for
  * bf_class_map_flip() to go back (until the next replace). */
+int bf_class_map_check(int map_fd, const struct bf_class_table *t, uint64_t *flipped_ns_ago);
 int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half);
 int bf_class_map_flip(int map_fd, size_t n, uint32_t half);
 /* The classifier map of a loaded program, -ENOENT when it has none. */

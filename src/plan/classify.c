@@ -43,6 +43,25 @@ void bf_class_table_free(struct bf_class_table *t)
 	t->n = t->cap = 0;
 }
 
+int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n)
+{
+	if (t->n + n > t->cap) {
+		size_t cap = t->cap ? t->cap : 1024;
+		struct bf_class_slot *p;
+
+		while (cap < t->n + n)
+			cap *= 2;
+		p = realloc(t->slots, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		t->slots = p;
+		t->cap = cap;
+	}
+	memcpy(t->slots + t->n, slots, n * sizeof(*slots));
+	t->n += n;
+	return 0;
+}
+
 static void stage_free(struct bf_class_stage *s)
 {
 	if (!s)

@@ -135,13 +135,16 @@ struct bf_class_slot {
 /* The classifier map's contents for one program, tuples appended. The
  * header also keeps `digest` (key[1..4], low word first): what the
  * programs of the interface were compiled to (bf_cgen_digest), so that
- * an in-place update checks it against the programs attached. */
+ * an in-place update checks it against the programs attached; and when
+ * it last flipped (key[5..6], CLOCK_BOOTTIME ns). */
 struct bf_class_table {
 	struct bf_class_slot *slots;
 	size_t n, cap;
 	uint64_t digest[2];
 };
 void bf_class_table_free(struct bf_class_table *t);
+/* Appends n slots to t. 0 or -ENOMEM. */
+int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n);
 
 /* One hash table of a stage. What the code of a stage holds (tuples,
  * their order, guards, seeds, sizes, bases; the actions) depends on the
