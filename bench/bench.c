@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fputs("{\n", bench_json);
 	machine();
-	fputs("\"compiler\": \"linear\",\n", bench_json);
+	fputs("\"compiler\": \"classifier (BPFILTER_CLASSIFY=auto)\",\n", bench_json);
 	/* Live first: a child's peak RSS counts what it inherits at fork,
 	 * so the commands are timed while this process is still small
 	 * (section 1 keeps tens of MB of parsed rulesets). */

@@ -384,5 +384,12 @@ int bench_testrun(void)
 			all && worst / fl.median <= tg[t].limit ? "true" : "false", t < 2 ? "," : "");
 	}
 	fputs("],\n", bench_json);
+	/* Kernel memory at the largest size: program, counters and
+	 * classifier maps (the classifier map holds its tables twice). */
+	for (unsigned i = 2 * (BENCH_N_SIZES - 1); i < 2 * BENCH_N_SIZES; i++)
+		if (res[i].loaded)
+			printf("  kernel memory, %s %u rules: program %ld KiB, maps %ld KiB\n",
+			       res[i].v6 ? "IPv6" : "IPv4", res[i].rules, res[i].prog_mem / 1024,
+			       res[i].maps_mem / 1024);
 	return 0;
 }

@@ -29,13 +29,26 @@ static int reserve(struct bf_strbuf *b, size_t extra)
 
 void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 {
+	size_t room = b->s ? b->cap - b->len : 0;
 	va_list ap;
 	int n;
 
+	if (b->err)
+		return;
+	/* Straight into the room left, formatting a second time only when
+	 * it did not fit (saving a ruleset is mostly this). */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || reserve(b, (size_t)n))
+	if (n < 0)
+		return;
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room)
+		b->s[b->len] = 0; /* what did not fit is not there */
+	if (reserve(b, (size_t)n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

@@ -46,22 +46,22 @@ const struct bf_target_ops *bf_target_ops_at(size_t i)
 	return NULL;
 }
 
+/* The lookups walk the arrays themselves: through bf_*_ops_at, each step
+ * would walk from the start again (a restore looks up every rule's). */
 const struct bf_match_ops *bf_match_ops_find(const char *name, enum bf_family family)
 {
-	const struct bf_match_ops *ops;
-
-	for (size_t i = 0; (ops = bf_match_ops_at(i)); i++)
-		if (!strcmp(ops->name, name) && (ops->families & BF_FAMILY_BIT(family)))
-			return ops;
+	for (size_t k = 0; k < N_MATCHES; k++)
+		if (matches[k] && !strcmp(matches[k]->name, name) &&
+		    (matches[k]->families & BF_FAMILY_BIT(family)))
+			return matches[k];
 	return NULL;
 }
 
 const struct bf_target_ops *bf_target_ops_find(const char *name, enum bf_family family)
 {
-	const struct bf_target_ops *ops;
-
-	for (size_t i = 0; (ops = bf_target_ops_at(i)); i++)
-		if (!strcmp(ops->name, name) && (ops->families & BF_FAMILY_BIT(family)))
-			return ops;
+	for (size_t k = 0; k < N_TARGETS; k++)
+		if (targets[k] && !strcmp(targets[k]->name, name) &&
+		    (targets[k]->families & BF_FAMILY_BIT(family)))
+			return targets[k];
 	return NULL;
 }

@@ -13,18 +13,58 @@
 #include "ext/xtopt.h"
 #include "front/internal.h"
 
+/* Fast paths for what rulesets are made of, read as libxtables reads
+ * them (a restore of many rules spends its time here otherwise): "a.b.c.d"
+ * in decimal without leading zeros, and a prefix length of one or two
+ * such digits. Anything else (octal, hex, blanks, signs) is left to the
+ * general parsers. */
+static bool plain_number(const char **s, unsigned int max_digits, unsigned int *v)
+{
+	const char *p = *s;
+
+	*v = 0;
+	if (*p == '0' && p[1] >= '0' && p[1] <= '9')
+		return false;
+	while (*p >= '0' && *p <= '9' && p - *s < (ptrdiff_t)max_digits)
+		*v = *v * 10 + (unsigned int)(*p++ - '0');
+	if (p == *s || (*p >= '0' && *p <= '9'))
+		return false;
+	*s = p;
+	return true;
+}
+
+static bool dotted_quad(const char *s, struct in_addr *addr)
+{
+	uint8_t b[4];
+	unsigned int v;
+
+	for (int i = 0; i < 4; i++) {
+		if (!plain_number(&s, 3, &v) || v > 255 || *s != (i < 3 ? '.' : '\0'))
+			return false;
+		b[i] = (uint8_t)v;
+		s++;
+	}
+	memcpy(&addr->s_addr, b, sizeof(b));
+	return true;
+}
+
 static int parse_mask(const char *s, struct in_addr *mask)
 {
+	const char *p = s;
 	unsigned int bits;
 
 	if (!s) {
 		mask->s_addr = 0xFFFFFFFF;
 		return 0;
 	}
-	if (bf_xt_ipv4_numeric(s, true, mask))
+	if (plain_number(&p, 2, &bits) && !*p && bits <= 32)
+		goto bits;
+	/* without a dot bf_xt_ipv4_numeric refuses a mask */
+	if (strchr(s, '.') && (dotted_quad(s, mask) || bf_xt_ipv4_numeric(s, true, mask)))
 		return 0;
 	if (!bf_front_strtoui(s, &bits, 0, 32))
 		return bf_err(-EINVAL, "invalid mask `%s' specified", s);
+bits:
 	mask->s_addr = bits ? htonl(0xFFFFFFFFu << (32 - bits)) : 0;
 	return 0;
 }
@@ -43,7 +83,7 @@ static int parse_host(const char *name, struct in_addr **addrs, size_t *n)
 	struct in_addr one;
 	size_t i = 0;
 
-	if (bf_xt_ipv4_numeric(name, false, &one) ||
+	if (dotted_quad(name, &one) || bf_xt_ipv4_numeric(name, false, &one) ||
 	    ((net = getnetbyname(name)) && net->n_addrtype == AF_INET &&
 	     ((one.s_addr = htonl(net->n_net)), true))) {
 		*addrs = malloc(sizeof(**addrs));
@@ -119,6 +159,14 @@ int bf_front_parse_addrs(const char *spec, struct in_addr **addrs,
 		/* With a null mask the name does not matter ("any/0"). */
 		if (!mask.s_addr)
 			strcpy(buf, "0.0.0.0");
+		/* one numeric address, the usual case: nothing to allocate */
+		if (dotted_quad(buf, &(*addrs)[i])) {
+			(*masks)[i] = mask;
+			if (!next)
+				break;
+			loop = next + 1;
+			continue;
+		}
 		err = parse_host(buf, &host, &nhost);
 		if (err)
 			goto fail;

@@ -240,8 +240,12 @@ static int add_rules(const struct bf_command *cmd, struct bf_table *t, struct bf
 		return err;
 	print_rules(out, cmd);
 	for (; done < cmd->n_rules; done++) {
-		struct bf_rule *r = bf_rule_clone(cmd->rules[done]);
+		/* iptables-restore's caller frees the command right after: its
+		 * rules are taken rather than copied (a restore adds them all). */
+		struct bf_rule *r = restoring ? cmd->rules[done] : bf_rule_clone(cmd->rules[done]);
 
+		if (restoring)
+			cmd->rules[done] = NULL;
 		if (!r || bf_chain_insert(c, append ? c->n_rules : pos, r)) {
 			bf_rule_free(r);
 			err = -ENOMEM;
@@ -407,10 +411,31 @@ static int rule_command(const struct bf_command *cmd, struct bf_table *t,
 	return err;
 }
 
+/* bf_table_chain, trying first where the last name was found: a restore
+ * adds rule after rule to the same chain, and a table may have thousands
+ * of chains. Names are unique in a table: the chain found at that index
+ * is the one bf_table_chain would find. */
+static struct bf_chain *rule_chain(const struct bf_table *t, const char *name)
+{
+	static const struct bf_table *last_t;
+	static size_t last_i;
+
+	if (t == last_t && last_i < t->n_chains && !strcmp(t->chains[last_i]->name, name))
+		return t->chains[last_i];
+	for (size_t i = 0; i < t->n_chains; i++) {
+		if (!strcmp(t->chains[i]->name, name)) {
+			last_t = t;
+			last_i = i;
+			return t->chains[i];
+		}
+	}
+	return NULL;
+}
+
 static int rule_command_on(const struct bf_command *cmd, struct bf_table *t,
 			   struct bf_strbuf *out, bool *changed)
 {
-	struct bf_chain *c = bf_table_chain(t, cmd->chain);
+	struct bf_chain *c = rule_chain(t, cmd->chain);
 	bool by_num = cmd->cmd == BF_CMD_DELETE && cmd->rulenum;
 	int err = by_num ? 0 : resolve_target(cmd, t);
 

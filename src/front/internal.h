@@ -105,7 +105,9 @@ void bf_front_help(struct bf_strbuf *out, const char *prog, enum bf_family famil
 /* exec.c: bf_command_exec for iptables-restore: without the policy-counter
  * reset iptables-legacy does on each commit (restore commits once per
  * table), without logging what iptables-restore reports only as "line N
- * failed", and leaving bf_front_table_commit_check to the COMMIT line. */
+ * failed", and leaving bf_front_table_commit_check to the COMMIT line.
+ * The rules -A/-I add are taken from cmd (their slots set to NULL), not
+ * copied: the caller only frees cmd afterwards. */
 int bf_front_exec(const struct bf_command *cmd, struct bf_ruleset *rs,
 		  struct bf_strbuf *out, bool *changed);
 /* What the kernel refuses when a table is committed (iptables reports it

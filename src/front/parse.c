@@ -169,10 +169,26 @@ struct parser {
 	/* ip part, matches, target extension; addresses come later */
 	struct bf_rule *tmpl;
 	unsigned int *mflags; /* parse flags of tmpl->matches[i] */
-	struct optset sets[MAX_SETS];
+	/* [MAX_SETS], n_sets of them used: outside the parser, which is
+	 * zeroed for every line, while these need not be */
+	struct optset *sets;
 	size_t n_sets;
-	struct option *opts;
+	const struct option *opts;
 };
+
+/* The getopt tables built for the extensions loaded, kept from one parse
+ * to the next: a restore parses rule after rule with the same few
+ * extensions, and building a table (over 1 KiB, which also makes malloc
+ * consolidate its free lists) for each cost more than the parse itself.
+ * A table depends only on the options of the sets, in order. The parser
+ * is not reentrant anyway (getopt's globals). */
+#define OPTS_CACHE 16
+static struct opts_cache {
+	const struct option *key[MAX_SETS];
+	size_t n; /* 0: unused */
+	struct option *opts;
+} opts_cache[OPTS_CACHE];
+static size_t opts_cache_next;
 
 /* The parser an extension's parse runs under, for bf_ext_next_arg(). */
 static struct parser *current;
@@ -252,8 +268,23 @@ static int parse_rulenum(const char *s, unsigned int *num)
 static int rebuild_options(struct parser *p)
 {
 	size_t n = sizeof(main_options) / sizeof(main_options[0]) - 1, k;
+	struct opts_cache *e;
 	struct option *opts;
 
+	if (!p->n_sets) {
+		p->opts = main_options;
+		return 0;
+	}
+	for (e = opts_cache; e < opts_cache + OPTS_CACHE; e++) {
+		size_t s = 0;
+
+		while (s < p->n_sets && e->n == p->n_sets && e->key[s] == p->sets[s].options)
+			s++;
+		if (s == p->n_sets && e->n == p->n_sets) {
+			p->opts = e->opts;
+			return 0;
+		}
+	}
 	for (size_t s = 0; s < p->n_sets; s++)
 		for (const struct option *o = p->sets[s].options; o && o->name; o++)
 			n++;
@@ -270,7 +301,13 @@ static int rebuild_options(struct parser *p)
 			k++;
 		}
 	}
-	free(p->opts);
+	/* getopt keeps no pointer into the table: the one replaced can go */
+	e = &opts_cache[opts_cache_next++ % OPTS_CACHE];
+	free(e->opts);
+	e->opts = opts;
+	e->n = p->n_sets;
+	for (size_t s = 0; s < p->n_sets; s++)
+		e->key[s] = p->sets[s].options;
 	p->opts = opts;
 	return 0;
 }
@@ -415,6 +452,31 @@ static int parse_wait_interval(struct parser *p)
 	return 0;
 }
 
+/* sscanf(s, "%llu", v) == 1, without sscanf for plain digits (the state
+ * text has "-c P B" on every rule): up to 19 digits cannot overflow, and
+ * sscanf ignores what follows them too. */
+static bool scan_ull(const char *s, unsigned long long *v)
+{
+	unsigned long long n = 0;
+	const char *c = s;
+
+	while (*c >= '0' && *c <= '9' && c - s < 19)
+		n = n * 10 + (unsigned long long)(*c++ - '0');
+	if (c == s || (*c >= '0' && *c <= '9'))
+		return sscanf(s, "%llu", v) == 1;
+	*v = n;
+	return true;
+}
+
+/* snprintf(dst, size, "%s", src) without the formatting machinery. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static int parse_counters(struct parser *p)
 {
 	const char *pcnt = optarg, *bcnt;
@@ -430,9 +492,9 @@ static int parse_counters(struct parser *p)
 		bcnt = p->argv[optind++];
 	if (!bcnt)
 		return bf_err(-EINVAL, "-c requires packet and byte counter");
-	if (sscanf(pcnt, "%llu", &p->pcnt) != 1)
+	if (!scan_ull(pcnt, &p->pcnt))
 		return bf_err(-EINVAL, "-c packet counter not numeric");
-	if (sscanf(bcnt, "%llu", &p->bcnt) != 1)
+	if (!scan_ull(bcnt, &p->bcnt))
 		return bf_err(-EINVAL, "-c byte counter not numeric");
 	return 0;
 }
@@ -770,7 +832,7 @@ static void set_target(const struct parser *p, struct bf_rule *r)
 		return;
 	}
 	r->target.verdict = BF_VERDICT_JUMP;
-	snprintf(r->target.chain, sizeof(r->target.chain), "%s", p->jumpto);
+	copy_str(r->target.chain, sizeof(r->target.chain), p->jumpto);
 }
 
 /* One rule per source and destination address, in iptables' order. */
@@ -787,8 +849,12 @@ static int build_rules(struct parser *p, struct bf_command *cmd)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->ns; i++) {
 		for (size_t j = 0; j < p->nd; j++) {
-			struct bf_rule *r = bf_rule_clone(p->tmpl);
+			/* the last one takes the template itself: one clone less */
+			bool last = i + 1 == p->ns && j + 1 == p->nd;
+			struct bf_rule *r = last ? p->tmpl : bf_rule_clone(p->tmpl);
 
+			if (last)
+				p->tmpl = NULL;
 			if (!r)
 				return -ENOMEM;
 			if (p->family == BF_FAMILY_IPV6) {
@@ -859,9 +925,9 @@ static void fill_command(const struct parser *p, struct bf_command *cmd)
 	cmd->zero_one = cmd->zero_too && (p->command & CMD_ZERO_NUM);
 	cmd->chain_given = p->chain != NULL;
 	if (p->chain)
-		snprintf(cmd->chain, sizeof(cmd->chain), "%s", p->chain);
+		copy_str(cmd->chain, sizeof(cmd->chain), p->chain);
 	if (p->newname)
-		snprintf(cmd->newname, sizeof(cmd->newname), "%s", p->newname);
+		copy_str(cmd->newname, sizeof(cmd->newname), p->newname);
 	if (p->command & (CMD_DELETE_NUM | CMD_REPLACE | CMD_INSERT | CMD_LIST |
 			  CMD_LIST_RULES | CMD_ZERO_NUM))
 		cmd->rulenum = p->rulenum;
@@ -992,7 +1058,9 @@ static int family_option(struct parser *p, int c)
 int bf_front_parse(int argc, char **argv, enum bf_family family, struct bf_command *cmd,
 		   unsigned int mode, const struct bf_table *known)
 {
+	struct optset sets[MAX_SETS];
 	struct parser p = {
+		.sets = sets,
 		.argc = argc,
 		.argv = argv,
 		.family = family,
@@ -1051,7 +1119,6 @@ int bf_front_parse(int argc, char **argv, enum bf_family family, struct bf_comma
 out:
 	if (err)
 		bf_command_free(cmd);
-	free(p.opts);
 	free(p.mflags);
 	free(p.saddrs);
 	free(p.smasks);

@@ -28,7 +28,34 @@ struct restore {
 	struct bf_table *table; /* NULL in a table bpfilter does not serve */
 	char *argv[MAX_ARGC + 1];
 	int argc;
+	/* Reused from line to line, not allocated per line or per word: the
+	 * line being read, a copy of it for its counters, and the words of
+	 * argv one after the other. */
+	char *buf, *ctrs, *words;
+	size_t buf_size, ctrs_size, words_size, words_len;
 };
+
+static int reserve(char **buf, size_t *size, size_t need)
+{
+	char *b;
+
+	if (need <= *size)
+		return 0;
+	b = realloc(*buf, need);
+	if (!b)
+		return -ENOMEM;
+	*buf = b;
+	*size = need;
+	return 0;
+}
+
+/* Room for every word a line of len bytes can make (each no longer than
+ * the text it comes from, plus its NUL), and the few that rule_line adds
+ * in front of them; reserved before argv points into it. */
+static int reserve_words(struct restore *r, size_t len)
+{
+	return reserve(&r->words, &r->words_size, 3 * len + 64);
+}
 
 /* A parameter problem: iptables-restore adds the line to the message. */
 static int param_problem(const struct restore *r, int err)
@@ -43,30 +70,39 @@ static int line_failed(const struct restore *r)
 	return bf_err(-EBADMSG, "line %u failed", r->line);
 }
 
-static int add_arg(struct restore *r, const char *s, size_t len)
+/* The next word, of len bytes already at r->words + r->words_len. */
+static int end_arg(struct restore *r, size_t len)
 {
 	if (r->argc + 1 >= MAX_ARGC)
 		return bf_err(-EINVAL, "Parser cannot handle more arguments");
-	r->argv[r->argc] = strndup(s, len);
-	if (!r->argv[r->argc])
-		return -ENOMEM;
+	r->argv[r->argc] = r->words + r->words_len;
+	r->argv[r->argc][len] = '\0';
+	r->words_len += len + 1;
 	r->argv[++r->argc] = NULL;
 	return 0;
 }
 
+static int add_arg(struct restore *r, const char *s, size_t len)
+{
+	if (r->argc + 1 >= MAX_ARGC)
+		return bf_err(-EINVAL, "Parser cannot handle more arguments");
+	memcpy(r->words + r->words_len, s, len);
+	return end_arg(r, len);
+}
+
 static void free_args(struct restore *r)
 {
-	while (r->argc > 0)
-		free(r->argv[--r->argc]);
+	r->argc = 0;
+	r->words_len = 0;
 }
 
 /* iptables-restore's add_param_to_argv: words split on blanks; "..."
  * quotes, where \ escapes the next character; a closing quote ends the
- * word, even an empty one. */
+ * word, even an empty one. Each word is written where argv will hold it. */
 static int split_words(struct restore *r, const char *s)
 {
 	bool quoted = false, escaped = false;
-	char param[MAX_PARAM];
+	char *param = r->words + r->words_len;
 	size_t len = 0;
 	int err;
 
@@ -77,7 +113,7 @@ static int split_words(struct restore *r, const char *s)
 				/* bpfilter's state text writes a newline so */
 				if (r->state && *s == 'n') {
 					param[len++] = '\n';
-					if (len >= sizeof(param))
+					if (len >= MAX_PARAM)
 						return bf_err(-EINVAL, "Parameter too long!");
 					continue;
 				}
@@ -98,17 +134,18 @@ static int split_words(struct restore *r, const char *s)
 			goto add;
 		if (*s != '"' && !len)
 			continue;
-		err = add_arg(r, param, len);
+		err = end_arg(r, len);
 		if (err)
 			return err;
+		param = r->words + r->words_len;
 		len = 0;
 		continue;
 add:
 		param[len++] = *s;
-		if (len >= sizeof(param))
+		if (len >= MAX_PARAM)
 			return bf_err(-EINVAL, "Parameter too long!");
 	}
-	return len ? add_arg(r, param, len) : 0;
+	return len ? end_arg(r, len) : 0;
 }
 
 static int table_line(struct restore *r, char *line)
@@ -158,7 +195,9 @@ static int chain_words(struct restore *r, char *line, char *words[3])
 		words[2] = words[1] ? strtok_r(NULL, " \t\n", &save) : NULL;
 		return 0;
 	}
-	err = split_words(r, line + 1);
+	err = reserve_words(r, strlen(line));
+	if (!err)
+		err = split_words(r, line + 1);
 	for (int i = 0; i < 3; i++)
 		words[i] = i < r->argc ? r->argv[i] : NULL;
 	return err;
@@ -243,25 +282,27 @@ static int rule_line(struct restore *r, const char *line)
 	struct bf_strbuf discard = {0};
 	struct bf_command cmd;
 	const char *start = line;
-	char *copy = NULL, *save, *pcnt = NULL, *bcnt = NULL;
+	char *save, *pcnt = NULL, *bcnt = NULL;
+	size_t len = strlen(line);
 	bool changed;
-	int err;
+	int err = reserve_words(r, len);
 
+	if (err)
+		return err;
 	if (line[0] == '[') {
 		const char *end = strchr(line, ']');
 
 		if (!end)
 			return param_problem(r, bf_err(-EINVAL, "Bad line %u: need ]", r->line));
-		copy = strdup(line);
-		if (!copy)
+		/* strtok may cut the line beyond the ']': on a copy */
+		if (reserve(&r->ctrs, &r->ctrs_size, len + 1))
 			return -ENOMEM;
-		pcnt = strtok_r(copy + 1, ":", &save);
+		memcpy(r->ctrs, line, len + 1);
+		pcnt = strtok_r(r->ctrs + 1, ":", &save);
 		bcnt = pcnt ? strtok_r(NULL, "]", &save) : NULL;
-		if (!pcnt || !bcnt) {
-			free(copy);
+		if (!pcnt || !bcnt)
 			return param_problem(r, bf_err(-EINVAL, "Bad line %u: need %s", r->line,
 						       pcnt ? "]" : ":"));
-		}
 		start = end + 1;
 	}
 	err = add_arg(r, "bpfilter", 8);
@@ -276,7 +317,6 @@ static int rule_line(struct restore *r, const char *line)
 		if (!err)
 			err = add_arg(r, bcnt, strlen(bcnt));
 	}
-	free(copy);
 	if (!err)
 		err = split_words(r, start);
 	if (err)
@@ -341,15 +381,15 @@ static int restore(const char *text, struct bf_ruleset *rs, bool noflush, bool w
 	while (*s && !err) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
-		char *line = strndup(s, len);
 
-		if (!line) {
+		if (reserve(&r.buf, &r.buf_size, len + 1)) {
 			err = -ENOMEM;
 			break;
 		}
+		memcpy(r.buf, s, len);
+		r.buf[len] = '\0';
 		r.line++;
-		err = restore_line(&r, line);
-		free(line);
+		err = restore_line(&r, r.buf);
 		s += len;
 	}
 	if (!err && r.in_table)
@@ -362,7 +402,9 @@ static int restore(const char *text, struct bf_ruleset *rs, bool noflush, bool w
 			r.rs->tables[t] = tmp;
 		}
 	}
-	free_args(&r);
+	free(r.buf);
+	free(r.ctrs);
+	free(r.words);
 	bf_ruleset_free(r.rs);
 	return err;
 }

@@ -103,21 +103,23 @@ static uint64_t boot_ns(void)
 
 int bf_class_map_check(int map_fd, const struct bf_class_table *t, uint64_t *flipped_ns_ago)
 {
-	struct bf_class_slot *s;
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info), key = 0;
+	struct bf_class_slot hdr;
 	uint64_t flipped;
-	size_t bytes;
-	int err = map_slots(map_fd, t->n, &s, &bytes);
 
-	if (err)
-		return err;
-	for (int i = 0; i < 2 && !err; i++)
-		if (s[0].key[1 + 2 * i] != (uint32_t)t->digest[i] ||
-		    s[0].key[2 + 2 * i] != (uint32_t)(t->digest[i] >> 32))
-			err = -ESTALE; /* other programs than these tables' */
-	flipped = s[0].key[5] | (uint64_t)s[0].key[6] << 32;
+	/* The header alone: no need to map the whole tables to read it. */
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len) ||
+	    info.value_size != sizeof(struct bf_class_slot) ||
+	    info.max_entries != BF_CLASS_MAP_ENTRIES(t->n) || bpf_map_lookup_elem(map_fd, &key, &hdr))
+		return -ESTALE;
+	for (int i = 0; i < 2; i++)
+		if (hdr.key[1 + 2 * i] != (uint32_t)t->digest[i] ||
+		    hdr.key[2 + 2 * i] != (uint32_t)(t->digest[i] >> 32))
+			return -ESTALE; /* other programs than these tables' */
+	flipped = hdr.key[5] | (uint64_t)hdr.key[6] << 32;
 	*flipped_ns_ago = flipped ? boot_ns() - flipped : UINT64_MAX;
-	munmap(s, bytes);
-	return err;
+	return 0;
 }
 
 int bf_class_map_replace(int map_fd, const struct bf_class_table *t, uint32_t *old_half)
