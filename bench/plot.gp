@@ -2,7 +2,7 @@
 load datadir.'/lines.gp'
 set terminal pngcairo size 1400,560 font ",11"
 set output 'bench/results.png'
-set multiplot layout 1,2 title "bpfilter (linear compiler) - ".system("uname -r")
+set multiplot layout 1,2 title "bpfilter (classifier) - ".system("uname -r")
 set logscale x
 set logscale y
 set xlabel "rules"

@@ -112,6 +112,8 @@ int bf_state_stage_rules(struct bf_state *st, enum bf_family family,
 	bf_save_print_state(&b, rs);
 	bf_slots_print(&b, (struct bf_ruleset *)rs);
 	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
+	if (!err)
+		bf_snapshot_stage(st, family, rs, b.s, b.len);
 	bf_strbuf_free(&b);
 	if (err)
 		return bf_err(err, "cannot write %s: %s", tmp, strerror(-err));
@@ -126,6 +128,7 @@ int bf_state_publish_rules(struct bf_state *st, enum bf_family family)
 	if (bf_state_path(st, file, ".tmp", tmp, sizeof(tmp)) ||
 	    bf_state_path(st, file, "", path, sizeof(path)))
 		return -ENAMETOOLONG;
+	bf_snapshot_publish(st, family);
 	if (rename(tmp, path)) {
 		int err = -errno;
 
@@ -141,6 +144,7 @@ void bf_state_discard_rules(struct bf_state *st, enum bf_family family)
 
 	if (!bf_state_path(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp)))
 		unlink(tmp);
+	bf_snapshot_discard(st, family);
 }
 
 int bf_state_write_attach(struct bf_state *st)
@@ -166,9 +170,33 @@ int bf_state_write_attach(struct bf_state *st)
 	return 0;
 }
 
+/* From its snapshot when there is a valid one (any slot missing makes
+ * the slots stale, as the slots line would have); else NULL. */
+static struct bf_ruleset *read_snapshot(struct bf_state *st, enum bf_family family,
+					const char *text)
+{
+	struct bf_ruleset *rs = NULL;
+
+	if (bf_snapshot_read(st, family, text, strlen(text), &rs))
+		return NULL;
+	for (int t = 0; t < BF_TABLE_MAX; t++) {
+		for (size_t i = 0; i < rs->tables[t].n_chains; i++) {
+			const struct bf_chain *c = rs->tables[t].chains[i];
+
+			if (c->builtin && c->slot < 0)
+				st->slots_stale = true;
+			for (size_t r = 0; r < c->n_rules; r++)
+				if (c->rules[r]->slot < 0)
+					st->slots_stale = true;
+		}
+	}
+	return rs;
+}
+
 static int read_rules(struct bf_state *st, enum bf_family family)
 {
 	char path[320], *text = NULL;
+	struct bf_ruleset *snap;
 	int err;
 
 	st->rs[family] = bf_ruleset_new(family);
@@ -183,6 +211,13 @@ static int read_rules(struct bf_state *st, enum bf_family family)
 	}
 	if (err)
 		return bf_err(err, "cannot read %s: %s", path, strerror(-err));
+	snap = read_snapshot(st, family, text);
+	if (snap) {
+		free(text);
+		bf_ruleset_free(st->rs[family]);
+		st->rs[family] = snap;
+		return 0;
+	}
 	/* Its warnings were shown when it was stored; a failure is read
 	 * again aloud for its message (a failed read changes nothing). */
 	bf_log_mute(1);

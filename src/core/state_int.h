@@ -19,6 +19,27 @@ int bf_state_stage_rules(struct bf_state *st, enum bf_family family,
 			 const struct bf_ruleset *rs);
 int bf_state_publish_rules(struct bf_state *st, enum bf_family family);
 void bf_state_discard_rules(struct bf_state *st, enum bf_family family);
+/* Snapshots (snapshot.c): a binary copy of a rules file's ruleset beside
+ * it (rules.v4.snap), valid for that exact text and this build only, so
+ * that opening the state need not parse the text. */
+uint64_t bf_snapshot_hash(const void *p, size_t len);
+/* rs's snapshot for its rules text (len bytes), into a new buffer. */
+int bf_snapshot_build(const struct bf_ruleset *rs, const char *text, size_t len,
+		      void **buf, size_t *size);
+/* The ruleset back from a snapshot, into a new *rs: -ESTALE when it is
+ * not text's or this build's, -EBADMSG when corrupt. */
+int bf_snapshot_load(const void *buf, size_t size, enum bf_family family,
+		     const char *text, size_t len, struct bf_ruleset **rs);
+/* The family's snapshot file read and loaded, as bf_snapshot_load. */
+int bf_snapshot_read(const struct bf_state *st, enum bf_family family, const char *text,
+		     size_t len, struct bf_ruleset **rs);
+/* Beside the rules file's temp file, published and discarded with it;
+ * never an error (no snapshot: the text is parsed). */
+void bf_snapshot_stage(struct bf_state *st, enum bf_family family,
+		       const struct bf_ruleset *rs, const char *text, size_t len);
+void bf_snapshot_publish(struct bf_state *st, enum bf_family family);
+void bf_snapshot_discard(struct bf_state *st, enum bf_family family);
+
 /* Writes the attach file (temp + rename). */
 int bf_state_write_attach(struct bf_state *st);
 

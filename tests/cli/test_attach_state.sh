@@ -35,7 +35,7 @@ grep -q -- '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' <<<"$out" &&
 	fail "rules lost between commands: $out"
 grep -q "^$IF_B [0-9]* native$" "$dir_b/attach" || fail "attach file: $(cat "$dir_b/attach")"
 # Files are replaced whole: no temp files left behind.
-[ -z "$(ls "$dir_b" | grep -v -x -e lock -e rules.v4 -e rules.v6 -e attach)" ] ||
+[ -z "$(ls "$dir_b" | grep -v -x -e lock -e rules.v4 -e rules.v6 -e rules.v4.snap -e rules.v6.snap -e attach)" ] ||
 	fail "stray files: $(ls "$dir_b")"
 
 # Another namespace has its own, empty state.

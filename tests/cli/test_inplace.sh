@@ -78,5 +78,20 @@ check "new program: counts kept" "20 0" "$(count 9000) $(count 9003)"
 check "new program: udp 9003 dropped" 0 "$(udp 9003)"
 check "new program: udp 9002 passes" 20 "$(udp 9002)"
 
+# IPv6 (the same programs judge it): a rule added among 100 /128 bans.
+BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
+bf6() { local ns=$1; shift; ip netns exec "$ns" "$BPFILTER6" "$@"; }
+{
+	echo '*filter'
+	for i in $(seq 1 100); do echo "-A INPUT -s 2001:db8:9::$i/128 -j DROP"; done
+	echo COMMIT
+} >"$W/rules6"
+bf6 "$B" restore <"$W/rules6" || fail "restore IPv6"
+id6=$(prog_id)
+bf6 "$B" -A INPUT -s 2001:db8:9::ffff -j DROP || fail "-A IPv6"
+check "IPv6 -A: same program" "$id6" "$(prog_id)"
+check "IPv6 -A: stored" "-A INPUT -s 2001:db8:9::ffff/128 -j DROP" "$(bf6 "$B" -S INPUT | tail -n 1)"
+check "IPv4 rules untouched" "20" "$(count 9000)"
+
 [ "$failures" -eq 0 ] || fail "$failures problems"
 echo "all checks passed"
