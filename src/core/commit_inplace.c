@@ -54,11 +54,13 @@ static int find_targets(const struct bf_state *st, const struct bf_attachment *a
 
 /* Puts the counters of new and zeroed rules (old_slot -1) at what the
  * command says (c): the slot's carry is set against what the programs
- * counted there (slots past the last one of the programs are unused,
- * those of deleted rules are not). */
+ * counted there. New rules' slots are past every slot the running
+ * programs use (bf_slots_assign_fresh), so theirs are set before the
+ * flip, exactly; zeroed rules' after it, as their counts go on. */
 struct counts_ctx {
 	int map_fd;
-	size_t cap;
+	size_t cap, first_fresh;
+	bool fresh; /* this pass: the new rules' (else the zeroed ones') */
 	int err;
 };
 
@@ -67,7 +69,7 @@ static void set_count(struct bf_counter *c, int old_slot, int slot, void *data)
 	struct counts_ctx *ctx = data;
 	struct bf_counter live, carry;
 
-	if (old_slot >= 0 || ctx->err)
+	if (old_slot >= 0 || ctx->err || ((size_t)slot >= ctx->first_fresh) != ctx->fresh)
 		return;
 	ctx->err = bf_counters_read_one(ctx->map_fd, (size_t)slot, &live);
 	if (ctx->err)
@@ -88,6 +90,7 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 			     struct bf_ruleset *const next[BF_FAMILY_MAX])
 {
 	size_t n_live = bf_state_n_live(st), n = 0;
+	struct counts_ctx counts = {.map_fd = st->counters_fd, .cap = st->n_base};
 	uint64_t recent = UINT64_MAX;
 	struct bf_iface_progs *progs;
 	struct target *t;
@@ -97,7 +100,10 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live ||
 	    bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]))
 		return -EAGAIN;
-	if (bf_slots_assign_fresh(next, st->n_base)) {
+	/* New rules count where neither the running programs nor the new
+	 * ones do yet: a deleted rule's slot is not taken again here. */
+	counts.first_fresh = bf_slots_end(st->rs);
+	if (bf_slots_assign_fresh(next, counts.first_fresh, st->n_base)) {
 		bf_slots_restore(next[family], true);
 		return -EAGAIN;
 	}
@@ -121,8 +127,11 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 		err = bf_state_stage_rules(st, family, next[family]);
 	if (err)
 		goto out;
+	counts.fresh = true;
+	bf_state_for_each_slot(next, set_count, &counts);
+	err = counts.err;
 	for (size_t i = 0; i < 2 * n && !err; i++) {
-		uint64_t ago;
+		uint64_t ago = UINT64_MAX;
 
 		if (t[i].map_fd < 0)
 			continue;
@@ -150,13 +159,10 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 		bf_state_discard_rules(st, family);
 		goto out;
 	}
-	{
-		struct counts_ctx ctx = {.map_fd = st->counters_fd, .cap = st->n_base};
-
-		bf_state_for_each_slot(next, set_count, &ctx);
-		if (ctx.err)
-			bf_log(BF_LOG_WARN, "Warning: could not set the counters of the new rules");
-	}
+	counts.fresh = false;
+	bf_state_for_each_slot(next, set_count, &counts);
+	if (counts.err)
+		bf_log(BF_LOG_WARN, "Warning: could not zero the counters of the zeroed rules");
 
 out:
 	if (err)

@@ -88,9 +88,10 @@ static void fresh_one(int *slot, int *old_slot, void *data)
 		*slot = (int)ctx->next++;
 }
 
-int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t cap)
+int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t from, size_t cap)
 {
-	struct fresh_ctx ctx = {.next = bf_slots_end(rs), .cap = cap};
+	size_t end = bf_slots_end(rs);
+	struct fresh_ctx ctx = {.next = end > from ? end : from, .cap = cap};
 
 	for (int f = 0; f < BF_FAMILY_MAX; f++)
 		if (rs[f])

@@ -57,9 +57,9 @@ void bf_slots_number(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
 size_t bf_slots_end(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
 /* Slots of a new counters map for slots [0, end): with room to add. */
 size_t bf_slots_capacity(size_t end);
-/* Gives those without one (slot -1) unused slots past the last, below
- * cap; -ENOSPC when there are not enough. */
-int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t cap);
+/* Gives those without one (slot -1) unused slots past the last and from
+ * `from` on, below cap; -ENOSPC when there are not enough. */
+int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t from, size_t cap);
 /* Back to the slots marked (old_slot); with `added`, those the command
  * added or zeroed (old_slot -1) lose theirs. */
 void bf_slots_restore(struct bf_ruleset *rs, bool added);

@@ -60,7 +60,7 @@ check "-R: udp 9002 passes" 20 "$(udp 9002)"
 check "-R: udp 9003 dropped" 0 "$(udp 9003)"
 check "-R: the replacement counts from zero" 20 "$(count 9003)"
 
-# A slot freed by -D is used again by the next new rule: it starts at 0.
+# New rules count in slots no running program counts into: from zero.
 bf "$B" -A INPUT -p udp -m udp --dport 9004 -j DROP || fail "-A again"
 check "-A again: same program" "$id" "$(prog_id)"
 check "-A again: a new rule starts at zero" 0 "$(count 9004)"
