@@ -167,6 +167,9 @@ void bf_cgen_plans_free(struct bf_cgen *cg);
 /* Emission primitives. */
 void bf_cgen_init(struct bf_cgen *cg);
 void bf_cgen_free(struct bf_cgen *cg);
+/* Empties cg for another program, keeping its buffers (a zeroed cg, as
+ * a static one starts, is fine). */
+void bf_cgen_reset(struct bf_cgen *cg);
 void bf_emit(struct bf_cgen *cg, struct bpf_insn insn);
 int bf_label_new(struct bf_cgen *cg);
 void bf_label_bind(struct bf_cgen *cg, int label);

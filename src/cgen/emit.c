@@ -17,6 +17,21 @@ void bf_cgen_init(struct bf_cgen *cg)
 	cg->classify = bf_classify_mode;
 }
 
+void bf_cgen_reset(struct bf_cgen *cg)
+{
+	struct bf_cgen keep = *cg;
+
+	bf_class_table_free(&cg->class_table);
+	bf_cgen_plans_free(cg);
+	bf_cgen_init(cg);
+	cg->insns = keep.insns;
+	cg->cap = keep.cap;
+	cg->labels = keep.labels;
+	cg->cap_labels = keep.cap_labels;
+	cg->fixups = keep.fixups;
+	cg->cap_fixups = keep.cap_fixups;
+}
+
 void bf_cgen_free(struct bf_cgen *cg)
 {
 	free(cg->insns);

@@ -29,20 +29,21 @@ int bf_cgen_refuse(const struct bf_ruleset *rs, enum bf_table_id t,
 bool bf_cgen_match_compiles(const struct bf_hook_ops *hook, const struct bf_rule *rule,
 			    const struct bf_match *m)
 {
-	struct bf_cgen cg;
+	/* One scratch program for every call (100,000 rules, as many
+	 * matches): its buffers are kept, emptied each time. */
+	static __thread struct bf_cgen cg;
 	int err, no_match;
 
 	if (!m->ops->emit)
 		return false;
 	/* Whether it compiles may depend on its options, which only its
 	 * emit knows: ask it, into a program that is thrown away. */
-	bf_cgen_init(&cg);
+	bf_cgen_reset(&cg);
 	cg.hook = hook;
 	cg.ifname = "";
 	cg.lbl_hotdrop = bf_label_new(&cg);
 	no_match = bf_label_new(&cg);
 	err = m->ops->emit(&cg, rule, m->data, no_match);
-	bf_cgen_free(&cg);
 	/* Other errors (no memory) come again from the real compile. */
 	return err != -EOPNOTSUPP;
 }

@@ -27,6 +27,11 @@ static int reserve(struct bf_strbuf *b, size_t extra)
 	return 0;
 }
 
+void bf_strbuf_reserve(struct bf_strbuf *b, size_t extra)
+{
+	reserve(b, extra);
+}
+
 void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 {
 	size_t room = b->s ? b->cap - b->len : 0;

@@ -12,6 +12,9 @@ struct bf_strbuf {
 	int err;     /* sticky: -ENOMEM once an append failed */
 };
 
+/* Makes room for `extra` more bytes at once (e.g. a whole ruleset's text,
+ * instead of doubling through every size). Sets err on failure. */
+void bf_strbuf_reserve(struct bf_strbuf *b, size_t extra);
 void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bf_strbuf_puts(struct bf_strbuf *b, const char *s);

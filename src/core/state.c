@@ -109,6 +109,8 @@ int bf_state_stage_rules(struct bf_state *st, enum bf_family family,
 	err = bf_state_path(st, bf_state_rules_file(family), ".tmp", tmp, sizeof(tmp));
 	if (err)
 		return err;
+	/* About 100 bytes a rule: one allocation, not one per doubling. */
+	bf_strbuf_reserve(&b, 128 * bf_ruleset_n_slots(rs));
 	bf_save_print_state(&b, rs);
 	bf_slots_print(&b, (struct bf_ruleset *)rs);
 	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
