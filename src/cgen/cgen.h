@@ -177,6 +177,9 @@ void bf_label_bind(struct bf_cgen *cg, int label);
 void bf_emit_jump(struct bf_cgen *cg, struct bpf_insn insn, int label);
 /* Emits BPF_LD_MAP_FD (two instructions) with a map fixup. */
 void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map);
+/* Emits r0 = bpf_map_lookup_elem(map, r10 + key_off): the key is on the
+ * stack there already. Clobbers r1-r5. */
+void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off);
 /* Emits reg = imm (BPF_LD_IMM64, two instructions), src_reg 0 or a
  * pseudo kind (BPF_PSEUDO_MAP_FD with a map fd known now). */
 void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm);

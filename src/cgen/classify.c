@@ -176,10 +176,7 @@ static void emit_probe(struct bf_cgen *cg, enum bf_family f, const struct bf_cla
 	unsigned int meta = bf_class_word(f, BF_CF_META);
 
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_IDX));
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_CLASS);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_CLASS_IDX));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_map_lookup(cg, BF_MAP_CLASS, BF_PKT_CLASS_IDX);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), miss);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0));
 	for (unsigned int w = 0; w < bf_class_n_words(f); w++) {
@@ -272,10 +269,7 @@ static void emit_half(struct bf_cgen *cg)
 	int ok = bf_label_new(cg);
 
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_CLASS_IDX, 0));
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_CLASS);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_CLASS_IDX));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_map_lookup(cg, BF_MAP_CLASS, BF_PKT_CLASS_IDX);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), ok);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);
 	bf_label_bind(cg, ok);

@@ -8,10 +8,7 @@ static void count_scratch(struct bf_cgen *cg)
 {
 	int skip = bf_label_new(cg);
 
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_COUNTERS);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_map_lookup(cg, BF_MAP_COUNTERS, BF_PKT_SCRATCH);
 	/* Never NULL for a slot below max_entries; the verifier wants the test. */
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), skip);
 	/* Atomic: a program run can be preempted on a preemptible kernel

@@ -336,6 +336,14 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX])
 	return 0;
 }
 
+void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off)
+{
+	bf_emit_ld_map(cg, BPF_REG_1, map);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, key_off));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+}
+
 uint64_t bf_cgen_digest(const struct bf_cgen *cg)
 {
 	/* FNV-1a over the instructions (map fds not patched in yet), the

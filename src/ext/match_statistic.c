@@ -250,11 +250,8 @@ static void emit_nth(struct bf_cgen *cg, const struct bf_rule *rule,
 	}
 	if (slot + 1 > cg->n_state)
 		cg->n_state = slot + 1;
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_STATE);
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, (int32_t)slot));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	bf_emit_map_lookup(cg, BF_MAP_STATE, BF_PKT_SCRATCH);
 	/* Never taken: the array has every slot. */
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), no_match);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 1));

@@ -43,7 +43,7 @@ void bf_class_table_free(struct bf_class_table *t)
 	t->n = t->cap = 0;
 }
 
-int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n)
+int bf_class_table_reserve(struct bf_class_table *t, size_t n)
 {
 	if (t->n + n > t->cap) {
 		size_t cap = t->cap ? t->cap : 1024;
@@ -57,6 +57,13 @@ int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *
 		t->slots = p;
 		t->cap = cap;
 	}
+	return 0;
+}
+
+int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n)
+{
+	if (bf_class_table_reserve(t, n))
+		return -ENOMEM;
 	memcpy(t->slots + t->n, slots, n * sizeof(*slots));
 	t->n += n;
 	return 0;

@@ -143,7 +143,8 @@ struct bf_class_table {
 	uint64_t digest[2];
 };
 void bf_class_table_free(struct bf_class_table *t);
-/* Appends n slots to t. 0 or -ENOMEM. */
+/* Makes room for n more slots in t; appends n slots to t. 0 or -ENOMEM. */
+int bf_class_table_reserve(struct bf_class_table *t, size_t n);
 int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n);
 
 /* One hash table of a stage. What the code of a stage holds (tuples,

@@ -97,19 +97,9 @@ int bf_cuckoo_build(struct bf_class_tuple *tp, const struct bf_class_entry *e, s
 			lg++;
 		}
 	}
-	if (table->n + size > table->cap) {
-		size_t cap = table->cap ? table->cap : 1024;
-		struct bf_class_slot *s;
-
-		while (cap < table->n + size)
-			cap *= 2;
-		s = realloc(table->slots, cap * sizeof(*s));
-		if (!s) {
-			free(idx);
-			return -ENOMEM;
-		}
-		table->slots = s;
-		table->cap = cap;
+	if (bf_class_table_reserve(table, size)) {
+		free(idx);
+		return -ENOMEM;
 	}
 	tp->base = (uint32_t)table->n;
 	tp->size_log2 = lg;
