@@ -213,6 +213,35 @@ static int mask_to_cidr(struct in_addr mask)
 	return i;
 }
 
+static char *decimal(char *p, unsigned int v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+char *bf_front_quad(char *p, struct in_addr addr)
+{
+	const uint8_t *b = (const uint8_t *)&addr.s_addr;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = decimal(p, b[i]);
+	}
+	return p;
+}
+
+char *bf_front_mask(char *p, struct in_addr mask)
+{
+	int cidr = mask_to_cidr(mask);
+
+	return cidr >= 0 ? decimal(p, (unsigned int)cidr) : bf_front_quad(p, mask);
+}
+
 const char *bf_front_mask_str(struct in_addr mask, char buf[INET_ADDRSTRLEN])
 {
 	int cidr = mask_to_cidr(mask);

@@ -39,6 +39,10 @@ int bf_front_parse_addrs(const char *spec, struct in_addr **addrs,
 			 struct in_addr **masks, size_t *n);
 /* "24", or the dotted mask when it is not a prefix (iptables-save). */
 const char *bf_front_mask_str(struct in_addr mask, char buf[INET_ADDRSTRLEN]);
+/* The same written at p (room for INET_ADDRSTRLEN), returning the end:
+ * an address as a.b.c.d, a mask as bf_front_mask_str does. */
+char *bf_front_quad(char *p, struct in_addr addr);
+char *bf_front_mask(char *p, struct in_addr mask);
 /* -L column text: "anywhere", "10.0.0.0/8", host names unless numeric. */
 void bf_front_addr_list_str(char *buf, size_t size, struct in_addr addr,
 			    struct in_addr mask, bool numeric);

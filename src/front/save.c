@@ -21,12 +21,21 @@ bool bf_ext_save_lossless(void)
 static void save_addr(struct bf_strbuf *out, char letter, struct in_addr addr,
 		      struct in_addr mask, bool invert)
 {
-	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
+	char text[48] = " ! -", *p = text + (invert ? 4 : 2);
 
 	if (!mask.s_addr && !addr.s_addr && !invert)
 		return;
-	bf_strbuf_printf(out, "%s -%c %s/%s", invert ? " !" : "", letter,
-			 inet_ntop(AF_INET, &addr, a, sizeof(a)), bf_front_mask_str(mask, m));
+	if (!invert)
+		text[1] = '-';
+	/* Formatted by hand: a ruleset is saved at every change, and this is
+	 * most of its text. */
+	*p++ = letter;
+	*p++ = ' ';
+	p = bf_front_quad(p, addr);
+	*p++ = '/';
+	p = bf_front_mask(p, mask);
+	*p = '\0';
+	bf_strbuf_puts(out, text);
 }
 
 /* A word as iptables-restore reads it back: quoted where it has blanks,
