@@ -20,7 +20,7 @@
 #include "core/state_int.h"
 #include "ext/ext.h"
 
-#define SNAP_MAGIC "bfsnap1\n"
+#define SNAP_MAGIC "bfsnap2\n"
 #define SNAP_SUFFIX ".snap"
 
 struct snap_header {
@@ -152,11 +152,34 @@ static void put_blob(struct wbuf *w, const char *name, const void *data, size_t 
 	put(w, data, size);
 }
 
+/* The IP part: the family's addresses only (the other family's are
+ * zero, as the parser leaves them), names without their padding. */
+static void put_ip(struct wbuf *w, const struct bf_ip *ip)
+{
+	put_u8(w, ip->family);
+	if (ip->family == BF_FAMILY_IPV6) {
+		put(w, &ip->src6, sizeof(ip->src6));
+		put(w, &ip->smsk6, sizeof(ip->smsk6));
+		put(w, &ip->dst6, sizeof(ip->dst6));
+		put(w, &ip->dmsk6, sizeof(ip->dmsk6));
+	} else {
+		put(w, &ip->src, sizeof(ip->src));
+		put(w, &ip->smsk, sizeof(ip->smsk));
+		put(w, &ip->dst, sizeof(ip->dst));
+		put(w, &ip->dmsk, sizeof(ip->dmsk));
+	}
+	put_str(w, ip->iniface);
+	put_str(w, ip->outiface);
+	put(w, &ip->proto, sizeof(ip->proto));
+	put_u8(w, ip->flags);
+	put_u8(w, ip->invflags);
+}
+
 static void put_rule(struct wbuf *w, const struct bf_rule *r)
 {
 	int32_t slot = r->slot;
 
-	put(w, &r->ip, sizeof(r->ip));
+	put_ip(w, &r->ip);
 	put(w, &r->counters, sizeof(r->counters));
 	put(w, &slot, sizeof(slot));
 	put_u8(w, (uint8_t)r->target.verdict);
@@ -296,9 +319,25 @@ static const void *get_blob(struct rbuf *r, char name[32], size_t *size)
 	return get(r, *size);
 }
 
-static bool ifname_ok(const char *s)
+static void get_ip(struct rbuf *r, struct bf_ip *ip)
 {
-	return memchr(s, '\0', BF_IFNAMSIZ);
+	ip->family = get_u8(r);
+	if (ip->family == BF_FAMILY_IPV6) {
+		get_to(r, &ip->src6, sizeof(ip->src6));
+		get_to(r, &ip->smsk6, sizeof(ip->smsk6));
+		get_to(r, &ip->dst6, sizeof(ip->dst6));
+		get_to(r, &ip->dmsk6, sizeof(ip->dmsk6));
+	} else {
+		get_to(r, &ip->src, sizeof(ip->src));
+		get_to(r, &ip->smsk, sizeof(ip->smsk));
+		get_to(r, &ip->dst, sizeof(ip->dst));
+		get_to(r, &ip->dmsk, sizeof(ip->dmsk));
+	}
+	get_str(r, ip->iniface, BF_IFNAMSIZ - 1);
+	get_str(r, ip->outiface, BF_IFNAMSIZ - 1);
+	get_to(r, &ip->proto, sizeof(ip->proto));
+	ip->flags = get_u8(r);
+	ip->invflags = get_u8(r);
 }
 
 static struct bf_rule *get_rule(struct rbuf *r, enum bf_family family)
@@ -315,13 +354,12 @@ static struct bf_rule *get_rule(struct rbuf *r, enum bf_family family)
 		r->err = -ENOMEM;
 		return NULL;
 	}
-	get_to(r, &rule->ip, sizeof(rule->ip));
+	get_ip(r, &rule->ip);
 	get_to(r, &rule->counters, sizeof(rule->counters));
 	get_to(r, &slot, sizeof(slot));
 	verdict = get_u8(r);
 	get_str(r, chain, BF_CHAIN_MAXNAMELEN);
-	if (rule->ip.family != family || !ifname_ok(rule->ip.iniface) ||
-	    !ifname_ok(rule->ip.outiface) || slot < -1 || verdict > BF_VERDICT_EXT)
+	if (rule->ip.family != family || slot < -1 || verdict > BF_VERDICT_EXT)
 		r->err = -EBADMSG;
 	rule->slot = slot;
 	if (!r->err && verdict == BF_VERDICT_EXT) {
