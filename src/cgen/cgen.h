@@ -165,6 +165,9 @@ struct bf_cgen_plan {
 void bf_cgen_plans_free(struct bf_cgen *cg);
 
 /* Emission primitives. */
+/* Makes room for one more element of an array of cg's (arr, *cap, len
+ * used); false, with the sticky error set, on failure. */
+bool bf_cgen_grow(struct bf_cgen *cg, void **arr, size_t *cap, size_t len, size_t elem);
 void bf_cgen_init(struct bf_cgen *cg);
 void bf_cgen_free(struct bf_cgen *cg);
 /* Empties cg for another program, keeping its buffers (a zeroed cg, as

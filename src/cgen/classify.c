@@ -60,17 +60,8 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 	p = (struct bf_cgen_plan *)find_plan(cg, cg->rs, table, chain_idx);
 	if (p)
 		return &p->plan;
-	if (cg->n_plans == cg->cap_plans) {
-		size_t ncap = cg->cap_plans ? 2 * cg->cap_plans : 8;
-
-		p = realloc(cg->plans, ncap * sizeof(*p));
-		if (!p) {
-			cg->err = -ENOMEM;
-			return NULL;
-		}
-		cg->plans = p;
-		cg->cap_plans = ncap;
-	}
+	if (!bf_cgen_grow(cg, (void **)&cg->plans, &cg->cap_plans, cg->n_plans, sizeof(*cg->plans)))
+		return NULL;
 	p = &cg->plans[cg->n_plans];
 	d = donated(cg, table, chain_idx);
 	if (d) {

@@ -42,8 +42,7 @@ void bf_cgen_free(struct bf_cgen *cg)
 	bf_cgen_init(cg);
 }
 
-/* Makes room for one more element; sets the sticky error on failure. */
-static bool grow(struct bf_cgen *cg, void **arr, size_t *cap, size_t len, size_t elem)
+bool bf_cgen_grow(struct bf_cgen *cg, void **arr, size_t *cap, size_t len, size_t elem)
 {
 	size_t ncap;
 	void *p;
@@ -65,14 +64,15 @@ static bool grow(struct bf_cgen *cg, void **arr, size_t *cap, size_t len, size_t
 
 void bf_emit(struct bf_cgen *cg, struct bpf_insn insn)
 {
-	if (!grow(cg, (void **)&cg->insns, &cg->cap, cg->len, sizeof(insn)))
+	if (!bf_cgen_grow(cg, (void **)&cg->insns, &cg->cap, cg->len, sizeof(insn)))
 		return;
 	cg->insns[cg->len++] = insn;
 }
 
 static void add_fixup(struct bf_cgen *cg, int kind, size_t insn, int target)
 {
-	if (!grow(cg, (void **)&cg->fixups, &cg->cap_fixups, cg->n_fixups, sizeof(*cg->fixups)))
+	if (!bf_cgen_grow(cg, (void **)&cg->fixups, &cg->cap_fixups, cg->n_fixups,
+			  sizeof(*cg->fixups)))
 		return;
 	cg->fixups[cg->n_fixups++] = (struct bf_fixup){.kind = kind, .insn = insn, .target = target};
 }
@@ -90,7 +90,7 @@ static bool label_ok(struct bf_cgen *cg, int label)
 
 int bf_label_new(struct bf_cgen *cg)
 {
-	if (!grow(cg, (void **)&cg->labels, &cg->cap_labels, cg->n_labels, sizeof(int)))
+	if (!bf_cgen_grow(cg, (void **)&cg->labels, &cg->cap_labels, cg->n_labels, sizeof(int)))
 		return -1;
 	cg->labels[cg->n_labels] = -1;
 	return (int)cg->n_labels++;

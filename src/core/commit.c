@@ -46,12 +46,8 @@ void bf_iface_progs_free(struct bf_iface_progs *p)
 	bf_cgen_free(&p->nf);
 }
 
-/* Builds an interface's programs: XDP, and the netfilter stage's for
- * reassembled datagrams (nf_fd NULL: XDP only), against the same maps.
- * state_fd < 0: they get a state map of their own if they need one
- * (closed here: the programs keep it). */
-static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-		       int map_fd, int state_fd, int *prog_fd, int *nf_fd)
+int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
+			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
 			       [BF_MAP_CLASS] = -1};
@@ -77,12 +73,6 @@ static int build_progs(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *i
 		close(own_state);
 	bf_iface_progs_free(&p);
 	return err;
-}
-
-int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
-{
-	return build_progs(rs, ifname, map_fd, state_fd, prog_fd, nf_fd);
 }
 
 /* statistic nth counts: iptables-legacy restarts those of the tables a
@@ -202,16 +192,24 @@ static void discard_both(struct bf_state *st)
 	bf_state_discard_rules(st, BF_FAMILY_IPV6);
 }
 
+/* After the committed family's file: the other one's, whose rules stay
+ * but whose slots were numbered again (without them in its file, the
+ * next command numbers them in order: as here). */
+static void publish_other(struct bf_state *st, enum bf_family family)
+{
+	if (bf_state_publish_rules(st, other(family)))
+		bf_log(BF_LOG_WARN, "Warning: could not store the %s counter slots",
+		       other(family) == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
+}
+
 /* No program: slots in order, as the next attach lays them out, in both
  * files. */
 static int commit_files_only(struct bf_state *st, enum bf_family family,
-			     struct bf_ruleset *rs)
+			     struct bf_ruleset *const next[BF_FAMILY_MAX])
 {
-	struct bf_ruleset *next[BF_FAMILY_MAX];
+	struct bf_ruleset *rs = next[family];
 	int err;
 
-	for (int f = 0; f < BF_FAMILY_MAX; f++)
-		next[f] = f == (int)family ? rs : st->rs[f];
 	bf_slots_number(next);
 	err = stage_both(st, next);
 	if (!err)
@@ -221,9 +219,7 @@ static int commit_files_only(struct bf_state *st, enum bf_family family,
 		bf_slots_restore(st->rs[other(family)], false);
 		return err;
 	}
-	if (bf_state_publish_rules(st, other(family)))
-		bf_log(BF_LOG_WARN, "Warning: could not store the %s counter slots",
-		       other(family) == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
+	publish_other(st, family);
 	adopt(st, family, rs);
 	bf_state_mark_slots(st);
 	return 0;
@@ -240,10 +236,10 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		return bf_err(-EINVAL, "an %s ruleset committed as the %s one",
 			      rs->family == BF_FAMILY_IPV6 ? "IPv6" : "IPv4",
 			      family == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
-	if (!bf_state_n_live(st))
-		return commit_files_only(st, family, rs);
 	for (int f = 0; f < BF_FAMILY_MAX; f++)
 		next[f] = f == (int)family ? rs : st->rs[f];
+	if (!bf_state_n_live(st))
+		return commit_files_only(st, family, next);
 	/* Only the classifier maps' contents change: no program is loaded. */
 	err = bf_state_commit_in_place(st, family, next);
 	if (!err) {
@@ -287,8 +283,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		carry_nth(st, next, state_fd);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
-			err = build_progs(next, st->att[i].ifname, map_fd, state_fd, &new_fds[i],
-					  &nf_fds[i]);
+			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd,
+						  &new_fds[i], &nf_fds[i]);
 	/* Both rules files: every slot is in them. */
 	if (!err)
 		err = stage_both(st, next);
@@ -324,12 +320,7 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		discard_both(st);
 		goto out;
 	}
-	/* The other family's rules stay; its slots, renumbered here, are in
-	 * its file (without them, the next command numbers them in order:
-	 * as here). */
-	if (bf_state_publish_rules(st, other(family)))
-		bf_log(BF_LOG_WARN, "Warning: could not store the %s counter slots",
-		       other(family) == BF_FAMILY_IPV6 ? "IPv6" : "IPv4");
+	publish_other(st, family);
 
 	carry_late_counts(st, next, map_fd, cap);
 	for (i = 0; i < st->n_att; i++) {

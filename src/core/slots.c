@@ -124,6 +124,20 @@ void bf_slots_mark(struct bf_ruleset *rs)
 	walk(rs, mark_one, NULL);
 }
 
+static void complete_one(int *slot, int *old_slot, void *data)
+{
+	if (*slot < 0)
+		*(bool *)data = false;
+}
+
+bool bf_slots_complete(struct bf_ruleset *rs)
+{
+	bool all = true;
+
+	walk(rs, complete_one, &all);
+	return all;
+}
+
 static void print_one(int *slot, int *old_slot, void *data)
 {
 	bf_strbuf_printf(data, " %d", *slot);

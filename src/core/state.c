@@ -181,17 +181,8 @@ static struct bf_ruleset *read_snapshot(struct bf_state *st, enum bf_family fami
 
 	if (bf_snapshot_read(st, family, text, strlen(text), &rs))
 		return NULL;
-	for (int t = 0; t < BF_TABLE_MAX; t++) {
-		for (size_t i = 0; i < rs->tables[t].n_chains; i++) {
-			const struct bf_chain *c = rs->tables[t].chains[i];
-
-			if (c->builtin && c->slot < 0)
-				st->slots_stale = true;
-			for (size_t r = 0; r < c->n_rules; r++)
-				if (c->rules[r]->slot < 0)
-					st->slots_stale = true;
-		}
-	}
+	if (!bf_slots_complete(rs))
+		st->slots_stale = true;
 	return rs;
 }
 
@@ -458,14 +449,13 @@ int bf_state_load_counters(struct bf_state *st)
 	check_counters(st);
 	if (st->counters_fd < 0)
 		return 0;
-	cap = st->n_base;
+	cap = st->n_base; /* check_counters() set it */
 	err = bf_state_read_counters(st->counters_fd, cap, &v);
 	if (err)
 		return err;
 	bf_state_for_each_slot(st->rs, set_slot, v);
 	free(st->base);
 	st->base = v;
-	st->n_base = cap;
 	return 0;
 }
 
@@ -494,19 +484,6 @@ static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_u
 		bf_err(err, "Fatal: can't open lock file %s: %s", path, strerror(-err));
 		return -ENOLCK;
 	}
-}
-
-static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
-		      bool counters);
-
-int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
-{
-	return open_state(st, wait_secs, wait_interval_us, true);
-}
-
-int bf_state_open_uncounted(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
-{
-	return open_state(st, wait_secs, wait_interval_us, false);
 }
 
 static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
@@ -557,6 +534,16 @@ static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_inte
 fail:
 	bf_state_close(st);
 	return err;
+}
+
+int bf_state_open(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
+{
+	return open_state(st, wait_secs, wait_interval_us, true);
+}
+
+int bf_state_open_uncounted(struct bf_state *st, int wait_secs, unsigned int wait_interval_us)
+{
+	return open_state(st, wait_secs, wait_interval_us, false);
 }
 
 void bf_state_close(struct bf_state *st)

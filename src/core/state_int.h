@@ -65,6 +65,8 @@ int bf_slots_assign_fresh(struct bf_ruleset *const rs[BF_FAMILY_MAX], size_t fro
 void bf_slots_restore(struct bf_ruleset *rs, bool added);
 /* old_slot = slot, for every holder. */
 void bf_slots_mark(struct bf_ruleset *rs);
+/* Whether every holder of rs has a slot. */
+bool bf_slots_complete(struct bf_ruleset *rs);
 /* The slots line of a rules file: appends rs's; reads it back into rs
  * (-ENOENT: none, -EINVAL: not rs's). */
 void bf_slots_print(struct bf_strbuf *b, struct bf_ruleset *rs);
@@ -84,7 +86,7 @@ int bf_state_new_counters(struct bf_ruleset *const rs[BF_FAMILY_MAX],
 			  const struct bf_counter *base, size_t n_base, size_t cap, int *map_fd);
 /* Reads a counters map of cap slots (2 cap entries), folding both halves. */
 int bf_state_read_counters(int map_fd, size_t cap, struct bf_counter **out);
-/* Sets st->base and st->n_cap from st->counters_fd and copies it into
+/* Sets st->base and st->n_base from st->counters_fd and copies it into
  * st->rs. */
 int bf_state_load_counters(struct bf_state *st);
 /* After st->rs changed: marks every rule's slot (old_slot). */
