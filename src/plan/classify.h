@@ -24,7 +24,9 @@
  *
  * The hash tables are cuckoo tables in one BPF array map per program
  * (struct bf_class_slot per element): a key lives in one of its two
- * slots, so a lookup reads exactly two elements (inlined array lookups).
+ * slots, so a lookup reads at most two elements (inlined array lookups);
+ * a key not in its slot 1 is looked for in its slot 2 only when slot 1
+ * says that some key was moved from it (most misses read one element).
  * The hash is bf_class_hash(), computed the same way by the emitter. */
 #ifndef BF_PLAN_CLASSIFY_H
 #define BF_PLAN_CLASSIFY_H
@@ -119,7 +121,8 @@ struct bf_class_slot {
 	uint32_t prio;                /* rule index in its chain, or EMPTY */
 	uint32_t action;              /* index into the stage's actions */
 	uint32_t slot;                /* the rule's counter slot */
-	uint32_t unused;
+	uint32_t moved;               /* nonzero: some key whose slot 1 this
+				       * is lives in its slot 2 */
 };
 #define BF_CLASS_EMPTY 0xffffffffu
 

@@ -1,6 +1,7 @@
 /* Cuckoo hashing of one tuple's keys: each key in one of its two slots
  * (bf_class_slot1/2 of bf_class_hash, as the emitter computes them), so
- * that a lookup reads two map elements. */
+ * that a lookup reads two map elements at most; a slot 1 marks whether
+ * a key of its own lives in its slot 2, so that most misses read one. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,14 +112,25 @@ int bf_cuckoo_build(struct bf_class_tuple *tp, const struct bf_class_entry *e, s
 		if (idx[i] == NONE) {
 			memset(s->key, 0xff, sizeof(s->key));
 			s->prio = BF_CLASS_EMPTY;
-			s->action = s->slot = s->unused = 0;
+			s->action = s->slot = s->moved = 0;
 			continue;
 		}
 		memcpy(s->key, e[idx[i]].key, sizeof(s->key));
 		s->prio = e[idx[i]].prio;
 		s->action = e[idx[i]].action;
 		s->slot = e[idx[i]].slot;
-		s->unused = 0;
+		s->moved = 0;
+	}
+	for (size_t i = 0; i < size; i++) {
+		uint64_t h;
+		uint32_t s1;
+
+		if (idx[i] == NONE)
+			continue;
+		h = bf_class_hash(e[idx[i]].key, tp->mask, seed);
+		s1 = bf_class_slot1(h, lg);
+		if (s1 != i)
+			table->slots[table->n + s1].moved = 1;
 	}
 	table->n += size;
 	free(idx);

@@ -495,7 +495,8 @@ static bool same_target(const struct bf_rule *a, const struct bf_rule *b)
 	       (a->target.verdict != BF_VERDICT_JUMP || !strcmp(a->target.chain, b->target.chain));
 }
 
-/* What the emitter does: per tuple, the guard, then both slots. */
+/* What the emitter does: per tuple, the guard, then slot 1, then slot 2
+ * if slot 1 holds another key and says one moved. */
 static uint32_t lookup(const struct bf_class_stage *s, const struct bf_class_table *tab,
 		       const uint32_t *key, uint32_t *action)
 {
@@ -519,11 +520,16 @@ static uint32_t lookup(const struct bf_class_stage *s, const struct bf_class_tab
 		for (int i = 0; i < 2; i++) {
 			const struct bf_class_slot *sl = &tab->slots[tp->base + idx[i]];
 
-			if (sl->prio != BF_CLASS_EMPTY && !memcmp(sl->key, mk, sizeof(mk)) &&
-			    sl->prio < best) {
-				best = sl->prio;
-				*action = sl->action;
+			if (sl->prio != BF_CLASS_EMPTY && !memcmp(sl->key, mk, sizeof(mk))) {
+				if (sl->prio < best) {
+					best = sl->prio;
+					*action = sl->action;
+				}
+				break;
 			}
+			/* Slot 2 only when slot 1 says a key moved there. */
+			if (!sl->moved)
+				break;
 		}
 	}
 	return best;
