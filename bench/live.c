@@ -255,16 +255,16 @@ struct live {
 	int err;
 };
 
-/* LIVE_RUNS runs of LIVE_SECONDS; count() reads what the receiver
- * dropped so far. */
-static void live_run(int gen_fd, const uint8_t *frame, size_t len,
-		     int64_t (*count)(void *), void *arg, struct live *out)
+/* runs runs (at most LIVE_RUNS) of LIVE_SECONDS; count() reads what the
+ * receiver dropped so far. */
+static void live_runs(int gen_fd, const uint8_t *frame, size_t len, unsigned runs,
+		      int64_t (*count)(void *), void *arg, struct live *out)
 {
 	double v[LIVE_RUNS];
 	unsigned n = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < LIVE_RUNS; i++) {
+	for (unsigned i = 0; i < runs && i < LIVE_RUNS; i++) {
 		struct gen g = {.prog_fd = gen_fd, .frame = frame, .len = len, .seconds = LIVE_SECONDS};
 		int64_t before = count(arg), after;
 
@@ -282,6 +282,12 @@ static void live_run(int gen_fd, const uint8_t *frame, size_t len,
 		out->sent += g.sent;
 	}
 	out->pps = bench_stat(v, n);
+}
+
+static void live_run(int gen_fd, const uint8_t *frame, size_t len,
+		     int64_t (*count)(void *), void *arg, struct live *out)
+{
+	live_runs(gen_fd, frame, len, LIVE_RUNS, count, arg, out);
 }
 
 static int64_t count_map(void *arg)
@@ -492,6 +498,54 @@ static const char *rules_file(unsigned n, char *path, size_t size)
 	return path;
 }
 
+/* The program attached to the receiver (its id; 0 for none). */
+static int xdp_query_fn(void *arg)
+{
+	int ifindex = (int)if_nametoindex(IF_RX);
+
+	return ifindex ? bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, arg) : -ENODEV;
+}
+
+/* bpfilter's drop rate against XDP_DROP's as the median of PAIRS ratios,
+ * each of one run of XDP_DROP then one of bpfilter's own program, put
+ * back on the receiver as it was: on a shared machine the rate of both
+ * drifts by more than the difference measured, and runs taken side by
+ * side drift together. 0 when it cannot be measured. */
+#define PAIRS 3
+static double paired_ratio(int gen_fd, const uint8_t *frame, size_t len, int drop_fd,
+			   int *map_fd)
+{
+	double r[PAIRS];
+	uint32_t id = 0;
+	unsigned n = 0;
+	int bf_fd;
+	struct live d, b;
+
+	if (oracle_in_netns(ns_rx, xdp_query_fn, &id) || !id)
+		return 0;
+	bf_fd = bpf_prog_get_fd_by_id(id);
+	if (bf_fd < 0)
+		return 0;
+	for (unsigned k = 0; k < PAIRS; k++) {
+		if (rx_attach(drop_fd))
+			break;
+		live_runs(gen_fd, frame, len, 1, count_map, map_fd, &d);
+		if (rx_attach(bf_fd))
+			break;
+		live_runs(gen_fd, frame, len, 1, count_cli, bpfilter, &b);
+		if (d.err || b.err || d.pps.median <= 0)
+			break;
+		r[n++] = b.pps.median / d.pps.median;
+		printf("  pair %u: XDP_DROP %.0f, bpfilter %.0f pkt/s: %.3f\n", k + 1,
+		       d.pps.median, b.pps.median, r[n - 1]);
+	}
+	/* bpfilter's program stays attached whatever happened above. */
+	if (rx_attach(bf_fd))
+		n = 0;
+	close(bf_fd);
+	return n == PAIRS ? bench_stat(r, n).median : 0;
+}
+
 struct ipt {
 	const char *name, *restore, *list;
 };
@@ -553,7 +607,7 @@ int bench_live(void)
 	const char *const del1[] = {bpfilter, "-t", "raw", "-D", "PREROUTING", "1", NULL};
 	const char *const settle[] = {"/bin/sleep", "1.1", NULL};
 	double restored_ms = NAN, restore_10k = NAN, restore_100k = NAN, add_10k = NAN;
-	double legacy_10k = NAN;
+	double legacy_10k = NAN, paired_10k = 0;
 	struct cmd c = {.argv = attach};
 	char out_path[128], msg[1024];
 	unsigned largest = 0;
@@ -594,6 +648,10 @@ int bench_live(void)
 		bf.pps[i] = l.pps.median;
 		bf.ok[i] = !l.err;
 		largest = n;
+		if (n == 10000 && !l.err) {
+			printf("  bpfilter 10k against XDP_DROP, side by side:\n");
+			paired_10k = paired_ratio(gen_fd, frame, len, drop_fd, &map_fd);
+		}
 		oracle_in_netns(ns_rx, mem_fn, &mem);
 		bench_json = cmd_json;
 		if (n == 10000)
@@ -702,13 +760,16 @@ int bench_live(void)
 	}
 	/* Targets of section 2. */
 	unsigned i10k = N_LIVE - 1;
-	printf("  live targets: bpfilter 10k / XDP_DROP >= 0.9: ");
+	printf("  live targets: bpfilter 10k / XDP_DROP >= 0.9 (median of %d side-by-side pairs): ",
+	       PAIRS);
 	fputs("\"live_targets\": {", bench_json);
-	if (bf.ok[i10k] && xdp_drop > 0) {
+	if (bf.ok[i10k] && xdp_drop > 0 && paired_10k > 0) {
 		double r = bf.pps[i10k] / xdp_drop;
 
-		printf("%.2f, %s\n", r, r >= 0.9 ? "met" : "not met");
-		fprintf(bench_json, "\"bpfilter_10k_vs_xdp_drop\": %.3f, ", r);
+		printf("%.3f, %s (against the first XDP_DROP run: %.3f)\n", paired_10k,
+		       paired_10k >= 0.9 ? "met" : "not met", r);
+		fprintf(bench_json, "\"bpfilter_10k_vs_xdp_drop\": %.3f, "
+			"\"bpfilter_10k_vs_first_xdp_drop\": %.3f, ", paired_10k, r);
 	} else {
 		printf("not met (10k rules do not load)\n");
 		fputs("\"bpfilter_10k_vs_xdp_drop\": null, ", bench_json);
