@@ -141,16 +141,29 @@ static void emit_key(struct bf_cgen *cg, enum bf_family f)
 	bf_label_bind(cg, later);
 	bf_emit(cg, BPF_ALU32_IMM(BPF_OR, BPF_REG_1, BF_L4_FRAG << BF_META_L4_SHIFT));
 	bf_emit_jump(cg, BPF_JMP_A(0), set);
+	/* Offset 0: the TCP/UDP header (L4_OK) or the ICMP one (ICMP_OK; the
+	 * protocol says which) read, with the TCP flags (0 but for TCP). */
 	bf_label_bind(cg, first);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_TCPFLAGS));
+	bf_emit(cg, BPF_ALU32_IMM(BPF_LSH, BPF_REG_2, BF_META_TCPFLAGS_SHIFT));
+	bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_L4_OK));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_10, BF_PKT_ICMP_OK));
+	bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_2, BPF_REG_3));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_2, 0, 0), set);
 	bf_emit(cg, BPF_ALU32_IMM(BPF_OR, BPF_REG_1, BF_L4_BAD << BF_META_L4_SHIFT));
 	bf_label_bind(cg, set);
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_META));
 
+	/* sport << 16 | dport, or type << 16 | code: the prologue leaves the
+	 * fields of the other protocols 0. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_SPORT));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_ICMP_TYPE));
+	bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
 	bf_emit(cg, BPF_ALU32_IMM(BPF_LSH, BPF_REG_1, 16));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_DPORT));
+	bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_ICMP_CODE));
 	bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_PORTS));
 }

@@ -61,14 +61,29 @@ void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void bf_strbuf_puts(struct bf_strbuf *b, const char *s)
+void bf_strbuf_putn(struct bf_strbuf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if (reserve(b, n))
 		return;
-	memcpy(b->s + b->len, s, n + 1);
+	memcpy(b->s + b->len, s, n);
 	b->len += n;
+	b->s[b->len] = 0;
+}
+
+void bf_strbuf_puts(struct bf_strbuf *b, const char *s)
+{
+	bf_strbuf_putn(b, s, strlen(s));
+}
+
+void bf_strbuf_putu(struct bf_strbuf *b, unsigned long long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	bf_strbuf_putn(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 int bf_strbuf_read(struct bf_strbuf *b, FILE *f)

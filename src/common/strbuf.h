@@ -18,6 +18,10 @@ void bf_strbuf_reserve(struct bf_strbuf *b, size_t extra);
 void bf_strbuf_printf(struct bf_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bf_strbuf_puts(struct bf_strbuf *b, const char *s);
+/* The first len bytes of s; v in decimal. Without printf: a ruleset's
+ * text is written at every change, and these are most of it. */
+void bf_strbuf_putn(struct bf_strbuf *b, const char *s, size_t len);
+void bf_strbuf_putu(struct bf_strbuf *b, unsigned long long v);
 void bf_strbuf_reset(struct bf_strbuf *b);
 /* Appends everything f holds: 0, -EIO, -ENOMEM, or -EINVAL when it holds
  * a NUL byte (the input must be text). */

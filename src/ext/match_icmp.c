@@ -67,6 +67,12 @@ static int icmp_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void 
 	return bf_icmp_emit(cg, data, true, no_match);
 }
 
+static int icmp_classify(const struct bf_rule *rule, const void *data,
+			 struct bf_class_conds *conds)
+{
+	return bf_icmp_classify(data, true, conds);
+}
+
 const struct bf_match_ops bf_match_icmp = {
 	.name = "icmp",
 	.families = BF_IPV4_ONLY,
@@ -79,4 +85,5 @@ const struct bf_match_ops bf_match_icmp = {
 	.print = icmp_print,
 	.save = icmp_save,
 	.emit = icmp_emit,
+	.classify = icmp_classify,
 };

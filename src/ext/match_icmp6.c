@@ -65,6 +65,12 @@ static int icmp6_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void
 	return bf_icmp_emit(cg, data, false, no_match);
 }
 
+static int icmp6_classify(const struct bf_rule *rule, const void *data,
+			 struct bf_class_conds *conds)
+{
+	return bf_icmp_classify(data, false, conds);
+}
+
 const struct bf_match_ops bf_match_icmp6 = {
 	.name = "icmp6",
 	.families = BF_IPV6_ONLY,
@@ -77,4 +83,5 @@ const struct bf_match_ops bf_match_icmp6 = {
 	.print = icmp6_print,
 	.save = icmp6_save,
 	.emit = icmp6_emit,
+	.classify = icmp6_classify,
 };

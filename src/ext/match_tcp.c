@@ -316,15 +316,25 @@ static int tcp_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	return 0;
 }
 
-/* The ports only: flags and options are not in the classifier's key. */
+/* The ports, then the flags (in the meta word); options are not in the
+ * classifier's key. */
 static int tcp_classify(const struct bf_rule *rule, const void *data,
 			struct bf_class_conds *conds)
 {
 	const struct match_tcp *m = data;
+	int err;
 
-	if (m->flg_mask || m->option || (m->invflags & (TCP_INV_FLAGS | TCP_INV_OPTION)))
+	if (m->option || (m->invflags & (TCP_INV_FLAGS | TCP_INV_OPTION)))
 		return -EOPNOTSUPP;
-	return bf_port_pair_classify(conds, &m->ports, rule->ip.family == BF_FAMILY_IPV4);
+	err = bf_port_pair_classify(conds, &m->ports, rule->ip.family == BF_FAMILY_IPV4);
+	if (err || !m->flg_mask)
+		return err;
+	if (m->flg_cmp & ~m->flg_mask) {
+		bf_class_none(conds); /* (flags & mask) == cmp never holds */
+		return 0;
+	}
+	return bf_class_and(conds, BF_CF_META, 0, (uint32_t)m->flg_cmp << BF_META_TCPFLAGS_SHIFT,
+			    (uint32_t)m->flg_mask << BF_META_TCPFLAGS_SHIFT);
 }
 
 const struct bf_match_ops bf_match_tcp = {

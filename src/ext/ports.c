@@ -106,10 +106,14 @@ void bf_ports_save(struct bf_strbuf *out, const char *opt, const uint16_t range[
 		return;
 	if (invert)
 		bf_strbuf_puts(out, " !");
-	if (range[0] != range[1])
-		bf_strbuf_printf(out, " --%s %u:%u", opt, range[0], range[1]);
-	else
-		bf_strbuf_printf(out, " --%s %u", opt, range[0]);
+	bf_strbuf_puts(out, " --");
+	bf_strbuf_puts(out, opt);
+	bf_strbuf_puts(out, " ");
+	bf_strbuf_putu(out, range[0]);
+	if (range[0] != range[1]) {
+		bf_strbuf_puts(out, ":");
+		bf_strbuf_putu(out, range[1]);
+	}
 }
 
 void bf_emit_l4_guard(struct bf_cgen *cg, bool hotdrop_frag1, int no_match)
@@ -231,14 +235,11 @@ static size_t port_blocks(uint16_t lo16, uint16_t hi16, unsigned int shift, uint
 	return n;
 }
 
-static int class_range(struct bf_class_conds *c, const uint16_t range[2], bool invert,
-		       unsigned int shift)
+int bf_class_port_range(struct bf_class_conds *c, const uint16_t range[2], unsigned int shift)
 {
 	uint32_t vals[32], masks[32];
 	size_t n;
 
-	if (invert)
-		return -EOPNOTSUPP;
 	if (range[0] == 0 && range[1] == 0xFFFF)
 		return 0;
 	n = port_blocks(range[0], range[1], shift, vals, masks);
@@ -263,8 +264,8 @@ int bf_port_pair_classify(struct bf_class_conds *c, const struct bf_port_pair *p
 		err = bf_class_and(c, BF_CF_META, 0, (uint32_t)BF_L4_OK << BF_META_L4_SHIFT,
 				   BF_META_L4);
 	if (!err)
-		err = class_range(c, p->spts, false, 16);
+		err = bf_class_port_range(c, p->spts, 16);
 	if (!err)
-		err = class_range(c, p->dpts, false, 0);
+		err = bf_class_port_range(c, p->dpts, 0);
 	return err;
 }

@@ -8,9 +8,11 @@
 #include "cgen/insn.h"
 #include "common/log.h"
 #include "ext/emit_field.h"
+#include "ext/ports.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
 #include "front/ext_services.h"
+#include "plan/classify.h"
 
 /* The names iptables 1.8.9 knows, in its order: the order decides which
  * names an ambiguous prefix reports and which name -L shows. A code range
@@ -250,4 +252,31 @@ int bf_icmp_emit(struct bf_cgen *cg, const struct bf_icmp_match *m, bool any_255
 	bf_emit_field_range(cg, BPF_B, BF_PKT_ICMP_CODE, m->code[0], m->code[1], true, no_match);
 	bf_label_bind(cg, skip);
 	return 0;
+}
+
+int bf_icmp_classify(const struct bf_icmp_match *m, bool any_255, struct bf_class_conds *c)
+{
+	const uint16_t codes[2] = {m->code[0], m->code[1]};
+	int err;
+
+	if (m->invflags & BF_ICMP_INV)
+		return -EOPNOTSUPP;
+	/* As bf_icmp_emit: offset 0 with the header cut short hotdrops (l4
+	 * class BAD), later fragments do not match; then the type and code
+	 * (type << 16 | code in the ports word). */
+	err = bf_class_hotdrop(c, BF_CF_META, 0, (uint32_t)BF_L4_BAD << BF_META_L4_SHIFT,
+			       BF_META_L4);
+	if (!err)
+		err = bf_class_and(c, BF_CF_META, 0, (uint32_t)BF_L4_OK << BF_META_L4_SHIFT,
+				   BF_META_L4);
+	if (err || (any_255 && m->type == 0xff))
+		return err;
+	err = bf_class_and(c, BF_CF_PORTS, 0, (uint32_t)m->type << 16, 0xffu << 16);
+	if (err)
+		return err;
+	if (codes[0] > codes[1]) {
+		bf_class_none(c); /* no code is in the range */
+		return 0;
+	}
+	return bf_class_port_range(c, codes, 0);
 }

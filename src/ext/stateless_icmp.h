@@ -56,5 +56,9 @@ struct bf_cgen;
  * IPv6 rule): xt icmp / ip6t icmp6. any_255: type 255 is any type (IPv4's
  * icmp_type_code_match; ip6tables' has no such case). */
 int bf_icmp_emit(struct bf_cgen *cg, const struct bf_icmp_match *m, bool any_255, int no_match);
+struct bf_class_conds;
+/* The same test as classifier conditions (plan/classify.h); -EOPNOTSUPP
+ * when inverted. */
+int bf_icmp_classify(const struct bf_icmp_match *m, bool any_255, struct bf_class_conds *c);
 
 #endif

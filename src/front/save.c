@@ -44,7 +44,7 @@ static void save_word(struct bf_strbuf *out, const char *w, size_t len)
 {
 	if (len && !memchr(w, ' ', len) && !memchr(w, '\t', len) && !memchr(w, '\n', len) &&
 	    !memchr(w, '"', len) && !memchr(w, '\\', len)) {
-		bf_strbuf_printf(out, "%.*s", (int)len, w);
+		bf_strbuf_putn(out, w, len);
 		return;
 	}
 	bf_strbuf_puts(out, "\"");
@@ -78,11 +78,12 @@ static void save_iface(struct bf_strbuf *out, char letter, const char *iface, bo
 
 	if (!len || (len == 1 && iface[0] == '+' && !lossless))
 		return;
-	bf_strbuf_printf(out, "%s -%c ", invert ? " !" : "", letter);
+	bf_strbuf_puts(out, invert ? " !" : "");
+	bf_strbuf_puts(out, letter == 'i' ? " -i " : " -o ");
 	if (lossless)
 		save_word(out, iface, (size_t)len);
 	else
-		bf_strbuf_printf(out, "%.*s", len, iface);
+		bf_strbuf_putn(out, iface, (size_t)len);
 }
 
 static void save_target(struct bf_strbuf *out, const struct bf_rule *r, bool lossless)
@@ -95,12 +96,14 @@ static void save_target(struct bf_strbuf *out, const struct bf_rule *r, bool los
 		bf_front_save_chain_name(out, r->target.chain, lossless);
 		return;
 	case BF_VERDICT_EXT:
-		bf_strbuf_printf(out, " -j %s", r->target.ops->name);
+		bf_strbuf_puts(out, " -j ");
+		bf_strbuf_puts(out, r->target.ops->name);
 		if (r->target.ops->save)
 			r->target.ops->save(out, &r->ip, r->target.data);
 		return;
 	default:
-		bf_strbuf_printf(out, " -j %s", bf_verdict_name(r->target.verdict));
+		bf_strbuf_puts(out, " -j ");
+		bf_strbuf_puts(out, bf_verdict_name(r->target.verdict));
 		return;
 	}
 }
@@ -124,10 +127,11 @@ static void rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counte
 
 		if (ip->invflags & BF_INV_PROTO)
 			bf_strbuf_puts(out, " !");
+		bf_strbuf_puts(out, " -p ");
 		if (name)
-			bf_strbuf_printf(out, " -p %s", name);
+			bf_strbuf_puts(out, name);
 		else
-			bf_strbuf_printf(out, " -p %u", ip->proto);
+			bf_strbuf_putu(out, ip->proto);
 	} else if (lossless && (ip->flags & BF_F_PROTO)) {
 		/* ip6tables keeps that -p was given; -D and -C see it. */
 		bf_strbuf_puts(out, " -p all");
@@ -135,7 +139,8 @@ static void rule_save(struct bf_strbuf *out, const struct bf_rule *r, int counte
 	if (ip->flags & BF_F_FRAG)
 		bf_strbuf_puts(out, ip->invflags & BF_INV_FRAG ? " ! -f" : " -f");
 	for (size_t i = 0; i < r->n_matches; i++) {
-		bf_strbuf_printf(out, " -m %s", r->matches[i].ops->name);
+		bf_strbuf_puts(out, " -m ");
+		bf_strbuf_puts(out, r->matches[i].ops->name);
 		r->matches[i].ops->save(out, &r->ip, r->matches[i].data);
 	}
 	if (counters < 0)
@@ -179,10 +184,13 @@ static void save_table(struct bf_strbuf *out, const struct bf_table *tb, bool wi
 		for (size_t j = 0; j < c->n_rules; j++) {
 			const struct bf_rule *r = c->rules[j];
 
-			if (with_counters)
-				bf_strbuf_printf(out, "[%llu:%llu] ",
-						 (unsigned long long)r->counters.packets,
-						 (unsigned long long)r->counters.bytes);
+			if (with_counters) {
+				bf_strbuf_puts(out, "[");
+				bf_strbuf_putu(out, r->counters.packets);
+				bf_strbuf_puts(out, ":");
+				bf_strbuf_putu(out, r->counters.bytes);
+				bf_strbuf_puts(out, "] ");
+			}
 			bf_strbuf_puts(out, "-A ");
 			bf_front_save_chain_name(out, c->name, lossless);
 			rule_save(out, r, 0, lossless);

@@ -353,6 +353,7 @@ struct bf_rule *bf_rule_clone(const struct bf_rule *src)
 	}
 	r->old_slot = src->old_slot;
 	r->slot = src->slot;
+	r->classifiable = src->classifiable;
 	for (size_t i = 0; i < src->n_matches; i++) {
 		struct bf_match *m = bf_rule_add_match(r, src->matches[i].ops);
 

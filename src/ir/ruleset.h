@@ -98,6 +98,10 @@ struct bf_rule {
 	 * attached programs in place; -1: none yet (the code generator then
 	 * numbers rules in order, bf_rule_slot). */
 	int slot;
+	/* What bf_class_rule_classifiable() found: 0 not asked yet, 1 yes,
+	 * -1 no (a rule's shape does not change once built; asked for every
+	 * rule at every check of a ruleset). */
+	int8_t classifiable;
 };
 
 struct bf_chain {

@@ -62,7 +62,8 @@ unsigned int bf_class_n_words(enum bf_family family);
 /* What xt_tcpudp sees of the transport header: */
 enum bf_l4_class {
 	BF_L4_OK = 0,    /* offset 0 and the whole TCP/UDP header read
-			  * (context L4_OK): ports in the ports word */
+			  * (context L4_OK), or the ICMP header (ICMP_OK):
+			  * ports, or type and code, in the ports word */
 	BF_L4_FRAG = 1,  /* a later fragment (offset > 1): tcp/udp matches do
 			  * not match */
 	BF_L4_BAD = 2,   /* offset 0 and the header is cut short: they hotdrop */
@@ -70,7 +71,13 @@ enum bf_l4_class {
 			  * "evil" fragment: bf_emit_l4_guard's hotdrop_frag1),
 			  * the others do not match */
 };
-/* The ports word: sport << 16 | dport, when the l4 class is OK (else 0). */
+#define BF_META_TCPFLAGS_SHIFT 16     /* 8 bits: the TCP flags byte when the
+				      * l4 class is OK (else 0) */
+/* Bits 24-31 stay 0: an empty slot's meta word, 0xffffffff, is no
+ * packet's.
+ *
+ * The ports word: sport << 16 | dport for TCP and UDP, type << 16 | code
+ * for ICMP (ICMPv6 in IPv6), when the l4 class is OK (else 0). */
 
 /* A rule's conditions while the planner builds them: alternatives (the
  * rule matches when one of them holds; e.g. multiport's ports), and
@@ -91,6 +98,9 @@ struct bf_class_conds {
  * Returns 0, or -EOPNOTSUPP (field unknown to the family). */
 int bf_class_and(struct bf_class_conds *c, enum bf_class_field f, unsigned int word_off,
 		 uint32_t val, uint32_t mask);
+/* Removes every alternative (not the shadows): what follows can never
+ * hold (e.g. TCP flags compared outside their mask). */
+void bf_class_none(struct bf_class_conds *c);
 /* Adds, for every alternative, a shadow: the alternative AND
  * (word & mask) == val, hotdropping. -EOPNOTSUPP past BF_CLASS_ALTS_MAX. */
 int bf_class_hotdrop(struct bf_class_conds *c, enum bf_class_field f, unsigned int word_off,

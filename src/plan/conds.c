@@ -69,6 +69,16 @@ int bf_class_and(struct bf_class_conds *c, enum bf_class_field f, unsigned int w
 	return 0;
 }
 
+void bf_class_none(struct bf_class_conds *c)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].hotdrop)
+			c->v[k++] = c->v[i];
+	c->n = k;
+}
+
 int bf_class_hotdrop(struct bf_class_conds *c, enum bf_class_field f, unsigned int word_off,
 		     uint32_t val, uint32_t mask)
 {
@@ -243,8 +253,12 @@ bool bf_class_rule_classifiable(const struct bf_rule *rule)
 	static __thread struct bf_class_conds c;
 	struct bf_ip ip = rule->ip;
 
+	if (rule->classifiable)
+		return rule->classifiable > 0;
 	memset(ip.iniface, 0, sizeof(ip.iniface));
 	memset(ip.outiface, 0, sizeof(ip.outiface));
 	ip.invflags &= (uint8_t)~(BF_INV_VIA_IN | BF_INV_VIA_OUT);
-	return !rule_conds(rule, &ip, "", "", &c);
+	/* A cache in the rule, which is otherwise read-only here. */
+	((struct bf_rule *)rule)->classifiable = rule_conds(rule, &ip, "", "", &c) ? -1 : 1;
+	return rule->classifiable > 0;
 }

@@ -34,12 +34,12 @@ check "before: udp 9001 passes" 20 "$(udp 9001)"
 
 id_before=$(prog_id)
 save_before=$(bf "$B" save -c | grep -v '^#')
-# Rules the classifier cannot take (TCP flags), with several tests each:
-# beyond what the verifier takes in one linear program.
+# Rules the classifier cannot take (inverted TCP flags), with several
+# tests each: beyond what the verifier takes in one linear program.
 {
 	echo '*filter'
 	for i in $(seq 1 12000); do
-		echo "-A INPUT -s 198.19.$((i / 250)).$((i % 250))/32 -p tcp -m tcp --dport $((i + 1)) --tcp-flags SYN SYN -j DROP"
+		echo "-A INPUT -s 198.19.$((i / 250)).$((i % 250))/32 -p tcp -m tcp --dport $((i + 1)) ! --tcp-flags SYN SYN -j DROP"
 	done
 	echo COMMIT
 } >"$W/big.rules"

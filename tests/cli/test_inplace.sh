@@ -72,7 +72,7 @@ check "-Z: udp 9000 still dropped" 0 "$(udp 9000)"
 check "-Z: counting again" 20 "$(count 9000)"
 
 # A rule the classifier cannot take: new code, a new program; counts kept.
-bf "$B" -A INPUT -p tcp -m tcp --tcp-flags SYN SYN -j DROP || fail "-A linear"
+bf "$B" -A INPUT -p tcp -m tcp ! --tcp-flags SYN SYN -j DROP || fail "-A linear"
 [ "$(prog_id)" != "$id" ] || { echo "FAIL a change of shape loads a new program"; failures=$((failures + 1)); }
 check "new program: counts kept" "20 0" "$(count 9000) $(count 9003)"
 check "new program: udp 9003 dropped" 0 "$(udp 9003)"

@@ -207,11 +207,50 @@ static void test_conds_ipv6(void **state)
 	assert_int_equal(c.v[0].mask[8], BF_META_PROTO_OK);
 }
 
+/* TCP flags in the meta word, ICMP type and code in the ports word. */
+static void test_conds_flags_icmp(void **state)
+{
+	static struct bf_class_conds c;
+	const uint32_t ok = L4(BF_L4_OK); /* IPv4: no PROTO_OK test */
+
+	/* --syn: SYN set, FIN, RST and ACK clear; + the shadow. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p tcp --syn -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.v[0].val[2], 6 | ok | 0x02u << BF_META_TCPFLAGS_SHIFT);
+	assert_int_equal(c.v[0].mask[2] >> BF_META_TCPFLAGS_SHIFT, 0x17);
+	assert_true(c.v[1].hotdrop);
+	/* Compared outside the mask: never; the shadow stays. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p tcp --tcp-flags SYN SYN,ACK -j DROP", "",
+				  &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_true(c.v[0].hotdrop);
+
+	/* Type 3, codes 1 to 5: blocks 1, 2:3, 4:5; + the shadow. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p icmp --icmp-type 3/1:5 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 4);
+	assert_int_equal(c.v[0].val[2], 1 | ok);
+	assert_int_equal(c.v[0].val[3], 3u << 16 | 1);
+	assert_int_equal(c.v[1].val[3], 3u << 16 | 2);
+	assert_int_equal(c.v[1].mask[3], 0x00fffffe);
+	assert_int_equal(c.v[3].val[2], 1 | L4(BF_L4_BAD));
+	assert_true(c.v[3].hotdrop);
+	/* "any": a readable ICMP header. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p icmp --icmp-type any -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.v[0].mask[3], 0);
+	/* ICMPv6 type 255 is a type like any other. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV6, "-p ipv6-icmp --icmpv6-type 255 -j DROP", "",
+				  &c), 0);
+	assert_int_equal(c.v[0].val[9], 255u << 16);
+	assert_int_equal(c.v[0].mask[9], 0x00ffff00); /* any code: bits 8-15 are 0 */
+}
+
 static void test_conds_refused(void **state)
 {
 	static const char *const v4[] = {
-		"! -s 1.2.3.4 -j DROP", "! -p tcp -j DROP", "-p tcp --syn -j DROP",
-		"-p tcp --tcp-flags SYN SYN -j DROP", "-p tcp --tcp-option 2 -j DROP",
+		"! -s 1.2.3.4 -j DROP", "! -p tcp -j DROP", "-p tcp ! --syn -j DROP",
+		"-p tcp ! --tcp-flags SYN SYN -j DROP", "-p tcp --tcp-option 2 -j DROP",
+		"-p icmp ! --icmp-type 8 -j DROP",
 		"-p tcp ! --dport 22 -j DROP", "-p udp ! --sport 1:2 -j DROP",
 		"-m limit --limit 1/s -j DROP", "-s 1.2.3.4", "-j X", "-j LOG",
 		/* multiport reads ports without the whole header: not alone. */
@@ -283,7 +322,7 @@ static void test_segments(void **state)
 	for (size_t i = 0; i < 51; i++) {
 		specs[i] = malloc(64);
 		if (i == 40)
-			snprintf(specs[i], 64, "-p tcp --syn -j DROP");
+			snprintf(specs[i], 64, "-p tcp ! --syn -j DROP");
 		else
 			snprintf(specs[i], 64, "-s 198.18.%zu.1 -j DROP", i);
 	}
@@ -456,10 +495,22 @@ static char *gen_rule(enum bf_family f, uint32_t rare)
 		if (rnd() % 6 == 0)
 			bf_strbuf_puts(&b, rnd() % 2 ? " -m multiport --dports 22,80:90,1024" :
 					   " -m multiport --ports 53,443");
+		else if (p == 1 && rnd() % 3 == 0)
+			bf_strbuf_puts(&b, rnd() % 2 ? " --syn" : " --tcp-flags SYN,ACK,FIN ACK");
 		else if (p == 1 && rnd() % (30 * rare) == 0)
-			bf_strbuf_puts(&b, " --syn");
+			bf_strbuf_puts(&b, " ! --syn");
 	} else if (p == 3) {
+		static const char *const types4[] = {"", " --icmp-type echo-request",
+						     " --icmp-type 3/1:5", " --icmp-type any"};
+		static const char *const types6[] = {"", " --icmpv6-type 128",
+						     " --icmpv6-type 1/2:4", " --icmpv6-type 255"};
+
 		bf_strbuf_puts(&b, f == BF_FAMILY_IPV4 ? " -p icmp" : " -p ipv6-icmp");
+		if (rnd() % (30 * rare) == 0)
+			bf_strbuf_puts(&b, f == BF_FAMILY_IPV4 ? " ! --icmp-type 0"
+							       : " ! --icmpv6-type 129");
+		else
+			bf_strbuf_puts(&b, (f == BF_FAMILY_IPV4 ? types4 : types6)[rnd() % 4]);
 	} else if (p == 4) {
 		bf_strbuf_puts(&b, " -p all");
 	}
@@ -804,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_conds_ipv4),
 		cmocka_unit_test(test_conds_ipv6),
+		cmocka_unit_test(test_conds_flags_icmp),
 		cmocka_unit_test(test_conds_refused),
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_segments),
