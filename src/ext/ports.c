@@ -235,14 +235,30 @@ static size_t port_blocks(uint16_t lo16, uint16_t hi16, unsigned int shift, uint
 	return n;
 }
 
-int bf_class_port_range(struct bf_class_conds *c, const uint16_t range[2], unsigned int shift)
+int bf_class_port_range(struct bf_class_conds *c, const uint16_t range[2], bool invert,
+			unsigned int shift)
 {
-	uint32_t vals[32], masks[32];
-	size_t n;
+	uint32_t vals[64], masks[64];
+	size_t n = 0;
 
-	if (range[0] == 0 && range[1] == 0xFFFF)
+	if (range[0] == 0 && range[1] == 0xFFFF && !invert)
 		return 0;
-	n = port_blocks(range[0], range[1], shift, vals, masks);
+	if (!invert) {
+		n = port_blocks(range[0], range[1], shift, vals, masks);
+	} else if (range[0] <= range[1]) {
+		/* Outside the range: the blocks below it and above it. */
+		if (range[0] > 0)
+			n = port_blocks(0, (uint16_t)(range[0] - 1), shift, vals, masks);
+		if (range[1] < 0xFFFF)
+			n += port_blocks((uint16_t)(range[1] + 1), 0xFFFF, shift, vals + n,
+					 masks + n);
+	} else {
+		return 0; /* an empty range inverted: every port */
+	}
+	if (!n) {
+		bf_class_none(c);
+		return 0;
+	}
 	if (n == 1)
 		return bf_class_and(c, BF_CF_PORTS, 0, vals[0], masks[0]);
 	return bf_class_any_of(c, BF_CF_PORTS, 0, vals, masks, n);
@@ -257,15 +273,13 @@ int bf_port_pair_classify(struct bf_class_conds *c, const struct bf_port_pair *p
 	uint32_t hd_mask = hotdrop_frag1 ? 2u << BF_META_L4_SHIFT : BF_META_L4;
 	int err;
 
-	if (p->invflags & (BF_PORTS_INV_SRC | BF_PORTS_INV_DST))
-		return -EOPNOTSUPP;
 	err = bf_class_hotdrop(c, BF_CF_META, 0, (uint32_t)BF_L4_BAD << BF_META_L4_SHIFT, hd_mask);
 	if (!err)
 		err = bf_class_and(c, BF_CF_META, 0, (uint32_t)BF_L4_OK << BF_META_L4_SHIFT,
 				   BF_META_L4);
 	if (!err)
-		err = bf_class_port_range(c, p->spts, 16);
+		err = bf_class_port_range(c, p->spts, p->invflags & BF_PORTS_INV_SRC, 16);
 	if (!err)
-		err = bf_class_port_range(c, p->dpts, 0);
+		err = bf_class_port_range(c, p->dpts, p->invflags & BF_PORTS_INV_DST, 0);
 	return err;
 }

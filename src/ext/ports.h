@@ -34,9 +34,11 @@ void bf_emit_port_pair(struct bf_cgen *cg, const struct bf_port_pair *p,
 /* The same test as classifier conditions (plan/classify.h): the guard's
  * shadow, then l4 class OK, then each range as its prefix blocks.
  * -EOPNOTSUPP for an inverted range or too many alternatives. */
-/* ANDs (word >> shift & 0xffff) in range into c's alternatives, as
- * aligned blocks (alternatives when more than one). */
-int bf_class_port_range(struct bf_class_conds *c, const uint16_t range[2], unsigned int shift);
+/* ANDs (word >> shift & 0xffff) in range (outside it when inverted)
+ * into c's alternatives, as aligned blocks (alternatives when more than
+ * one). */
+int bf_class_port_range(struct bf_class_conds *c, const uint16_t range[2], bool invert,
+			unsigned int shift);
 int bf_port_pair_classify(struct bf_class_conds *c, const struct bf_port_pair *p,
 			  bool hotdrop_frag1);
 

@@ -278,5 +278,5 @@ int bf_icmp_classify(const struct bf_icmp_match *m, bool any_255, struct bf_clas
 		bf_class_none(c); /* no code is in the range */
 		return 0;
 	}
-	return bf_class_port_range(c, codes, 0);
+	return bf_class_port_range(c, codes, false, 0);
 }

@@ -132,38 +132,94 @@ int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned in
 	return 0;
 }
 
+/* ANDs "(key & masks) != vals" over n_words words of field f into c: the
+ * complement of a masked compare is, for each mask bit in turn, "the mask
+ * bits before it equal, this one not" (one alternative each, one tuple
+ * each: an inverted /8 is 8). -EOPNOTSUPP past BF_CLASS_ALTS_MAX. */
+static int and_not(struct bf_class_conds *c, enum bf_class_field f, const uint32_t *vals,
+		   const uint32_t *masks, unsigned int n_words)
+{
+	struct bf_class_cond out[BF_CLASS_ALTS_MAX];
+	int w0 = word_of(c->family, f, 0);
+	size_t k = 0;
+
+	if (w0 < 0)
+		return -EOPNOTSUPP;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].hotdrop) {
+			if (k == BF_CLASS_ALTS_MAX)
+				return -EOPNOTSUPP;
+			out[k++] = c->v[i];
+			continue;
+		}
+		for (unsigned int w = 0; w < n_words; w++) {
+			for (int bit = 31; bit >= 0; bit--) {
+				uint32_t b = 1u << bit, above = masks[w] & ~(b | (b - 1));
+				bool ok = true;
+
+				if (!(masks[w] & b))
+					continue;
+				if (k == BF_CLASS_ALTS_MAX)
+					return -EOPNOTSUPP;
+				out[k] = c->v[i];
+				for (unsigned int e = 0; e < w && ok; e++)
+					ok = cond_and(&out[k], w0 + (int)e, vals[e], masks[e]);
+				if (ok)
+					ok = cond_and(&out[k], w0 + (int)w, (vals[w] & above) | (~vals[w] & b),
+						      above | b);
+				k += ok;
+			}
+		}
+	}
+	memcpy(c->v, out, k * sizeof(out[0]));
+	c->n = k;
+	return 0;
+}
+
 /* One test of bf_ip_tests() (with its group): how many entries of t it
  * used, or -EOPNOTSUPP. */
 static int ip_test(struct bf_class_conds *c, const struct bf_ip_test *t, size_t left)
 {
 	size_t n = 1 + (size_t)t->group;
+	uint32_t vals[4] = {0}, masks[4] = {0};
 	enum bf_class_field f;
 	int base, err = 0;
+	unsigned int w;
 
 	if (n > left)
 		return -EOPNOTSUPP;
 	switch (t->off) {
 	case BF_PKT_SADDR:
 	case BF_PKT_DADDR:
-		if (t->jmp_op != BPF_JNE || t->group)
+		if (t->group)
 			return -EOPNOTSUPP;
 		f = t->off == BF_PKT_SADDR ? BF_CF_SADDR : BF_CF_DADDR;
-		err = bf_class_and(c, f, 0, t->imm & t->mask, t->mask);
+		vals[0] = t->imm & t->mask;
+		if (t->jmp_op == BPF_JEQ) /* inverted */
+			err = and_not(c, f, vals, &t->mask, 1);
+		else
+			err = bf_class_and(c, f, 0, vals[0], t->mask);
 		break;
 	case BF_PKT_SADDR6 ... BF_PKT_SADDR6 + 12:
 	case BF_PKT_DADDR6 ... BF_PKT_DADDR6 + 12:
 		/* A group whose first test says JEQ is an inverted address. */
-		if (t->jmp_op != BPF_JNE)
-			return -EOPNOTSUPP;
-		for (size_t i = 0; i < n && !err; i++) {
-			f = t[i].off >= BF_PKT_SADDR6 ? BF_CF_SADDR : BF_CF_DADDR;
-			base = f == BF_CF_SADDR ? BF_PKT_SADDR6 : BF_PKT_DADDR6;
-			if (t[i].jmp_op != BPF_JNE || t[i].size != BPF_W ||
+		f = t->off >= BF_PKT_SADDR6 ? BF_CF_SADDR : BF_CF_DADDR;
+		base = f == BF_CF_SADDR ? BF_PKT_SADDR6 : BF_PKT_DADDR6;
+		for (size_t i = 0; i < n; i++) {
+			if ((i && t[i].jmp_op != BPF_JNE) || t[i].size != BPF_W ||
 			    t[i].off < base || t[i].off > base + 12 || (t[i].off - base) % 4)
 				return -EOPNOTSUPP;
-			err = bf_class_and(c, f, (unsigned int)(t[i].off - base) / 4,
-					   t[i].imm & t[i].mask, t[i].mask);
+			w = (unsigned int)(t[i].off - base) / 4;
+			vals[w] = t[i].imm & t[i].mask;
+			masks[w] = t[i].mask;
 		}
+		if (t->jmp_op == BPF_JEQ) {
+			err = and_not(c, f, vals, masks, 4);
+			break;
+		}
+		for (w = 0; w < 4 && !err; w++)
+			if (masks[w])
+				err = bf_class_and(c, f, w, vals[w], masks[w]);
 		break;
 	case BF_PKT_PROTO:
 		if (t->jmp_op != BPF_JNE || t->hotdrop)

@@ -245,13 +245,46 @@ static void test_conds_flags_icmp(void **state)
 	assert_int_equal(c.v[0].mask[9], 0x00ffff00); /* any code: bits 8-15 are 0 */
 }
 
+/* Inverted addresses and ports: their complement, as alternatives. */
+static void test_conds_inverted(void **state)
+{
+	static struct bf_class_conds c;
+
+	/* ! -s 10.0.0.0/8: bit 31 differs, or bit 31 equal and 30 differs... */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "! -s 10.0.0.0/8 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 8);
+	assert_int_equal(c.v[0].val[0], 0x80000000);
+	assert_int_equal(c.v[0].mask[0], 0x80000000);
+	assert_int_equal(c.v[4].val[0], 0); /* bit 27 of 10 = 0b00001010 set */
+	assert_int_equal(c.v[4].mask[0], 0xf8000000);
+	assert_int_equal(c.v[7].val[0], 0x0b000000);
+	assert_int_equal(c.v[7].mask[0], 0xff000000);
+	/* ! -s 0/0 never matches. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "! -s 1.2.3.4/0 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 0);
+	/* IPv6: the words before the differing bit equal. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV6, "! -d 2001:db8::/48 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 48);
+	assert_int_equal(c.v[40].mask[4], 0xffffffff);
+	assert_int_equal(c.v[40].val[4], 0x20010db8);
+	assert_int_equal(c.v[40].mask[5], 0xff800000);
+	assert_int_equal(c.v[40].val[5], 0x00800000);
+
+	/* ! --dport 22: 0-21 and 23-65535 as blocks; + the shadow. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p tcp ! --dport 22 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 3 + 13 + 1); /* 0:15 16:19 20:21, 23 24:31 ... 32768:65535 */
+	/* ! --dport 0:65535 never matches; the shadow stays. */
+	assert_int_equal(conds_of(BF_FAMILY_IPV4, "-p udp ! --dport 0:65535 -j DROP", "", &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_true(c.v[0].hotdrop);
+}
+
 static void test_conds_refused(void **state)
 {
 	static const char *const v4[] = {
-		"! -s 1.2.3.4 -j DROP", "! -p tcp -j DROP", "-p tcp ! --syn -j DROP",
+		"! -p tcp -j DROP", "-p tcp ! --syn -j DROP",
 		"-p tcp ! --tcp-flags SYN SYN -j DROP", "-p tcp --tcp-option 2 -j DROP",
 		"-p icmp ! --icmp-type 8 -j DROP",
-		"-p tcp ! --dport 22 -j DROP", "-p udp ! --sport 1:2 -j DROP",
 		"-m limit --limit 1/s -j DROP", "-s 1.2.3.4", "-j X", "-j LOG",
 		/* multiport reads ports without the whole header: not alone. */
 		"-p tcp -m multiport --dports 22,80 -j DROP",
@@ -271,6 +304,7 @@ static void test_conds_refused(void **state)
 			fail_msg("classified: %s", v4[i]);
 		bf_ruleset_free(rs);
 	}
+	/* An inverted /128 would be 128 alternatives. */
 	assert_int_equal(conds_of(BF_FAMILY_IPV6, "! -s 2001:db8::1 -j DROP", "", &c),
 			 -EOPNOTSUPP);
 	assert_int_equal(conds_of(BF_FAMILY_IPV6, "! -p udp -j DROP", "", &c), -EOPNOTSUPP);
@@ -451,11 +485,12 @@ static void gen_ports(struct bf_strbuf *b, const char *opt)
 	case 1:
 		return;
 	case 2:
-		bf_strbuf_printf(b, " --%s %u", opt, lo);
+		bf_strbuf_printf(b, "%s --%s %u", rnd() % 5 ? "" : " !", opt, lo);
 		return;
 	default:
 		hi = lo + rnd() % 3000;
-		bf_strbuf_printf(b, " --%s %u:%u", opt, lo, hi > 65535 ? 65535 : hi);
+		bf_strbuf_printf(b, "%s --%s %u:%u", rnd() % 5 ? "" : " !", opt, lo,
+				 hi > 65535 ? 65535 : hi);
 	}
 }
 
@@ -466,6 +501,8 @@ static void gen_addr(struct bf_strbuf *b, enum bf_family f, const char *opt)
 	/* Mostly there: rules that match everything end the search early. */
 	if (rnd() % 8 == 0)
 		return;
+	if (rnd() % 6 == 0)
+		bf_strbuf_puts(b, " !");
 	if (f == BF_FAMILY_IPV4)
 		bf_strbuf_printf(b, " %s 198.18.%u.%u/%u", opt, rnd() % 3, rnd() % 5,
 				 pick(lens4, 5));
@@ -856,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_conds_ipv4),
 		cmocka_unit_test(test_conds_ipv6),
 		cmocka_unit_test(test_conds_flags_icmp),
+		cmocka_unit_test(test_conds_inverted),
 		cmocka_unit_test(test_conds_refused),
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_segments),
