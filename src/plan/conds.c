@@ -103,15 +103,13 @@ int bf_class_hotdrop(struct bf_class_conds *c, enum bf_class_field f, unsigned i
 	return 0;
 }
 
-int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned int word_off,
-		    const uint32_t *vals, const uint32_t *masks, size_t n)
+/* Replaces every alternative by its conjunction with each of alts[0..n)
+ * (shadows kept as they are). */
+static int and_any(struct bf_class_conds *c, const struct bf_class_cond *alts, size_t n)
 {
 	struct bf_class_cond out[BF_CLASS_ALTS_MAX];
-	int w = word_of(c->family, f, word_off);
 	size_t k = 0;
 
-	if (w < 0)
-		return -EOPNOTSUPP;
 	for (size_t i = 0; i < c->n; i++) {
 		if (c->v[i].hotdrop) {
 			if (k == BF_CLASS_ALTS_MAX)
@@ -120,16 +118,34 @@ int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned in
 			continue;
 		}
 		for (size_t j = 0; j < n; j++) {
+			bool ok = true;
+
 			if (k == BF_CLASS_ALTS_MAX)
 				return -EOPNOTSUPP;
 			out[k] = c->v[i];
-			if (cond_and(&out[k], w, vals[j], masks[j]))
-				k++;
+			for (int w = 0; w < BF_CLASS_WORDS && ok; w++)
+				ok = cond_and(&out[k], w, alts[j].val[w], alts[j].mask[w]);
+			k += ok;
 		}
 	}
 	memcpy(c->v, out, k * sizeof(out[0]));
 	c->n = k;
 	return 0;
+}
+
+int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned int word_off,
+		    const uint32_t *vals, const uint32_t *masks, size_t n)
+{
+	struct bf_class_cond alts[BF_CLASS_ALTS_MAX] = {0};
+	int w = word_of(c->family, f, word_off);
+
+	if (w < 0 || n > BF_CLASS_ALTS_MAX)
+		return -EOPNOTSUPP;
+	for (size_t j = 0; j < n; j++) {
+		alts[j].val[w] = vals[j];
+		alts[j].mask[w] = masks[j];
+	}
+	return and_any(c, alts, n);
 }
 
 /* ANDs "(key & masks) != vals" over n_words words of field f into c: the
@@ -139,41 +155,30 @@ int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned in
 static int and_not(struct bf_class_conds *c, enum bf_class_field f, const uint32_t *vals,
 		   const uint32_t *masks, unsigned int n_words)
 {
-	struct bf_class_cond out[BF_CLASS_ALTS_MAX];
+	struct bf_class_cond alts[BF_CLASS_ALTS_MAX] = {0};
 	int w0 = word_of(c->family, f, 0);
-	size_t k = 0;
+	size_t n = 0;
 
 	if (w0 < 0)
 		return -EOPNOTSUPP;
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i].hotdrop) {
-			if (k == BF_CLASS_ALTS_MAX)
-				return -EOPNOTSUPP;
-			out[k++] = c->v[i];
-			continue;
-		}
-		for (unsigned int w = 0; w < n_words; w++) {
-			for (int bit = 31; bit >= 0; bit--) {
-				uint32_t b = 1u << bit, above = masks[w] & ~(b | (b - 1));
-				bool ok = true;
+	for (unsigned int w = 0; w < n_words; w++) {
+		for (int bit = 31; bit >= 0; bit--) {
+			uint32_t b = 1u << bit, above = masks[w] & ~(b | (b - 1));
 
-				if (!(masks[w] & b))
-					continue;
-				if (k == BF_CLASS_ALTS_MAX)
-					return -EOPNOTSUPP;
-				out[k] = c->v[i];
-				for (unsigned int e = 0; e < w && ok; e++)
-					ok = cond_and(&out[k], w0 + (int)e, vals[e], masks[e]);
-				if (ok)
-					ok = cond_and(&out[k], w0 + (int)w, (vals[w] & above) | (~vals[w] & b),
-						      above | b);
-				k += ok;
+			if (!(masks[w] & b))
+				continue;
+			if (n == BF_CLASS_ALTS_MAX)
+				return -EOPNOTSUPP;
+			for (unsigned int e = 0; e < w; e++) {
+				alts[n].val[w0 + (int)e] = vals[e] & masks[e];
+				alts[n].mask[w0 + (int)e] = masks[e];
 			}
+			alts[n].val[w0 + (int)w] = (vals[w] & above) | (~vals[w] & b);
+			alts[n].mask[w0 + (int)w] = above | b;
+			n++;
 		}
 	}
-	memcpy(c->v, out, k * sizeof(out[0]));
-	c->n = k;
-	return 0;
+	return and_any(c, alts, n);
 }
 
 /* One test of bf_ip_tests() (with its group): how many entries of t it
