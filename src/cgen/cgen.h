@@ -333,13 +333,23 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 		    const struct bf_ruleset *v6, const struct bf_hook_ops *hook,
 		    const char *ifname);
 
+/* State records (cgen/state_records.c): each match that keeps state
+ * across packets (ops->has_state) has BF_STATE_RECORD_WORDS u64 slots of
+ * BF_MAP_STATE, numbered in ruleset order, IPv4's and IPv6's interleaved
+ * (a family's program does not know the other's ruleset): stable whatever
+ * the interface, and the same for every copy of an inlined user chain, as
+ * the kernel keeps one state per rule. */
+#define BF_STATE_RECORD_WORDS 2
 /* BF_MAP_STATE slots a program of v4 and v6 may use (0: it needs no
  * state map); cg->n_state after compiling is at most this. */
 size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6);
-/* The BF_MAP_STATE slots of the nth matches of table t of rs, in rule
- * order: how many there are; the first max go to slots. */
-size_t bf_cgen_nth_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t *slots,
-			 size_t max);
+/* The first slot of the record of match data `data` of `rule` in the
+ * ruleset compiled (cg->rs), and makes cg->n_state cover the record. */
+size_t bf_cgen_state_record(struct bf_cgen *cg, const struct bf_rule *rule, const void *data);
+/* The first slots of the records of table t of rs, in rule order: how
+ * many there are; the first max go to slots. */
+size_t bf_cgen_state_records(const struct bf_ruleset *rs, enum bf_table_id t, size_t *slots,
+			     size_t max);
 
 /* Counter slots of the program for v4 and v6 (NULL: none): the size of
  * its counters map. The loader lays out the counters the same way. */

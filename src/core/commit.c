@@ -75,32 +75,36 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	return err;
 }
 
-/* statistic nth counts: iptables-legacy restarts those of the tables a
- * change replaces (table->replaced), and only those, so the others are
- * copied from the old state map to their slots in the new one. Read
- * before the swap: packets the old programs see until then are not
- * carried over. */
-static void carry_nth(const struct bf_state *st, struct bf_ruleset *const next[BF_FAMILY_MAX],
-		      int state_fd)
+/* The state of matches that keep one (statistic nth counts, limit
+ * buckets): iptables-legacy restarts those of the tables a change
+ * replaces (table->replaced), and only those, so the others are copied
+ * from the old state map to their records in the new one. Read before
+ * the swap: packets the old programs see until then are not carried
+ * over. */
+static void carry_state(const struct bf_state *st, struct bf_ruleset *const next[BF_FAMILY_MAX],
+			int state_fd)
 {
 	if (st->state_fd < 0 || state_fd < 0)
 		return;
 	for (int f = 0; f < BF_FAMILY_MAX; f++) {
 		for (int t = 0; st->rs[f] && next[f] && t < BF_TABLE_MAX; t++) {
-			size_t n = bf_cgen_nth_slots(next[f], (enum bf_table_id)t, NULL, 0);
+			size_t n = bf_cgen_state_records(next[f], (enum bf_table_id)t, NULL, 0);
 			size_t *from, *to;
 
 			if (!n || next[f]->tables[t].replaced ||
-			    bf_cgen_nth_slots(st->rs[f], (enum bf_table_id)t, NULL, 0) != n)
+			    bf_cgen_state_records(st->rs[f], (enum bf_table_id)t, NULL, 0) != n)
 				continue;
 			from = calloc(n, sizeof(*from));
 			to = calloc(n, sizeof(*to));
 			if (from && to) {
-				bf_cgen_nth_slots(st->rs[f], (enum bf_table_id)t, from, n);
-				bf_cgen_nth_slots(next[f], (enum bf_table_id)t, to, n);
+				bf_cgen_state_records(st->rs[f], (enum bf_table_id)t, from, n);
+				bf_cgen_state_records(next[f], (enum bf_table_id)t, to, n);
 				for (size_t i = 0; i < n; i++)
-					if (bf_state_map_copy(st->state_fd, from[i], state_fd, to[i]))
-						bf_log(BF_LOG_WARN, "Warning: could not carry an nth count over");
+					for (size_t w = 0; w < BF_STATE_RECORD_WORDS; w++)
+						if (bf_state_map_copy(st->state_fd, from[i] + w,
+								      state_fd, to[i] + w))
+							bf_log(BF_LOG_WARN, "Warning: could not carry "
+							       "a match's state over");
 			}
 			free(from);
 			free(to);
@@ -275,12 +279,12 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	err = bf_state_new_counters(next, st->base, st->n_base, cap, &map_fd);
 	/* One state map for every interface's program, as the kernel keeps
 	 * one nth count per rule; new, with the counts of the tables this
-	 * change does not replace carried over (carry_nth). */
+	 * change does not replace carried over (carry_state). */
 	n_state = bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]);
 	if (!err && n_state)
 		err = bf_state_map_create(n_state, &state_fd);
 	if (!err)
-		carry_nth(st, next, state_fd);
+		carry_state(st, next, state_fd);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
 			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd,

@@ -96,7 +96,7 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	struct target *t;
 	int err = 0;
 
-	/* nth counts restart with their table (carry_nth in commit.c). */
+	/* Matches' states restart with their table (carry_state in commit.c). */
 	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live ||
 	    bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]))
 		return -EAGAIN;

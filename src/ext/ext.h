@@ -82,6 +82,10 @@ struct bf_match_ops {
 	 * NULL: not compiled yet. */
 	int (*emit)(struct bf_cgen *cg, const struct bf_rule *rule,
 		    const void *data, int no_match);
+	/* Whether this match keeps state across packets: then it has a record
+	 * of BF_STATE_RECORD_WORDS u64 in the state map, zeroed by each load
+	 * (cgen/state_records.c). NULL: never. */
+	bool (*has_state)(const void *data);
 	/* Describes this match as classifier conditions (plan/classify.h),
 	 * the same test as emit: ANDs its tests into conds, adds the shadows
 	 * of its hotdrops before them, or splits alternatives. -EOPNOTSUPP

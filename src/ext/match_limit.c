@@ -1,8 +1,10 @@
-/* -m limit: a token bucket, as libxt_limit and xt_limit. Not compiled
- * yet (the bucket needs per-rule state in a map). */
+/* -m limit: a token bucket, as libxt_limit and xt_limit, its state in
+ * the rule's record of the state map (cgen/state_records.c). */
 #include <errno.h>
 #include <stdlib.h>
 
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateful_util.h"
@@ -13,9 +15,14 @@
 #define LIMIT_AVG (LIMIT_SCALE * 60 * 60 / 3) /* the default, 3/hour */
 
 /* The kernel's credit arithmetic (xt_limit's user2credits) with this
- * kernel's HZ=250, for which HZ * CREDITS_PER_JIFFY is 32000 (as for
- * HZ=1000). */
-#define LIMIT_HZ_CPJ 32000u
+ * kernel's HZ=250: CREDITS_PER_JIFFY is 128 and HZ * CREDITS_PER_JIFFY
+ * 32000 (as for HZ=1000). */
+#define LIMIT_CPJ 128u
+#define LIMIT_HZ_CPJ (250u * LIMIT_CPJ)
+/* Tries of the bucket's compare-and-exchange (xt_limit loops until one
+ * succeeds; the verifier wants a bound): more than this many packets
+ * racing on one rule's bucket at once, and the last does not match. */
+#define LIMIT_TRIES 4
 
 struct match_limit {
 	uint32_t avg;   /* period between packets, 1/LIMIT_SCALE s */
@@ -112,6 +119,73 @@ static void limit_save(struct bf_strbuf *out, const struct bf_ip *ip, const void
 		bf_strbuf_printf(out, " --limit-burst %u", m->burst);
 }
 
+/* xt_limit's limit_mt, with its u32 arithmetic. The record holds the
+ * jiffies of the last packet (0: none yet, the bucket as the rule was
+ * made) and cap - credit, so that the zeroed record is a full bucket:
+ *   inc = (now - xchg(prev, now)) * CREDITS_PER_JIFFY      (u32)
+ *   credit = min(credit + inc, cap); match: credit >= cost, credit -= cost
+ * the credit written with a compare-and-exchange. */
+static int limit_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		      int no_match)
+{
+	const struct match_limit *m = data;
+	uint32_t cap = user2credits(m->avg * m->burst), cost = user2credits(m->avg);
+	size_t slot = bf_cgen_state_record(cg, rule, data);
+	int have_inc = bf_label_new(cg), done = bf_label_new(cg);
+
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, (int32_t)slot));
+	bf_emit_map_lookup(cg, BF_MAP_STATE, BF_PKT_SCRATCH);
+	/* Never taken: the array has every slot. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), no_match);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_XCHG, BPF_REG_0, BPF_REG_1, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), have_inc);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU32_IMM(BPF_MUL, BPF_REG_2, LIMIT_CPJ));
+	bf_label_bind(cg, have_inc);
+	bf_emit(cg, BPF_MOV32_REG(BPF_REG_9, BPF_REG_2)); /* r9: inc */
+
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, (int32_t)slot + 1));
+	bf_emit_map_lookup(cg, BF_MAP_STATE, BF_PKT_SCRATCH);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), no_match);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_0)); /* r5: &(cap - credit) */
+	for (int k = 0; k < LIMIT_TRIES; k++) {
+		int capped = bf_label_new(cg), short_of = bf_label_new(cg);
+
+		/* r0: what is there, r2: the credit, r4: whether it matches. */
+		bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_5, 0));
+		bf_emit(cg, BPF_MOV32_IMM(BPF_REG_2, (int32_t)cap));
+		bf_emit(cg, BPF_ALU32_REG(BPF_SUB, BPF_REG_2, BPF_REG_0));
+		bf_emit(cg, BPF_ALU32_REG(BPF_ADD, BPF_REG_2, BPF_REG_9));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JLE, BPF_REG_2, (int32_t)cap, 0), capped);
+		bf_emit(cg, BPF_MOV32_IMM(BPF_REG_2, (int32_t)cap));
+		bf_label_bind(cg, capped);
+		bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JLT, BPF_REG_2, (int32_t)cost, 0), short_of);
+		bf_emit(cg, BPF_ALU32_IMM(BPF_SUB, BPF_REG_2, (int32_t)cost));
+		bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 1));
+		bf_label_bind(cg, short_of);
+		bf_emit(cg, BPF_MOV32_IMM(BPF_REG_1, (int32_t)cap));
+		bf_emit(cg, BPF_ALU32_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_0));
+		bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_CMPXCHG, BPF_REG_5, BPF_REG_1, 0));
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JEQ, BPF_REG_0, BPF_REG_3, 0), done);
+	}
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0)); /* every try lost a race */
+	bf_label_bind(cg, done);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_4, 0, 0), no_match);
+	return 0;
+}
+
+static bool limit_has_state(const void *data)
+{
+	return true;
+}
+
 const struct bf_match_ops bf_match_limit = {
 	.name = "limit",
 	.families = BF_BOTH_FAMILIES,
@@ -122,4 +196,6 @@ const struct bf_match_ops bf_match_limit = {
 	.final_check = limit_final_check,
 	.print = limit_print,
 	.save = limit_save,
+	.emit = limit_emit,
+	.has_state = limit_has_state,
 };

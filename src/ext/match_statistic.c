@@ -147,85 +147,10 @@ static void statistic_save(struct bf_strbuf *out, const struct bf_ip *ip, const 
 	print_statistic(out, data, "--");
 }
 
-extern const struct bf_match_ops bf_match_statistic;
-
-/* Is this a match of -m statistic --mode nth (it has a state slot)? */
-static bool is_nth(const struct bf_match *m)
+/* nth keeps a count (its record's first slot). */
+static bool statistic_has_state(const void *data)
 {
-	return m->ops == &bf_match_statistic &&
-	       ((const struct match_statistic *)m->data)->mode == MODE_NTH;
-}
-
-/* Calls fn for each nth match of rs, numbered in ruleset order; stops
- * when fn returns true. Returns how many were seen. */
-static size_t for_each_nth(const struct bf_ruleset *rs,
-			   bool (*fn)(const void *data, size_t idx, const void *arg),
-			   const void *arg)
-{
-	size_t n = 0;
-
-	for (int t = 0; rs && t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &rs->tables[t];
-
-		for (size_t c = 0; c < tb->n_chains; c++) {
-			const struct bf_chain *ch = tb->chains[c];
-
-			for (size_t r = 0; r < ch->n_rules; r++) {
-				const struct bf_rule *rule = ch->rules[r];
-
-				for (size_t k = 0; k < rule->n_matches; k++) {
-					if (!is_nth(&rule->matches[k]))
-						continue;
-					if (fn && fn(rule->matches[k].data, n, arg))
-						return n;
-					n++;
-				}
-			}
-		}
-	}
-	return n;
-}
-
-static bool is_data(const void *data, size_t idx, const void *arg)
-{
-	return data == arg;
-}
-
-/* One slot per nth match, IPv4's and IPv6's interleaved (a family's
- * program does not know the other's ruleset). Stable whatever the
- * interface, and the same for every copy of an inlined user chain: the
- * kernel keeps one count per rule. */
-size_t bf_cgen_n_state(const struct bf_ruleset *v4, const struct bf_ruleset *v6)
-{
-	size_t n4 = for_each_nth(v4, NULL, NULL), n6 = for_each_nth(v6, NULL, NULL);
-
-	return 2 * (n4 > n6 ? n4 : n6);
-}
-
-size_t bf_cgen_nth_slots(const struct bf_ruleset *rs, enum bf_table_id table, size_t *slots,
-			 size_t max)
-{
-	size_t idx = 0, n = 0;
-
-	for (int t = 0; rs && t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &rs->tables[t];
-
-		for (size_t c = 0; c < tb->n_chains; c++) {
-			const struct bf_chain *ch = tb->chains[c];
-
-			for (size_t r = 0; r < ch->n_rules; r++) {
-				for (size_t k = 0; k < ch->rules[r]->n_matches; k++) {
-					if (!is_nth(&ch->rules[r]->matches[k]))
-						continue;
-					if (t == (int)table && n < max)
-						slots[n] = 2 * idx + (rs->family == BF_FAMILY_IPV6);
-					n += t == (int)table;
-					idx++;
-				}
-			}
-		}
-	}
-	return n;
+	return ((const struct match_statistic *)data)->mode == MODE_NTH;
 }
 
 /* xt_statistic's nth: the master count goes count0, count0 + 1 ... every,
@@ -239,8 +164,8 @@ size_t bf_cgen_nth_slots(const struct bf_ruleset *rs, enum bf_table_id table, si
 static void emit_nth(struct bf_cgen *cg, const struct bf_rule *rule,
 		     const struct match_statistic *m, bool invert, int no_match)
 {
-	size_t slot = 2 * for_each_nth(cg->rs, is_data, m) + (rule->ip.family == BF_FAMILY_IPV6);
 	uint64_t n = (uint64_t)m->every + 1;
+	size_t slot;
 
 	if (!m->every) {
 		/* Every packet. */
@@ -248,8 +173,7 @@ static void emit_nth(struct bf_cgen *cg, const struct bf_rule *rule,
 			bf_emit_jump(cg, BPF_JMP_A(0), no_match);
 		return;
 	}
-	if (slot + 1 > cg->n_state)
-		cg->n_state = slot + 1;
+	slot = bf_cgen_state_record(cg, rule, m);
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, (int32_t)slot));
 	bf_emit_map_lookup(cg, BF_MAP_STATE, BF_PKT_SCRATCH);
 	/* Never taken: the array has every slot. */
@@ -309,4 +233,5 @@ const struct bf_match_ops bf_match_statistic = {
 	.print = statistic_print,
 	.save = statistic_save,
 	.emit = statistic_emit,
+	.has_state = statistic_has_state,
 };

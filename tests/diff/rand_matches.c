@@ -356,6 +356,17 @@ static void gen_statistic(struct rnd *r, struct rr_rule *rule, const char *proto
 	}
 }
 
+/* A bucket that gains no token while a case runs (at most 1/minute): its
+ * first --limit-burst packets match, then none, in both. */
+static void gen_limit(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	/* Slower ones with a burst overflow the bucket (ERANGE, as iptables). */
+	static const char *const rates[] = {"1/min", "3/hour", "1/hour"};
+
+	rr_put(rule, " -m limit --limit %s --limit-burst %u", rates[rnd_below(r, 3)],
+	       rnd_range(r, 1, 6));
+}
+
 static void spi_opt(struct rnd *r, struct rr_rule *rule, const char *m, const char *opt)
 {
 	uint32_t a = rnd_pct(r, 30) ? rnd_below(r, 4) : (uint32_t)rnd_next(r), b = a;
@@ -397,6 +408,7 @@ struct rr_match_gen rr_match_gens[] = {
 	{"pkttype", 1 << 4 | 1 << 6, NULL, gen_pkttype, {true, true}},
 	{"mac", 1 << 4 | 1 << 6, NULL, gen_mac, {true, true}},
 	{"statistic", 1 << 4 | 1 << 6, NULL, gen_statistic, {true, true}},
+	{"limit", 1 << 4 | 1 << 6, NULL, gen_limit, {true, true}},
 	{"esp", 1 << 4 | 1 << 6, "esp", gen_esp, {true, true}},
 	{"ah", 1 << 4, "ah", gen_ah, {true, true}},
 	{"hl", 1 << 6, NULL, gen_hl, {true, true}},

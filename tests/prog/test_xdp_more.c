@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "lib/prog_pkt6.h"
@@ -118,6 +120,45 @@ static void random_quarter(void **state)
 	random_count(true, RUNS - RUNS / 4);
 }
 
+/* limit's bucket (xt_limit's arithmetic, jiffies from the kernel):
+ * --limit-burst 5 lets the first 5 of 1000 frames run back to back match;
+ * at --limit 50/s a token comes every 20 ms (5 jiffies at HZ=250): over
+ * 1000 more frames 200 us apart, one per 20 ms of the time they took (a
+ * token more or less: where the run starts and ends between tokens). */
+static void limit_bucket(void **state)
+{
+	const char *rule[] = {"-p tcp -m limit --limit 50/s --limit-burst 5 -j DROP", NULL};
+	struct prog_suite s = {.name = "limit", .rules = rule, .policy = BF_VERDICT_ACCEPT};
+	struct bf_ruleset *rs = suite_ruleset(&s, BF_FAMILY_IPV4);
+	struct prog_pkt pkt = {0};
+	uint8_t buf[PROG_PKT_MAX];
+	size_t len = prog_pkt_build(&pkt, buf);
+	struct timespec t0, t1;
+	struct prog p;
+	uint64_t got, more;
+	double ms;
+
+	assert_int_equal(prog_load(rs, PROG_IFNAME, &p), 0);
+	assert_true(prog_run_repeat(&p, buf, len, 1000) >= 0);
+	got = prog_counter(&p, (size_t)prog_raw_rule_slot(rs, 0)).packets;
+	printf("limit 50/s burst 5: %llu of 1000 back to back\n", (unsigned long long)got);
+	/* 1000 runs take far less than a token's 20 ms. */
+	assert_true(got == 5 || got == 6);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 1000; i++) {
+		assert_true(prog_run(&p, buf, len) >= 0);
+		usleep(200);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	more = prog_counter(&p, (size_t)prog_raw_rule_slot(rs, 0)).packets - got;
+	printf("limit 50/s: %llu more over %.0f ms (a token per 20 ms)\n",
+	       (unsigned long long)more, ms);
+	assert_true(more + 1 >= (uint64_t)(ms / 20) && more <= (uint64_t)(ms / 20) + 1);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
 /* The sctp chunk walk stops at 64 chunks: a packet that needs a 65th is
  * dropped uncounted (fail closed), where iptables would walk on. Not in
  * the suites, whose every case the oracle checks. */
@@ -143,7 +184,7 @@ static void sctp_chunk_cap(void **state)
 
 int main(void)
 {
-	size_t n = prog_n_more_suites + prog_n_more_suites6 + 2;
+	size_t n = prog_n_more_suites + prog_n_more_suites6 + 3;
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 
 	prog_need_root();
@@ -159,6 +200,8 @@ int main(void)
 		tests[prog_n_more_suites + i].test_func = run_suite6;
 		tests[prog_n_more_suites + i].initial_state = (void *)&prog_more_suites6[i];
 	}
+	tests[n - 3].name = "limit_bucket";
+	tests[n - 3].test_func = limit_bucket;
 	tests[n - 2].name = "statistic_random_quarter";
 	tests[n - 2].test_func = random_quarter;
 	tests[n - 1].name = "sctp_chunk_cap";
