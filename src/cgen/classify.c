@@ -169,31 +169,41 @@ static void emit_key(struct bf_cgen *cg, enum bf_family f)
 }
 
 /* One probe at the map index in r1: r0 = the slot, then to hit when it
- * holds the packet's masked key, else to miss (r0 kept). The words are
- * compared in key order, addresses first, so that a miss usually leaves
- * at the first; the meta word always: an empty slot's is 0xffffffff,
- * which no packet's is. */
+ * holds the packet's masked key, else to miss (r0 kept). The first word
+ * compared (in key order: an address when the tuple has one) leaves at
+ * once on a difference, which is most misses; the rest are compared
+ * without a branch each (their differences OR'ed into r3), and the meta
+ * word always: an empty slot's is 0xffffffff, which no packet's is. Few
+ * branches matter: the verifier keeps each one pending until the end of
+ * the program, at most 8192 (rule.c). */
 static void emit_probe(struct bf_cgen *cg, enum bf_family f, const struct bf_class_tuple *t,
 		       int gone, int miss, int hit)
 {
 	unsigned int meta = bf_class_word(f, BF_CF_META);
+	bool first = true;
 
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_CLASS_IDX));
 	bf_emit_map_lookup(cg, BF_MAP_CLASS, BF_PKT_CLASS_IDX);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), gone);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0));
 	for (unsigned int w = 0; w < bf_class_n_words(f); w++) {
-		int16_t off = (int16_t)(offsetof(struct bf_class_slot, key) + 4 * w);
-
 		if (!t->mask[w] && w != meta)
 			continue;
-		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_0, off));
-		if (!t->mask[w]) {
-			bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_2, 0, 0), miss);
+		if (t->mask[w])
+			load_word(cg, f, w, t->mask[w]);
+		else
+			bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_0,
+					offsetof(struct bf_class_slot, key) + 4 * w));
+		if (first) {
+			bf_emit_jump(cg, BPF_JMP32_REG(BPF_JNE, BPF_REG_1, BPF_REG_2, 0), miss);
+			first = false;
 			continue;
 		}
-		load_word(cg, f, w, t->mask[w]);
-		bf_emit_jump(cg, BPF_JMP32_REG(BPF_JNE, BPF_REG_1, BPF_REG_2, 0), miss);
+		bf_emit(cg, BPF_ALU32_REG(BPF_XOR, BPF_REG_1, BPF_REG_2));
+		bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_3, BPF_REG_1));
 	}
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_3, 0, 0), miss);
 	bf_emit_jump(cg, BPF_JMP_A(0), hit);
 }
 
