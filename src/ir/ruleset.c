@@ -515,20 +515,3 @@ void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t
 	for (size_t i = 0; i < c->n_rules; i++)
 		slots[i] = c->rules[i]->slot >= 0 ? c->rules[i]->slot : first + (int)i;
 }
-
-void bf_ruleset_mark_slots(struct bf_ruleset *rs)
-{
-	int slot = 0;
-
-	for (int t = 0; t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &rs->tables[t];
-
-		for (size_t i = 0; i < tb->n_chains; i++) {
-			struct bf_chain *c = tb->chains[i];
-
-			c->old_slot = c->builtin ? slot++ : -1;
-			for (size_t r = 0; r < c->n_rules; r++)
-				c->rules[r]->old_slot = slot++;
-		}
-	}
-}

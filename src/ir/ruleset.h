@@ -205,8 +205,5 @@ int bf_policy_count_slot(const struct bf_ruleset *rs, enum bf_table_id t, size_t
 /* bf_rule_count_slot() of every rule of a chain, into slots[0 .. n_rules). */
 void bf_chain_rule_slots(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain_idx,
 			 int slot_base, int *slots);
-/* Marks every rule and policy with its current slot (old_slot), before a
- * command changes the ruleset. */
-void bf_ruleset_mark_slots(struct bf_ruleset *rs);
 
 #endif

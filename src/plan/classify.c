@@ -492,13 +492,9 @@ static int finish_stage(struct sbuild *sb, enum bf_family family, struct bf_clas
 		memcpy(tp->mask, tb->mask, sizeof(tp->mask));
 		memcpy(tp->guard_mask, tb->mask, sizeof(tp->mask));
 		memcpy(tp->guard_val, tb->e[0].key, sizeof(tp->guard_val));
-		tp->min_prio = tb->e[0].prio;
-		for (size_t j = 1; j < tb->n; j++) {
+		for (size_t j = 1; j < tb->n; j++)
 			for (unsigned int w = 0; w < BF_CLASS_WORDS; w++)
 				tp->guard_mask[w] &= ~(tb->e[j].key[w] ^ tp->guard_val[w]);
-			if (tb->e[j].prio < tp->min_prio)
-				tp->min_prio = tb->e[j].prio;
-		}
 		/* Only the meta word guards: agreement there comes from the
 		 * rules' shapes (protocol, header state), which the code may
 		 * depend on; addresses and ports are data, which it must not. */

@@ -171,7 +171,6 @@ struct bf_class_tuple {
 	 * (within mask): a packet that differs there skips the tuple without
 	 * hashing (e.g. a tuple of shadows needs l4 class BAD). */
 	uint32_t guard_mask[BF_CLASS_WORDS], guard_val[BF_CLASS_WORDS];
-	uint32_t min_prio;  /* smallest prio of its entries */
 	uint32_t base;      /* its first slot in the map */
 	unsigned int size_log2; /* 1 << size_log2 slots, size_log2 >= 1 */
 	uint64_t seed;

@@ -429,14 +429,12 @@ static void test_tuples(void **state)
 	/* Tuples in the order of their masks: -d's (word 0 clear) first. */
 	assert_int_equal(s->tuples[0].mask[0], 0);
 	tp = &s->tuples[1];
-	assert_int_equal(tp->min_prio, 0);
 	assert_int_equal(tp->n_entries, 3);
 	assert_int_equal(tp->mask[0], 0xffffffff);
 	assert_int_equal(tp->mask[1], 0);
 	/* Addresses never guard (they are data, not shape). */
 	assert_int_equal(tp->guard_mask[0], 0);
 	assert_int_equal(tp->size_log2, 6);
-	assert_int_equal(s->tuples[0].min_prio, 3);
 	assert_int_equal(s->tuples[0].n_entries, 1);
 	assert_int_equal(s->tuples[0].guard_mask[1], 0);
 	for (size_t i = 0; i < (1u << tp->size_log2); i++) {
