@@ -367,5 +367,7 @@ int bf_cgen_refuse(const struct bf_ruleset *rs, enum bf_table_id t,
  * it has no emit or its emit says -EOPNOTSUPP (for these options). */
 bool bf_cgen_match_compiles(const struct bf_hook_ops *hook, const struct bf_rule *rule,
 			    const struct bf_match *m);
+/* The same for the rule's target extension (BF_VERDICT_EXT). */
+bool bf_cgen_target_compiles(const struct bf_hook_ops *hook, const struct bf_rule *rule);
 
 #endif

@@ -47,3 +47,17 @@ bool bf_cgen_match_compiles(const struct bf_hook_ops *hook, const struct bf_rule
 	/* Other errors (no memory) come again from the real compile. */
 	return err != -EOPNOTSUPP;
 }
+
+bool bf_cgen_target_compiles(const struct bf_hook_ops *hook, const struct bf_rule *rule)
+{
+	static __thread struct bf_cgen cg;
+
+	if (!rule->target.ops->emit)
+		return false;
+	/* As for matches: only its emit knows which options it compiles. */
+	bf_cgen_reset(&cg);
+	cg.hook = hook;
+	cg.ifname = "";
+	cg.lbl_hotdrop = bf_label_new(&cg);
+	return rule->target.ops->emit(&cg, rule, rule->target.data) != -EOPNOTSUPP;
+}

@@ -55,7 +55,7 @@ static const char *target_limit(const struct bf_rule *r, char *buf, size_t len)
 	case BF_VERDICT_JUMP:
 		return NULL;
 	case BF_VERDICT_EXT:
-		if (r->target.ops->emit)
+		if (bf_cgen_target_compiles(&bf_hook_xdp, r))
 			return NULL;
 		snprintf(buf, len, "the target %s cannot be compiled yet", r->target.ops->name);
 		return buf;

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/reject_tcp.h"
 #include "ext/xtopt.h"
 
 /* As struct ipt_reject_info; `with` is enum ipt_reject_with. */
@@ -109,6 +110,16 @@ static void reject_save(struct bf_strbuf *out, const struct bf_ip *ip, const voi
 	bf_strbuf_printf(out, " --reject-with %s", reject_name(data));
 }
 
+/* tcp-reset at XDP (reject_tcp.c); the ICMP answers are not compiled yet. */
+static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
+{
+	const struct target_reject *t = data;
+
+	if (t->with != REJECT_TCP_RESET)
+		return -EOPNOTSUPP;
+	return bf_emit_reject_tcp(cg, BF_FAMILY_IPV4);
+}
+
 const struct bf_target_ops bf_target_reject = {
 	.name = "REJECT",
 	.families = BF_IPV4_ONLY,
@@ -123,4 +134,5 @@ const struct bf_target_ops bf_target_reject = {
 	.final_check = reject_final_check,
 	.print = reject_print,
 	.save = reject_save,
+	.emit = reject_emit,
 };

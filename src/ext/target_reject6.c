@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/reject_tcp.h"
 #include "ext/xtopt.h"
 
 /* As struct ip6t_reject_info; `with` is enum ip6t_reject_with. */
@@ -106,6 +107,16 @@ static void reject6_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	bf_strbuf_printf(out, " --reject-with %s", reject6_name(data));
 }
 
+/* tcp-reset at XDP (reject_tcp.c); the ICMP answers are not compiled yet. */
+static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
+{
+	const struct target_reject6 *t = data;
+
+	if (t->with != REJECT6_TCP_RESET)
+		return -EOPNOTSUPP;
+	return bf_emit_reject_tcp(cg, BF_FAMILY_IPV6);
+}
+
 const struct bf_target_ops bf_target_reject6 = {
 	.name = "REJECT",
 	.families = BF_IPV6_ONLY,
@@ -120,4 +131,5 @@ const struct bf_target_ops bf_target_reject6 = {
 	.final_check = reject6_final_check,
 	.print = reject6_print,
 	.save = reject6_save,
+	.emit = reject_emit,
 };

@@ -15,24 +15,9 @@ need_tool probe
 bf_run_dir_new
 tmpdir_new W
 BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
-A6=2001:db8::1
-B6=2001:db8::2
+A6=$HOST6_A
+B6=$HOST6_B
 failures=0
-
-
-# v6_pair A B: IPv6 on the veth of a host pair made by hosts_new.
-v6_pair()
-{
-	local ns
-	for ns in "$1" "$2"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
-			net.ipv6.conf.default.disable_ipv6=0 >/dev/null || fail "IPv6 on in $ns"
-	done
-	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$IF_A.disable_ipv6=0" >/dev/null &&
-		ip netns exec "$2" sysctl -qw "net.ipv6.conf.$IF_B.disable_ipv6=0" >/dev/null &&
-		ip -n "$1" addr add "$A6/64" dev "$IF_A" nodad &&
-		ip -n "$2" addr add "$B6/64" dev "$IF_B" nodad || fail "IPv6 addresses"
-}
 
 hosts_new A B   # bpfilter6 on B
 hosts_new C D   # ip6tables-legacy on D

@@ -28,6 +28,9 @@ IF_A=veth-a
 IF_B=veth-b
 HOST_A=198.18.0.1
 HOST_B=198.18.0.2
+# IPv6 addresses of a pair given them by v6_pair.
+HOST6_A=2001:db8::1
+HOST6_B=2001:db8::2
 HOSTS_PREFIX=15
 _ns_count=0
 
@@ -118,4 +121,19 @@ udp_received()
 	kill "$rp"
 	wait "$rp"
 	awk '$1 == "total" { print $2 }' "$out"
+}
+
+# v6_pair A B: IPv6 on the veths of a host pair made by hosts_new (A gets
+# HOST6_A, B HOST6_B).
+v6_pair()
+{
+	local ns
+	for ns in "$1" "$2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 >/dev/null || fail "IPv6 on in $ns"
+	done
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$IF_A.disable_ipv6=0" >/dev/null &&
+		ip netns exec "$2" sysctl -qw "net.ipv6.conf.$IF_B.disable_ipv6=0" >/dev/null &&
+		ip -n "$1" addr add "$HOST6_A/64" dev "$IF_A" nodad &&
+		ip -n "$2" addr add "$HOST6_B/64" dev "$IF_B" nodad || fail "IPv6 addresses"
 }

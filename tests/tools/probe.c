@@ -80,21 +80,40 @@ static void addr(const char *s, uint16_t port, struct sockaddr_in *sin)
 	}
 }
 
+/* An IPv4 or IPv6 address and port (TCP only; UDP and ICMP are IPv4). */
+static socklen_t addr_any(const char *s, uint16_t port, struct sockaddr_in6 *sa)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
+
+	if (!strchr(s, ':')) {
+		addr(s, port, sin);
+		return sizeof(*sin);
+	}
+	memset(sa, 0, sizeof(*sa));
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons(port);
+	if (inet_pton(AF_INET6, s, &sa->sin6_addr) != 1) {
+		fprintf(stderr, "probe: bad address `%s'\n", s);
+		exit(3);
+	}
+	return sizeof(*sa);
+}
+
 static int tcp_connect(int argc, char **argv)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in6 sa;
 	long timeout = argc > 2 ? num(argv[2], 1, 600000) : 2000;
+	socklen_t sa_len = addr_any(argv[0], (uint16_t)num(argv[1], 1, 65535), &sa);
 	struct pollfd p;
 	int fd, err = 0;
 	socklen_t len = sizeof(err);
 
-	addr(argv[0], (uint16_t)num(argv[1], 1, 65535), &sin);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	fd = socket(sa.sin6_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		perror("probe: socket");
 		return 3;
 	}
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (connect(fd, (struct sockaddr *)&sa, sa_len) < 0) {
 		if (errno != EINPROGRESS) {
 			err = errno;
 			goto done;
@@ -124,19 +143,23 @@ done:
 	return 3;
 }
 
+/* Listens on both families (an IPv6 socket that takes IPv4 too); prints
+ * "ready" once it does. */
 static int tcp_listen(int argc, char **argv)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
 	long deadline = argc > 1 ? now_ms() + num(argv[1], 1, 86400) * 1000 : 0;
-	int fd, one = 1;
+	int fd, one = 1, zero = 0;
 
-	addr("0.0.0.0", (uint16_t)num(argv[0], 1, 65535), &sin);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin6_port = htons((uint16_t)num(argv[0], 1, 65535));
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 128)) {
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 128)) {
 		perror("probe: listen");
 		return 3;
 	}
+	printf("ready\n");
 	catch_signals();
 	while (!stop && (!deadline || now_ms() < deadline)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };

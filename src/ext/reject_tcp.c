@@ -1,0 +1,311 @@
+/* REJECT --reject-with tcp-reset at XDP: the packet becomes the TCP reset
+ * that nf_send_reset / nf_send_reset6 would send, and goes back out of the
+ * interface it came in by (XDP_TX, the Ethernet addresses swapped and the
+ * link-layer header, VLAN tags included, kept). The reset:
+ *   IPv4: version 4, ihl 5, tos 0, id 0, DF, ttl ip_default_ttl,
+ *   IPv6: traffic class and flow label 0, hop limit of the interface,
+ *   addresses swapped; TCP: ports swapped, doff 5, window 0, no options;
+ *   to a packet with ACK, seq = its ack_seq and RST alone; else ack_seq =
+ *   its seq + SYN + FIN + its payload length, RST and ACK.
+ * None is sent (the packet is only dropped) where the kernel sends none:
+ * a fragment, a TCP header that is not all there, a reset, a multicast or
+ * broadcast destination (IPv6: a source or destination that is not
+ * unicast). The netfilter stage (reassembled datagrams) cannot send a
+ * packet: there REJECT drops. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+
+#include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "ext/reject_tcp.h"
+
+/* Stack between the context and the netfilter stage's buffers (XDP only). */
+enum {
+	RJ_SEQ = -132, /* u32, host order: the reset's seq */
+	RJ_ACK = -136, /* u32, host order: its ack_seq */
+	RJ_FLAGS = -140, /* u32: its flags byte */
+};
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+/* The hop limit the kernel would give the reset: the namespace's (or the
+ * interface's) sysctl, read when the program is compiled; 64 without. */
+static int hop_limit(const struct bf_cgen *cg, enum bf_family f)
+{
+	char path[128];
+	int v = 64;
+	FILE *fp;
+
+	if (f == BF_FAMILY_IPV4)
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/ip_default_ttl");
+	else
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/hop_limit",
+			 cg->ifname && *cg->ifname ? cg->ifname : "all");
+	fp = fopen(path, "r");
+	if (fp) {
+		if (fscanf(fp, "%d", &v) != 1 || v < 1 || v > 255)
+			v = 64;
+		fclose(fp);
+	}
+	return v;
+}
+
+/* r4 += the two 16-bit halves of the u32 in r1 (clobbers r1, r2). */
+static void sum_halves(struct bf_cgen *cg)
+{
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_2, 16));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xffff));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_2));
+}
+
+/* r4 = the ones' complement of the folded sum in r4, 16 bits. */
+static void fold(struct bf_cgen *cg)
+{
+	for (int i = 0; i < 2; i++) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 16));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_4, 0xffff));
+		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	}
+	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_4, 0xffff));
+}
+
+/* *(u16 *)(r7 + off) = htons(r4). */
+static void store_be16(struct bf_cgen *cg, int off)
+{
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_4, (int16_t)off));
+}
+
+/* *(u32 *)(r7 + off) = htonl(the host-order u32 at r10 + from). */
+static void copy_be32(struct bf_cgen *cg, int from, int off)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)from));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BF_REG_L3, BPF_REG_1, (int16_t)off));
+}
+
+/* The conditions for a reset; to `none` otherwise. */
+static void emit_checks(struct bf_cgen *cg, enum bf_family f, int none)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_TCP, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_L4_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_TCPFLAGS));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, TCP_RST, 0), none);
+	if (f == BF_FAMILY_IPV4) {
+		/* Multicast (224/4) or limited broadcast. */
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, -1, 0), none);
+		bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_1, 28));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0xe, 0), none);
+		return;
+	}
+	/* Not unicast: multicast (ff00::/8) or unspecified (::). */
+	for (int a = 0; a < 2; a++) {
+		int base = a ? BF_PKT_DADDR6 : BF_PKT_SADDR6, unicast = bf_label_new(cg);
+
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)base));
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_2, 24));
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_2, 0xff, 0), none);
+		for (int w = 1; w < 4; w++) {
+			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, (int16_t)(base + 4 * w)));
+			bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
+		}
+		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, 0), unicast);
+		bf_emit_jump(cg, BPF_JMP_A(0), none);
+		bf_label_bind(cg, unicast);
+	}
+}
+
+/* The reset's seq, ack_seq and flags (RJ_*) from the TCP header at
+ * BF_REG_L3 + L4OFF; to `none` when it is not all in the frame. */
+static void emit_numbers(struct bf_cgen *cg, int none)
+{
+	int with_ack = bf_label_new(cg), done = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xfff));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 20));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_2, BF_REG_END, 0), none);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_TCPFLAGS));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_2, TCP_ACK, 0), with_ack);
+	/* ack_seq = seq + SYN + FIN + payload (LEN - L4OFF - doff * 4). */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_3, 4));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 32));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_5, TCP_SYN));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, TCP_FIN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_2));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_5, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_3, 12));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_5, 4));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_5, 2));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_5));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, RJ_ACK));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RJ_SEQ, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RJ_FLAGS, TCP_RST | TCP_ACK));
+	bf_emit_jump(cg, BPF_JMP_A(0), done);
+	bf_label_bind(cg, with_ack);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_3, 8));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, RJ_SEQ));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RJ_ACK, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RJ_FLAGS, TCP_RST));
+	bf_label_bind(cg, done);
+}
+
+/* The IP header at BF_REG_L3 (hl bytes) and the TCP header after it; r4
+ * holds the sum of the pseudo-header's addresses. */
+static void emit_tcp(struct bf_cgen *cg, int hl)
+{
+	/* Ports swapped: source = the packet's destination. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_DPORT));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_1, (int16_t)hl));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_SPORT));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_1, (int16_t)(hl + 2)));
+	copy_be32(cg, RJ_SEQ, hl + 4);
+	copy_be32(cg, RJ_ACK, hl + 8);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_SEQ));
+	sum_halves(cg);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_ACK));
+	sum_halves(cg);
+	/* doff 5, the flags; window, checksum and urgent pointer 0. */
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, (int16_t)(hl + 12), 0x50));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_FLAGS));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BF_REG_L3, BPF_REG_1, (int16_t)(hl + 13)));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 0x5000));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BF_REG_L3, (int16_t)(hl + 14), 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, (int16_t)(hl + 18), 0));
+	/* Pseudo-header: protocol and TCP length. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, IPPROTO_TCP + 20));
+	fold(cg);
+	store_be16(cg, hl + 16);
+}
+
+static void emit_ipv4(struct bf_cgen *cg)
+{
+	int ttl = hop_limit(cg, BF_FAMILY_IPV4);
+
+	/* TCP first: the pseudo-header's addresses, swapped. */
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
+	sum_halves(cg);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	sum_halves(cg);
+	emit_tcp(cg, 20);
+	/* 45 00 | 00 28 | 00 00 | 40 00 | ttl 06 | csum | daddr | saddr */
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 0, 0x0045));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 2, 0x2800));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 4, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 6, 0x0040));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, 8, ttl));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, 9, IPPROTO_TCP));
+	copy_be32(cg, BF_PKT_DADDR, 12);
+	copy_be32(cg, BF_PKT_SADDR, 16);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0x4500 + 40 + 0x4000 + (ttl << 8) + IPPROTO_TCP));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
+	sum_halves(cg);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	sum_halves(cg);
+	fold(cg);
+	store_be16(cg, 10);
+}
+
+static void emit_ipv6(struct bf_cgen *cg)
+{
+	int hl = hop_limit(cg, BF_FAMILY_IPV6);
+
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+	for (int w = 0; w < 8; w++) {
+		int base = w < 4 ? BF_PKT_SADDR6 : BF_PKT_DADDR6;
+
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)(base + 4 * (w % 4))));
+		sum_halves(cg);
+	}
+	emit_tcp(cg, 40);
+	/* 6, class and flow 0 | payload 20 | next header TCP | hop limit */
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BF_REG_L3, 0, 0x60));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 4, 0x1400));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, 6, IPPROTO_TCP));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, 7, hl));
+	for (int w = 0; w < 4; w++) {
+		copy_be32(cg, BF_PKT_DADDR6 + 4 * w, 8 + 4 * w);
+		copy_be32(cg, BF_PKT_SADDR6 + 4 * w, 24 + 4 * w);
+	}
+}
+
+/* The Ethernet addresses swapped, the frame cut after the reset, out. */
+static void emit_send(struct bf_cgen *cg, int len, int none)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_CTX, offsetof(struct xdp_md, data)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, ETH_HLEN));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_3, 4));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_3, 6));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_3, 10));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_3, BPF_REG_4, 0));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_3, BPF_REG_5, 4));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, 6));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_3, BPF_REG_2, 10));
+	/* delta = (L3 + len) - end: 0 or less. */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, len));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_END));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_tail));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_TX));
+	bf_emit(cg, BPF_EXIT_INSN());
+}
+
+int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
+{
+	int none = bf_label_new(cg), len = f == BF_FAMILY_IPV4 ? 40 : 60;
+
+	if (cg->hook != &bf_hook_xdp) {
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+		return 0;
+	}
+	emit_checks(cg, f, none);
+	emit_numbers(cg, none);
+	/* The new headers are written over the old ones: all in the frame? */
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, len));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), none);
+	if (f == BF_FAMILY_IPV4)
+		emit_ipv4(cg);
+	else
+		emit_ipv6(cg);
+	emit_send(cg, len, none);
+	bf_label_bind(cg, none);
+	bf_emit_verdict(cg, BF_VERDICT_DROP);
+	return 0;
+}
