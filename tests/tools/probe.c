@@ -13,11 +13,17 @@
  *   probe ping ADDR [COUNT] [TIMEOUT_MS]
  *       ICMP echo; prints "R/C replies"; exit 0 if all came back, 1 if
  *       none, 2 if some
+ *   probe rst-capture IFACE SECONDS
+ *       prints "ready", then the IPv4 or IPv6 and TCP headers (hex) of the
+ *       first TCP reset that IFACE receives; exit 1 when none came
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
@@ -232,6 +238,45 @@ usage:
 	return 3;
 }
 
+/* Headers of the first TCP reset IFACE receives, for comparing the
+ * resets of two firewalls byte for byte. */
+static int rst_capture(int argc, char **argv)
+{
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
+	long deadline = now_ms() + num(argv[1], 1, 600) * 1000;
+	unsigned char f[2048];
+	int fd;
+
+	ll.sll_ifindex = (int)if_nametoindex(argv[0]);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (fd < 0 || !ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		perror("probe: capture");
+		return 3;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (now_ms() < deadline) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+		size_t hl = 0;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(fd, f, sizeof(f), 0);
+		if (n >= 14 + 20 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[23] == IPPROTO_TCP)
+			hl = 20;
+		else if (n >= 14 + 40 + 20 && f[12] == 0x86 && f[13] == 0xdd && f[20] == IPPROTO_TCP)
+			hl = 40;
+		if (!hl || !(f[14 + hl + 13] & 0x04))
+			continue;
+		for (size_t i = 14; i < 14 + hl + 20; i++)
+			printf("%02x%s", f[i], i + 1 == 14 + hl ? " " : "");
+		printf("\n");
+		return 0;
+	}
+	return 1;
+}
+
 struct source {
 	struct in_addr a;
 	long n;
@@ -368,6 +413,7 @@ int main(int argc, char **argv)
 		{ "udp-send", 2, 8, udp_send },
 		{ "udp-recv", 2, 2, udp_recv },
 		{ "ping", 1, 3, ping },
+		{ "rst-capture", 2, 2, rst_capture },
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
