@@ -86,6 +86,30 @@ static void flip_back(struct target *t, size_t n)
 			bf_log(BF_LOG_WARN, "Warning: could not put the previous classifier tables back");
 }
 
+/* The state of the stateful matches (limit buckets, nth counts) of the
+ * tables the change replaces restarts, as iptables-legacy restarts it
+ * when it replaces a table (carry_state in commit.c); the others go on.
+ * The code is unchanged, so the records are where they were. */
+static void restart_state(const struct bf_state *st, const struct bf_ruleset *rs)
+{
+	for (int t = 0; st->state_fd >= 0 && t < BF_TABLE_MAX; t++) {
+		size_t n = rs->tables[t].replaced ?
+			   bf_cgen_state_records(rs, (enum bf_table_id)t, NULL, 0) : 0;
+		size_t *slots = n ? calloc(n, sizeof(*slots)) : NULL;
+
+		if (n && !slots) {
+			bf_log(BF_LOG_WARN, "Warning: could not restart the state of %s's matches",
+			       bf_table_name((enum bf_table_id)t));
+			continue;
+		}
+		bf_cgen_state_records(rs, (enum bf_table_id)t, slots, n);
+		for (size_t i = 0; i < n; i++)
+			if (bf_state_map_zero(st->state_fd, slots[i], BF_STATE_RECORD_WORDS))
+				bf_log(BF_LOG_WARN, "Warning: could not restart a match's state");
+		free(slots);
+	}
+}
+
 int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 			     struct bf_ruleset *const next[BF_FAMILY_MAX])
 {
@@ -96,9 +120,10 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	struct target *t;
 	int err = 0;
 
-	/* Matches' states restart with their table (carry_state in commit.c). */
+	/* The state map the programs share must be there when they use one
+	 * (restart_state). */
 	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live ||
-	    bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]))
+	    (bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]) && st->state_fd < 0))
 		return -EAGAIN;
 	/* New rules count where neither the running programs nor the new
 	 * ones do yet: a deleted rule's slot is not taken again here. */
@@ -163,6 +188,7 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	bf_state_for_each_slot(next, set_count, &counts);
 	if (counts.err)
 		bf_log(BF_LOG_WARN, "Warning: could not zero the counters of the zeroed rules");
+	restart_state(st, next[family]);
 
 out:
 	if (err)

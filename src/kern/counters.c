@@ -66,6 +66,19 @@ int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to)
 	return 0;
 }
 
+int bf_state_map_zero(int map_fd, size_t slot, size_t n)
+{
+	uint64_t zero = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k = (uint32_t)(slot + i);
+
+		if (bpf_map_update_elem(map_fd, &k, &zero, BPF_EXIST))
+			return -errno;
+	}
+	return 0;
+}
+
 /* Sums each entry's per-CPU values into out[]. */
 static void fold(const struct bf_counter *percpu, int cpus, size_t n, struct bf_counter *out)
 {

@@ -33,6 +33,8 @@ int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
 int bf_state_map_create(size_t n_slots, int *map_fd);
 /* Copies slot from of state map from_fd to slot to of to_fd. */
 int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
+/* Sets n slots from `slot` on to 0. */
+int bf_state_map_zero(int map_fd, size_t slot, size_t n);
 /* Loads a compiled program (its map fixups still there): map_fds gives
  * the shared maps; its classifier map is made here from cg->class_table
  * when it has stages. */

@@ -93,5 +93,29 @@ check "IPv6 -A: same program" "$id6" "$(prog_id)"
 check "IPv6 -A: stored" "-A INPUT -s 2001:db8:9::ffff/128 -j DROP" "$(bf6 "$B" -S INPUT | tail -n 1)"
 check "IPv4 rules untouched" "20" "$(count 9000)"
 
+# A limit rule after the stage: its bucket restarts when a change applied
+# in place replaces its table (filter), as iptables-legacy's does, and
+# goes on when the change is in another table (raw).
+{
+	echo '*raw'
+	for i in $(seq 1 40); do echo "-A PREROUTING -s 198.19.9.$i/32 -j DROP"; done
+	echo COMMIT
+	echo '*filter'
+	for i in $(seq 1 99); do echo "-A INPUT -s 198.19.$((i / 200)).$((i % 200))/32 -j DROP"; done
+	echo '-A INPUT -p udp -m udp --dport 9100 -m limit --limit 1/min --limit-burst 3 -j ACCEPT'
+	echo '-A INPUT -p udp -m udp --dport 9100 -j DROP'
+	echo COMMIT
+} >"$W/rules_limit"
+bf "$B" restore <"$W/rules_limit" || fail "restore with limit"
+id=$(prog_id)
+check "limit: 3 of 10 pass" 3 "$(udp_received 10 9100)"
+check "limit: then none" 0 "$(udp_received 10 9100)"
+bf "$B" -t raw -I PREROUTING 1 -s 198.19.9.99/32 -j DROP || fail "-I raw"
+check "limit, raw changed in place: same program" "$id" "$(prog_id)"
+check "limit, raw changed: the bucket goes on (empty)" 0 "$(udp_received 10 9100)"
+bf "$B" -I INPUT 1 -s 198.19.8.99/32 -j DROP || fail "-I filter"
+check "limit, filter changed in place: same program" "$id" "$(prog_id)"
+check "limit, filter changed: the bucket restarts (full)" 3 "$(udp_received 10 9100)"
+
 [ "$failures" -eq 0 ] || fail "$failures problems"
 echo "all checks passed"
