@@ -188,6 +188,14 @@ static void gen_rule_body(struct rnd *r, struct rr_rule *rule, int family, bool 
 	rr_put(rule, "%s", m.text);
 }
 
+/* Does the rule say -p tcp (not inverted), as REJECT tcp-reset wants? */
+static bool tcp_only(const struct rr_rule *rule)
+{
+	const char *p = strstr(rule->text, " -p tcp");
+
+	return p && (p[7] == ' ' || !p[7]) && !strstr(rule->text, "! -p");
+}
+
 /* Target: chains[first_target..] of the same table may be jumped to. */
 static void gen_target(struct rnd *r, struct rr_set *rs, size_t self, struct rr_rule *rule,
 		       unsigned int *jumps)
@@ -208,6 +216,10 @@ static void gen_target(struct rnd *r, struct rr_set *rs, size_t self, struct rr_
 		rr_put(rule, " -%c %s", rnd_pct(r, 70) ? 'j' : 'g', rs->chains[cand[rnd_below(r, (uint32_t)n)]].name);
 	} else if (k < 60) {
 		rr_put(rule, " -j ACCEPT");
+	} else if (k < 66 && c->table == RR_FILTER && tcp_only(rule)) {
+		/* The reset it sends is checked by e2e/test_reject_tcp.sh; here
+		 * that it drops, counted, where iptables' does. */
+		rr_put(rule, " -j REJECT --reject-with tcp-reset");
 	} else if (k < 80) {
 		rr_put(rule, " -j DROP");
 	} else if (k < (c->builtin ? 83u : 92u)) {
