@@ -167,7 +167,7 @@ static int one(struct result *res, bool v6, unsigned n, const uint8_t *fm, const
 {
 	struct bf_ruleset *rs = bf_ruleset_new(v6 ? BF_FAMILY_IPV6 : BF_FAMILY_IPV4);
 	char *text = bench_rules_text(n, v6);
-	int fds[BF_MAP_MAX] = {-1, -1, -1}, prog_fd = -1, err;
+	int fds[BF_MAP_MAX] = {-1, -1, -1, -1}, prog_fd = -1, err;
 	uint32_t info_len = sizeof(res->info);
 	struct bf_cgen cg;
 	double t;

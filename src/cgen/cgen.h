@@ -27,8 +27,18 @@ enum bf_map_id {
 	/* Array of struct bf_class_slot: the classifier stages' hash tables
 	 * (plan/classify.h), filled by the loader from cg->class_table. */
 	BF_MAP_CLASS,
+	/* LRU hash from an IPv4 address (u32, host order) to its ICMP error
+	 * budget (struct bf_icmp_peer): what REJECT's answers may still
+	 * send there, as the kernel's per-peer limit. Made by the loader
+	 * for each program that uses it. */
+	BF_MAP_ICMP_PEERS,
 	BF_MAP_MAX,
 };
+struct bf_icmp_peer {
+	uint64_t last;   /* jiffies of the last error counted */
+	uint64_t tokens; /* jiffies of budget (inet_peer's rate_tokens) */
+};
+#define BF_ICMP_PEERS_MAX 4096
 
 /* The packet context: fields the prologue extracts once, in host byte
  * order, into the stack frame at these offsets from r10. Rules read them
@@ -130,6 +140,13 @@ struct bf_cgen {
 	const char *ifname; /* interface compiled for: resolves -i */
 	const struct bf_hook_ops *hook;
 	int lbl_hotdrop; /* drop without counting, as iptables' hotdrop */
+	/* Blocks that end the program, emitted once at its end for all the
+	 * rules that go there (bf_cgen_tail). */
+	struct bf_cgen_tail {
+		void (*emit)(struct bf_cgen *cg, int arg);
+		int arg, label;
+	} tails[8];
+	size_t n_tails;
 	bool hotdrop_later; /* a match of the rule being emitted may set
 			     * BF_PKT_HOTDROP_LATER */
 	size_t n_state; /* BF_MAP_STATE slots the program uses (0: no map) */
@@ -190,6 +207,13 @@ void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm);
  * for the loader: bf_cgen_patch_maps(). */
 int bf_cgen_finish(struct bf_cgen *cg);
 int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX]);
+/* The label of the block emit(cg, arg) writes at the end of the program
+ * (once, however many rules go there, with bf_emit_goto_far): code a
+ * target shares between rules, which ends the program. -1 (cg->err set)
+ * past the table's size. */
+int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg);
+/* Whether the program refers to map. */
+bool bf_cgen_uses_map(const struct bf_cgen *cg, enum bf_map_id map);
 /* A digest of a finished program before its maps are patched in: equal
  * digests, equal programs but for their classifier maps' contents. */
 uint64_t bf_cgen_digest(const struct bf_cgen *cg);

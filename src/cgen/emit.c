@@ -290,6 +290,22 @@ static int resolve_jumps(struct bf_cgen *cg)
 	return 0;
 }
 
+int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg)
+{
+	struct bf_cgen_tail *t;
+
+	for (size_t i = 0; i < cg->n_tails; i++)
+		if (cg->tails[i].emit == emit && cg->tails[i].arg == arg)
+			return cg->tails[i].label;
+	if (cg->n_tails == sizeof(cg->tails) / sizeof(cg->tails[0])) {
+		cg->err = bf_err(-E2BIG, "cgen: too many shared blocks");
+		return -1;
+	}
+	t = &cg->tails[cg->n_tails++];
+	*t = (struct bf_cgen_tail){.emit = emit, .arg = arg, .label = bf_label_new(cg)};
+	return t->label;
+}
+
 int bf_cgen_finish(struct bf_cgen *cg)
 {
 	size_t *newpos = NULL;
@@ -297,6 +313,12 @@ int bf_cgen_finish(struct bf_cgen *cg)
 	int *target = NULL;
 	int err;
 
+	/* The shared blocks, after everything: only jumps reach them. */
+	for (size_t i = 0; i < cg->n_tails; i++) {
+		bf_label_bind(cg, cg->tails[i].label);
+		cg->tails[i].emit(cg, cg->tails[i].arg);
+	}
+	cg->n_tails = 0;
 	if (cg->err)
 		return cg->err;
 	if (!cg->len)
@@ -334,6 +356,14 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX])
 		cg->insns[f->insn].imm = map_fds[f->target];
 	}
 	return 0;
+}
+
+bool bf_cgen_uses_map(const struct bf_cgen *cg, enum bf_map_id map)
+{
+	for (size_t i = 0; i < cg->n_fixups; i++)
+		if (cg->fixups[i].kind == BF_FIXUP_MAP && cg->fixups[i].target == (int)map)
+			return true;
+	return false;
 }
 
 void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off)

@@ -19,7 +19,9 @@
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
+#include "cgen/flow.h"
 #include "cgen/insn.h"
+#include "ext/emit_csum.h"
 #include "ext/reject_tcp.h"
 
 /* Stack between the context and the netfilter stage's buffers (XDP only). */
@@ -54,28 +56,6 @@ static int hop_limit(const struct bf_cgen *cg, enum bf_family f)
 		fclose(fp);
 	}
 	return v;
-}
-
-/* r4 += the two 16-bit halves of the u32 in r1 (clobbers r1, r2). */
-static void sum_halves(struct bf_cgen *cg)
-{
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_2, 16));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xffff));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_2));
-}
-
-/* r4 = the ones' complement of the folded sum in r4, 16 bits. */
-static void fold(struct bf_cgen *cg)
-{
-	for (int i = 0; i < 2; i++) {
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 16));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_4, 0xffff));
-		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
-	}
-	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_4, 0xffff));
 }
 
 /* *(u16 *)(r7 + off) = htons(r4). */
@@ -191,9 +171,9 @@ static void emit_tcp(struct bf_cgen *cg, int hl)
 	copy_be32(cg, RJ_SEQ, hl + 4);
 	copy_be32(cg, RJ_ACK, hl + 8);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_SEQ));
-	sum_halves(cg);
+	bf_emit_csum_halves(cg);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_ACK));
-	sum_halves(cg);
+	bf_emit_csum_halves(cg);
 	/* doff 5, the flags; window, checksum and urgent pointer 0. */
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BF_REG_L3, (int16_t)(hl + 12), 0x50));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RJ_FLAGS));
@@ -204,7 +184,7 @@ static void emit_tcp(struct bf_cgen *cg, int hl)
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, (int16_t)(hl + 18), 0));
 	/* Pseudo-header: protocol and TCP length. */
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, IPPROTO_TCP + 20));
-	fold(cg);
+	bf_emit_csum_fold(cg);
 	store_be16(cg, hl + 16);
 }
 
@@ -215,9 +195,9 @@ static void emit_ipv4(struct bf_cgen *cg)
 	/* TCP first: the pseudo-header's addresses, swapped. */
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
-	sum_halves(cg);
+	bf_emit_csum_halves(cg);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
-	sum_halves(cg);
+	bf_emit_csum_halves(cg);
 	emit_tcp(cg, 20);
 	/* 45 00 | 00 28 | 00 00 | 40 00 | ttl 06 | csum | daddr | saddr */
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, 0, 0x0045));
@@ -230,10 +210,10 @@ static void emit_ipv4(struct bf_cgen *cg)
 	copy_be32(cg, BF_PKT_SADDR, 16);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0x4500 + 40 + 0x4000 + (ttl << 8) + IPPROTO_TCP));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
-	sum_halves(cg);
+	bf_emit_csum_halves(cg);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
-	sum_halves(cg);
-	fold(cg);
+	bf_emit_csum_halves(cg);
+	bf_emit_csum_fold(cg);
 	store_be16(cg, 10);
 }
 
@@ -246,7 +226,7 @@ static void emit_ipv6(struct bf_cgen *cg)
 		int base = w < 4 ? BF_PKT_SADDR6 : BF_PKT_DADDR6;
 
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)(base + 4 * (w % 4))));
-		sum_halves(cg);
+		bf_emit_csum_halves(cg);
 	}
 	emit_tcp(cg, 40);
 	/* 6, class and flow 0 | payload 20 | next header TCP | hop limit */
@@ -286,14 +266,12 @@ static void emit_send(struct bf_cgen *cg, int len, int none)
 	bf_emit(cg, BPF_EXIT_INSN());
 }
 
-int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
+/* The reset, once per program and family (a shared tail). */
+static void emit_reset(struct bf_cgen *cg, int family)
 {
+	enum bf_family f = (enum bf_family)family;
 	int none = bf_label_new(cg), len = f == BF_FAMILY_IPV4 ? 40 : 60;
 
-	if (cg->hook != &bf_hook_xdp) {
-		bf_emit_verdict(cg, BF_VERDICT_DROP);
-		return 0;
-	}
 	emit_checks(cg, f, none);
 	emit_numbers(cg, none);
 	/* The new headers are written over the old ones: all in the frame? */
@@ -307,5 +285,14 @@ int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
 	emit_send(cg, len, none);
 	bf_label_bind(cg, none);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);
-	return 0;
+}
+
+int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
+{
+	if (cg->hook != &bf_hook_xdp) {
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+		return cg->err;
+	}
+	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit_reset, f));
+	return cg->err;
 }

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/reject_icmp.h"
 #include "ext/reject_tcp.h"
 #include "ext/xtopt.h"
 
@@ -110,14 +111,21 @@ static void reject_save(struct bf_strbuf *out, const struct bf_ip *ip, const voi
 	bf_strbuf_printf(out, " --reject-with %s", reject_name(data));
 }
 
-/* tcp-reset at XDP (reject_tcp.c); the ICMP answers are not compiled yet. */
+/* At XDP: the reset (reject_tcp.c) or the ICMP error (reject_icmp.c). */
 static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
 {
+	static const uint8_t codes[] = {
+		[REJECT_NET_UNREACH] = 0, [REJECT_HOST_UNREACH] = 1, [REJECT_PROTO_UNREACH] = 2,
+		[REJECT_PORT_UNREACH] = 3, [REJECT_NET_PROHIB] = 9, [REJECT_HOST_PROHIB] = 10,
+		[REJECT_ADMIN_PROHIB] = 13,
+	};
 	const struct target_reject *t = data;
 
-	if (t->with != REJECT_TCP_RESET)
+	if (t->with == REJECT_TCP_RESET)
+		return bf_emit_reject_tcp(cg, BF_FAMILY_IPV4);
+	if (t->with >= sizeof(codes) || t->with == REJECT_ECHOREPLY)
 		return -EOPNOTSUPP;
-	return bf_emit_reject_tcp(cg, BF_FAMILY_IPV4);
+	return bf_emit_reject_icmp(cg, codes[t->with]);
 }
 
 const struct bf_target_ops bf_target_reject = {

@@ -56,20 +56,25 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd)
 {
-	int fds[BF_MAP_MAX], class_fd = -1;
+	int fds[BF_MAP_MAX], class_fd = -1, peers_fd = -1;
 	int err = 0;
 
 	memcpy(fds, map_fds, sizeof(fds));
 	if (cg->class_table.n)
 		err = bf_class_map_create(&cg->class_table, &class_fd);
+	if (!err && bf_cgen_uses_map(cg, BF_MAP_ICMP_PEERS))
+		err = bf_icmp_peers_map_create(&peers_fd);
 	fds[BF_MAP_CLASS] = class_fd;
+	fds[BF_MAP_ICMP_PEERS] = peers_fd;
 	if (!err)
 		err = bf_cgen_patch_maps(cg, fds);
 	if (!err)
 		err = bf_prog_load(hook, cg->insns, cg->len, name, prog_fd);
-	/* The program holds its own reference to the map. */
+	/* The program holds its own reference to the maps. */
 	if (class_fd >= 0)
 		close(class_fd);
+	if (peers_fd >= 0)
+		close(peers_fd);
 	return err;
 }
 

@@ -66,6 +66,19 @@ int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to)
 	return 0;
 }
 
+int bf_icmp_peers_map_create(int *map_fd)
+{
+	int fd;
+
+	bf_kern_log_init();
+	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, BF_ICMP_PEERS_MAP_NAME, sizeof(uint32_t),
+			    sizeof(struct bf_icmp_peer), BF_ICMP_PEERS_MAX, NULL);
+	if (fd < 0)
+		return bf_err(fd, "cannot create the ICMP peers map: %s", strerror(-fd));
+	*map_fd = fd;
+	return 0;
+}
+
 int bf_state_map_zero(int map_fd, size_t slot, size_t n)
 {
 	uint64_t zero = 0;

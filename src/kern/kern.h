@@ -33,6 +33,8 @@ int bf_counters_write(int map_fd, size_t slot, const struct bf_counter *c);
 int bf_state_map_create(size_t n_slots, int *map_fd);
 /* Copies slot from of state map from_fd to slot to of to_fd. */
 int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
+/* A new, empty BF_MAP_ICMP_PEERS map. */
+int bf_icmp_peers_map_create(int *map_fd);
 /* Sets n slots from `slot` on to 0. */
 int bf_state_map_zero(int map_fd, size_t slot, size_t n);
 /* Loads a compiled program (its map fixups still there): map_fds gives

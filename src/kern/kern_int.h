@@ -12,6 +12,7 @@
 #define BF_PROG_NAME "bpfilter"
 #define BF_COUNTERS_MAP_NAME "bf_counters"
 #define BF_STATE_MAP_NAME "bf_state"
+#define BF_ICMP_PEERS_MAP_NAME "bf_icmp_peers"
 #define BF_CLASS_MAP_NAME "bf_class"
 
 /* Entries of a counters map (after checking it is one). */

@@ -185,7 +185,7 @@ REFUSED_CASES=(
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
 	"-A INPUT -m conntrack --ctstate NEW -j ACCEPT"
-	"-A INPUT -j REJECT"
+	"-A INPUT -j LOG"
 )
 
 for c in "${OWN_CASES[@]}"; do

@@ -217,9 +217,14 @@ static void gen_target(struct rnd *r, struct rr_set *rs, size_t self, struct rr_
 	} else if (k < 60) {
 		rr_put(rule, " -j ACCEPT");
 	} else if (k < 66 && c->table == RR_FILTER && tcp_only(rule)) {
-		/* The reset it sends is checked by e2e/test_reject_tcp.sh; here
-		 * that it drops, counted, where iptables' does. */
+		/* The answers REJECT sends are checked by e2e/test_reject_*.sh;
+		 * here that it drops, counted, where iptables' does. */
 		rr_put(rule, " -j REJECT --reject-with tcp-reset");
+	} else if (k < 66 && c->table == RR_FILTER && rs->family == 4) {
+		static const char *const with[] = {"", " --reject-with icmp-host-prohibited",
+						   " --reject-with icmp-net-unreachable"};
+
+		rr_put(rule, " -j REJECT%s", with[rnd_below(r, 3)]);
 	} else if (k < 80) {
 		rr_put(rule, " -j DROP");
 	} else if (k < (c->builtin ? 83u : 92u)) {

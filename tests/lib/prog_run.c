@@ -92,9 +92,14 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 			return -errno;
 		fds[BF_MAP_STATE] = p->state_fd;
 	}
-	fds[BF_MAP_CLASS] = -1;
+	fds[BF_MAP_CLASS] = fds[BF_MAP_ICMP_PEERS] = -1;
 	if (cg->class_table.n) {
 		err = bf_class_map_create(&cg->class_table, &fds[BF_MAP_CLASS]);
+		if (err)
+			return err;
+	}
+	if (bf_cgen_uses_map(cg, BF_MAP_ICMP_PEERS)) {
+		err = bf_icmp_peers_map_create(&fds[BF_MAP_ICMP_PEERS]);
 		if (err)
 			return err;
 	}
@@ -105,9 +110,11 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 		if (p->prog_fd < 0)
 			err = -errno;
 	}
-	/* The program holds the classifier map. */
+	/* The program holds the classifier and ICMP peers maps. */
 	if (fds[BF_MAP_CLASS] >= 0)
 		close(fds[BF_MAP_CLASS]);
+	if (fds[BF_MAP_ICMP_PEERS] >= 0)
+		close(fds[BF_MAP_ICMP_PEERS]);
 	if (err)
 		return err;
 	if (!bpf_obj_get_info_by_fd(p->prog_fd, &info, &info_len))

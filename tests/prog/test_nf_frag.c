@@ -90,7 +90,7 @@ static int load_nf(const struct bf_ruleset *rs, const struct bf_hook_ops *hook,
 	bf_cgen_init(&cg);
 	err = bf_cgen_compile_nf_hook(&cg, rs, ifname, hook);
 	fds[BF_MAP_COUNTERS] = p->map_fd;
-	fds[BF_MAP_STATE] = fds[BF_MAP_CLASS] = -1;
+	fds[BF_MAP_STATE] = fds[BF_MAP_CLASS] = fds[BF_MAP_ICMP_PEERS] = -1;
 	if (!err && cg.class_table.n)
 		err = bf_class_map_create(&cg.class_table, &fds[BF_MAP_CLASS]);
 	if (!err)

@@ -1,8 +1,9 @@
-/* REJECT --reject-with tcp-reset (src/ext/reject_tcp.c): the frame that
- * comes out of the program (XDP_TX) is checked field by field against
- * what nf_send_reset / nf_send_reset6 build, checksums recomputed here;
- * the cases where the kernel sends nothing only drop. The same answer
- * with real sockets, against iptables-legacy: e2e/test_reject_tcp.sh. */
+/* REJECT at XDP: the frame that comes out of the program (XDP_TX) is
+ * checked field by field against what nf_send_reset / nf_send_reset6
+ * (src/ext/reject_tcp.c) and icmp_send (src/ext/reject_icmp.c) build,
+ * checksums recomputed here; where the kernel sends nothing, the packet
+ * is only dropped. The same answers with real sockets, against
+ * iptables-legacy: e2e/test_reject_tcp.sh, e2e/test_reject_icmp.sh. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/front_util.h"
 #include "lib/prog_rules.h"
@@ -184,11 +186,130 @@ static void no_reset(void **state)
 	}
 }
 
+/* IPv4 with UDP to port 7777 and `payload` bytes (or ICMP of `icmp_type`
+ * when >= 0), TOS 0x2c. */
+static size_t frame_udp(uint8_t *f, size_t payload, int icmp_type)
+{
+	uint8_t *ip = f + 14, *l4 = ip + 20;
+	size_t len = 20 + 8 + payload;
+
+	memset(f, 0, 14 + len);
+	memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
+	ip[0] = 0x45;
+	ip[1] = 0x2c;
+	ip[2] = (uint8_t)(len >> 8);
+	ip[3] = (uint8_t)len;
+	ip[4] = 0x12;
+	ip[8] = 64;
+	ip[9] = icmp_type >= 0 ? 1 : 17;
+	inet_pton(AF_INET, "198.18.0.1", ip + 12);
+	inet_pton(AF_INET, "198.18.0.2", ip + 16);
+	uint16_t c = (uint16_t)~fold(sum16(ip, 20, 0));
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	if (icmp_type >= 0) {
+		l4[0] = (uint8_t)icmp_type;
+	} else {
+		l4[0] = 0x9c; l4[1] = 0x40; l4[2] = 0x1e; l4[3] = 0x61;
+		l4[4] = (uint8_t)((8 + payload) >> 8);
+		l4[5] = (uint8_t)(8 + payload);
+	}
+	for (size_t i = 0; i < payload; i++)
+		l4[8 + i] = (uint8_t)i;
+	return 14 + len;
+}
+
+static struct bf_ruleset *ruleset_udp(const char *with)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	struct bf_strbuf out = {0};
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "-A INPUT -p udp --dport 7777 -j REJECT%s", with);
+	assert_int_equal(front_cmd(rs, cmd, &out), 0);
+	assert_int_equal(front_cmd(rs, "-A INPUT -p icmp -j REJECT", &out), 0);
+	bf_strbuf_free(&out);
+	return rs;
+}
+
+/* The error to a datagram of `payload` bytes: its fields, checksums and
+ * the quote (the datagram, up to 548 bytes). */
+static void check_error(const struct prog *p, size_t payload, uint8_t code)
+{
+	uint8_t in[1600], out[1600];
+	size_t len = frame_udp(in, payload, -1), q = len - 14 > 548 ? 548 : len - 14;
+	const uint8_t *ip = out + 14, *icmp = ip + 20;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = sizeof(out));
+
+	assert_int_equal(bpf_prog_test_run_opts(p->prog_fd, &o), 0);
+	assert_int_equal(o.retval, XDP_TX);
+	assert_int_equal(o.data_size_out, 14 + 28 + q);
+	assert_memory_equal(out, in + 6, 6);
+	assert_memory_equal(out + 6, in, 6);
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(ip[1], 0xc0 | (0x2c & 0x1e));
+	assert_int_equal(ip[2] << 8 | ip[3], 28 + q);
+	assert_int_equal(ip[6] << 8 | ip[7], 0); /* no DF, no offset */
+	assert_int_equal(ip[9], 1);
+	assert_int_equal(fold(sum16(ip, 20, 0)), 0xffff);
+	assert_memory_equal(ip + 12, in + 14 + 16, 4);
+	assert_memory_equal(ip + 16, in + 14 + 12, 4);
+	assert_int_equal(icmp[0], 3);
+	assert_int_equal(icmp[1], code);
+	assert_int_equal(be32(icmp + 4), 0);
+	assert_int_equal(fold(sum16(icmp, 8 + q, 0)), 0xffff);
+	assert_memory_equal(icmp + 8, in + 14, q);
+}
+
+static void errors(void **state)
+{
+	struct bf_ruleset *rs = ruleset_udp(" --reject-with icmp-host-prohibited");
+	uint8_t in[256], out[256];
+	uint32_t out_len;
+	struct prog p;
+
+	assert_int_equal(prog_load(rs, "eth0", &p), 0);
+	check_error(&p, 0, 10);
+	check_error(&p, 33, 10);
+	check_error(&p, 1000, 10); /* quoted: 548 bytes */
+	/* To an ICMP error, none; to an echo request, one (-j REJECT: port). */
+	assert_int_equal(run(&p, in, frame_udp(in, 8, 3), out, &out_len), XDP_DROP);
+	assert_int_equal(run(&p, in, frame_udp(in, 8, 8), out, &out_len), XDP_TX);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
+/* The per-peer budget: 6 errors at once, then none (dropped all the same)
+ * until a second has passed; a new program starts over. */
+static void budget(void **state)
+{
+	struct bf_ruleset *rs = ruleset_udp("");
+	uint8_t in[256], out[256];
+	uint32_t out_len;
+	size_t len = frame_udp(in, 4, -1);
+	struct prog p;
+
+	assert_int_equal(prog_load(rs, "eth0", &p), 0);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(run(&p, in, len, out, &out_len), XDP_TX);
+	assert_int_equal(run(&p, in, len, out, &out_len), XDP_DROP);
+	assert_int_equal(run(&p, in, len, out, &out_len), XDP_DROP);
+	assert_int_equal(prog_counter(&p, (size_t)prog_rule_slot(rs, 0)).packets, 8);
+	usleep(1100000);
+	assert_int_equal(run(&p, in, len, out, &out_len), XDP_TX);
+	assert_int_equal(run(&p, in, len, out, &out_len), XDP_DROP);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(resets),
 		cmocka_unit_test(no_reset),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(budget),
 	};
 
 	prog_need_root();

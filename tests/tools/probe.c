@@ -16,6 +16,10 @@
  *   probe rst-capture IFACE SECONDS
  *       prints "ready", then the IPv4 or IPv6 and TCP headers (hex) of the
  *       first TCP reset that IFACE receives; exit 1 when none came
+ *   probe icmp-capture IFACE SECONDS
+ *       prints "ready", then after SECONDS the IPv4 and ICMP headers (hex)
+ *       of the first ICMP destination unreachable IFACE received, and
+ *       "count N" of them
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -238,23 +242,36 @@ usage:
 	return 3;
 }
 
+/* A packet socket on iface, every protocol; prints "ready" once bound.
+ * -1 after saying why. */
+static int capture_socket(const char *iface)
+{
+	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
+	int fd;
+
+	ll.sll_ifindex = (int)if_nametoindex(iface);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (fd < 0 || !ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		perror("probe: capture");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	return fd;
+}
+
 /* Headers of the first TCP reset IFACE receives, for comparing the
  * resets of two firewalls byte for byte. */
 static int rst_capture(int argc, char **argv)
 {
-	struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
 	long deadline = now_ms() + num(argv[1], 1, 600) * 1000;
 	unsigned char f[2048];
-	int fd;
+	int fd = capture_socket(argv[0]);
 
-	ll.sll_ifindex = (int)if_nametoindex(argv[0]);
-	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
-	if (fd < 0 || !ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
-		perror("probe: capture");
+	if (fd < 0)
 		return 3;
-	}
-	printf("ready\n");
-	fflush(stdout);
 	while (now_ms() < deadline) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
@@ -275,6 +292,37 @@ static int rst_capture(int argc, char **argv)
 		return 0;
 	}
 	return 1;
+}
+
+/* ICMPv4 destination unreachables IFACE receives: the first one's
+ * headers and how many, for comparing two firewalls' answers. */
+static int icmp_capture(int argc, char **argv)
+{
+	long deadline = now_ms() + num(argv[1], 1, 600) * 1000, count = 0;
+	unsigned char f[2048];
+	char first[128] = "none";
+	int fd = capture_socket(argv[0]);
+
+	if (fd < 0)
+		return 3;
+	catch_signals();
+	while (!stop && now_ms() < deadline) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(fd, f, sizeof(f), 0);
+		if (n < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || f[23] != IPPROTO_ICMP ||
+		    f[14 + 20] != 3 || (f[14] & 0x0f) != 5)
+			continue;
+		if (!count++)
+			for (int i = 0, o = 0; i < 28; i++)
+				o += snprintf(first + o, sizeof(first) - (size_t)o, "%s%02x",
+					      i == 20 ? " " : "", f[14 + i]);
+	}
+	printf("%s\ncount %ld\n", first, count);
+	return 0;
 }
 
 struct source {
@@ -414,6 +462,7 @@ int main(int argc, char **argv)
 		{ "udp-recv", 2, 2, udp_recv },
 		{ "ping", 1, 3, ping },
 		{ "rst-capture", 2, 2, rst_capture },
+		{ "icmp-capture", 2, 2, icmp_capture },
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -1,0 +1,305 @@
+/* REJECT with an ICMP destination unreachable at XDP (iptables): the
+ * packet becomes the error icmp_send would send, and goes back out of the
+ * interface it came in by (XDP_TX, Ethernet addresses swapped, VLAN tags
+ * kept). The error, as __icmp_send builds it:
+ *   IP: tos = (tos & 0x1e) | 0xc0, no DF, an id of its own (the kernel's
+ *   comes from a hash, this one at random), ttl ip_default_ttl, addresses
+ *   swapped; ICMP: type 3, the code, 4 zero bytes, then as much of the
+ *   datagram as fits in 576 bytes (548).
+ * None is sent (the packet is only dropped) where the kernel sends none: a
+ * fragment past the first, a frame not for this host, a multicast or
+ * limited broadcast destination, an ICMP error (or unknown type), and past
+ * the per-peer budget: inet_peer_xrlim_allow's (6 at once, then one per
+ * net.ipv4.icmp_ratelimit ms, for the types of net.ipv4.icmp_ratemask),
+ * kept per program (a load starts it over). A datagram with IP options is
+ * dropped without one (the kernel echoes some options). */
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
+
+#include "cgen/cgen.h"
+#include "cgen/flow.h"
+#include "cgen/insn.h"
+#include "ext/emit_csum.h"
+#include "ext/reject_icmp.h"
+
+/* Stack between the context and the netfilter stage's buffers (XDP only). */
+enum {
+	RI_QLEN = -132, /* u32: bytes of the datagram quoted */
+	RI_SUM = -136,  /* u32: their ones' complement sum, unfolded */
+	RI_L2 = -140,   /* u32: link-layer header length */
+	RI_ID = -144,   /* u32: the IP id */
+	RI_KEY = -148,  /* u32: the peer, for the budget map */
+	RI_PEER = -168, /* struct bf_icmp_peer: a new peer's budget */
+	RI_CODE = -172, /* u32: the ICMP code, set by the rule */
+};
+
+#define ICMP_DEST_UNREACH 3
+#define ICMP_QUOTE_MAX (576 - 20 - 8)
+#define HZ 250 /* as limit's credits (match_limit.c) */
+
+static int sysctl(const char *name, int dflt)
+{
+	char path[128];
+	int v = dflt;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	fp = fopen(path, "r");
+	if (fp) {
+		if (fscanf(fp, "%d", &v) != 1)
+			v = dflt;
+		fclose(fp);
+	}
+	return v;
+}
+
+static void emit_checks(struct bf_cgen *cg, int none)
+{
+	int not_icmp = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ETH_TYPE));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, PACKET_HOST, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, -1, 0), none);
+	bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_1, 28));
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0xe, 0), none);
+	/* IP options: the header is longer than 20 bytes. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 20, 0), none);
+	/* No error about an error: types 3, 4, 5, 11, 12 and past 18. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_ICMP, 0), not_icmp);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_TYPE));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_1, 18, 0), none);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1 << 3 | 1 << 4 | 1 << 5 | 1 << 11 | 1 << 12));
+	bf_emit(cg, BPF_ALU64_REG(BPF_RSH, BPF_REG_2, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_2, 1, 0), none);
+	bf_label_bind(cg, not_icmp);
+}
+
+/* inet_peer_xrlim_allow for the packet's source: a new peer starts with
+ * the whole burst (its rate_last 60 s back). */
+static void emit_budget(struct bf_cgen *cg, int none)
+{
+	int ms = sysctl("icmp_ratelimit", 1000), mask = sysctl("icmp_ratemask", 0x1818);
+	int64_t t = (ms * HZ + 999) / 1000; /* msecs_to_jiffies */
+	int have = bf_label_new(cg), capped = bf_label_new(cg), keep = bf_label_new(cg);
+	int ok = bf_label_new(cg);
+
+	if (!(mask & 1 << ICMP_DEST_UNREACH) || t <= 0)
+		return;
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, RI_KEY));
+	bf_emit_map_lookup(cg, BF_MAP_ICMP_PEERS, RI_KEY);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), have);
+	/* New: 6 t of budget, one t spent now. */
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_9, RI_PEER));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, (int32_t)(5 * t)));
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, RI_PEER + 8));
+	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_ICMP_PEERS);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, RI_KEY));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, RI_PEER));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_ANY));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+	bf_emit_jump(cg, BPF_JMP_A(0), ok);
+	/* token += now - last, at most 6 t; enough: spend t. */
+	bf_label_bind(cg, have);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, offsetof(struct bf_icmp_peer, tokens)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_0, offsetof(struct bf_icmp_peer, last)));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_9, offsetof(struct bf_icmp_peer, last)));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, (int32_t)(6 * t), 0), capped);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, (int32_t)(6 * t)));
+	bf_label_bind(cg, capped);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, (int32_t)t, 0), keep);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, (int32_t)t));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1));
+	bf_label_bind(cg, keep);
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, offsetof(struct bf_icmp_peer, tokens)));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), none);
+	bf_label_bind(cg, ok);
+}
+
+/* RI_QLEN = min(total length, 548); RI_SUM = the sum of those bytes of
+ * the datagram as big-endian 16-bit words (a bounded loop). */
+static void emit_quote_sum(struct bf_cgen *cg, int none)
+{
+	int small = bf_label_new(cg), loop = bf_label_new(cg), tail = bf_label_new(cg);
+	int done = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, BF_PKT_LEN));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_4, ICMP_QUOTE_MAX, 0), small);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, ICMP_QUOTE_MAX));
+	bf_label_bind(cg, small);
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, RI_QLEN));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0)); /* sum */
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0)); /* offset */
+	bf_label_bind(cg, loop);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_4, 0), tail);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 2));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, BF_REG_END, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_5, 0));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_0, 16));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_A(0), loop);
+	/* An odd last byte: the high half of a word. */
+	bf_label_bind(cg, tail);
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGE, BPF_REG_3, BPF_REG_4, 0), done);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, BF_REG_END, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_5, 0));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 8));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_0));
+	bf_label_bind(cg, done);
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, RI_SUM));
+}
+
+/* r4 += the halves of the u32 at r10 + off (clobbers r1, r2). */
+static void add_halves(struct bf_cgen *cg, int off)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)off));
+	bf_emit_csum_halves(cg);
+}
+
+/* The headers, in front of the datagram: r3 = the frame's start after
+ * bpf_xdp_adjust_head, r5 = the new IP header (r3 + link-layer length). */
+static void emit_headers(struct bf_cgen *cg, int ttl)
+{
+	/* The link-layer header (up to 22 bytes with tags) moves back in
+	 * front, its addresses swapped. */
+	for (int o = 0; o < 22; o += 2) {
+		int from = o < 12 ? (o < 6 ? o + 6 : o - 6) : o;
+
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_3, (int16_t)(28 + from)));
+		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, (int16_t)o));
+	}
+	/* IP: 45 tos | length | id | 0 | ttl 01 | csum | saddr | daddr */
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 0, 0x45));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BF_PKT_TOS));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_4, 0x1e));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0xc0));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_4, 1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x4500));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_QLEN));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 28));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_1, 2));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_ID));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xffff));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_1, 4));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_5, 6, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 8, ttl));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 9, IPPROTO_ICMP));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ttl << 8 | IPPROTO_ICMP));
+	add_halves(cg, BF_PKT_SADDR);
+	add_halves(cg, BF_PKT_DADDR);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_5, BPF_REG_1, 12));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_5, BPF_REG_1, 16));
+	bf_emit_csum_fold(cg);
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 10));
+	/* ICMP: type, code, checksum, 4 zero bytes; the datagram follows. */
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 20, ICMP_DEST_UNREACH));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_CODE));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_1, 21));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_5, 24, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, RI_SUM));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ICMP_DEST_UNREACH << 8));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xff));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit_csum_fold(cg);
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 22));
+}
+
+/* The error, once per program (a shared tail; the code in RI_CODE). */
+static void emit_error(struct bf_cgen *cg, int unused)
+{
+	int none = bf_label_new(cg);
+
+	emit_checks(cg, none);
+	emit_budget(cg, none);
+	emit_quote_sum(cg, none);
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_get_prandom_u32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, RI_ID));
+	/* The link-layer header's length, then 28 bytes more in front. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, RI_L2));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, -28));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_head));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
+	/* Packet pointers anew: r3 the start, r5 the IP header, bounds for
+	 * 22 + 28 bytes of link layer and what is written after it. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_CTX, offsetof(struct xdp_md, data)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, RI_L2));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_2, 22, 0), none);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 22 + 28));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), none);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_2));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_5));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 28));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), none);
+	emit_headers(cg, sysctl("ip_default_ttl", 64));
+	/* Cut after the quote: delta = (L2 + 28 + quote) - frame length. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, RI_L2));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_QLEN));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 28));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_CTX, offsetof(struct xdp_md, data)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_tail));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_TX));
+	bf_emit(cg, BPF_EXIT_INSN());
+	bf_label_bind(cg, none);
+	bf_emit_verdict(cg, BF_VERDICT_DROP);
+}
+
+int bf_emit_reject_icmp(struct bf_cgen *cg, uint8_t code)
+{
+	if (cg->hook != &bf_hook_xdp) {
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+		return cg->err;
+	}
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RI_CODE, code));
+	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit_error, 0));
+	return cg->err;
+}
