@@ -117,6 +117,9 @@ struct bf_target_ops {
 	 * falls through for a target that continues (LOG). NULL: not
 	 * compiled yet. */
 	int (*emit)(struct bf_cgen *cg, const struct bf_rule *rule, const void *data);
+	/* The target always ends the walk (REJECT): a classifier stage may
+	 * dispatch it (plan/classify.h). */
+	bool ends_walk;
 };
 
 const struct bf_match_ops *bf_match_ops_find(const char *name, enum bf_family family);

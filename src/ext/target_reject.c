@@ -143,4 +143,5 @@ const struct bf_target_ops bf_target_reject = {
 	.print = reject_print,
 	.save = reject_save,
 	.emit = reject_emit,
+	.ends_walk = true,
 };

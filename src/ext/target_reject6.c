@@ -132,4 +132,5 @@ const struct bf_target_ops bf_target_reject6 = {
 	.print = reject6_print,
 	.save = reject6_save,
 	.emit = reject_emit,
+	.ends_walk = true,
 };

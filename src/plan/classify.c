@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ext/ext.h"
 #include "plan/classify.h"
 #include "plan/cuckoo.h"
 
@@ -186,6 +187,8 @@ static bool tuple_eq_cb(uint32_t i, const void *mask)
 	return !memcmp(g_sb->t[i].mask, mask, sizeof(uint32_t) * BF_CLASS_WORDS);
 }
 
+/* A target's identity: the verdict, and the chain of a jump, or the
+ * extension and its options (REJECT's kinds are different actions). */
 static uint64_t target_hash_of(const struct bf_rule *r)
 {
 	uint64_t h = (uint64_t)r->target.verdict * BF_CLASS_MUL;
@@ -193,15 +196,29 @@ static uint64_t target_hash_of(const struct bf_rule *r)
 	if (r->target.verdict == BF_VERDICT_JUMP)
 		for (const char *p = r->target.chain; *p; p++)
 			h = (h ^ (uint8_t)*p) * BF_CLASS_MUL;
+	if (r->target.verdict == BF_VERDICT_EXT)
+		for (size_t i = 0; i < r->target.ops->size; i++)
+			h = (h ^ ((const uint8_t *)r->target.data)[i]) * BF_CLASS_MUL;
 	return h ^ (h >> 32);
+}
+
+static int target_cmp(const struct bf_rule *a, const struct bf_rule *b)
+{
+	int c;
+
+	if (a->target.verdict != b->target.verdict)
+		return a->target.verdict < b->target.verdict ? -1 : 1;
+	if (a->target.verdict == BF_VERDICT_JUMP)
+		return strcmp(a->target.chain, b->target.chain);
+	if (a->target.verdict != BF_VERDICT_EXT)
+		return 0;
+	c = strcmp(a->target.ops->name, b->target.ops->name);
+	return c ? c : memcmp(a->target.data, b->target.data, a->target.ops->size);
 }
 
 static bool same_target(const struct bf_rule *a, const struct bf_rule *b)
 {
-	if (a->target.verdict != b->target.verdict)
-		return false;
-	return a->target.verdict != BF_VERDICT_JUMP ||
-	       !strcmp(a->target.chain, b->target.chain);
+	return !target_cmp(a, b);
 }
 
 static uint64_t target_hash_cb(uint32_t i, const void *ctx)
@@ -392,15 +409,6 @@ static int by_mask(const void *a, const void *b)
 {
 	return memcmp(g_tb[*(const size_t *)a].mask, g_tb[*(const size_t *)b].mask,
 		      sizeof(g_tb[0].mask));
-}
-
-static int target_cmp(const struct bf_rule *a, const struct bf_rule *b)
-{
-	if (a->target.verdict != b->target.verdict)
-		return a->target.verdict < b->target.verdict ? -1 : 1;
-	if (a->target.verdict != BF_VERDICT_JUMP)
-		return 0;
-	return strcmp(a->target.chain, b->target.chain);
 }
 
 static __thread const struct bf_rule *const *g_actions;

@@ -116,7 +116,8 @@ int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned in
  * matches there), or -EOPNOTSUPP when the rule cannot be put into a
  * stage (an inverted address or protocol, a match without a classify
  * op or whose op refuses these options) or its target is not one a
- * stage dispatches (ACCEPT, DROP, RETURN, -g CHAIN). */
+ * stage dispatches (ACCEPT, DROP, RETURN, -g CHAIN, a target that ends the
+ * walk: REJECT). */
 int bf_class_rule_conds(const struct bf_rule *rule, const char *in, const char *out,
 			struct bf_class_conds *c);
 /* Whether a rule can go into a stage on some interface (interfaces
@@ -178,9 +179,10 @@ struct bf_class_tuple {
 };
 
 /* A stage's actions: action 0 is always HOTDROP (drop, uncounted);
- * action i > 0 is the target of rules[i] (ACCEPT, DROP, RETURN or
+ * action i > 0 is the target of rules[i] (ACCEPT, DROP, RETURN, REJECT or
  * -g CHAIN: every rule of the run with that same target shares it), in
- * the order of the targets (verdict, then chain name). Tuples are in the
+ * the order of the targets (verdict, then chain name or extension and
+ * options). Tuples are in the
  * order of their masks. */
 struct bf_class_stage {
 	enum bf_family family;

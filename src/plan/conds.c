@@ -253,7 +253,7 @@ static int ip_test(struct bf_class_conds *c, const struct bf_ip_test *t, size_t 
 }
 
 /* Targets a stage dispatches: anything else needs the linear code (a
- * jump that comes back, a target extension, none). */
+ * jump that comes back, a target extension that may continue, none). */
 static bool target_ok(const struct bf_rule *rule)
 {
 	switch (rule->target.verdict) {
@@ -263,6 +263,8 @@ static bool target_ok(const struct bf_rule *rule)
 		return true;
 	case BF_VERDICT_JUMP:
 		return rule->ip.flags & BF_F_GOTO;
+	case BF_VERDICT_EXT:
+		return rule->target.ops->ends_walk;
 	default:
 		return false;
 	}

@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 suites="test_xdp_suites test_xdp_matches test_xdp_more test_xdp6_suites test_xdp_chains
-	test_xdp_special test_xdp_ipopts test_xdp6_hbh test_nf_frag test_xdp_oracle"
+	test_xdp_special test_xdp_ipopts test_xdp6_hbh test_nf_frag test_xdp_oracle test_xdp_reject"
 rc=0
 for s in $suites; do
 	bin=$BUILD/tests/prog/$s

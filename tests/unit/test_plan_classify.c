@@ -327,6 +327,39 @@ static void test_conds_refused(void **state)
 	}
 }
 
+/* REJECT ends the walk: a stage dispatches it, one action per kind. */
+static void test_reject_staged(void **state)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	struct bf_strbuf text = {0};
+	struct bf_class_table tab = {0};
+	const struct bf_table *t;
+	struct bf_chain_plan plan;
+	size_t input;
+
+	bf_strbuf_puts(&text, "*filter\n:INPUT ACCEPT [0:0]\n");
+	for (int i = 0; i < 60; i++)
+		bf_strbuf_printf(&text, "-A INPUT -s 198.18.1.%d%s\n", i,
+				 i % 3 == 0 ? " -j REJECT" :
+				 i % 3 == 1 ? " -p tcp -j REJECT --reject-with tcp-reset" :
+					      " -j REJECT --reject-with icmp-host-prohibited");
+	bf_strbuf_puts(&text, "COMMIT\n");
+	assert_int_equal(bf_restore_parse(text.s, rs, false, false), 0);
+	t = &rs->tables[BF_TABLE_FILTER];
+	input = bf_table_chain_index(t, bf_table_chain(t, "INPUT"));
+	assert_true(bf_class_rule_classifiable(t->chains[input]->rules[0]));
+	assert_int_equal(bf_plan_chain(rs, BF_TABLE_FILTER, input, "", "", BF_CLASSIFY_AUTO, 0,
+				       &tab, &plan), 0);
+	assert_int_equal(plan.n_segs, 1);
+	assert_non_null(plan.segs[0].stage);
+	/* HOTDROP, then the three kinds of REJECT. */
+	assert_int_equal(plan.segs[0].stage->n_actions, 4);
+	bf_chain_plan_free(&plan);
+	bf_class_table_free(&tab);
+	bf_strbuf_free(&text);
+	bf_ruleset_free(rs);
+}
+
 static void test_mode(void **state)
 {
 	enum bf_classify_mode m;
@@ -893,6 +926,7 @@ int main(void)
 		cmocka_unit_test(test_conds_flags_icmp),
 		cmocka_unit_test(test_conds_inverted),
 		cmocka_unit_test(test_conds_refused),
+		cmocka_unit_test(test_reject_staged),
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_segments),
 		cmocka_unit_test(test_tuples),
