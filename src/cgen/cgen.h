@@ -212,6 +212,9 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX]);
  * target shares between rules, which ends the program. -1 (cg->err set)
  * past the table's size. */
 int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg);
+/* reg = the ones' complement of the sum in reg folded to 16 bits, an
+ * Internet checksum (tmp clobbered). */
+void bf_emit_csum_fold(struct bf_cgen *cg, int reg, int tmp);
 /* Whether the program refers to map. */
 bool bf_cgen_uses_map(const struct bf_cgen *cg, enum bf_map_id map);
 /* A digest of a finished program before its maps are patched in: equal

@@ -358,6 +358,17 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX])
 	return 0;
 }
 
+void bf_emit_csum_fold(struct bf_cgen *cg, int reg, int tmp)
+{
+	for (int i = 0; i < 2; i++) {
+		bf_emit(cg, BPF_MOV64_REG(tmp, reg));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, tmp, 16));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, reg, 0xffff));
+		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, reg, tmp));
+	}
+	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, reg, 0xffff));
+}
+
 bool bf_cgen_uses_map(const struct bf_cgen *cg, enum bf_map_id map)
 {
 	for (size_t i = 0; i < cg->n_fixups; i++)

@@ -154,13 +154,7 @@ static void shorten_copy(struct bf_cgen *cg)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_1, 0xffff));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2));
-	for (int i = 0; i < 2; i++) {
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, 16));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 0xffff));
-		bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
-	}
-	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_3, 0xffff));
+	bf_emit_csum_fold(cg, BPF_REG_3, BPF_REG_1);
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_3, offsetof(struct iphdr, check)));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, offsetof(struct iphdr, tot_len)));
 }

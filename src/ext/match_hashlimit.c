@@ -21,9 +21,9 @@
 #define HL_BYTE_SHIFT 4
 #define HL_MAX_SIZE 1048576 /* the kernel caps htable-size and -max */
 
-/* The kernel's user2credits() factor for revisions 2 and 3 with this
- * kernel's HZ=250: HZ * CREDITS_PER_JIFFY (2^39) / HL_SCALE. */
-#define HL_CREDITS_MULT 137438953ULL
+/* The kernel's user2credits() factor for revisions 2 and 3 at
+ * BF_KERNEL_HZ: HZ * CREDITS_PER_JIFFY (2^39) / HL_SCALE, 137438953 at 250. */
+#define HL_CREDITS_MULT (BF_KERNEL_HZ * (1ULL << 39) / HL_SCALE)
 
 /* cfg.mode, as XT_HASHLIMIT_* */
 #define HL_HASH_DIP 0x01

@@ -14,11 +14,11 @@
 #define LIMIT_BURST 5
 #define LIMIT_AVG (LIMIT_SCALE * 60 * 60 / 3) /* the default, 3/hour */
 
-/* The kernel's credit arithmetic (xt_limit's user2credits) with this
- * kernel's HZ=250: CREDITS_PER_JIFFY is 128 and HZ * CREDITS_PER_JIFFY
+/* The kernel's credit arithmetic (xt_limit's user2credits) at
+ * BF_KERNEL_HZ (250): CREDITS_PER_JIFFY is 128 and HZ * CREDITS_PER_JIFFY
  * 32000 (as for HZ=1000). */
 #define LIMIT_CPJ 128u
-#define LIMIT_HZ_CPJ (250u * LIMIT_CPJ)
+#define LIMIT_HZ_CPJ (BF_KERNEL_HZ * LIMIT_CPJ)
 /* Tries of the bucket's compare-and-exchange (xt_limit loops until one
  * succeeds; the verifier wants a bound): more than this many packets
  * racing on one rule's bucket at once, and the last does not match. */

@@ -14,7 +14,6 @@
  * kept per program (a load starts it over). A datagram with IP options is
  * dropped without one (the kernel echoes some options). */
 #include <stddef.h>
-#include <stdio.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
@@ -22,7 +21,8 @@
 #include "cgen/cgen.h"
 #include "cgen/flow.h"
 #include "cgen/insn.h"
-#include "ext/emit_csum.h"
+#include "ext/reply.h"
+#include "ext/stateful_util.h"
 #include "ext/reject_icmp.h"
 
 /* Stack between the context and the netfilter stage's buffers (XDP only). */
@@ -38,23 +38,6 @@ enum {
 
 #define ICMP_DEST_UNREACH 3
 #define ICMP_QUOTE_MAX (576 - 20 - 8)
-#define HZ 250 /* as limit's credits (match_limit.c) */
-
-static int sysctl(const char *name, int dflt)
-{
-	char path[128];
-	int v = dflt;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	fp = fopen(path, "r");
-	if (fp) {
-		if (fscanf(fp, "%d", &v) != 1)
-			v = dflt;
-		fclose(fp);
-	}
-	return v;
-}
 
 static void emit_checks(struct bf_cgen *cg, int none)
 {
@@ -64,10 +47,7 @@ static void emit_checks(struct bf_cgen *cg, int none)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), none);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ETH_TYPE));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, PACKET_HOST, 0), none);
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
-	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, -1, 0), none);
-	bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_1, 28));
-	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0xe, 0), none);
+	bf_emit_reply_group_dst4(cg, none);
 	/* IP options: the header is longer than 20 bytes. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 20, 0), none);
@@ -88,8 +68,9 @@ static void emit_checks(struct bf_cgen *cg, int none)
  * the whole burst (its rate_last 60 s back). */
 static void emit_budget(struct bf_cgen *cg, int none)
 {
-	int ms = sysctl("icmp_ratelimit", 1000), mask = sysctl("icmp_ratemask", 0x1818);
-	int64_t t = (ms * HZ + 999) / 1000; /* msecs_to_jiffies */
+	int ms = bf_reply_sysctl("ipv4/icmp_ratelimit", 1000);
+	int mask = bf_reply_sysctl("ipv4/icmp_ratemask", 0x1818);
+	int64_t t = (ms * BF_KERNEL_HZ + 999) / 1000; /* msecs_to_jiffies */
 	int have = bf_label_new(cg), capped = bf_label_new(cg), keep = bf_label_new(cg);
 	int ok = bf_label_new(cg);
 
@@ -224,7 +205,7 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_5, BPF_REG_1, 16));
-	bf_emit_csum_fold(cg);
+	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 10));
 	/* ICMP: type, code, checksum, 4 zero bytes; the datagram follows. */
@@ -236,7 +217,7 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ICMP_DEST_UNREACH << 8));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xff));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
-	bf_emit_csum_fold(cg);
+	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 22));
 }
@@ -274,7 +255,7 @@ static void emit_error(struct bf_cgen *cg, int unused)
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_5));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 28));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), none);
-	emit_headers(cg, sysctl("ip_default_ttl", 64));
+	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV4));
 	/* Cut after the quote: delta = (L2 + 28 + quote) - frame length. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, RI_L2));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_QLEN));
@@ -284,11 +265,7 @@ static void emit_error(struct bf_cgen *cg, int unused)
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_3));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_tail));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_TX));
-	bf_emit(cg, BPF_EXIT_INSN());
+	bf_emit_reply_send(cg, none);
 	bf_label_bind(cg, none);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);
 }

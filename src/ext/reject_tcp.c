@@ -14,14 +14,13 @@
  * packet: there REJECT drops. */
 #include <errno.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
 #include "cgen/flow.h"
 #include "cgen/insn.h"
-#include "ext/emit_csum.h"
+#include "ext/reply.h"
 #include "ext/reject_tcp.h"
 
 /* Stack between the context and the netfilter stage's buffers (XDP only). */
@@ -35,28 +34,6 @@ enum {
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 #define TCP_ACK 0x10
-
-/* The hop limit the kernel would give the reset: the namespace's (or the
- * interface's) sysctl, read when the program is compiled; 64 without. */
-static int hop_limit(const struct bf_cgen *cg, enum bf_family f)
-{
-	char path[128];
-	int v = 64;
-	FILE *fp;
-
-	if (f == BF_FAMILY_IPV4)
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/ip_default_ttl");
-	else
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/hop_limit",
-			 cg->ifname && *cg->ifname ? cg->ifname : "all");
-	fp = fopen(path, "r");
-	if (fp) {
-		if (fscanf(fp, "%d", &v) != 1 || v < 1 || v > 255)
-			v = 64;
-		fclose(fp);
-	}
-	return v;
-}
 
 /* *(u16 *)(r7 + off) = htons(r4). */
 static void store_be16(struct bf_cgen *cg, int off)
@@ -85,11 +62,7 @@ static void emit_checks(struct bf_cgen *cg, enum bf_family f, int none)
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_TCPFLAGS));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, TCP_RST, 0), none);
 	if (f == BF_FAMILY_IPV4) {
-		/* Multicast (224/4) or limited broadcast. */
-		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
-		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, -1, 0), none);
-		bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_1, 28));
-		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0xe, 0), none);
+		bf_emit_reply_group_dst4(cg, none);
 		return;
 	}
 	/* Not unicast: multicast (ff00::/8) or unspecified (::). */
@@ -184,13 +157,13 @@ static void emit_tcp(struct bf_cgen *cg, int hl)
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BF_REG_L3, (int16_t)(hl + 18), 0));
 	/* Pseudo-header: protocol and TCP length. */
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, IPPROTO_TCP + 20));
-	bf_emit_csum_fold(cg);
+	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	store_be16(cg, hl + 16);
 }
 
 static void emit_ipv4(struct bf_cgen *cg)
 {
-	int ttl = hop_limit(cg, BF_FAMILY_IPV4);
+	int ttl = bf_reply_ttl(cg, BF_FAMILY_IPV4);
 
 	/* TCP first: the pseudo-header's addresses, swapped. */
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
@@ -213,13 +186,13 @@ static void emit_ipv4(struct bf_cgen *cg)
 	bf_emit_csum_halves(cg);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
 	bf_emit_csum_halves(cg);
-	bf_emit_csum_fold(cg);
+	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	store_be16(cg, 10);
 }
 
 static void emit_ipv6(struct bf_cgen *cg)
 {
-	int hl = hop_limit(cg, BF_FAMILY_IPV6);
+	int hl = bf_reply_ttl(cg, BF_FAMILY_IPV6);
 
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
 	for (int w = 0; w < 8; w++) {
@@ -259,11 +232,7 @@ static void emit_send(struct bf_cgen *cg, int len, int none)
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, len));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_END));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_tail));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_TX));
-	bf_emit(cg, BPF_EXIT_INSN());
+	bf_emit_reply_send(cg, none);
 }
 
 /* The reset, once per program and family (a shared tail). */

@@ -73,6 +73,10 @@ void bf_sf_save_word(struct bf_strbuf *out, const char *word, size_t maxlen);
  * bytes set (an IPv4 "/32" sets only the first four). */
 bool bf_sf_mask_unset(const union bf_sf_addr *mask);
 
+/* The kernel's HZ that the jiffies arithmetic of limit, hashlimit and
+ * REJECT's ICMP budget assumes: this kernel's. */
+#define BF_KERNEL_HZ 250
+
 /* libxt_limit's and libxt_hashlimit's print_rate: " 3/hour" for a
  * period in 1/`scale` seconds; returns its unit in milliseconds. */
 uint32_t bf_sf_print_rate(struct bf_strbuf *out, uint64_t period, uint64_t scale);
