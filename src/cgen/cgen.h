@@ -102,6 +102,9 @@ enum bf_pkt_off {
 	BF_PKT_HOTDROP_LATER = -93, /* u8: a match held but set iptables'
 				 * hotdrop (bf_emit_hotdrop_later); the
 				 * prologues zero it */
+	BF_PKT_CTPROTO = -94,   /* u8: the conntrack's protocol (ct.h) */
+	BF_PKT_CTINFO = -96,    /* u16: the packet's conntrack state (ct.h),
+				 * set when a rule reads it */
 	/* -96 .. -128: a classifier stage's (classify.c). */
 	BF_PKT_CLASS_META = -100,   /* u32: the key's meta word */
 	BF_PKT_CLASS_PORTS = -104,  /* u32: the key's ports word */
@@ -155,6 +158,8 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
+	/* A rule reads the conntrack state (ct.h): the hook fills it. */
+	bool uses_ct;
 
 	/* The classifier: the map's contents, and each chain's plan (made
 	 * once per chain, however many places inline it). */

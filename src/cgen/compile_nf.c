@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "cgen/flow.h"
 #include "cgen/nf.h"
 #include "common/log.h"
@@ -31,6 +32,7 @@ static int compile(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *
 		return cg->err = bf_err(-ENOENT, "cgen: no INPUT chain in the filter table");
 
 	cg->hook = hook;
+	cg->uses_ct = bf_ruleset_uses_ct(v4);
 	cg->ifname = ifname;
 	cg->rs = v4;
 	cg->slot_base = 0;

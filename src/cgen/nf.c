@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "cgen/insn.h"
 #include "cgen/nf.h"
 #include "cgen/nf_uapi.h"
@@ -159,6 +160,17 @@ static void shorten_copy(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, offsetof(struct iphdr, tot_len)));
 }
 
+/* To `yes` for the packets this stage judges: datagrams ip_frag_reasm
+ * built (it sets IPCB(skb)->frag_max_size, the largest fragment's size;
+ * ip_rcv_core zeroed the IPCB of every other packet), and those XDP
+ * deferred (ct.h). Clobbers r0-r5. */
+static void emit_ours(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg, int yes)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, skb_reg, o->skb_ipcb_frag_max_size));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), yes);
+	bf_emit_ct_deferred(cg, o, skb_reg, yes);
+}
+
 static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 {
 	int accept = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
@@ -172,11 +184,12 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	}
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
-	/* ip_frag_reasm sets IPCB(skb)->frag_max_size (the largest fragment);
-	 * ip_rcv_core zeroed the IPCB of every other packet. */
 	if (reassembled_only) {
-		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, R_SKB, o.skb_ipcb_frag_max_size));
-		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+		int judge = bf_label_new(cg);
+
+		emit_ours(cg, &o, R_SKB, judge);
+		bf_emit_jump(cg, BPF_JMP_A(0), accept);
+		bf_label_bind(cg, judge);
 	}
 	check_iface(cg, &o, accept);
 	fill_link(cg, &o);
@@ -187,6 +200,11 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	bf_emit_ipv4_prologue(cg, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
+	if (cg->uses_ct) {
+		/* The prologue took r9 as scratch. */
+		bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
+		bf_emit_ct_nf(cg, &o, R_SKB);
+	}
 	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
 	bf_label_bind(cg, accept);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_ACCEPT));
@@ -240,7 +258,7 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
  * here: everything else leaves after three instructions. */
 int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 {
-	int accept = bf_label_new(cg);
+	int accept = bf_label_new(cg), ours = bf_label_new(cg);
 	struct bf_nf_offsets o;
 	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
@@ -248,9 +266,10 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 		return cg->err ? cg->err : (cg->err = err);
 	cg->hook = &bf_hook_nf_local_in;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_SKB));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_1, o.skb_ipcb_frag_max_size));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_7, BF_REG_CTX, BF_NF_CTX_SKB));
+	emit_ours(cg, &o, BPF_REG_7, ours);
+	bf_emit_jump(cg, BPF_JMP_A(0), accept);
+	bf_label_bind(cg, ours);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1, o.state_in));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), accept);

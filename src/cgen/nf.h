@@ -24,6 +24,7 @@ enum bf_nf_stack {
 	BF_NF_DYNPTR = -272,  /* struct bpf_dynptr (16 bytes) */
 	BF_NF_MAC = -280,     /* 8 bytes: Ethernet source read from the skb */
 	BF_NF_TOTLEN = -284,  /* u32: the datagram's real total length */
+	BF_NF_CT = -296,      /* 8 bytes: the conntrack's address (ct.c) */
 };
 
 /* Compiles filter INPUT of v4 (with the user chains it reaches) for the

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "cgen/flow.h"
 #include "cgen/ipv4_opts.h"
 #include "cgen/insn.h"
@@ -143,6 +144,8 @@ static void xdp_prologue(struct bf_cgen *cg)
  *   after an ICMP parameter problem of its own; those it refuses for its
  *   configuration (source routing, CIPSO DOIs) are dropped here instead,
  *   uncounted, so that a later change of it cannot let them in unjudged;
+ * - conntrack sees the packet (ct.h): where what it will decide is not
+ *   certain here, filter INPUT is left to the netfilter stage too;
  * - fragments reach filter INPUT only reassembled (ip_local_deliver
  *   defragments first): the netfilter stage (nf.h) judges the datagram
  *   the stack builds. IPv6 fragments reach INPUT one by one, as ip6tables
@@ -165,6 +168,8 @@ static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, whole);
+	if (cg->uses_ct)
+		bf_emit_ct_xdp(cg);
 }
 
 static int xdp_verdict_code(enum bf_verdict v)

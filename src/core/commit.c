@@ -56,6 +56,9 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	int err;
 
 	err = bf_iface_progs_compile(rs, ifname, &p);
+	/* Before the programs run: they read what conntrack keeps. */
+	if (!err && (p.xdp.uses_ct || p.nf.uses_ct))
+		err = bf_ct_register();
 	if (!err && p.xdp.n_state && state_fd < 0) {
 		err = bf_state_map_create(p.xdp.n_state, &own_state);
 		fds[BF_MAP_STATE] = own_state;

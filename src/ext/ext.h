@@ -93,6 +93,9 @@ struct bf_match_ops {
 	 * NULL: never classified. */
 	int (*classify)(const struct bf_rule *rule, const void *data,
 			struct bf_class_conds *conds);
+	/* Reads the packet's conntrack state (BF_PKT_CTINFO, cgen/ct.h),
+	 * which the hook then works out before filter INPUT. */
+	bool reads_ct;
 };
 
 /* `-j NAME` targets other than the standard verdicts and chains. */

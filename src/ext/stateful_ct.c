@@ -1,7 +1,12 @@
 /* Printing the conntrack match's data, for -m conntrack and -m state
  * (libxt_conntrack's conntrack_dump and friends). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "cgen/cgen.h"
+#include "cgen/ct.h"
+#include "cgen/insn.h"
 
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
@@ -136,4 +141,54 @@ void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char
 	if (mf & BF_CT_DIRECTION)
 		bf_strbuf_printf(out, " %sctdir %s", prefix,
 				 inv & BF_CT_DIRECTION ? "REPLY" : "ORIGINAL");
+}
+
+/* conntrack_mt, on the state the hook put in the context (cgen/ct.h):
+ * the state test (SNAT/DNAT included); without a conntrack the rule then
+ * matches only through a state test; else direction, protocol and
+ * status. Addresses, ports and expiry are not compiled yet. */
+int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_ct_info *info,
+	       int no_match)
+{
+	const uint16_t compiled = BF_CT_STATE | BF_CT_STATE_ALIAS | BF_CT_DIRECTION |
+				  BF_CT_PROTO | BF_CT_STATUS;
+	uint16_t f = info->match_flags, inv = info->invert_flags;
+	int present = bf_label_new(cg), matched = bf_label_new(cg);
+
+	if (rule->ip.family != BF_FAMILY_IPV4 || (f & ~compiled))
+		return -EOPNOTSUPP;
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_CTINFO));
+	if (f & BF_CT_STATE) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, info->state_mask));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_STATE) ? BPF_JNE : BPF_JEQ, BPF_REG_2, 0, 0),
+			     no_match);
+	}
+	if (!(f & (BF_CT_DIRECTION | BF_CT_PROTO | BF_CT_STATUS)))
+		return 0;
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, BF_CTI_PRESENT, 0), present);
+	bf_emit_jump(cg, BPF_JMP_A(0), (f & BF_CT_STATE) ? matched : no_match);
+	bf_label_bind(cg, present);
+	/* Each test as the kernel's "(x == y) ^ !inverted: no match". */
+	if ((f & BF_CT_DIRECTION) && (inv & BF_CT_DIRECTION)) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, BF_CTI_REPLY));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), no_match);
+	} else if (f & BF_CT_DIRECTION) {
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, BF_CTI_REPLY, 0), no_match);
+	}
+	if (f & BF_CT_PROTO) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_CTPROTO));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_PROTO) ? BPF_JEQ : BPF_JNE, BPF_REG_2,
+					     info->l4proto, 0), no_match);
+	}
+	if (f & BF_CT_STATUS) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_2, BF_CTI_STATUS_SHIFT));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, info->status_mask));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_STATUS) ? BPF_JNE : BPF_JEQ, BPF_REG_2, 0,
+					     0), no_match);
+	}
+	bf_label_bind(cg, matched);
+	return 0;
 }

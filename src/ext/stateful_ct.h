@@ -58,6 +58,11 @@ struct bf_ct_info {
  * text (prefix "--", numeric). */
 void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char *prefix,
 		int family, bool numeric);
+struct bf_cgen;
+struct bf_rule;
+/* The match's emit (bf_match_ops.emit) for -m conntrack and -m state. */
+int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_ct_info *info,
+	       int no_match);
 /* " NEW,ESTABLISHED": the states in iptables' order after one space. */
 void bf_ct_dump_states(struct bf_strbuf *out, uint16_t mask);
 

@@ -26,6 +26,22 @@ struct bf_nf_offsets {
 	int16_t dev_ifindex;        /* int ifindex */
 	/* BTF id of the kfunc bpf_dynptr_from_skb in vmlinux. */
 	int32_t kfunc_dynptr_from_skb;
+
+	/* Conntrack (cgen/ct.c). struct sk_buff: */
+	int16_t skb_nfct;           /* unsigned long _nfct: nf_conn | ctinfo */
+	int16_t skb_end;            /* sk_buff_data_t end: skb_shinfo() */
+	int16_t shinfo_meta_len;    /* u8 skb_shared_info.meta_len */
+	/* struct nf_conn */
+	int16_t ct_status;          /* unsigned long status (IPS_*) */
+	int16_t ct_protonum;        /* tuplehash[0].tuple.dst.protonum, u8 */
+	int16_t ct_tcp_state;       /* proto.tcp.state, u8 */
+	int16_t ct_tcp_seen;        /* proto.tcp.seen[0] (ip_ct_tcp_state) */
+	int16_t ct_tcp_seen_size;   /* sizeof(struct ip_ct_tcp_state) */
+	/* struct ip_ct_tcp_state, u32 each */
+	int16_t tcp_td_end, tcp_td_maxend, tcp_td_maxwin;
+	/* BTF ids of the kfuncs bpf_xdp_ct_lookup and bpf_ct_release. */
+	int32_t kfunc_xdp_ct_lookup;
+	int32_t kfunc_ct_release;
 };
 
 /* Fills o from /sys/kernel/btf/vmlinux (read once, then cached: in the
