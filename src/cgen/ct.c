@@ -14,7 +14,13 @@
 enum {
 	CT_TUPLE = -184, /* struct bpf_sock_tuple.ipv4: 12 bytes */
 	CT_OPTS = -200,  /* struct bpf_ct_opts, its 12-byte size */
+	CT_CK_PTR = -208, /* the checksum's next bytes (a packet pointer) */
+	CT_CK_REM = -212, /* u32: bytes left */
+	CT_CK_SUM = -216, /* u32: the sum so far (bpf_csum_diff's) */
+	CT_CK_BUF = -232, /* 12 bytes: the pseudo-header, then the tail */
 };
+/* Segments longer than this are left to the stack. */
+#define CT_CK_MAX (3 * 512 + 508)
 #define CT_OPTS_SZ 12
 #define CT_OPTS_L4PROTO 8
 #define CT_OPTS_DIR 9
@@ -187,12 +193,12 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, TCPF_FIN | TCPF_SYN | TCPF_RST | TCPF_ACK));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, TCPF_ACK, 0), out);
 
-	/* r3: the TCP header; the prologue proved its 20 bytes (L4_OK). */
+	/* r3: the TCP header (the prologue read its 20 bytes: L4_OK). */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_10, BF_PKT_L4OFF));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 0x3c));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BF_REG_L3));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 24));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 20));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BF_REG_END, 0), out);
 	/* r5: the header's length (data offset * 4). */
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_3, 12));
@@ -200,6 +206,8 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_5, 2));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_5, 20, 0), plain);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_5, 32, 0), out);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 4));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BF_REG_END, 0), out);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 20));
 	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0x0a080101, 0), out);
 	bf_label_bind(cg, plain);
@@ -223,6 +231,112 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 	bf_label_bind(cg, ok);
 }
 
+/* sum += bpf_csum_diff over `size` bytes at the pointer in CT_CK_PTR,
+ * which then moves on; to `out` when they are not all in the frame. */
+static void emit_csum_chunk(struct bf_cgen *cg, int size, int out)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, CT_CK_PTR));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, size));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), out);
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, CT_CK_PTR));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, size));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_5, BPF_REG_10, CT_CK_SUM));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, CT_CK_SUM));
+}
+
+/* To `bad` unless the TCP or UDP checksum is right (a UDP checksum of 0
+ * is none): conntrack checks it (nf_conntrack_checksum) where the device
+ * did not, and says INVALID when it is wrong - which XDP cannot know, so
+ * such a packet is the stack's to judge. (Over veth, locally sent
+ * packets carry only a partial checksum: they all go to the stack.) */
+static void emit_l4_csum(struct bf_cgen *cg, int bad)
+{
+	int none = bf_label_new(cg), odd_done = bf_label_new(cg), sum_it = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x3c));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BF_REG_L3));
+	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, CT_CK_PTR));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_PROTO));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_2, IPPROTO_UDP, 0), sum_it);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 8));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_3, BF_REG_END, 0), bad);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, 6));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, 0), none);
+	bf_label_bind(cg, sum_it);
+	/* The pseudo-header: addresses, zero, protocol, segment length. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, BF_PKT_LEN));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_10, BF_PKT_L4OFF));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_3, CT_CK_MAX + 3, 0), bad);
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_REM));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_3, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_3, CT_CK_BUF + 10));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, CT_CK_BUF + 8, 0));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_2, CT_CK_BUF + 9));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, 12));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF + 4));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, CT_CK_BUF));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 12));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, CT_CK_SUM));
+	/* The segment: 512-byte chunks, then one per bit of what is left. */
+	for (int size = 512, n = 3; size >= 4; n = 1, size /= 2) {
+		for (int i = 0; i < n; i++) {
+			int skip = bf_label_new(cg);
+
+			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, CT_CK_REM));
+			if (size < 512)
+				bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, size));
+			bf_emit_jump(cg, BPF_JMP_IMM(size == 512 ? BPF_JLT : BPF_JEQ, BPF_REG_1,
+						     size == 512 ? size : 0, 0), skip);
+			if (size == 512) {
+				bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, size));
+				bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, CT_CK_REM));
+			}
+			emit_csum_chunk(cg, size, bad);
+			bf_label_bind(cg, skip);
+		}
+	}
+	/* The last 0-3 bytes, zero-padded to 4. */
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, CT_CK_PTR));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, CT_CK_REM));
+	for (int i = 0; i < 3; i++) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 3));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_2, i, 0), odd_done);
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, i + 1));
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BF_REG_END, 0), bad);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_3, i));
+		bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_4, CT_CK_BUF + i));
+	}
+	bf_label_bind(cg, odd_done);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, CT_CK_BUF));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 4));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_5, BPF_REG_10, CT_CK_SUM));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
+	/* Right when the folded sum is all ones (its complement zero). */
+	bf_emit_csum_fold(cg, BPF_REG_0, BPF_REG_1);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), bad);
+	bf_label_bind(cg, none);
+}
+
 void bf_emit_ct_xdp(struct bf_cgen *cg)
 {
 	int defer = bf_label_new(cg), release_defer = bf_label_new(cg), done = bf_label_new(cg);
@@ -243,6 +357,8 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, IPPROTO_TCP, 0), lookup);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_UDP, 0), defer);
 	bf_label_bind(cg, lookup);
+	emit_l4_csum(cg, defer);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
 
 	/* The tuple as the packet has it (network order), original dir. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BF_REG_L3, 12));

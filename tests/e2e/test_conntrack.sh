@@ -1,0 +1,113 @@
+#!/bin/bash
+# -m conntrack and -m state against iptables-legacy, with multi-packet
+# flows over veth: TCP handshakes, data and FIN (real sockets), UDP
+# exchanges both ways, ICMP echo, an ICMP error about a flow (RELATED),
+# unsolicited and out-of-window TCP, replies (--ctdir REPLY). Two twin
+# pairs: bpfilter on B, iptables-legacy on D; the same flows on both; the
+# INPUT counters must be equal, rule by rule. At XDP bpfilter judges what
+# it can prove (UDP, a SYN without a flow, an established flow's ACK in
+# conntrack's window); the rest is judged after conntrack by the
+# netfilter stage: both paths are exercised here.
+. "$(dirname "$0")/../lib/netns.sh"
+
+need_root
+need_bpfilter
+need_iptables_legacy
+need_tool pktsend
+need_cmd python3
+need_cmd nft
+bf_run_dir_new
+tmpdir_new W
+FLOWS=$(dirname "$0")/../tools/ct_flows.py
+failures=0
+
+hosts_new A B
+hosts_new C D
+for ns in "$A" "$C"; do offloads_off "$ns" "$IF_A"; done
+for ns in "$B" "$D"; do offloads_off "$ns" "$IF_B"; done
+MAC_B=$(ns_mac "$B" "$IF_B")
+MAC_D=$(ns_mac "$D" "$IF_B")
+
+RULES='-A INPUT -m conntrack --ctstate INVALID -j DROP
+-A INPUT -m conntrack --ctstate ESTABLISHED --ctdir REPLY -j ACCEPT
+-A INPUT -p tcp -m conntrack --ctstate ESTABLISHED --ctproto tcp -j ACCEPT
+-A INPUT -m state --state RELATED -j ACCEPT
+-A INPUT -m conntrack --ctstatus SEEN_REPLY -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 7777 -m conntrack --ctstate NEW --ctdir ORIGINAL -j ACCEPT
+-A INPUT -p udp -m udp --dport 5555 -m conntrack --ctstate NEW -j ACCEPT
+-A INPUT -p icmp -m state --state NEW -j ACCEPT
+-A INPUT -m conntrack ! --ctstatus CONFIRMED -j ACCEPT
+-A INPUT -m conntrack --ctstate UNTRACKED,SNAT,DNAT -j ACCEPT
+-A INPUT -j DROP'
+
+bf "$B" attach "$IF_B" >"$W/attach.out" 2>&1 || fail "attach: $(cat "$W/attach.out")"
+while read -r line; do
+	# shellcheck disable=SC2086
+	bf "$B" $line || fail "bpfilter $line"
+	# shellcheck disable=SC2086
+	ipt "$D" $line || fail "iptables-legacy $line"
+done <<<"$RULES"
+
+counts()
+{
+	"$@" -L INPUT -v -x -n | awk 'NR > 2 { printf "%s/%s ", $1, $2 }'
+}
+
+# on CLIENT SERVER: every flow from CLIENT to SERVER (the same address
+# on both pairs), $1 naming the step for messages.
+on()
+{
+	local client=$2 server=$3 out=$W/serve.$3 mac=$4
+	ip netns exec "$server" python3 "$FLOWS" serve 6 >"$out" 2>&1 &
+	local sp=$!
+	wait_until 3 grep -q ready "$out" || fail "$1: the server did not start: $(cat "$out")"
+	case $1 in
+	tcp) ip netns exec "$client" python3 "$FLOWS" tcp "$HOST_B" || failures=$((failures + 1)) ;;
+	udp) ip netns exec "$client" python3 "$FLOWS" udp "$HOST_B" || failures=$((failures + 1)) ;;
+	ping) ip netns exec "$client" "$TOOLS/probe" ping "$HOST_B" 3 1000 >/dev/null ;;
+	udp-out)
+		ip netns exec "$client" python3 "$FLOWS" udp-answer 3 >"$W/answer" 2>&1 &
+		local ap=$!
+		wait_until 3 grep -q ready "$W/answer" || fail "udp-answer did not start"
+		ip netns exec "$server" python3 "$FLOWS" udp-out "$HOST_A" || failures=$((failures + 1))
+		wait "$ap"
+		;;
+	unsolicited)
+		local f
+		for f in SYN,FIN RST FIN SYN,ACK ACK "ACK --payload 100" "SYN,ACK,FIN,URG,PSH" NONE; do
+			# shellcheck disable=SC2086
+			ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" \
+				--src "$HOST_A" --dst "$HOST_B" --proto tcp --sport 42000 --dport 7777 \
+				--flags $f >/dev/null || fail "pktsend"
+			sleep 0.05
+		done
+		# A SYN to a closed port (NEW; the server answers a reset).
+		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$HOST_A" \
+			--dst "$HOST_B" --proto tcp --sport 42001 --dport 8888 --flags SYN >/dev/null
+		;;
+	out-of-window)
+		# An established flow, then an ACK of its 4-tuple with a sequence
+		# number far from its window: INVALID for conntrack.
+		HOLD_MS=1500 ip netns exec "$client" python3 "$FLOWS" tcp "$HOST_B" >"$W/hold" 2>&1 &
+		local cp=$!
+		wait_until 3 grep -q open "$W/hold" || fail "the held connection did not open"
+		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$HOST_A" \
+			--dst "$HOST_B" --proto tcp --sport 41000 --dport 7777 --flags ACK \
+			--seq 12345 --ack 67890 >/dev/null
+		wait "$cp" || failures=$((failures + 1))
+		;;
+	esac
+	sleep 0.3
+	kill "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+}
+
+for step in tcp udp ping udp-out unsolicited out-of-window tcp; do
+	on "$step" "$C" "$D" "$MAC_D"
+	on "$step" "$A" "$B" "$MAC_B"
+	check "after $step: counters as iptables-legacy" "$(counts ipt "$D")" "$(counts bf "$B")"
+done
+[ "$(counts bf "$B" | awk '{ split($2, a, "/"); print a[1] }')" -gt 0 ] ||
+	fail "no packet took the ESTABLISHED --ctdir REPLY rule"
+check "flows that failed" 0 "$failures"
+echo "counters: $(counts bf "$B")"

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""ct_flows: the flows of the conntrack end-to-end test, with real sockets.
+
+  ct_flows.py serve SECONDS       on the server: TCP echo on 7777, UDP echo
+                                  on 5555 (prints "ready")
+  ct_flows.py tcp ADDR            TCP from port 41000: 3 writes of 1000 bytes,
+                                  each echoed, then close; kept open for a
+                                  moment first when HOLD_MS is set
+  ct_flows.py udp ADDR            3 datagrams from port 40000 to 5555, echoed
+  ct_flows.py udp-out ADDR        from the server: one datagram to ADDR:6000
+                                  from port 6001, and one to ADDR:9 (closed:
+                                  the peer answers port unreachable)
+  ct_flows.py udp-answer SECONDS  on the client: answers one datagram on 6000
+Exit 0 when every echo came back."""
+import os
+import socket
+import sys
+import threading
+import time
+
+
+def serve(seconds):
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind(("0.0.0.0", 7777))
+    tcp.listen(8)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("0.0.0.0", 5555))
+
+    def tcp_loop():
+        while True:
+            c, _ = tcp.accept()
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                c.sendall(d)
+            c.close()
+
+    def udp_loop():
+        while True:
+            d, peer = udp.recvfrom(65536)
+            udp.sendto(d, peer)
+
+    for f in (tcp_loop, udp_loop):
+        threading.Thread(target=f, daemon=True).start()
+    print("ready", flush=True)
+    time.sleep(seconds)
+
+
+def tcp_client(addr):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 41000))
+    s.settimeout(2)
+    s.connect((addr, 7777))
+    for _ in range(3):
+        s.sendall(b"x" * 1000)
+        got = 0
+        while got < 1000:
+            got += len(s.recv(65536))
+        time.sleep(0.05)
+    hold = int(os.environ.get("HOLD_MS", "0"))
+    if hold:
+        print("open", flush=True)
+        time.sleep(hold / 1000)
+    s.close()
+
+
+def udp_client(addr):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 40000))
+    s.settimeout(2)
+    for i in range(3):
+        s.sendto(b"y" * (100 + i), (addr, 5555))
+        s.recvfrom(65536)
+        time.sleep(0.05)
+
+
+def udp_out(addr):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 6001))
+    s.settimeout(2)
+    s.sendto(b"z", (addr, 6000))
+    s.recvfrom(65536)
+    s.sendto(b"closed", (addr, 9))
+    time.sleep(0.2)
+
+
+def udp_answer(seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 6000))
+    s.settimeout(seconds)
+    print("ready", flush=True)
+    d, peer = s.recvfrom(65536)
+    s.sendto(d, peer)
+
+
+def main():
+    cmds = {"serve": lambda a: serve(float(a)), "tcp": tcp_client, "udp": udp_client,
+            "udp-out": udp_out, "udp-answer": lambda a: udp_answer(float(a))}
+    if len(sys.argv) != 3 or sys.argv[1] not in cmds:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        cmds[sys.argv[1]](sys.argv[2])
+    except OSError as e:
+        print(f"ct_flows {sys.argv[1]}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
