@@ -114,6 +114,18 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_SLOT = -120,   /* u32: the counter slot of BEST */
 	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
+	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
+	 * a rule reads them. Addresses as in memory (network order), ports
+	 * in host order. */
+	BF_PKT_CT_ORIG_SRC = -320,  /* u32 */
+	BF_PKT_CT_ORIG_DST = -316,  /* u32 */
+	BF_PKT_CT_REPL_SRC = -312,  /* u32 */
+	BF_PKT_CT_REPL_DST = -308,  /* u32 */
+	BF_PKT_CT_ORIG_SPORT = -304, /* u16 */
+	BF_PKT_CT_ORIG_DPORT = -302, /* u16 */
+	BF_PKT_CT_REPL_SPORT = -300, /* u16 */
+	BF_PKT_CT_REPL_DPORT = -298, /* u16 */
+	BF_PKT_CT_EXPIRES = -324,   /* u32: seconds left (netfilter hook) */
 };
 #define BF_EXTHDR_ABSENT 0
 #define BF_EXTHDR_BAD 0xffff
@@ -158,8 +170,9 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
-	/* A rule reads the conntrack state (ct.h): the hook fills it. */
-	bool uses_ct;
+	/* What rules read of the conntrack (ct.h: BF_CT_NEED_*): the hook
+	 * fills it. */
+	unsigned int uses_ct;
 
 	/* The classifier: the map's contents, and each chain's plan (made
 	 * once per chain, however many places inline it). */

@@ -94,7 +94,7 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 	/* Without an IPv6 ruleset IPv6 packets pass unjudged: what an empty
 	 * ruleset with ACCEPT policies would do to them. */
 	cg->judge_v6 = v6 != NULL;
-	cg->uses_ct = bf_ruleset_uses_ct(v4) || bf_ruleset_uses_ct(v6);
+	cg->uses_ct = bf_ruleset_uses_ct(v4) | bf_ruleset_uses_ct(v6);
 	if (v6)
 		cg->lbl_v6 = bf_label_new(cg);
 	hook->prologue(cg);

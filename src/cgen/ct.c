@@ -9,6 +9,7 @@
 #include "cgen/nf.h"
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
+#include "ext/stateful_util.h"
 
 /* XDP scratch (below the context, XDP only): the lookup's arguments. */
 enum {
@@ -45,10 +46,16 @@ enum {
 /* Weak, as in nf.c: the fuzzers' builds have no src/kern. */
 extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 
-bool bf_ruleset_uses_ct(const struct bf_ruleset *rs)
+/* Every match with reads_ct holds a struct bf_ct_info (conntrack, state). */
+unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs)
 {
+	const uint16_t tuple = BF_CT_ORIGSRC | BF_CT_ORIGDST | BF_CT_REPLSRC | BF_CT_REPLDST |
+			       BF_CT_ORIGSRC_PORT | BF_CT_ORIGDST_PORT | BF_CT_REPLSRC_PORT |
+			       BF_CT_REPLDST_PORT;
+	unsigned int needs = 0;
+
 	if (!rs)
-		return false;
+		return 0;
 	for (int t = 0; t < BF_TABLE_MAX; t++) {
 		const struct bf_table *tb = &rs->tables[t];
 
@@ -56,18 +63,75 @@ bool bf_ruleset_uses_ct(const struct bf_ruleset *rs)
 			for (size_t r = 0; r < tb->chains[c]->n_rules; r++) {
 				const struct bf_rule *rule = tb->chains[c]->rules[r];
 
-				for (size_t m = 0; m < rule->n_matches; m++)
-					if (rule->matches[m].ops->reads_ct)
-						return true;
+				for (size_t m = 0; m < rule->n_matches; m++) {
+					const struct bf_ct_info *info = rule->matches[m].data;
+
+					if (!rule->matches[m].ops->reads_ct)
+						continue;
+					needs |= BF_CT_NEED_STATE;
+					if (info->match_flags & tuple)
+						needs |= BF_CT_NEED_TUPLE;
+					if (info->match_flags & BF_CT_EXPIRES)
+						needs |= BF_CT_NEED_EXPIRES;
+				}
 			}
 	}
-	return false;
+	return needs;
 }
 
 void bf_emit_ct_none(struct bf_cgen *cg)
 {
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_INVALID));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_CTPROTO, 0));
+	for (int off = BF_PKT_CT_EXPIRES; cg->uses_ct & BF_CT_NEED_TUPLE && off < -296; off += 4)
+		bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, off, 0));
+}
+
+/* The tuples from the conntrack in r9 (XDP: a pointer the verifier
+ * knows), the ports turned to host order. */
+static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+{
+	const struct {
+		int16_t from;
+		int to, size;
+	} f[] = {
+		{o->ct_src_addr, BF_PKT_CT_ORIG_SRC, BPF_W},
+		{o->ct_dst_addr, BF_PKT_CT_ORIG_DST, BPF_W},
+		{o->ct_src_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_SRC, BPF_W},
+		{o->ct_dst_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_DST, BPF_W},
+		{o->ct_src_port, BF_PKT_CT_ORIG_SPORT, BPF_H},
+		{o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, BPF_H},
+		{o->ct_src_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_SPORT, BPF_H},
+		{o->ct_dst_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_DPORT, BPF_H},
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from));
+		if (f[i].size == BPF_H)
+			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+	}
+}
+
+/* The tuples of the conntrack the stack will make for this packet: its
+ * own, and the inverse (CT_TUPLE holds it, in network order). */
+static void emit_tuple_from_packet(struct bf_cgen *cg)
+{
+	const struct {
+		int from, to, size;
+	} f[] = {
+		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + 4, BF_PKT_CT_ORIG_DST, BPF_W},
+		{CT_TUPLE + 4, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
+		{CT_TUPLE + 8, BF_PKT_CT_ORIG_SPORT, BPF_H}, {CT_TUPLE + 10, BF_PKT_CT_ORIG_DPORT, BPF_H},
+		{CT_TUPLE + 10, BF_PKT_CT_REPL_SPORT, BPF_H}, {CT_TUPLE + 8, BF_PKT_CT_REPL_DPORT, BPF_H},
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from));
+		if (f[i].size == BPF_H)
+			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+	}
 }
 
 static void emit_kfunc(struct bf_cgen *cg, int32_t btf_id)
@@ -350,6 +414,12 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 			cg->err = err;
 		return;
 	}
+	/* The time left that --ctexpire reads is what conntrack sets while it
+	 * handles the packet, from its own tables: the stack's to judge. */
+	if (cg->uses_ct & BF_CT_NEED_EXPIRES) {
+		emit_defer(cg);
+		return;
+	}
 	/* TCP and UDP with their whole header; the rest goes to the stack. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_L4_OK));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), defer);
@@ -396,6 +466,8 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, TCPF_SYN, 0), defer);
 	bf_label_bind(cg, is_new);
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_NEW | BF_CTI_PRESENT));
+	if (cg->uses_ct & BF_CT_NEED_TUPLE)
+		emit_tuple_from_packet(cg);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
 	/* A flow: r9 holds the reference until bpf_ct_release. */
@@ -405,8 +477,10 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_PROTO));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, IPPROTO_UDP, 0), udp);
 	emit_tcp_established(cg, &o, release_defer);
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, o.ct_status));
 	bf_label_bind(cg, udp);
+	if (cg->uses_ct & BF_CT_NEED_TUPLE)
+		emit_tuple_from_ct(cg, &o);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, o.ct_status));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, CT_OPTS + CT_OPTS_DIR));
 	emit_info_from_status(cg);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
@@ -419,6 +493,55 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_label_bind(cg, defer);
 	emit_defer(cg);
 	bf_label_bind(cg, done);
+}
+
+/* size bytes at ct_off in the conntrack (its address in BF_NF_CT) to the
+ * stack at to; zeros where it cannot be read. */
+static void emit_probe_field(struct bf_cgen *cg, int ct_off, int to, int size)
+{
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, to));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, size));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, BF_NF_CT));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, ct_off));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+}
+
+static void emit_tuple_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+{
+	const int h = o->ct_tuplehash_size;
+
+	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 4);
+	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 4);
+	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 4);
+	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 4);
+	emit_probe_field(cg, o->ct_src_port, BF_PKT_CT_ORIG_SPORT, 2);
+	emit_probe_field(cg, o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, 2);
+	emit_probe_field(cg, o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, 2);
+	emit_probe_field(cg, o->ct_dst_port + h, BF_PKT_CT_REPL_DPORT, 2);
+	for (int off = BF_PKT_CT_ORIG_SPORT; off <= BF_PKT_CT_REPL_DPORT; off += 2) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, off));
+		bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, off));
+	}
+}
+
+/* nf_ct_expires(ct) / HZ: the jiffies from now to ct->timeout (u32
+ * arithmetic, none when past), in seconds. */
+static void emit_expires_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+{
+	int past = bf_label_new(cg);
+
+	emit_probe_field(cg, o->ct_timeout, BF_PKT_CT_EXPIRES, 4);
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CT_EXPIRES));
+	bf_emit(cg, BPF_ALU32_REG(BPF_SUB, BPF_REG_1, BPF_REG_0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JSLT, BPF_REG_1, 0, 0), past);
+	bf_emit(cg, BPF_ALU32_IMM(BPF_DIV, BPF_REG_1, BF_KERNEL_HZ));
+	bf_emit(cg, BPF_MOV32_REG(BPF_REG_2, BPF_REG_1));
+	bf_label_bind(cg, past);
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, BF_PKT_CT_EXPIRES));
 }
 
 void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg)
@@ -470,15 +593,11 @@ void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_re
 	bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, BF_PKT_CTINFO));
 
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, 0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, BF_NF_CT));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, o->ct_protonum));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_CTPROTO));
+	emit_probe_field(cg, o->ct_protonum, BF_PKT_CTPROTO, 1);
+	if (cg->uses_ct & BF_CT_NEED_TUPLE)
+		emit_tuple_nf(cg, o);
+	if (cg->uses_ct & BF_CT_NEED_EXPIRES)
+		emit_expires_nf(cg, o);
 	bf_label_bind(cg, done);
 }
 

@@ -28,11 +28,14 @@
 /* The XDP metadata word of a deferred packet. */
 #define BF_CT_DEFER_MAGIC 0xbf1dfe44u
 
-/* Whether a rule of rs reads the conntrack state. */
-bool bf_ruleset_uses_ct(const struct bf_ruleset *rs);
+/* What the rules of rs read of the conntrack: 0 or BF_CT_NEED_* bits. */
+#define BF_CT_NEED_STATE 0x1  /* BF_PKT_CTINFO, BF_PKT_CTPROTO */
+#define BF_CT_NEED_TUPLE 0x2  /* BF_PKT_CT_ORIG_SRC .. BF_PKT_CT_REPL_DPORT */
+#define BF_CT_NEED_EXPIRES 0x4 /* BF_PKT_CT_EXPIRES: XDP then defers all */
+unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs);
 
 /* CTINFO before conntrack has seen the packet (raw PREROUTING): no
- * conntrack, INVALID. */
+ * conntrack, INVALID (the other fields zero). */
 void bf_emit_ct_none(struct bf_cgen *cg);
 /* XDP, IPv4, before filter INPUT (r6 the context, r7 the IPv4 header):
  * CTINFO where it is certain, else the packet deferred (XDP_PASS with

@@ -109,7 +109,8 @@ static int byte_off(const struct btf *btf, const char *sname, const char *mname,
 /* The conntrack fields (cgen/ct.c). */
 static int fill_ct(const struct btf *btf, struct bf_nf_offsets *o)
 {
-	uint32_t seen_type = 0;
+	uint32_t seen_type = 0, hash_type = 0;
+	int16_t tuplehash;
 	int err, r;
 
 	err = byte_off(btf, "sk_buff", "_nfct", &o->skb_nfct);
@@ -120,8 +121,20 @@ static int fill_ct(const struct btf *btf, struct bf_nf_offsets *o)
 	if (!err)
 		err = byte_off(btf, "nf_conn", "status", &o->ct_status);
 	if (!err)
+		err = byte_off(btf, "nf_conn", "timeout", &o->ct_timeout);
+	if (!err)
 		err = path_off(btf, "nf_conn", "tuplehash.tuple.dst.protonum", &o->ct_protonum,
 			       NULL);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.src.u3", &o->ct_src_addr);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.dst.u3", &o->ct_dst_addr);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.src.u", &o->ct_src_port);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.dst.u", &o->ct_dst_port);
+	if (!err)
+		err = path_off(btf, "nf_conn", "tuplehash", &tuplehash, &hash_type);
 	if (!err)
 		err = path_off(btf, "nf_conn", "proto.tcp.state", &o->ct_tcp_state, NULL);
 	if (!err)
@@ -138,6 +151,10 @@ static int fill_ct(const struct btf *btf, struct bf_nf_offsets *o)
 	if (r <= 0 || r > 64)
 		return bf_err(-ENOENT, "kernel BTF: no usable struct ip_ct_tcp_state");
 	o->ct_tcp_seen_size = (int16_t)r;
+	r = btf__resolve_size(btf, hash_type);
+	if (r <= 0 || r > 256)
+		return bf_err(-ENOENT, "kernel BTF: no usable struct nf_conntrack_tuple_hash");
+	o->ct_tuplehash_size = (int16_t)r;
 	r = btf__find_by_name_kind(btf, "bpf_xdp_ct_lookup", BTF_KIND_FUNC);
 	if (r < 0)
 		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_xdp_ct_lookup");
@@ -194,7 +211,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 2"
+#define CACHE_MAGIC "bpfilter btf offsets 3"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

@@ -33,7 +33,12 @@ struct bf_nf_offsets {
 	int16_t shinfo_meta_len;    /* u8 skb_shared_info.meta_len */
 	/* struct nf_conn */
 	int16_t ct_status;          /* unsigned long status (IPS_*) */
+	int16_t ct_timeout;         /* u32 timeout: jiffies it expires at */
 	int16_t ct_protonum;        /* tuplehash[0].tuple.dst.protonum, u8 */
+	/* tuplehash[0].tuple (the original direction's): addresses (the
+	 * first word for IPv4), ports (u16, network order) */
+	int16_t ct_src_addr, ct_dst_addr, ct_src_port, ct_dst_port;
+	int16_t ct_tuplehash_size;  /* what to add for tuplehash[1] (reply) */
 	int16_t ct_tcp_state;       /* proto.tcp.state, u8 */
 	int16_t ct_tcp_seen;        /* proto.tcp.seen[0] (ip_ct_tcp_state) */
 	int16_t ct_tcp_seen_size;   /* sizeof(struct ip_ct_tcp_state) */

@@ -184,7 +184,7 @@ REFUSED_CASES=(
 	"-t raw -A OUTPUT -j RETURN"
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
-	"-A INPUT -m conntrack --ctexpire 10 -j ACCEPT"
+	"-A INPUT -m connmark --mark 1 -j ACCEPT"
 	"-A INPUT -j LOG"
 )
 
