@@ -13,6 +13,7 @@
 
 #include "cgen.h"
 #include "cgen/insn.h"
+#include "cgen/log_event.h"
 #include "cgen/nf.h"
 #include "cgen/nf_uapi.h"
 #include "kern/btf_offsets.h"
@@ -207,6 +208,69 @@ static void nf_prologue_all(struct bf_cgen *cg)
 	nf_prologue_common(cg, false);
 }
 
+/* The LOG target's copy (cgen.h): the Ethernet header from the skb's MAC
+ * header (the first fragment's), then the datagram from its network
+ * header, read again through the prologue's dynptr (the stack copy is
+ * shorter and its total length rewritten). r9 is the event; the skb is
+ * read again from the context after each call. */
+static void nf_log_frame(struct bf_cgen *cg)
+{
+	int no_mac = bf_label_new(cg), fits = bf_label_new(cg), failed = bf_label_new(cg);
+	int done = bf_label_new(cg);
+	struct bf_nf_offsets o;
+	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
+
+	if (err) {
+		if (!cg->err)
+			cg->err = err;
+		return;
+	}
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, l3_off), ETH_HLEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_2, o.skb_mac_header));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xffff, 0), no_mac);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_2, o.skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, offsetof(struct bf_log_event, data)));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, ETH_HLEN));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), no_mac);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), ETH_HLEN));
+	bf_label_bind(cg, no_mac);
+
+	/* r4: the network header's offset in the dynptr (as copy_header);
+	 * r2: the bytes from there, at most what the event holds. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_5, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_5, o.skb_network_header));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_5, o.skb_data));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_5, o.skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_1));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_4, 0, 0), failed);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_5, o.skb_len));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLE, BPF_REG_2, 0, 0), failed);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_2, BF_LOG_DATA - ETH_HLEN, 0), fits);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, BF_LOG_DATA - ETH_HLEN));
+	bf_label_bind(cg, fits);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, ETH_HLEN));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_9, BPF_REG_0, offsetof(struct bf_log_event, cap)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, offsetof(struct bf_log_event, data) + ETH_HLEN));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), done);
+	bf_label_bind(cg, failed);
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
+	bf_label_bind(cg, done);
+}
+
 static int nf_verdict_code(enum bf_verdict v)
 {
 	return v == BF_VERDICT_ACCEPT ? BF_NF_ACCEPT : BF_NF_DROP;
@@ -222,6 +286,7 @@ const struct bf_hook_ops bf_hook_nf_local_in = {
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
+	.log_frame = nf_log_frame,
 };
 
 const struct bf_hook_ops bf_hook_nf_local_in_all = {
@@ -234,6 +299,7 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
+	.log_frame = nf_log_frame,
 };
 
 /* The dispatcher (nf.h). Only reassembled datagrams concern filter INPUT
