@@ -6,6 +6,7 @@
  * cannot know them: UID=/GID= (no socket), MARK= (no mark) and
  * PHYSIN=/PHYSOUT= (no bridge). */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 

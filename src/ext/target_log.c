@@ -15,20 +15,12 @@
 #include "ext/xtopt.h"
 #include "ext/save_string.h"
 
-#define LOG_PREFIX_SIZE BF_LOG_PREFIX_SIZE
-
 /* As struct xt_log_info. */
 struct target_log {
 	uint8_t level;
-	uint8_t logflags; /* LOG_F_* */
-	char prefix[LOG_PREFIX_SIZE];
+	uint8_t logflags; /* BF_LOG_F_* */
+	char prefix[BF_LOG_PREFIX_SIZE];
 };
-
-#define LOG_F_TCPSEQ BF_LOG_F_TCPSEQ
-#define LOG_F_TCPOPT BF_LOG_F_TCPOPT
-#define LOG_F_IPOPT BF_LOG_F_IPOPT
-#define LOG_F_UID BF_LOG_F_UID
-#define LOG_F_MACDECODE BF_LOG_F_MACDECODE
 
 #define LOG_DEFAULT_LEVEL LOG_WARNING
 
@@ -90,14 +82,14 @@ static int parse_level(const char *arg, uint8_t *level)
 }
 
 /* XTTYPE_STRING with a minimum length of 1, cut to what fits. */
-static int parse_prefix(const char *arg, char prefix[LOG_PREFIX_SIZE])
+static int parse_prefix(const char *arg, char prefix[BF_LOG_PREFIX_SIZE])
 {
 	size_t len = strlen(arg);
 
 	if (len < 1)
 		return bf_err(-EINVAL, "Argument must have a minimum length of 1 characters\n");
-	if (len >= LOG_PREFIX_SIZE)
-		len = LOG_PREFIX_SIZE - 1;
+	if (len >= BF_LOG_PREFIX_SIZE)
+		len = BF_LOG_PREFIX_SIZE - 1;
 	memcpy(prefix, arg, len);
 	prefix[len] = '\0';
 	if (strchr(arg, '\n'))
@@ -109,9 +101,9 @@ static int log_parse(int opt, const char *arg, bool invert, void *data,
 		     unsigned int *flags, const struct bf_ip *ip)
 {
 	static const uint8_t bits[] = {
-		[O_LOG_TCPSEQ] = LOG_F_TCPSEQ, [O_LOG_TCPOPTS] = LOG_F_TCPOPT,
-		[O_LOG_IPOPTS] = LOG_F_IPOPT, [O_LOG_UID] = LOG_F_UID,
-		[O_LOG_MAC] = LOG_F_MACDECODE,
+		[O_LOG_TCPSEQ] = BF_LOG_F_TCPSEQ, [O_LOG_TCPOPTS] = BF_LOG_F_TCPOPT,
+		[O_LOG_IPOPTS] = BF_LOG_F_IPOPT, [O_LOG_UID] = BF_LOG_F_UID,
+		[O_LOG_MAC] = BF_LOG_F_MACDECODE,
 	};
 	struct target_log *t = data;
 	int err = bf_xt_opt_begin("LOG", log_options[opt - 1].name, opt, invert, false, true, flags);
@@ -142,15 +134,15 @@ static void log_print(struct bf_strbuf *out, const struct bf_ip *ip, const void 
 			bf_strbuf_printf(out, " level %s", level_print[t->level]);
 		else
 			bf_strbuf_printf(out, " UNKNOWN level %u", t->level);
-		if (t->logflags & LOG_F_TCPSEQ)
+		if (t->logflags & BF_LOG_F_TCPSEQ)
 			bf_strbuf_puts(out, " tcp-sequence");
-		if (t->logflags & LOG_F_TCPOPT)
+		if (t->logflags & BF_LOG_F_TCPOPT)
 			bf_strbuf_puts(out, " tcp-options");
-		if (t->logflags & LOG_F_IPOPT)
+		if (t->logflags & BF_LOG_F_IPOPT)
 			bf_strbuf_puts(out, " ip-options");
-		if (t->logflags & LOG_F_UID)
+		if (t->logflags & BF_LOG_F_UID)
 			bf_strbuf_puts(out, " uid");
-		if (t->logflags & LOG_F_MACDECODE)
+		if (t->logflags & BF_LOG_F_MACDECODE)
 			bf_strbuf_puts(out, " macdecode");
 	}
 	if (t->prefix[0])
@@ -167,15 +159,15 @@ static void log_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	}
 	if (t->level != LOG_DEFAULT_LEVEL)
 		bf_strbuf_printf(out, " --log-level %u", t->level);
-	if (t->logflags & LOG_F_TCPSEQ)
+	if (t->logflags & BF_LOG_F_TCPSEQ)
 		bf_strbuf_puts(out, " --log-tcp-sequence");
-	if (t->logflags & LOG_F_TCPOPT)
+	if (t->logflags & BF_LOG_F_TCPOPT)
 		bf_strbuf_puts(out, " --log-tcp-options");
-	if (t->logflags & LOG_F_IPOPT)
+	if (t->logflags & BF_LOG_F_IPOPT)
 		bf_strbuf_puts(out, " --log-ip-options");
-	if (t->logflags & LOG_F_UID)
+	if (t->logflags & BF_LOG_F_UID)
 		bf_strbuf_puts(out, " --log-uid");
-	if (t->logflags & LOG_F_MACDECODE)
+	if (t->logflags & BF_LOG_F_MACDECODE)
 		bf_strbuf_puts(out, " --log-macdecode");
 }
 

@@ -26,17 +26,19 @@ static void log_stderr(enum bf_log_level level, const char *msg, void *data)
 		fprintf(stderr, "bpfilter: %s\n", msg);
 }
 
-/* As the hook the program was compiled for (XDP, or a netfilter hook). */
+/* As the hook the program was compiled for (XDP, or a netfilter hook);
+ * XDP for instructions emitted by hand (no hook). */
 static int load(const struct bf_cgen *cg, struct prog *p)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = cg->hook->expected_attach_type);
+	const struct bf_hook_ops *hook = cg->hook ? cg->hook : &bf_hook_xdp;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = hook->expected_attach_type);
 	const struct bpf_insn *insns = cg->insns;
 	size_t n = cg->len;
 	size_t log_size = 1 << 20;
 	char *log;
 	int fd;
 
-	fd = bpf_prog_load(cg->hook->prog_type, "bf_test", "GPL", insns, n, &opts);
+	fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 	if (fd >= 0)
 		return fd;
 	/* Again with the log, growing it until it fits. */
@@ -47,7 +49,7 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 		opts.log_buf = log;
 		opts.log_size = (uint32_t)log_size;
 		opts.log_level = 1;
-		fd = bpf_prog_load(cg->hook->prog_type, "bf_test", "GPL", insns, n, &opts);
+		fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 		if (fd >= 0 || errno != ENOSPC || log_size >= (1u << 30))
 			break;
 		free(log);
