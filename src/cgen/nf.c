@@ -28,6 +28,28 @@ extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 _Static_assert(BF_NF_BUF + BF_NF_BUF_LEN <= -BF_PKT_SIZE, "stack overlaps the context");
 _Static_assert(BF_NF_TOTLEN >= -512, "beyond the BPF stack");
 
+/* The running kernel's sk_buff offsets; false (cg->err set) without. */
+static bool offsets(struct bf_cgen *cg, struct bf_nf_offsets *o)
+{
+	int err = bf_nf_offsets_get ? bf_nf_offsets_get(o) : -EOPNOTSUPP;
+
+	if (err && !cg->err)
+		cg->err = err;
+	return !err;
+}
+
+/* dst = where the network header is in the skb's dynptr, which starts
+ * at skb->data (0 at LOCAL_IN, where ip_local_deliver_finish has not
+ * pulled it yet): network_header - (data - head). Clobbers r1, r2. */
+static void emit_nh_offset(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb, int dst)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, dst, skb, o->skb_network_header));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb, o->skb_data));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, skb, o->skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, dst, BPF_REG_1));
+}
+
 /* Leaves for `accept` unless state->in is the interface compiled for:
  * the name compared as two 8-byte words (names are at most 15 bytes
  * plus NUL, the rest of the array zeroed by the kernel). */
@@ -99,14 +121,7 @@ static void copy_header(struct bf_cgen *cg, const struct bf_nf_offsets *o, int f
 				      .imm = o->kfunc_dynptr_from_skb});
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
 
-	/* The dynptr starts at skb->data: the network header's offset from
-	 * there (0 at LOCAL_IN, where ip_local_deliver_finish has not pulled
-	 * it yet) is network_header - (data - head). */
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BF_REG_END, R_SKB, o->skb_network_header));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, R_SKB, o->skb_data));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, R_SKB, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BF_REG_END, BPF_REG_1));
+	emit_nh_offset(cg, o, R_SKB, BF_REG_END);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BF_REG_END, 0, 0), fail);
 	/* Bytes from there: skb->len - offset, at most the buffer. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, R_SKB, o->skb_len));
@@ -164,13 +179,9 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 {
 	int accept = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err) {
-		if (!cg->err)
-			cg->err = err;
+	if (!offsets(cg, &o))
 		return;
-	}
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
 	/* ip_frag_reasm sets IPCB(skb)->frag_max_size (the largest fragment);
@@ -218,13 +229,9 @@ static void nf_log_frame(struct bf_cgen *cg)
 	int no_mac = bf_label_new(cg), fits = bf_label_new(cg), failed = bf_label_new(cg);
 	int done = bf_label_new(cg);
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err) {
-		if (!cg->err)
-			cg->err = err;
+	if (!offsets(cg, &o))
 		return;
-	}
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, l3_off), ETH_HLEN));
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), 0));
@@ -241,14 +248,10 @@ static void nf_log_frame(struct bf_cgen *cg)
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), ETH_HLEN));
 	bf_label_bind(cg, no_mac);
 
-	/* r4: the network header's offset in the dynptr (as copy_header);
-	 * r2: the bytes from there, at most what the event holds. */
+	/* r4: the network header's offset in the dynptr; r2: the bytes
+	 * from there, at most what the event holds. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_5, BF_REG_CTX, BF_NF_CTX_SKB));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_5, o.skb_network_header));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_5, o.skb_data));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_5, o.skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_1));
+	emit_nh_offset(cg, &o, BPF_REG_5, BPF_REG_4);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_4, 0, 0), failed);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_5, o.skb_len));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_4));
@@ -308,10 +311,9 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 {
 	int accept = bf_label_new(cg);
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err)
-		return cg->err ? cg->err : (cg->err = err);
+	if (!offsets(cg, &o))
+		return cg->err;
 	cg->hook = &bf_hook_nf_local_in;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_SKB));

@@ -266,6 +266,27 @@ static int ipv6_ext(uint8_t h)
 static void dump_icmp6(struct bf_strbuf *b, const struct pkt *k, unsigned int flags,
 		       uint32_t ptr, int recurse);
 
+/* An AH or ESP header in dump_ipv6_packet's OPT ( ... ): false when the
+ * line ends there (ESP's always does). */
+static bool dump_spi6(struct bf_strbuf *b, const struct pkt *k, uint32_t ptr, int fragment,
+		      bool ah)
+{
+	const uint8_t *h;
+
+	bf_strbuf_puts(b, ah ? "AH " : "ESP ");
+	if (fragment) {
+		bf_strbuf_puts(b, ")");
+		return false;
+	}
+	h = hp(k, ptr, ah ? 12 : 8);
+	if (!h) {
+		bf_strbuf_printf(b, "INCOMPLETE [%u bytes] )", k->len - ptr);
+		return false;
+	}
+	bf_strbuf_printf(b, "SPI=0x%x %s", be32(h + (ah ? 4 : 0)), ah ? "" : ")");
+	return ah;
+}
+
 /* dump_ipv6_packet */
 static void dump_ipv6(struct bf_strbuf *b, const struct pkt *k, unsigned int flags,
 		      uint32_t off, int recurse)
@@ -326,40 +347,14 @@ static void dump_ipv6(struct bf_strbuf *b, const struct pkt *k, unsigned int fla
 			hdrlen = (hdr[1] + 1u) * 8;
 			break;
 		case 51:
-			if (opt) {
-				const uint8_t *ah;
-
-				bf_strbuf_puts(b, "AH ");
-				if (fragment) {
-					bf_strbuf_puts(b, ")");
-					return;
-				}
-				ah = hp(k, ptr, 12);
-				if (!ah) {
-					bf_strbuf_printf(b, "INCOMPLETE [%u bytes] )", k->len - ptr);
-					return;
-				}
-				bf_strbuf_printf(b, "SPI=0x%x ", be32(ah + 4));
-			}
+			if (opt && !dump_spi6(b, k, ptr, fragment, true))
+				return;
 			hdrlen = (hdr[1] + 2u) * 4;
 			break;
 		case 50:
-			if (opt) {
-				const uint8_t *eh;
-
-				bf_strbuf_puts(b, "ESP ");
-				if (fragment) {
-					bf_strbuf_puts(b, ")");
-					return;
-				}
-				eh = hp(k, ptr, 8);
-				if (!eh) {
-					bf_strbuf_printf(b, "INCOMPLETE [%u bytes] )", k->len - ptr);
-					return;
-				}
-				bf_strbuf_printf(b, "SPI=0x%x )", be32(eh));
-			}
-			return;
+			if (opt)
+				dump_spi6(b, k, ptr, fragment, false);
+			return; /* the rest is encrypted */
 		default:
 			bf_strbuf_printf(b, "Unknown Ext Hdr %u", cur);
 			return;
