@@ -32,6 +32,11 @@ enum bf_map_id {
 	 * send there, as the kernel's per-peer limit. Made by the loader
 	 * for each program that uses it. */
 	BF_MAP_ICMP_PEERS,
+	/* The LOG target's ring buffer of struct bf_log_event
+	 * (cgen/log_event.h), one per network namespace, pinned, shared by
+	 * every program of the namespace; and its array of drop counts. */
+	BF_MAP_LOG,
+	BF_MAP_LOG_DROPS,
 	BF_MAP_MAX,
 };
 struct bf_icmp_peer {
@@ -284,6 +289,10 @@ struct bf_hook_ops {
 	 * chunks) may read 4 bytes, for the verifier: what this hook's
 	 * packet pointers let it bound. */
 	int walk_max;
+	/* For the LOG target: with r9 pointing at a reserved struct
+	 * bf_log_event, fills its l3_off, mac_len, cap and data from the
+	 * packet (clobbers r0-r5). NULL: the hook cannot log. */
+	void (*log_frame)(struct bf_cgen *cg);
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

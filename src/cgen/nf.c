@@ -14,6 +14,7 @@
 #include "cgen.h"
 #include "cgen/ct.h"
 #include "cgen/insn.h"
+#include "cgen/log_event.h"
 #include "cgen/nf.h"
 #include "cgen/nf_uapi.h"
 #include "kern/btf_offsets.h"
@@ -27,6 +28,28 @@ extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 /* The copy and the hook's scratch lie below the packet context. */
 _Static_assert(BF_NF_BUF + BF_NF_BUF_LEN <= -BF_PKT_SIZE, "stack overlaps the context");
 _Static_assert(BF_NF_TOTLEN >= -512, "beyond the BPF stack");
+
+/* The running kernel's sk_buff offsets; false (cg->err set) without. */
+static bool offsets(struct bf_cgen *cg, struct bf_nf_offsets *o)
+{
+	int err = bf_nf_offsets_get ? bf_nf_offsets_get(o) : -EOPNOTSUPP;
+
+	if (err && !cg->err)
+		cg->err = err;
+	return !err;
+}
+
+/* dst = where the network header is in the skb's dynptr, which starts
+ * at skb->data (0 at LOCAL_IN, where ip_local_deliver_finish has not
+ * pulled it yet): network_header - (data - head). Clobbers r1, r2. */
+static void emit_nh_offset(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb, int dst)
+{
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, dst, skb, o->skb_network_header));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb, o->skb_data));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, skb, o->skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, dst, BPF_REG_1));
+}
 
 /* Leaves for `accept` unless state->in is the interface compiled for:
  * the name compared as two 8-byte words (names are at most 15 bytes
@@ -99,14 +122,7 @@ static void copy_header(struct bf_cgen *cg, const struct bf_nf_offsets *o, int f
 				      .imm = o->kfunc_dynptr_from_skb});
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
 
-	/* The dynptr starts at skb->data: the network header's offset from
-	 * there (0 at LOCAL_IN, where ip_local_deliver_finish has not pulled
-	 * it yet) is network_header - (data - head). */
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BF_REG_END, R_SKB, o->skb_network_header));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, R_SKB, o->skb_data));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, R_SKB, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BF_REG_END, BPF_REG_1));
+	emit_nh_offset(cg, o, R_SKB, BF_REG_END);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BF_REG_END, 0, 0), fail);
 	/* Bytes from there: skb->len - offset, at most the buffer. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, R_SKB, o->skb_len));
@@ -175,13 +191,9 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 {
 	int accept = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err) {
-		if (!cg->err)
-			cg->err = err;
+	if (!offsets(cg, &o))
 		return;
-	}
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
 	if (reassembled_only) {
@@ -225,6 +237,61 @@ static void nf_prologue_all(struct bf_cgen *cg)
 	nf_prologue_common(cg, false);
 }
 
+/* The LOG target's copy (cgen.h): the Ethernet header from the skb's MAC
+ * header (the first fragment's), then the datagram from its network
+ * header, read again through the prologue's dynptr (the stack copy is
+ * shorter and its total length rewritten). r9 is the event; the skb is
+ * read again from the context after each call. */
+static void nf_log_frame(struct bf_cgen *cg)
+{
+	int no_mac = bf_label_new(cg), fits = bf_label_new(cg), failed = bf_label_new(cg);
+	int done = bf_label_new(cg);
+	struct bf_nf_offsets o;
+
+	if (!offsets(cg, &o))
+		return;
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, l3_off), ETH_HLEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_2, o.skb_mac_header));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xffff, 0), no_mac);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_2, o.skb_head));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, offsetof(struct bf_log_event, data)));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, ETH_HLEN));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), no_mac);
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_9, offsetof(struct bf_log_event, mac_len), ETH_HLEN));
+	bf_label_bind(cg, no_mac);
+
+	/* r4: the network header's offset in the dynptr; r2: the bytes
+	 * from there, at most what the event holds. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_5, BF_REG_CTX, BF_NF_CTX_SKB));
+	emit_nh_offset(cg, &o, BPF_REG_5, BPF_REG_4);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_4, 0, 0), failed);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_5, o.skb_len));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLE, BPF_REG_2, 0, 0), failed);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_2, BF_LOG_DATA - ETH_HLEN, 0), fits);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, BF_LOG_DATA - ETH_HLEN));
+	bf_label_bind(cg, fits);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, ETH_HLEN));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_9, BPF_REG_0, offsetof(struct bf_log_event, cap)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, offsetof(struct bf_log_event, data) + ETH_HLEN));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_dynptr_read));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), done);
+	bf_label_bind(cg, failed);
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
+	bf_label_bind(cg, done);
+}
+
 static int nf_verdict_code(enum bf_verdict v)
 {
 	return v == BF_VERDICT_ACCEPT ? BF_NF_ACCEPT : BF_NF_DROP;
@@ -240,6 +307,7 @@ const struct bf_hook_ops bf_hook_nf_local_in = {
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
+	.log_frame = nf_log_frame,
 };
 
 const struct bf_hook_ops bf_hook_nf_local_in_all = {
@@ -252,6 +320,7 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
+	.log_frame = nf_log_frame,
 };
 
 /* The dispatcher (nf.h). Only reassembled datagrams concern filter INPUT
@@ -260,10 +329,9 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 {
 	int accept = bf_label_new(cg), ours = bf_label_new(cg);
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err)
-		return cg->err ? cg->err : (cg->err = err);
+	if (!offsets(cg, &o))
+		return cg->err;
 	cg->hook = &bf_hook_nf_local_in;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_7, BF_REG_CTX, BF_NF_CTX_SKB));

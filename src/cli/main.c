@@ -130,6 +130,7 @@ static const struct {
 	{"attach", bf_cli_attach},
 	{"detach", bf_cli_detach},
 	{"status", bf_cli_status},
+	{"log", bf_cli_log},
 };
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/log_ring.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -211,6 +212,8 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 			err = bf_nf_stage_remove(st);
 		if (err)
 			bf_log(BF_LOG_WARN, "Warning: %s: could not remove the netfilter program", ifname);
+		if (!bf_state_n_live(st) && bf_log_ring_remove())
+			bf_log(BF_LOG_WARN, "Warning: could not remove the log ring buffer");
 		if (!bf_state_n_live(st))
 			store_final_counters(st);
 	}

@@ -10,6 +10,7 @@
 #include "cgen/cgen.h"
 #include "cgen/nf.h"
 #include "common/log.h"
+#include "core/log_ring.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -50,7 +51,8 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
-			       [BF_MAP_CLASS] = -1};
+			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1};
+	struct bf_log_ring log = {.ring_fd = -1, .drops_fd = -1};
 	struct bf_iface_progs p;
 	int own_state = -1;
 	int err;
@@ -63,6 +65,13 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 		err = bf_state_map_create(p.xdp.n_state, &own_state);
 		fds[BF_MAP_STATE] = own_state;
 	}
+	/* LOG rules write into the namespace's one ring buffer. */
+	if (!err && (bf_cgen_uses_map(&p.xdp, BF_MAP_LOG) ||
+		     (p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_LOG)))) {
+		err = bf_log_ring_open(true, &log);
+		fds[BF_MAP_LOG] = log.ring_fd;
+		fds[BF_MAP_LOG_DROPS] = log.drops_fd;
+	}
 	if (!err)
 		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
 	if (!err && nf_fd && p.has_nf) {
@@ -74,6 +83,7 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	}
 	if (own_state >= 0)
 		close(own_state);
+	bf_log_ring_close(&log);
 	bf_iface_progs_free(&p);
 	return err;
 }

@@ -185,7 +185,6 @@ REFUSED_CASES=(
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
 	"-A INPUT -m connmark --mark 1 -j ACCEPT"
-	"-A INPUT -j LOG"
 )
 
 for c in "${OWN_CASES[@]}"; do
