@@ -37,6 +37,11 @@ enum bf_map_id {
 	 * every program of the namespace; and its array of drop counts. */
 	BF_MAP_LOG,
 	BF_MAP_LOG_DROPS,
+	/* Hash maps of the namespace, pinned, shared by every program of it
+	 * and kept across changes (cgen/named.h): hashlimit's buckets and
+	 * recent's lists. */
+	BF_MAP_HASHLIMIT,
+	BF_MAP_RECENT,
 	BF_MAP_MAX,
 };
 struct bf_icmp_peer {
@@ -136,7 +141,8 @@ enum bf_pkt_off {
 #define BF_EXTHDR_BAD 0xffff
 
 struct bf_fixup {
-	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP } kind;
+	/* FUNC: a BPF_PSEUDO_FUNC load of the subprogram at label target */
+	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP, BF_FIXUP_FUNC } kind;
 	size_t insn;
 	int target; /* label, or enum bf_map_id */
 };
@@ -167,6 +173,11 @@ struct bf_cgen {
 		int arg, label;
 	} tails[8];
 	size_t n_tails;
+	/* Subprograms (helpers' callbacks), emitted after the tails
+	 * (bf_cgen_func); their start labels. */
+	struct bf_cgen_tail funcs[4];
+	bool func_live[4]; /* after bf_cgen_finish: some live code loads it */
+	size_t n_funcs;
 	bool hotdrop_later; /* a match of the rule being emitted may set
 			     * BF_PKT_HOTDROP_LATER */
 	size_t n_state; /* BF_MAP_STATE slots the program uses (0: no map) */
@@ -235,6 +246,18 @@ int bf_cgen_patch_maps(struct bf_cgen *cg, const int map_fds[BF_MAP_MAX]);
  * target shares between rules, which ends the program. -1 (cg->err set)
  * past the table's size. */
 int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg);
+/* The label of the subprogram emit(cg, arg) writes after the program and
+ * its tails (once per emit and arg): a callback, which starts with its
+ * arguments in r1-r5, uses no stack and ends with exit. Its code may jump
+ * only to its own labels. -1 (cg->err set) past the table's size. */
+int bf_cgen_func(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg);
+/* Emits reg = the subprogram at label (BPF_LD_IMM64 with BPF_PSEUDO_FUNC,
+ * two instructions), a helper's callback argument. */
+void bf_emit_ld_func(struct bf_cgen *cg, int reg, int label);
+/* The first instructions of the finished program's subprograms, in
+ * order: how many (at most max written). The loader describes them with
+ * BTF func_info, which the kernel wants for callbacks. */
+size_t bf_cgen_subprogs(const struct bf_cgen *cg, uint32_t *starts, size_t max);
 /* reg = the ones' complement of the sum in reg folded to 16 bits, an
  * Internet checksum (tmp clobbered). */
 void bf_emit_csum_fold(struct bf_cgen *cg, int reg, int tmp);

@@ -160,6 +160,14 @@ void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map)
 	bf_emit_ld_imm64(cg, reg, BPF_PSEUDO_MAP_FD, (uint32_t)-1);
 }
 
+void bf_emit_ld_func(struct bf_cgen *cg, int reg, int label)
+{
+	if (!label_ok(cg, label))
+		return;
+	add_fixup(cg, BF_FIXUP_FUNC, cg->len, label);
+	bf_emit_ld_imm64(cg, reg, BPF_PSEUDO_FUNC, 0);
+}
+
 void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm)
 {
 	bf_emit(cg, (struct bpf_insn){.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = reg,
@@ -197,14 +205,14 @@ static int check_target(const struct bf_cgen *cg, size_t i, int target)
  * refuses unreachable code, and emitters may leave some behind (a rule
  * after one that always matches, a test that can never pass): dropping
  * it here keeps them simple. */
-static int mark_reachable(struct bf_cgen *cg, const int *target, bool *live)
+static int mark_from(struct bf_cgen *cg, const int *target, bool *live, size_t start)
 {
 	size_t *todo = malloc((cg->len + 1) * sizeof(*todo)), n = 0;
 
 	if (!todo)
 		return -ENOMEM;
-	todo[n++] = 0;
-	live[0] = true;
+	todo[n++] = start;
+	live[start] = true;
 	while (n) {
 		size_t i = todo[--n], next[2];
 		const struct bpf_insn *insn = &cg->insns[i];
@@ -242,6 +250,32 @@ static int mark_reachable(struct bf_cgen *cg, const int *target, bool *live)
 	return 0;
 }
 
+/* From the first instruction, then from each subprogram that live code
+ * loads (BF_FIXUP_FUNC), until no new one is reached. */
+static int mark_reachable(struct bf_cgen *cg, const int *target, bool *live)
+{
+	bool more = true;
+	int err = mark_from(cg, target, live, 0);
+
+	while (!err && more) {
+		more = false;
+		for (size_t i = 0; !err && i < cg->n_fixups; i++) {
+			const struct bf_fixup *f = &cg->fixups[i];
+			int at = cg->labels[f->target];
+
+			if (f->kind != BF_FIXUP_FUNC || !live[f->insn])
+				continue;
+			if (at < 0 || (size_t)at >= cg->len)
+				return bf_err(-EINVAL, "cgen: subprogram at %zu not bound", f->insn);
+			if (!live[at]) {
+				err = mark_from(cg, target, live, (size_t)at);
+				more = true;
+			}
+		}
+	}
+	return err;
+}
+
 /* Removes dead instructions, renumbering labels and fixups. */
 static void compact(struct bf_cgen *cg, const bool *live, size_t *newpos)
 {
@@ -275,9 +309,13 @@ static int resolve_jumps(struct bf_cgen *cg)
 		struct bpf_insn *insn = &cg->insns[f->insn];
 		long off;
 
-		if (f->kind != BF_FIXUP_JUMP)
+		if (f->kind == BF_FIXUP_MAP)
 			continue;
 		off = (long)cg->labels[f->target] - (long)f->insn - 1;
+		if (f->kind == BF_FIXUP_FUNC) {
+			insn->imm = (int32_t)off;
+			continue;
+		}
 		if (is_gotol(insn)) {
 			insn->imm = (int32_t)off;
 			continue;
@@ -290,20 +328,45 @@ static int resolve_jumps(struct bf_cgen *cg)
 	return 0;
 }
 
-int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg)
+static int block_label(struct bf_cgen *cg, struct bf_cgen_tail *tab, size_t *n, size_t max,
+		       void (*emit)(struct bf_cgen *cg, int arg), int arg)
 {
-	struct bf_cgen_tail *t;
-
-	for (size_t i = 0; i < cg->n_tails; i++)
-		if (cg->tails[i].emit == emit && cg->tails[i].arg == arg)
-			return cg->tails[i].label;
-	if (cg->n_tails == sizeof(cg->tails) / sizeof(cg->tails[0])) {
+	for (size_t i = 0; i < *n; i++)
+		if (tab[i].emit == emit && tab[i].arg == arg)
+			return tab[i].label;
+	if (*n == max) {
 		cg->err = bf_err(-E2BIG, "cgen: too many shared blocks");
 		return -1;
 	}
-	t = &cg->tails[cg->n_tails++];
-	*t = (struct bf_cgen_tail){.emit = emit, .arg = arg, .label = bf_label_new(cg)};
-	return t->label;
+	tab[*n] = (struct bf_cgen_tail){.emit = emit, .arg = arg, .label = bf_label_new(cg)};
+	return tab[(*n)++].label;
+}
+
+int bf_cgen_tail(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg)
+{
+	return block_label(cg, cg->tails, &cg->n_tails, sizeof(cg->tails) / sizeof(cg->tails[0]),
+			   emit, arg);
+}
+
+int bf_cgen_func(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg), int arg)
+{
+	return block_label(cg, cg->funcs, &cg->n_funcs, sizeof(cg->funcs) / sizeof(cg->funcs[0]),
+			   emit, arg);
+}
+
+size_t bf_cgen_subprogs(const struct bf_cgen *cg, uint32_t *starts, size_t max)
+{
+	size_t n = 0;
+
+	/* In order after the program; those no live code loads are gone. */
+	for (size_t i = 0; i < cg->n_funcs; i++) {
+		if (!cg->func_live[i])
+			continue;
+		if (n < max)
+			starts[n] = (uint32_t)cg->labels[cg->funcs[i].label];
+		n++;
+	}
+	return n;
 }
 
 int bf_cgen_finish(struct bf_cgen *cg)
@@ -319,6 +382,12 @@ int bf_cgen_finish(struct bf_cgen *cg)
 		cg->tails[i].emit(cg, cg->tails[i].arg);
 	}
 	cg->n_tails = 0;
+	/* Then the subprograms: the verifier wants them after the main
+	 * program's last instruction. */
+	for (size_t i = 0; i < cg->n_funcs; i++) {
+		bf_label_bind(cg, cg->funcs[i].label);
+		cg->funcs[i].emit(cg, cg->funcs[i].arg);
+	}
 	if (cg->err)
 		return cg->err;
 	if (!cg->len)
@@ -331,6 +400,8 @@ int bf_cgen_finish(struct bf_cgen *cg)
 		jump_targets(cg, target);
 		err = mark_reachable(cg, target, live);
 	}
+	for (size_t i = 0; !err && i < cg->n_funcs; i++)
+		cg->func_live[i] = live[cg->labels[cg->funcs[i].label]];
 	if (!err) {
 		compact(cg, live, newpos);
 		err = resolve_jumps(cg);

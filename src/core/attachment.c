@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "core/log_ring.h"
+#include "core/named.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -214,6 +215,8 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 			bf_log(BF_LOG_WARN, "Warning: %s: could not remove the netfilter program", ifname);
 		if (!bf_state_n_live(st) && bf_log_ring_remove())
 			bf_log(BF_LOG_WARN, "Warning: could not remove the log ring buffer");
+		if (!bf_state_n_live(st) && bf_named_remove())
+			bf_log(BF_LOG_WARN, "Warning: could not remove the hashlimit and recent tables");
 		if (!bf_state_n_live(st))
 			store_final_counters(st);
 	}

@@ -11,6 +11,7 @@
 #include "cgen/nf.h"
 #include "common/log.h"
 #include "core/log_ring.h"
+#include "core/named.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -51,7 +52,8 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
-			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1};
+			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1,
+			       [BF_MAP_HASHLIMIT] = -1, [BF_MAP_RECENT] = -1};
 	struct bf_log_ring log = {.ring_fd = -1, .drops_fd = -1};
 	struct bf_iface_progs p;
 	int own_state = -1;
@@ -72,6 +74,15 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 		fds[BF_MAP_LOG] = log.ring_fd;
 		fds[BF_MAP_LOG_DROPS] = log.drops_fd;
 	}
+	/* hashlimit and recent rules use the namespace's tables. */
+	for (int m = BF_MAP_HASHLIMIT; !err && m <= BF_MAP_RECENT; m++) {
+		if (!bf_cgen_uses_map(&p.xdp, (enum bf_map_id)m) &&
+		    !(p.has_nf && bf_cgen_uses_map(&p.nf, (enum bf_map_id)m)))
+			continue;
+		err = bf_named_open((enum bf_map_id)m, true, &fds[m]);
+		if (!err)
+			err = bf_named_prepare((enum bf_map_id)m, fds[m], rs);
+	}
 	if (!err)
 		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
 	if (!err && nf_fd && p.has_nf) {
@@ -84,6 +95,9 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	if (own_state >= 0)
 		close(own_state);
 	bf_log_ring_close(&log);
+	for (int m = BF_MAP_HASHLIMIT; m <= BF_MAP_RECENT; m++)
+		if (fds[m] >= 0)
+			close(fds[m]);
 	bf_iface_progs_free(&p);
 	return err;
 }
@@ -262,6 +276,7 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	if (!err) {
 		adopt(st, family, rs);
 		bf_state_mark_slots(st);
+		bf_named_prune(st->rs);
 		return 0;
 	}
 	if (err != -EAGAIN)
@@ -365,6 +380,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	if (bf_state_load_counters(st))
 		bf_log(BF_LOG_WARN, "Warning: could not read the new counters back");
 	bf_state_mark_slots(st);
+	/* The tables of names no rule has any more, as the kernel destroys
+	 * them with their last rule. */
+	bf_named_prune(st->rs);
 
 out:
 	if (err)

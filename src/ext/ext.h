@@ -20,6 +20,7 @@
 
 struct bf_cgen;
 struct bf_class_conds;
+struct bf_named_ref;
 
 #define BF_FAMILY_BIT(f) (1u << (f))
 #define BF_IPV4_ONLY BF_FAMILY_BIT(BF_FAMILY_IPV4)
@@ -86,6 +87,10 @@ struct bf_match_ops {
 	 * of BF_STATE_RECORD_WORDS u64 in the state map, zeroed by each load
 	 * (cgen/state_records.c). NULL: never. */
 	bool (*has_state)(const void *data);
+	/* The namespace's named table this match uses (cgen/named.h), which
+	 * the loader makes before and keeps while a rule names it: fills ref
+	 * and returns true. NULL: none. */
+	bool (*named)(const void *data, enum bf_family family, struct bf_named_ref *ref);
 	/* Describes this match as classifier conditions (plan/classify.h),
 	 * the same test as emit: ANDs its tests into conds, adds the shadows
 	 * of its hotdrops before them, or splits alternatives. -EOPNOTSUPP

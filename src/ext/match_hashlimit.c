@@ -1,55 +1,17 @@
 /* -m hashlimit: token buckets per address/port group, as libxt_hashlimit
  * revision 3 (what iptables 1.8.9 uses with this kernel) and
- * xt_hashlimit. Not compiled yet (the buckets need map state). */
+ * xt_hashlimit; compiled by hashlimit_emit.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/named.h"
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/hashlimit.h"
 #include "ext/stateful_util.h"
 #include "ext/xtopt.h"
-
-#define HL_NAME_LEN 255 /* NAME_MAX */
-#define HL_SCALE 1000000ULL /* XT_HASHLIMIT_SCALE_v2: avg is in 1/10^6 s */
-#define HL_BURST 5
-#define HL_BURST_MAX 1000000
-#define HL_GCINTERVAL 1000 /* ms */
-#define HL_BYTE_EXPIRE 15 /* s, the expiry unit of a byte rate */
-#define HL_BYTE_EXPIRE_BURST 60
-#define HL_BYTE_SHIFT 4
-#define HL_MAX_SIZE 1048576 /* the kernel caps htable-size and -max */
-
-/* The kernel's user2credits() factor for revisions 2 and 3 at
- * BF_KERNEL_HZ: HZ * CREDITS_PER_JIFFY (2^39) / HL_SCALE, 137438953 at 250. */
-#define HL_CREDITS_MULT (BF_KERNEL_HZ * (1ULL << 39) / HL_SCALE)
-
-/* cfg.mode, as XT_HASHLIMIT_* */
-#define HL_HASH_DIP 0x01
-#define HL_HASH_DPT 0x02
-#define HL_HASH_SIP 0x04
-#define HL_HASH_SPT 0x08
-#define HL_INVERT 0x10
-#define HL_BYTES 0x20
-#define HL_RATE_MATCH 0x40
-#define HL_HASH_ANY (HL_HASH_DIP | HL_HASH_DPT | HL_HASH_SIP | HL_HASH_SPT)
-
-/* xt_hashlimit_mtinfo3 */
-struct match_hashlimit {
-	char name[HL_NAME_LEN];
-	struct {
-		uint64_t avg;   /* period, 1/HL_SCALE s; a cost in byte mode */
-		uint64_t burst;
-		uint32_t mode;
-		uint32_t size, max, gc_interval, expire;
-		uint32_t interval;
-		uint8_t srcmask, dstmask;
-	} cfg;
-	/* Between parse and final_check only (libxtables' udata): the unit
-	 * of the rate, in seconds. Zero in a stored rule. */
-	uint32_t mult;
-};
 
 enum {
 	O_UPTO, O_ABOVE, O_LIMIT, O_MODE, O_SRCMASK, O_DSTMASK, O_NAME, O_BURST,
@@ -488,6 +450,24 @@ static void hl_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 	hl_dump(out, data, ip, true);
 }
 
+static int hl_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	return bf_hashlimit_emit(cg, rule, data, no_match);
+}
+
+static bool hl_named(const void *data, enum bf_family family, struct bf_named_ref *ref)
+{
+	const struct match_hashlimit *m = data;
+
+	*ref = (struct bf_named_ref){
+		.map = BF_MAP_HASHLIMIT,
+		.id = bf_named_id(BF_MAP_HASHLIMIT, m->name, family),
+		.name = m->name,
+	};
+	return true;
+}
+
 const struct bf_match_ops bf_match_hashlimit = {
 	.name = "hashlimit",
 	.families = BF_BOTH_FAMILIES,
@@ -498,4 +478,6 @@ const struct bf_match_ops bf_match_hashlimit = {
 	.final_check = hl_final_check,
 	.print = hl_print,
 	.save = hl_save,
+	.emit = hl_emit,
+	.named = hl_named,
 };

@@ -1,36 +1,14 @@
 /* -m recent: lists of recently seen addresses, as libxt_recent revision 1
- * and xt_recent. Not compiled yet (the lists need shared map state). */
+ * and xt_recent; compiled by recent_emit.c. */
 #include <errno.h>
 #include <string.h>
 
+#include "cgen/named.h"
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/recent.h"
 #include "ext/stateful_util.h"
 #include "ext/xtopt.h"
-
-#define RECENT_NAME_LEN 200 /* XT_RECENT_NAME_LEN */
-#define RECENT_MAX_NSTAMPS (1u << 16) /* the kernel's largest hit count + 1 */
-
-/* check_set, as XT_RECENT_* */
-#define RECENT_CHECK 0x01
-#define RECENT_SET 0x02
-#define RECENT_UPDATE 0x04
-#define RECENT_REMOVE 0x08
-#define RECENT_TTL 0x10
-#define RECENT_REAP 0x20
-
-#define RECENT_SOURCE 0
-#define RECENT_DEST 1
-
-struct match_recent {
-	uint32_t seconds;
-	uint32_t hit_count;
-	uint8_t check_set;
-	uint8_t invert;
-	char name[RECENT_NAME_LEN];
-	uint8_t side;
-	union bf_sf_addr mask;
-};
 
 enum {
 	O_SET, O_RCHECK, O_UPDATE, O_REMOVE, O_SECONDS, O_REAP, O_HITCOUNT, O_RTTL,
@@ -224,6 +202,24 @@ static void recent_save(struct bf_strbuf *out, const struct bf_ip *ip, const voi
 	bf_strbuf_puts(out, m->side == RECENT_DEST ? " --rdest" : " --rsource");
 }
 
+static int recent_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		       int no_match)
+{
+	return bf_recent_emit(cg, rule, data, no_match);
+}
+
+static bool recent_named(const void *data, enum bf_family family, struct bf_named_ref *ref)
+{
+	const struct match_recent *m = data;
+
+	*ref = (struct bf_named_ref){
+		.map = BF_MAP_RECENT,
+		.id = bf_named_id(BF_MAP_RECENT, m->name, 0),
+		.name = m->name,
+	};
+	return true;
+}
+
 const struct bf_match_ops bf_match_recent = {
 	.name = "recent",
 	.families = BF_BOTH_FAMILIES,
@@ -234,4 +230,6 @@ const struct bf_match_ops bf_match_recent = {
 	.final_check = recent_final_check,
 	.print = recent_print,
 	.save = recent_save,
+	.emit = recent_emit,
+	.named = recent_named,
 };

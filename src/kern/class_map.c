@@ -68,8 +68,12 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 	fds[BF_MAP_ICMP_PEERS] = peers_fd;
 	if (!err)
 		err = bf_cgen_patch_maps(cg, fds);
-	if (!err)
-		err = bf_prog_load(hook, cg->insns, cg->len, name, prog_fd);
+	if (!err) {
+		uint32_t subprogs[sizeof(cg->funcs) / sizeof(cg->funcs[0])];
+		size_t n = bf_cgen_subprogs(cg, subprogs, sizeof(subprogs) / sizeof(subprogs[0]));
+
+		err = bf_prog_load_funcs(hook, cg->insns, cg->len, subprogs, n, name, prog_fd);
+	}
 	/* The program holds its own reference to the maps. */
 	if (class_fd >= 0)
 		close(class_fd);

@@ -20,6 +20,16 @@ int bf_netns_cookie(uint64_t *cookie);
  * again through the interface. */
 int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 		 size_t n_insns, const char *name, int *prog_fd);
+/* The same for a program with subprograms (callbacks) starting at
+ * subprogs[0..n_subprogs): the kernel wants BTF func_info for them. */
+int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+		       size_t n_insns, const uint32_t *subprogs, size_t n_subprogs,
+		       const char *name, int *prog_fd);
+struct bpf_func_info;
+/* That BTF (its fd, to close after the load) and func_info (to free):
+ * the main function, then one static callback per subprogram. */
+int bf_prog_funcs_btf(const uint32_t *subprogs, size_t n_subprogs, int *btf_fd,
+		      struct bpf_func_info **info);
 
 /* Turns the kernel's conntrack on in the current network namespace
  * (ct_register.c), for programs that read it. 0 or -errno, logged. */
@@ -41,6 +51,9 @@ int bf_icmp_peers_map_create(int *map_fd);
 /* A new LOG ring buffer (BF_MAP_LOG, BF_LOG_RING_BYTES) and its drops
  * array (BF_MAP_LOG_DROPS), unpinned. */
 int bf_log_maps_create(int *ring_fd, int *drops_fd);
+/* A new, empty BF_MAP_HASHLIMIT or BF_MAP_RECENT map (cgen/named.h),
+ * unpinned. */
+int bf_named_map_create(enum bf_map_id map, int *fd);
 /* Sets n slots from `slot` on to 0. */
 int bf_state_map_zero(int map_fd, size_t slot, size_t n);
 /* Loads a compiled program (its map fixups still there): map_fds gives

@@ -16,6 +16,8 @@
 #define BF_CLASS_MAP_NAME "bf_class"
 #define BF_LOG_RING_MAP_NAME "bf_log"
 #define BF_LOG_DROPS_MAP_NAME "bf_log_drops"
+#define BF_HASHLIMIT_MAP_NAME "bf_hashlimit"
+#define BF_RECENT_MAP_NAME "bf_recent"
 
 /* Entries of a counters map (after checking it is one). */
 int bf_counters_size(int map_fd, size_t *n_slots);

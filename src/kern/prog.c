@@ -1,6 +1,7 @@
 /* Programs: load (quietly, then again with the verifier log on failure),
  * facts for `status`, and the counters map found through map ids. */
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <errno.h>
 #include <linux/membarrier.h>
 #include <stdio.h>
@@ -52,23 +53,22 @@ static void last_reason(const char *buf, char *reason, size_t len)
 /* Loads again with the log on, growing the buffer while the kernel says
  * it was too small (-ENOSPC), logs it and keeps the verifier's reason. */
 static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
-			  size_t n_insns, const char *name, char *reason, size_t reason_len)
+			  size_t n_insns, const struct bpf_prog_load_opts *base,
+			  const char *name, char *reason, size_t reason_len)
 {
 	uint32_t size = BF_LOG_BUF_MIN;
 	char *buf = NULL;
 	int fd;
 
 	for (;;) {
-		LIBBPF_OPTS(bpf_prog_load_opts, opts,
-			.expected_attach_type = hook->expected_attach_type,
-			.log_level = 1,
-		);
+		struct bpf_prog_load_opts opts = *base;
 		char *nbuf = realloc(buf, size);
 
 		if (!nbuf)
 			break;
 		buf = nbuf;
 		buf[0] = '\0';
+		opts.log_level = 1;
 		opts.log_buf = buf;
 		opts.log_size = size;
 		fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
@@ -87,27 +87,91 @@ static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn 
 	free(buf);
 }
 
-int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
-		 size_t n_insns, const char *name, int *prog_fd)
+int bf_prog_funcs_btf(const uint32_t *subprogs, size_t n_subprogs, int *btf_fd,
+		      struct bpf_func_info **info)
+{
+	struct bpf_func_info *fi = calloc(n_subprogs + 1, sizeof(*fi));
+	struct btf *btf = btf__new_empty();
+	int lng, main_proto, cb_proto, main_fn, cb_fn, err;
+
+	if (!fi || !btf) {
+		free(fi);
+		btf__free(btf);
+		return -ENOMEM;
+	}
+	/* Types: long; long main(long ctx); long cb(long, long, long, long). */
+	lng = btf__add_int(btf, "long", 8, BTF_INT_SIGNED);
+	main_proto = btf__add_func_proto(btf, lng);
+	btf__add_func_param(btf, "ctx", lng);
+	main_fn = btf__add_func(btf, "bf_main", BTF_FUNC_GLOBAL, main_proto);
+	cb_proto = btf__add_func_proto(btf, lng);
+	btf__add_func_param(btf, "map", lng);
+	btf__add_func_param(btf, "key", lng);
+	btf__add_func_param(btf, "value", lng);
+	btf__add_func_param(btf, "ctx", lng);
+	cb_fn = btf__add_func(btf, "bf_callback", BTF_FUNC_STATIC, cb_proto);
+	err = cb_fn < 0 ? cb_fn : btf__load_into_kernel(btf);
+	if (!err) {
+		*btf_fd = dup(btf__fd(btf));
+		err = *btf_fd < 0 ? -errno : 0;
+	}
+	btf__free(btf);
+	if (err) {
+		free(fi);
+		return bf_err(err, "cannot load the program's BTF: %s", strerror(-err));
+	}
+	fi[0] = (struct bpf_func_info){.insn_off = 0, .type_id = (uint32_t)main_fn};
+	for (size_t i = 0; i < n_subprogs; i++)
+		fi[i + 1] = (struct bpf_func_info){.insn_off = subprogs[i],
+						   .type_id = (uint32_t)cb_fn};
+	*info = fi;
+	return 0;
+}
+
+int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+		       size_t n_insns, const uint32_t *subprogs, size_t n_subprogs,
+		       const char *name, int *prog_fd)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		.expected_attach_type = hook->expected_attach_type,
 	);
-	int fd;
+	struct bpf_func_info *fi = NULL;
+	int fd, btf_fd = -1;
 
 	bf_kern_log_init();
+	if (n_subprogs) {
+		fd = bf_prog_funcs_btf(subprogs, n_subprogs, &btf_fd, &fi);
+		if (fd)
+			return fd;
+		opts.prog_btf_fd = (uint32_t)btf_fd;
+		opts.func_info = fi;
+		opts.func_info_cnt = (uint32_t)n_subprogs + 1;
+		opts.func_info_rec_size = sizeof(*fi);
+	}
 	fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
 	if (fd < 0) {
 		char reason[256] = "";
 		int err = fd;
 
-		load_with_log(hook, insns, n_insns, name, reason, sizeof(reason));
-		return bf_err(err, "the kernel refused the BPF program (%zu instructions): %s%s%s "
-			      "(-v shows the verifier log)", n_insns, strerror(-err),
-			      *reason ? ": " : "", reason);
+		load_with_log(hook, insns, n_insns, &opts, name, reason, sizeof(reason));
+		err = bf_err(err, "the kernel refused the BPF program (%zu instructions): %s%s%s "
+			     "(-v shows the verifier log)", n_insns, strerror(-err),
+			     *reason ? ": " : "", reason);
+		fd = err;
+	} else {
+		*prog_fd = fd;
+		fd = 0;
 	}
-	*prog_fd = fd;
-	return 0;
+	if (btf_fd >= 0)
+		close(btf_fd);
+	free(fi);
+	return fd;
+}
+
+int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
+		 size_t n_insns, const char *name, int *prog_fd)
+{
+	return bf_prog_load_funcs(hook, insns, n_insns, NULL, 0, name, prog_fd);
 }
 
 int bf_prog_facts(int prog_fd, struct bf_prog_facts *f)

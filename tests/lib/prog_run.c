@@ -9,8 +9,11 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/named.h"
 #include "kern/kern.h"
 #include "prog_pkt.h"
+
+int prog_named_shared[2] = {-1, -1};
 
 void prog_need_root(void)
 {
@@ -35,43 +38,53 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 	const struct bpf_insn *insns = cg->insns;
 	size_t n = cg->len;
 	size_t log_size = 1 << 20;
-	char *log;
+	struct bpf_func_info *fi = NULL;
+	uint32_t subprogs[sizeof(cg->funcs) / sizeof(cg->funcs[0])];
+	size_t n_sub = bf_cgen_subprogs(cg, subprogs, sizeof(subprogs) / sizeof(subprogs[0]));
+	int btf_fd = -1, err;
+	char *log = NULL;
 	int fd;
 
+	/* Callbacks need BTF func_info. */
+	if (n_sub) {
+		fd = bf_prog_funcs_btf(subprogs, n_sub, &btf_fd, &fi);
+		if (fd)
+			return fd;
+		opts.prog_btf_fd = (uint32_t)btf_fd;
+		opts.func_info = fi;
+		opts.func_info_cnt = (uint32_t)n_sub + 1;
+		opts.func_info_rec_size = sizeof(*fi);
+	}
 	fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
-	if (fd >= 0)
-		return fd;
 	/* Again with the log, growing it until it fits. */
-	for (;;) {
+	while (fd < 0) {
+		free(log);
 		log = calloc(1, log_size);
-		if (!log)
-			return -ENOMEM;
+		if (!log) {
+			errno = ENOMEM;
+			break;
+		}
 		opts.log_buf = log;
 		opts.log_size = (uint32_t)log_size;
 		opts.log_level = 1;
 		fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 		if (fd >= 0 || errno != ENOSPC || log_size >= (1u << 30))
 			break;
-		free(log);
 		log_size *= 4;
 	}
-	if (fd < 0) {
-		int err = errno;
+	err = errno;
+	if (fd < 0 && log) {
 		size_t len = strlen(log);
 
 		/* The end of the log says why. */
 		fprintf(stderr, "--- verifier log (last 8000 bytes) ---\n%s\n--- end ---\n",
 			len > 8000 ? log + len - 8000 : log);
-		errno = err;
-	}
-	if (fd < 0) {
-		int err = errno;
-
-		free(log);
-		errno = err;
-		return fd;
 	}
 	free(log);
+	free(fi);
+	if (btf_fd >= 0)
+		close(btf_fd);
+	errno = err;
 	return fd;
 }
 
@@ -116,6 +129,20 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 		if (err)
 			return err;
 	}
+	p->hl_fd = p->recent_fd = -1;
+	for (int m = BF_MAP_HASHLIMIT; m <= BF_MAP_RECENT; m++) {
+		int *fd = m == BF_MAP_HASHLIMIT ? &p->hl_fd : &p->recent_fd;
+		int shared = prog_named_shared[m - BF_MAP_HASHLIMIT];
+
+		fds[m] = -1;
+		if (!bf_cgen_uses_map(cg, (enum bf_map_id)m))
+			continue;
+		if (shared >= 0)
+			*fd = shared;
+		else if ((err = bf_named_map_create((enum bf_map_id)m, fd)))
+			return err;
+		fds[m] = *fd;
+	}
 	err = bf_cgen_patch_maps(cg, fds);
 	if (!err) {
 		p->n_insns = cg->len;
@@ -150,7 +177,16 @@ int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p)
 		err = prog_load_cgen(&cg, bf_ruleset_n_slots(rs), p);
 	else
 		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = p->state_fd = p->log_fd =
-						  p->log_drops_fd = -1;
+						  p->log_drops_fd = p->hl_fd = p->recent_fd = -1;
+	if (!err) {
+		struct bf_ruleset *both[BF_FAMILY_MAX] = {0};
+
+		both[rs->family] = (struct bf_ruleset *)rs;
+		if (p->hl_fd >= 0)
+			err = bf_named_prepare(BF_MAP_HASHLIMIT, p->hl_fd, both);
+		if (!err && p->recent_fd >= 0)
+			err = bf_named_prepare(BF_MAP_RECENT, p->recent_fd, both);
+	}
 	bf_cgen_free(&cg);
 	return err;
 }
@@ -168,7 +204,12 @@ void prog_close(struct prog *p)
 		close(p->log_fd);
 	if (p->log_drops_fd > 0)
 		close(p->log_drops_fd);
+	if (p->hl_fd > 0 && p->hl_fd != prog_named_shared[0])
+		close(p->hl_fd);
+	if (p->recent_fd > 0 && p->recent_fd != prog_named_shared[1])
+		close(p->recent_fd);
 	p->prog_fd = p->map_fd = p->state_fd = p->log_fd = p->log_drops_fd = -1;
+	p->hl_fd = p->recent_fd = -1;
 }
 
 int prog_run(const struct prog *p, const void *frame, size_t len)

@@ -17,10 +17,19 @@ struct prog {
 	/* BF_MAP_LOG and BF_MAP_LOG_DROPS, made for the program when it has
 	 * LOG rules (0 or -1 when none). */
 	int log_fd, log_drops_fd;
+	/* BF_MAP_HASHLIMIT and BF_MAP_RECENT (cgen/named.h) when the program
+	 * uses them: prog_named_shared's, or made for the program (closed
+	 * with it); 0 or -1 when none. prog_load makes the meta entries of
+	 * the ruleset's tables in them. */
+	int hl_fd, recent_fd;
 	size_t n_slots;
 	size_t n_insns;
 	uint32_t verified_insns; /* instructions the verifier processed */
 };
+
+/* Named-table maps for the next programs to share (as a namespace's
+ * programs do, across loads), instead of their own: -1 for none. */
+extern int prog_named_shared[2]; /* [0] hashlimit, [1] recent */
 
 /* Exits 77 (skip) when not root. Call first in main(). */
 void prog_need_root(void);
