@@ -44,9 +44,11 @@ struct bf_hl_meta {
 	uint64_t unused[3];
 };
 
-/* xt_recent's defaults: entries per list (ip_list_tot) and timestamps per
- * entry (ip_pkt_list_tot, 20, rounded up to a power of two, as the
- * kernel does for hit counts up to 32). */
+/* xt_recent's defaults: entries per list (ip_list_tot, 100) and
+ * ip_pkt_list_tot 0, with which a list keeps 32 stamps per entry, or
+ * its rules' largest --hitcount rounded up to a power of two (the
+ * mask only grows, the list flushed when it does). Hit counts past 32
+ * are not compiled. */
 #define BF_RECENT_LIST_TOT 100
 #define BF_RECENT_STAMPS 32
 #define BF_RECENT_NAME_LEN 200
@@ -71,8 +73,10 @@ struct bf_recent_entry {
 struct bf_recent_meta {
 	uint64_t entries;
 	uint64_t seq;
+	uint32_t stamp_mask; /* the kernel's nstamps_max_mask */
+	uint32_t pad;
 	char name[BF_RECENT_NAME_LEN];
-	uint8_t unused[sizeof(struct bf_recent_entry) - 16 - BF_RECENT_NAME_LEN];
+	uint8_t unused[sizeof(struct bf_recent_entry) - 24 - BF_RECENT_NAME_LEN];
 };
 
 /* A table a match uses (bf_match_ops.named). */
@@ -80,6 +84,7 @@ struct bf_named_ref {
 	enum bf_map_id map; /* BF_MAP_HASHLIMIT or BF_MAP_RECENT */
 	uint64_t id;
 	const char *name;
+	uint32_t stamp_mask; /* recent: the rule's nstamp_mask */
 };
 
 /* The id of the table `name` of map (family: hashlimit's, 0 for recent):

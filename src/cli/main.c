@@ -131,6 +131,7 @@ static const struct {
 	{"detach", bf_cli_detach},
 	{"status", bf_cli_status},
 	{"log", bf_cli_log},
+	{"recent", bf_cli_recent},
 };
 
 int main(int argc, char **argv)

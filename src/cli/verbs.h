@@ -10,5 +10,8 @@ int bf_cli_save(int argc, char **argv);
 int bf_cli_restore(int argc, char **argv);
 /* `log [--follow] [--syslog]`: the LOG target's lines (cli/log.c). */
 int bf_cli_log(int argc, char **argv);
+/* `recent [-4|-6] list [NAME]`, `recent add|del NAME ADDR`, `recent flush
+ * NAME`: recent's lists (cli/recent.c). */
+int bf_cli_recent(int argc, char **argv);
 
 #endif

@@ -97,10 +97,24 @@ static int add_meta(const struct bf_named_ref *ref, void *arg)
 		err = bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST);
 	} else {
 		struct bf_recent_key k = {.list = ref->id};
-		struct bf_recent_meta v = {0};
+		struct bf_recent_meta v = {.stamp_mask = ref->stamp_mask};
 
 		snprintf(v.name, sizeof(v.name), "%s", ref->name);
 		err = bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST);
+		/* An existing list grows its stamps for this rule, flushed
+		 * (recent_mt_check). */
+		if (err && errno == EEXIST && !bpf_map_lookup_elem(fd, &k, &v) &&
+		    v.stamp_mask < ref->stamp_mask) {
+			err = bf_named_flush(fd, ref->id);
+			v.stamp_mask = ref->stamp_mask;
+			v.entries = 0;
+			if (!err && bpf_map_update_elem(fd, &k, &v, BPF_EXIST))
+				err = -errno;
+			if (err)
+				return bf_err(err, "cannot flush the recent list %s: %s", ref->name,
+					      strerror(-err));
+			return 0;
+		}
 	}
 	if (err && errno != EEXIST)
 		return bf_err(-errno, "cannot make the %s table %s: %m", pin_name(ref->map),
@@ -135,17 +149,20 @@ static int add_id(const struct bf_named_ref *ref, void *arg)
 	return 0;
 }
 
-static bool named(const struct ids *ids, uint64_t id)
+static bool named(const void *arg, uint64_t id)
 {
+	const struct ids *ids = arg;
+
 	for (size_t i = 0; i < ids->n; i++)
 		if (ids->v[i] == id)
 			return true;
 	return false;
 }
 
-/* Keys of tables not in ids, collected first (deleting while walking
- * would restart the walk), then deleted. Every key starts with its id. */
-static int prune_map(enum bf_map_id map, int fd, const struct ids *ids)
+/* Deletes the keys `doomed` says of, collected first (deleting while
+ * walking would restart the walk). Every key starts with its table's id. */
+static int delete_keys(enum bf_map_id map, int fd,
+		       bool (*doomed)(const void *key, const void *arg), const void *arg)
 {
 	size_t ksize = map == BF_MAP_HASHLIMIT ? sizeof(struct bf_hl_key)
 					       : sizeof(struct bf_recent_key);
@@ -155,11 +172,8 @@ static int prune_map(enum bf_map_id map, int fd, const struct ids *ids)
 	int err = 0;
 
 	while (!bpf_map_get_next_key(fd, prev, key)) {
-		uint64_t id;
-
-		memcpy(&id, key, sizeof(id));
 		prev = key;
-		if (named(ids, id))
+		if (!doomed(key, arg))
 			continue;
 		if (n == cap) {
 			unsigned char *d = realloc(dead, (cap = cap ? 2 * cap : 64) * ksize);
@@ -179,6 +193,26 @@ static int prune_map(enum bf_map_id map, int fd, const struct ids *ids)
 	return err;
 }
 
+static bool unnamed(const void *key, const void *arg)
+{
+	uint64_t id;
+
+	memcpy(&id, key, sizeof(id));
+	return !named(arg, id);
+}
+
+static bool list_entry(const void *key, const void *arg)
+{
+	const struct bf_recent_key *k = key;
+
+	return k->list == *(const uint64_t *)arg && k->family;
+}
+
+int bf_named_flush(int fd, uint64_t list)
+{
+	return delete_keys(BF_MAP_RECENT, fd, list_entry, &list);
+}
+
 void bf_named_prune(struct bf_ruleset *const rs[BF_FAMILY_MAX])
 {
 	static const enum bf_map_id maps[] = {BF_MAP_HASHLIMIT, BF_MAP_RECENT};
@@ -192,7 +226,7 @@ void bf_named_prune(struct bf_ruleset *const rs[BF_FAMILY_MAX])
 		if (!err)
 			err = for_each_ref(maps[i], rs, add_id, &ids);
 		if (!err)
-			err = prune_map(maps[i], fd, &ids);
+			err = delete_keys(maps[i], fd, unnamed, &ids);
 		if (fd >= 0)
 			close(fd);
 		free(ids.v);

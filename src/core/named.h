@@ -23,6 +23,9 @@ int bf_named_prepare(enum bf_map_id map, int fd, struct bf_ruleset *const rs[BF_
 /* Removes from the pinned maps every table no rule of rs names. Logs a
  * warning on failure. */
 void bf_named_prune(struct bf_ruleset *const rs[BF_FAMILY_MAX]);
+/* Removes every entry of the recent list `list` (its meta entry stays;
+ * its count is the caller's). */
+int bf_named_flush(int fd, uint64_t list);
 /* Unpins both maps; 0 when they were not there. */
 int bf_named_remove(void);
 

@@ -216,6 +216,7 @@ static bool recent_named(const void *data, enum bf_family family, struct bf_name
 		.map = BF_MAP_RECENT,
 		.id = bf_named_id(BF_MAP_RECENT, m->name, 0),
 		.name = m->name,
+		.stamp_mask = bf_recent_stamp_mask(m),
 	};
 	return true;
 }

@@ -34,6 +34,9 @@ struct match_recent {
 	union bf_sf_addr mask;
 };
 
+/* recent_mt_check's nstamp_mask for the rule (ip_pkt_list_tot 0). */
+uint32_t bf_recent_stamp_mask(const struct match_recent *m);
+
 /* Emits the match (recent_emit.c): ext.h's emit. */
 int bf_recent_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct match_recent *m,
 		   int no_match);

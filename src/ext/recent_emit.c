@@ -112,12 +112,27 @@ static void emit_next_seq(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_3, M(seq)));
 }
 
-/* recent_entry_update of the entry at r9, then its ttl. */
+uint32_t bf_recent_stamp_mask(const struct match_recent *m)
+{
+	uint32_t n = 1;
+
+	if (!m->hit_count)
+		return 32 - 1;
+	while (n < m->hit_count)
+		n <<= 1;
+	return n - 1;
+}
+
+/* recent_entry_update of the entry at r9, then its ttl: index &= the
+ * list's mask (kept in its meta entry). */
 static void emit_update(struct bf_cgen *cg)
 {
 	int more = bf_label_new(cg);
 
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_9, E(index)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, RC_META));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_2, M(stamp_mask)));
+	bf_emit(cg, BPF_ALU64_REG(BPF_AND, BPF_REG_1, BPF_REG_2));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, BF_RECENT_STAMPS - 1));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 3));
