@@ -117,5 +117,35 @@ bf "$B" -I INPUT 1 -s 198.19.8.99/32 -j DROP || fail "-I filter"
 check "limit, filter changed in place: same program" "$id" "$(prog_id)"
 check "limit, filter changed: the bucket restarts (full)" 3 "$(udp_received 10 9100)"
 
+# hashlimit's tables and recent's lists belong to the namespace, not to a
+# program: a change in place and a reload keep them (as iptables-legacy
+# keeps a name's table while rules name it), the last rule of a name gone
+# removes its list.
+{
+	echo '*filter'
+	for i in $(seq 1 99); do echo "-A INPUT -s 198.19.$((i / 200)).$((i % 200))/32 -j DROP"; done
+	echo '-A INPUT -p udp -m udp --dport 9200 -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 3 --hashlimit-name keep -j ACCEPT'
+	echo '-A INPUT -p udp -m udp --dport 9200 -j DROP'
+	echo '-A INPUT -p udp -m udp --dport 9300 -m recent --set --name keep'
+	echo COMMIT
+} >"$W/rules_named"
+bf "$B" restore <"$W/rules_named" || fail "restore with hashlimit and recent"
+id=$(prog_id)
+check "hashlimit: 3 of 10 pass" 3 "$(udp_received 10 9200)"
+udp_received 5 9300 >/dev/null
+stamps() { bf "$B" recent list keep | awk -v a="src=$HOST_A" '$1 == a { print split($0, s, ",") }'; }
+check "recent: 5 stamps" 5 "$(stamps)"
+bf "$B" -I INPUT 1 -s 198.19.8.99/32 -j DROP || fail "-I filter"
+check "hashlimit, changed in place: same program" "$id" "$(prog_id)"
+check "hashlimit, changed in place: the bucket goes on (empty)" 0 "$(udp_received 10 9200)"
+check "recent, changed in place: the list goes on" 5 "$(stamps)"
+bf "$B" -A INPUT -p tcp --dport 1 -m length --length 1:2 -j DROP || fail "-A of a new shape"
+[ "$id" != "$(prog_id)" ] || fail "a new shape loaded no program"
+check "hashlimit, reloaded: the bucket goes on (empty)" 0 "$(udp_received 10 9200)"
+check "recent, reloaded: the list goes on" 5 "$(stamps)"
+bf "$B" -D INPUT -p udp -m udp --dport 9300 -m recent --set --name keep || fail "-D recent"
+bf "$B" recent list keep >/dev/null 2>&1
+check "recent: the list goes with its last rule" 1 $?
+
 [ "$failures" -eq 0 ] || fail "$failures problems"
 echo "all checks passed"
