@@ -140,8 +140,28 @@ static void key_ports(struct bf_cgen *cg, enum bf_family family, uint32_t mode)
 	int read = bf_label_new(cg);
 
 	if (family == BF_FAMILY_IPV6) {
+		/* ipv6_skip_exthdr: fails on a cut chain and on "no next
+		 * header", stops at a fragment header that is not the first
+		 * (a protocol without ports). The prologue's walk (find_hdr)
+		 * failed: on a cut chain (slots of headers not met say so), or
+		 * at such a fragment followed by an extension header. */
+		static const int slots[] = {BF_PKT_HDR_HBH, BF_PKT_HDR_DST, BF_PKT_HDR_RT,
+					    BF_PKT_HDR_FRAG, BF_PKT_HDR_AH};
+		int walked = bf_label_new(cg);
+
 		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO_OK));
-		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), cg->lbl_hotdrop);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), walked);
+		for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+			bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, slots[i]));
+			bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, BF_EXTHDR_BAD, 0),
+				     cg->lbl_hotdrop);
+		}
+		bf_emit_jump(cg, BPF_JMP_A(0), done);
+		bf_label_bind(cg, walked);
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), done);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 59, 0), cg->lbl_hotdrop);
 	}
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
 	for (size_t i = 0; i < sizeof(at0); i++)

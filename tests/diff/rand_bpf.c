@@ -6,6 +6,7 @@
 
 #include "cgen/cgen.h"
 #include "common/log.h"
+#include "core/named.h"
 #include "front/front.h"
 
 static void log_to(enum bf_log_level level, const char *msg, void *data)
@@ -41,6 +42,16 @@ int rb_load(struct rb_prog *b, int family, const char *text, struct bf_strbuf *e
 	if (!rc) {
 		*stage = "load";
 		rc = prog_load_cgen(&cg, bf_ruleset_n_slots(b->rs), &b->p);
+	}
+	/* hashlimit's and recent's tables, new for each program. */
+	if (!rc) {
+		struct bf_ruleset *both[BF_FAMILY_MAX] = {0};
+
+		both[b->rs->family] = b->rs;
+		if (b->p.hl_fd >= 0)
+			rc = bf_named_prepare(BF_MAP_HASHLIMIT, b->p.hl_fd, both);
+		if (!rc && b->p.recent_fd >= 0)
+			rc = bf_named_prepare(BF_MAP_RECENT, b->p.recent_fd, both);
 	}
 	bf_cgen_free(&cg);
 	bf_log_set(log_to, NULL);

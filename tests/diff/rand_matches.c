@@ -367,6 +367,80 @@ static void gen_limit(struct rnd *r, struct rr_rule *rule, const char *proto)
 	       rnd_range(r, 1, 6));
 }
 
+/* hashlimit at rates that gain no token while a case runs: bursts per
+ * key, every mode, masks, above, and tables so small that packets are
+ * hotdropped. Rules of one name share a table whose settings come from
+ * the rule that made it, which the two sides may not pick alike: the
+ * name is derived from the settings, so that rules share a table only
+ * when they agree (upto/above is each rule's own). */
+static void gen_hashlimit(struct rnd *r, struct rr_rule *rule, unsigned int bits)
+{
+	static const char *const rates[] = {"1/min", "3/hour"};
+	static const char *const modes[] = {"", "srcip", "dstip", "srcport", "dstport",
+					    "srcip,dstport", "dstip,srcport,srcip"};
+	unsigned int rate = rnd_below(r, 2), burst = rnd_range(r, 1, 4);
+	unsigned int mode = rnd_below(r, 7), smask = bits, dmask = bits, max = 0;
+
+	if (rnd_pct(r, 30))
+		smask = rnd_below(r, bits + 1);
+	if (rnd_pct(r, 30))
+		dmask = rnd_below(r, bits + 1);
+	if (rnd_pct(r, 20))
+		max = rnd_range(r, 1, 3);
+	rr_put(rule, " -m hashlimit --hashlimit-%s %s --hashlimit-burst %u",
+	       rnd_pct(r, 30) ? "above" : "upto", rates[rate], burst);
+	if (*modes[mode])
+		rr_put(rule, " --hashlimit-mode %s", modes[mode]);
+	rr_put(rule, " --hashlimit-srcmask %u --hashlimit-dstmask %u", smask, dmask);
+	if (max)
+		rr_put(rule, " --hashlimit-htable-size %u --hashlimit-htable-max %u", max, max);
+	rr_put(rule, " --hashlimit-name h%u_%u_%u_%u_%u_%u", rate, burst, mode, smask, dmask, max);
+}
+
+static void gen_hashlimit4(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	gen_hashlimit(r, rule, 32);
+}
+
+static void gen_hashlimit6(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	gen_hashlimit(r, rule, 128);
+}
+
+/* recent on two lists of fixed masks (a list's mask is its first rule's),
+ * every operation; the frames of a case come within a second, so every
+ * stamp is in a --seconds window and --reap finds nothing old. */
+static void gen_recent(struct rnd *r, struct rr_rule *rule, const char *mask)
+{
+	static const char *const ops[] = {"--set", "--rcheck", "--update", "--remove"};
+	unsigned int op = rnd_below(r, 4);
+	bool masked = rnd_pct(r, 50);
+
+	rr_put(rule, " -m recent %s%s", neg(r, 20), ops[op]);
+	if (op == 1 || op == 2) {
+		if (rnd_pct(r, 40))
+			rr_put(rule, " --seconds %u%s", rnd_range(r, 1, 100),
+			       rnd_pct(r, 30) ? " --reap" : "");
+		if (rnd_pct(r, 50))
+			rr_put(rule, " --hitcount %u", rnd_range(r, 1, 5));
+		if (rnd_pct(r, 25))
+			rr_put(rule, " --rttl");
+	}
+	rr_put(rule, " --name %s%s", masked ? "rM" : "rA", rnd_pct(r, 30) ? " --rdest" : "");
+	if (masked)
+		rr_put(rule, " --mask %s", mask);
+}
+
+static void gen_recent4(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	gen_recent(r, rule, "255.255.255.0");
+}
+
+static void gen_recent6(struct rnd *r, struct rr_rule *rule, const char *proto)
+{
+	gen_recent(r, rule, "ffff:ffff:ffff:ffff::");
+}
+
 static void spi_opt(struct rnd *r, struct rr_rule *rule, const char *m, const char *opt)
 {
 	uint32_t a = rnd_pct(r, 30) ? rnd_below(r, 4) : (uint32_t)rnd_next(r), b = a;
@@ -409,6 +483,10 @@ struct rr_match_gen rr_match_gens[] = {
 	{"mac", 1 << 4 | 1 << 6, NULL, gen_mac, {true, true}},
 	{"statistic", 1 << 4 | 1 << 6, NULL, gen_statistic, {true, true}},
 	{"limit", 1 << 4 | 1 << 6, NULL, gen_limit, {true, true}},
+	{"hashlimit", 1 << 4, NULL, gen_hashlimit4, {true, true}},
+	{"hashlimit", 1 << 6, NULL, gen_hashlimit6, {true, true}},
+	{"recent", 1 << 4, NULL, gen_recent4, {true, true}},
+	{"recent", 1 << 6, NULL, gen_recent6, {true, true}},
 	{"esp", 1 << 4 | 1 << 6, "esp", gen_esp, {true, true}},
 	{"ah", 1 << 4, "ah", gen_ah, {true, true}},
 	{"hl", 1 << 6, NULL, gen_hl, {true, true}},

@@ -87,7 +87,7 @@ int ro_restore(int family, const char *text, struct bf_strbuf *err)
 	int rc;
 	char tmp[] = "/tmp/bf-rdiff-XXXXXX";
 	int fd = mkstemp(tmp);
-	char cmd[128];
+	char cmd[320];
 
 	if (fd < 0)
 		return -1;
@@ -97,7 +97,14 @@ int ro_restore(int family, const char *text, struct bf_strbuf *err)
 		return -1;
 	}
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
+	/* The kernel keeps a hashlimit or recent table while the rules
+	 * replacing the old ones name it: empty the tables first, so that
+	 * each run starts from none, as bpfilter's side does. */
+	snprintf(cmd, sizeof(cmd),
+		 "printf '*raw\\nCOMMIT\\n*filter\\nCOMMIT\\n' | %s-restore -w 20; "
+		 "%s-restore -w 20 < %s 2>&1", ipt(family), ipt(family), tmp);
+	if (!strstr(text, "-m hashlimit") && !strstr(text, "-m recent"))
+		snprintf(cmd, sizeof(cmd), "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
 	f = oracle_popen_in(ns_b, cmd, "r");
 	if (!f) {
 		unlink(tmp);
