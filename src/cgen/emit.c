@@ -261,10 +261,11 @@ static int mark_reachable(struct bf_cgen *cg, const int *target, bool *live)
 		more = false;
 		for (size_t i = 0; !err && i < cg->n_fixups; i++) {
 			const struct bf_fixup *f = &cg->fixups[i];
-			int at = cg->labels[f->target];
+			int at;
 
 			if (f->kind != BF_FIXUP_FUNC || !live[f->insn])
 				continue;
+			at = cg->labels[f->target];
 			if (at < 0 || (size_t)at >= cg->len)
 				return bf_err(-EINVAL, "cgen: subprogram at %zu not bound", f->insn);
 			if (!live[at]) {

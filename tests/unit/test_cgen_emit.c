@@ -244,6 +244,35 @@ static void test_map_fixup(void **state)
 	assert_int_equal(cg.err, -EINVAL);
 }
 
+static void emit_cb(struct bf_cgen *c, int arg)
+{
+	bf_emit(c, BPF_MOV64_IMM(BPF_REG_0, arg));
+	bf_emit(c, BPF_EXIT_INSN());
+}
+
+/* A callback is emitted after the program, once however many loads of
+ * it, its BPF_PSEUDO_FUNC offsets resolved; one no live code loads is
+ * dropped with that code. */
+static void test_func(void **state)
+{
+	int used = bf_cgen_func(&cg, emit_cb, 1), end = bf_label_new(&cg);
+	uint32_t starts[4];
+
+	assert_int_equal(bf_cgen_func(&cg, emit_cb, 1), used);
+	bf_emit_ld_func(&cg, BPF_REG_2, used);                          /* 0-1 */
+	bf_emit_jump(&cg, BPF_JMP_A(0), end);                            /* 2 */
+	bf_emit_ld_func(&cg, BPF_REG_2, bf_cgen_func(&cg, emit_cb, 2)); /* dead */
+	bf_label_bind(&cg, end);
+	bf_emit(&cg, BPF_EXIT_INSN());                                   /* 3 */
+	assert_int_equal(bf_cgen_finish(&cg), 0);
+	assert_int_equal(cg.len, 6);
+	assert_int_equal(bf_cgen_subprogs(&cg, starts, 4), 1);
+	assert_int_equal(starts[0], 4);
+	assert_int_equal(cg.insns[0].src_reg, BPF_PSEUDO_FUNC);
+	assert_int_equal(cg.insns[0].imm, 3);
+	assert_int_equal(cg.insns[4].imm, 1);
+}
+
 static void test_label_referenced(void **state)
 {
 	int a = bf_label_new(&cg), b = bf_label_new(&cg);
@@ -283,6 +312,7 @@ int main(void)
 		T(test_dead_code),
 		T(test_map_fixup),
 		T(test_label_referenced),
+		T(test_func),
 		T(test_empty),
 	};
 
