@@ -9,9 +9,10 @@
 #    a table full at --hashlimit-htable-max (the packets needing a new
 #    entry hotdropped: counted by no rule), two rules sharing one name,
 #    and the tables kept across changes (a reload; iptables-legacy
-#    replaces the table, whose rules keep the name's hash table).
-#  - Timed trains (40 datagrams 10 ms apart at 20/s, burst 5; and bytes,
-#    600b/s) refill while they run; the two trains run one after the other,
+#    replaces the table, whose rules keep the name's hash table), and
+#    over IPv6 (connections, one bucket per /64) with ip6tables-legacy.
+#  - Timed trains (40 datagrams 10 ms apart at 20/s, burst 5; bytes at
+#    600b/s; --hashlimit-rate-match at 10/s) refill while they run; the two trains run one after the other,
 #    so a token boundary may fall differently: their counts may differ by
 #    1 (the stated tolerance), no more.
 . "$(dirname "$0")/../lib/netns.sh"
@@ -19,8 +20,10 @@
 need_root
 need_bpfilter
 need_iptables_legacy
+need_cmd ip6tables-legacy
 need_tool probe
 bf_run_dir_new
+BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
 hosts_new A B   # bpfilter on B
 hosts_new C D   # iptables-legacy on D
 failures=0
@@ -144,6 +147,30 @@ train 20 40 10000
 timed "timed train 20/s burst 5" 12 9 16
 train 21 40 10000
 timed "timed train 600b/s" 14 1 40
+both -A INPUT -p udp --dport 22 -m hashlimit --hashlimit-upto 10/s --hashlimit-burst 2 \
+	--hashlimit-rate-match --hashlimit-rate-interval 1 --hashlimit-name rm -j ACCEPT
+both -A INPUT -p udp --dport 22 -j DROP
+train 22 40 10000
+timed "timed train, rate-match 10/s" 16 1 40
+
+# IPv6: connections, a bucket per /64 of sources.
+v6_pair "$A" "$B"
+v6_pair "$C" "$D"
+for ns in "$B" "$D"; do
+	if [ "$ns" = "$B" ]; then ip6=(ip netns exec "$B" "$BPFILTER6"); else
+		ip6=(ip netns exec "$D" ip6tables-legacy); fi
+	"${ip6[@]}" -A INPUT -p tcp --dport 7 --syn -m hashlimit --hashlimit-upto 1/min \
+		--hashlimit-burst 2 --hashlimit-mode srcip --hashlimit-srcmask 64 \
+		--hashlimit-name v6 -j ACCEPT || fail "v6 rule"
+	"${ip6[@]}" -A INPUT -p tcp --dport 7 --syn -j DROP || fail "v6 rule"
+done
+got=() want=()
+for i in 1 2 3 4; do
+	got+=("$(ip netns exec "$A" "$TOOLS/probe" tcp-connect "$HOST6_B" 7 300)")
+	want+=("$(ip netns exec "$C" "$TOOLS/probe" tcp-connect "$HOST6_B" 7 300)")
+done
+check "v6: 2 refused, then dropped" "refused refused timeout timeout" "${got[*]}"
+check "v6: as ip6tables-legacy" "${want[*]}" "${got[*]}"
 
 [ "$failures" -eq 0 ] || fail "$failures problems"
 echo PASS
