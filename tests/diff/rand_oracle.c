@@ -98,11 +98,14 @@ int ro_restore(int family, const char *text, struct bf_strbuf *err)
 	}
 	close(fd);
 	/* The kernel keeps a hashlimit or recent table while the rules
-	 * replacing the old ones name it: empty the tables first, so that
-	 * each run starts from none, as bpfilter's side does. */
+	 * replacing the old ones name it (a recent list: rules of either
+	 * family): empty both families' tables first, so that each run
+	 * starts from none, as bpfilter's side does. */
 	snprintf(cmd, sizeof(cmd),
-		 "printf '*raw\\nCOMMIT\\n*filter\\nCOMMIT\\n' | %s-restore -w 20; "
-		 "%s-restore -w 20 < %s 2>&1", ipt(family), ipt(family), tmp);
+		 "E='*raw\\nCOMMIT\\n*filter\\nCOMMIT\\n'; "
+		 "printf \"$E\" | iptables-legacy-restore -w 20; "
+		 "printf \"$E\" | ip6tables-legacy-restore -w 20; "
+		 "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
 	if (!strstr(text, "-m hashlimit") && !strstr(text, "-m recent"))
 		snprintf(cmd, sizeof(cmd), "%s-restore -w 20 < %s 2>&1", ipt(family), tmp);
 	f = oracle_popen_in(ns_b, cmd, "r");
