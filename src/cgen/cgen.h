@@ -234,6 +234,12 @@ void bf_emit_ld_map(struct bf_cgen *cg, int reg, enum bf_map_id map);
 /* Emits r0 = bpf_map_lookup_elem(map, r10 + key_off): the key is on the
  * stack there already. Clobbers r1-r5. */
 void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off);
+/* Emits r0 = bpf_map_update_elem(map, r10 + key_off, r10 + value_off,
+ * flags). Clobbers r1-r5. */
+void bf_emit_map_update(struct bf_cgen *cg, enum bf_map_id map, int key_off, int value_off,
+			int flags);
+/* Zeroes len bytes (a multiple of 8) of stack from r10 + off. */
+void bf_emit_stack_zero(struct bf_cgen *cg, int off, size_t len);
 /* Emits reg = imm (BPF_LD_IMM64, two instructions), src_reg 0 or a
  * pseudo kind (BPF_PSEUDO_MAP_FD with a map fd known now). */
 void bf_emit_ld_imm64(struct bf_cgen *cg, int reg, int src_reg, uint64_t imm);

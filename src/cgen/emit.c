@@ -457,6 +457,24 @@ void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off)
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 
+void bf_emit_map_update(struct bf_cgen *cg, enum bf_map_id map, int key_off, int value_off,
+			int flags)
+{
+	bf_emit_ld_map(cg, BPF_REG_1, map);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, key_off));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, value_off));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, flags));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+}
+
+void bf_emit_stack_zero(struct bf_cgen *cg, int off, size_t len)
+{
+	for (size_t i = 0; i < len; i += 8)
+		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off + (int)i, 0));
+}
+
 uint64_t bf_cgen_digest(const struct bf_cgen *cg)
 {
 	/* FNV-1a over the instructions (map fds not patched in yet), the

@@ -77,32 +77,21 @@ static uint32_t table_max(const struct match_hashlimit *m)
 	return max > BF_NAMED_MAP_ENTRIES ? BF_NAMED_MAP_ENTRIES : (uint32_t)max;
 }
 
-struct find {
-	const char *name;
-	const struct match_hashlimit *first;
-};
+static bool same_name(const void *data, const void *arg)
+{
+	const struct match_hashlimit *o = data;
+
+	return !strcmp(o->name, arg);
+}
 
 /* The first rule of the ruleset naming this table: its creator. */
 static const struct match_hashlimit *table_cfg(const struct bf_cgen *cg,
 					       const struct match_hashlimit *m)
 {
-	for (int t = 0; cg->rs && t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &cg->rs->tables[t];
+	const struct match_hashlimit *t = bf_sf_first_match(cg->rs, &bf_match_hashlimit,
+							    same_name, m->name);
 
-		for (size_t c = 0; c < tb->n_chains; c++)
-			for (size_t r = 0; r < tb->chains[c]->n_rules; r++) {
-				const struct bf_rule *rule = tb->chains[c]->rules[r];
-
-				for (size_t k = 0; k < rule->n_matches; k++) {
-					const struct match_hashlimit *o = rule->matches[k].data;
-
-					if (rule->matches[k].ops == &bf_match_hashlimit &&
-					    !strcmp(o->name, m->name))
-						return o;
-				}
-			}
-	}
-	return m;
+	return t ? t : m;
 }
 
 static uint32_t mask_word(unsigned int plen, unsigned int w)
@@ -188,12 +177,6 @@ static void key_ports(struct bf_cgen *cg, enum bf_family family, uint32_t mode)
 					HL_KEY + (int)offsetof(struct bf_hl_key, dport)));
 	}
 	bf_label_bind(cg, done);
-}
-
-static void zero_stack(struct bf_cgen *cg, int off, size_t len)
-{
-	for (size_t i = 0; i < len; i += 8)
-		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off + (int)i, 0));
 }
 
 /* The purge's callback (bpf_for_each_map_elem): deletes the entries of
@@ -398,7 +381,7 @@ int bf_hashlimit_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	int test = bf_label_new(cg), room = bf_label_new(cg), init = bf_label_new(cg), cb;
 
 	/* The key, as hashlimit_init_dst makes it with the table's mode. */
-	zero_stack(cg, HL_KEY, sizeof(struct bf_hl_key));
+	bf_emit_stack_zero(cg, HL_KEY, sizeof(struct bf_hl_key));
 	bf_emit_ld_imm64(cg, BPF_REG_1, 0, id);
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, HL_KEY));
 	if (t->cfg.mode & HL_HASH_SIP)
@@ -417,7 +400,7 @@ int bf_hashlimit_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 
 	/* dsthash_alloc_init: the table's meta entry (none: the table is
 	 * being removed, no match), room for one more. */
-	zero_stack(cg, HL_MKEY, sizeof(struct bf_hl_key));
+	bf_emit_stack_zero(cg, HL_MKEY, sizeof(struct bf_hl_key));
 	bf_emit_ld_imm64(cg, BPF_REG_1, 0, id);
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, HL_MKEY));
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, HL_MKEY + (int)offsetof(struct bf_hl_key, meta), 1));
@@ -457,14 +440,8 @@ int bf_hashlimit_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	bf_label_bind(cg, room);
 	/* A new entry, counted once it is in (another CPU may have put it
 	 * there first: then it is that one, as the kernel's race). */
-	zero_stack(cg, HL_NEW, sizeof(struct bf_hl_entry));
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_HASHLIMIT);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, HL_KEY));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, HL_NEW));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_NOEXIST));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+	bf_emit_stack_zero(cg, HL_NEW, sizeof(struct bf_hl_entry));
+	bf_emit_map_update(cg, BF_MAP_HASHLIMIT, HL_KEY, HL_NEW, BPF_NOEXIST);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_0));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 1));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_5, 0, 0), fresh); /* not added */

@@ -225,32 +225,20 @@ static void emit_reap(struct bf_cgen *cg, const struct match_recent *m, uint64_t
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, RC_FLIP));
 }
 
+static bool same_name(const void *data, const void *arg)
+{
+	const struct match_recent *o = data;
+
+	return !strcmp(o->name, arg);
+}
+
 /* The first rule of the family's ruleset that names the list: its mask. */
 static const union bf_sf_addr *list_mask(const struct bf_cgen *cg, const struct match_recent *m)
 {
-	for (int t = 0; cg->rs && t < BF_TABLE_MAX; t++) {
-		const struct bf_table *tb = &cg->rs->tables[t];
+	const struct match_recent *t = bf_sf_first_match(cg->rs, &bf_match_recent, same_name,
+							 m->name);
 
-		for (size_t c = 0; c < tb->n_chains; c++)
-			for (size_t r = 0; r < tb->chains[c]->n_rules; r++) {
-				const struct bf_rule *rule = tb->chains[c]->rules[r];
-
-				for (size_t k = 0; k < rule->n_matches; k++) {
-					const struct match_recent *o = rule->matches[k].data;
-
-					if (rule->matches[k].ops == &bf_match_recent &&
-					    !strcmp(o->name, m->name))
-						return &o->mask;
-				}
-			}
-	}
-	return &m->mask;
-}
-
-static void zero_stack(struct bf_cgen *cg, int off, size_t len)
-{
-	for (size_t i = 0; i < len; i += 8)
-		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off + (int)i, 0));
+	return t ? &t->mask : &m->mask;
 }
 
 int bf_recent_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct match_recent *m,
@@ -267,7 +255,7 @@ int bf_recent_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct 
 	/* The kernel keeps at most 32 stamps for hit counts up to 32. */
 	if (m->hit_count > BF_RECENT_STAMPS)
 		return -EOPNOTSUPP;
-	zero_stack(cg, RC_KEY, sizeof(struct bf_recent_key));
+	bf_emit_stack_zero(cg, RC_KEY, sizeof(struct bf_recent_key));
 	bf_emit_ld_imm64(cg, BPF_REG_1, 0, id);
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, RC_KEY));
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RC_KEY + (int)offsetof(struct bf_recent_key, family),
@@ -284,7 +272,7 @@ int bf_recent_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct 
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, RC_NOW));
 	/* The list (gone: being removed, no match). */
-	zero_stack(cg, RC_MKEY, sizeof(struct bf_recent_key));
+	bf_emit_stack_zero(cg, RC_MKEY, sizeof(struct bf_recent_key));
 	bf_emit_ld_imm64(cg, BPF_REG_1, 0, id);
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, RC_MKEY));
 	bf_emit_map_lookup(cg, BF_MAP_RECENT, RC_MKEY);

@@ -86,13 +86,7 @@ static void emit_budget(struct bf_cgen *cg, int none)
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_9, RI_PEER));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, (int32_t)(5 * t)));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, RI_PEER + 8));
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_ICMP_PEERS);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, RI_KEY));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, RI_PEER));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_ANY));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+	bf_emit_map_update(cg, BF_MAP_ICMP_PEERS, RI_KEY, RI_PEER, BPF_ANY);
 	bf_emit_jump(cg, BPF_JMP_A(0), ok);
 	/* token += now - last, at most 6 t; enough: spend t. */
 	bf_label_bind(cg, have);

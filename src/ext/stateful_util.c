@@ -384,3 +384,22 @@ bool bf_sf_parse_rate_unit(const char *rate, uint32_t *mult)
 	}
 	return false;
 }
+
+const void *bf_sf_first_match(const struct bf_ruleset *rs, const struct bf_match_ops *ops,
+			      bool (*same)(const void *data, const void *arg), const void *arg)
+{
+	for (int t = 0; rs && t < BF_TABLE_MAX; t++) {
+		const struct bf_table *tb = &rs->tables[t];
+
+		for (size_t c = 0; c < tb->n_chains; c++)
+			for (size_t r = 0; r < tb->chains[c]->n_rules; r++) {
+				const struct bf_rule *rule = tb->chains[c]->rules[r];
+
+				for (size_t k = 0; k < rule->n_matches; k++)
+					if (rule->matches[k].ops == ops &&
+					    same(rule->matches[k].data, arg))
+						return rule->matches[k].data;
+			}
+	}
+	return NULL;
+}

@@ -73,6 +73,14 @@ void bf_sf_save_word(struct bf_strbuf *out, const char *word, size_t maxlen);
  * bytes set (an IPv4 "/32" sets only the first four). */
 bool bf_sf_mask_unset(const union bf_sf_addr *mask);
 
+struct bf_ruleset;
+struct bf_match_ops;
+/* The data of the first match of `ops` in rs (tables, chains and rules in
+ * order) for which same(data, arg) holds: the rule that makes a named
+ * table (hashlimit, recent). NULL when none, or rs is NULL. */
+const void *bf_sf_first_match(const struct bf_ruleset *rs, const struct bf_match_ops *ops,
+			      bool (*same)(const void *data, const void *arg), const void *arg);
+
 /* The kernel's HZ that the jiffies arithmetic of limit, hashlimit and
  * REJECT's ICMP budget assumes: this kernel's. */
 #define BF_KERNEL_HZ 250

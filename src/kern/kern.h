@@ -25,11 +25,12 @@ int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 		       size_t n_insns, const uint32_t *subprogs, size_t n_subprogs,
 		       const char *name, int *prog_fd);
-struct bpf_func_info;
-/* That BTF (its fd, to close after the load) and func_info (to free):
- * the main function, then one static callback per subprogram. */
-int bf_prog_funcs_btf(const uint32_t *subprogs, size_t n_subprogs, int *btf_fd,
-		      struct bpf_func_info **info);
+struct bpf_prog_load_opts;
+/* Sets that BTF and func_info in opts: the main function, then one
+ * static callback per subprogram. After the load, close *btf_fd and
+ * free opts->func_info. */
+int bf_prog_funcs_opts(const uint32_t *subprogs, size_t n_subprogs,
+		       struct bpf_prog_load_opts *opts, int *btf_fd);
 
 /* Turns the kernel's conntrack on in the current network namespace
  * (ct_register.c), for programs that read it. 0 or -errno, logged. */

@@ -87,8 +87,8 @@ static void load_with_log(const struct bf_hook_ops *hook, const struct bpf_insn 
 	free(buf);
 }
 
-int bf_prog_funcs_btf(const uint32_t *subprogs, size_t n_subprogs, int *btf_fd,
-		      struct bpf_func_info **info)
+int bf_prog_funcs_opts(const uint32_t *subprogs, size_t n_subprogs,
+		       struct bpf_prog_load_opts *opts, int *btf_fd)
 {
 	struct bpf_func_info *fi = calloc(n_subprogs + 1, sizeof(*fi));
 	struct btf *btf = btf__new_empty();
@@ -124,7 +124,10 @@ int bf_prog_funcs_btf(const uint32_t *subprogs, size_t n_subprogs, int *btf_fd,
 	for (size_t i = 0; i < n_subprogs; i++)
 		fi[i + 1] = (struct bpf_func_info){.insn_off = subprogs[i],
 						   .type_id = (uint32_t)cb_fn};
-	*info = fi;
+	opts->prog_btf_fd = (uint32_t)*btf_fd;
+	opts->func_info = fi;
+	opts->func_info_cnt = (uint32_t)n_subprogs + 1;
+	opts->func_info_rec_size = sizeof(*fi);
 	return 0;
 }
 
@@ -135,18 +138,13 @@ int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *in
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		.expected_attach_type = hook->expected_attach_type,
 	);
-	struct bpf_func_info *fi = NULL;
 	int fd, btf_fd = -1;
 
 	bf_kern_log_init();
 	if (n_subprogs) {
-		fd = bf_prog_funcs_btf(subprogs, n_subprogs, &btf_fd, &fi);
+		fd = bf_prog_funcs_opts(subprogs, n_subprogs, &opts, &btf_fd);
 		if (fd)
 			return fd;
-		opts.prog_btf_fd = (uint32_t)btf_fd;
-		opts.func_info = fi;
-		opts.func_info_cnt = (uint32_t)n_subprogs + 1;
-		opts.func_info_rec_size = sizeof(*fi);
 	}
 	fd = bpf_prog_load(hook->prog_type, name, "GPL", insns, n_insns, &opts);
 	if (fd < 0) {
@@ -164,7 +162,7 @@ int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *in
 	}
 	if (btf_fd >= 0)
 		close(btf_fd);
-	free(fi);
+	free((void *)opts.func_info);
 	return fd;
 }
 

@@ -9,6 +9,7 @@
 #include "common/strbuf.h"
 #include "ext/ext.h"
 #include "front/front.h"
+#include "front_util.h"
 
 static size_t chain_idx(const struct bf_ruleset *rs, enum bf_table_id t, const char *name)
 {
@@ -215,5 +216,22 @@ struct bf_ruleset *prog_ruleset_raw_front(enum bf_family family, enum bf_verdict
 		rs = NULL;
 	}
 	bf_strbuf_free(&text);
+	return rs;
+}
+
+struct bf_ruleset *prog_ruleset_cmds(enum bf_family family, const char *const *cmds)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(family);
+	struct bf_strbuf out = {0};
+
+	if (!rs)
+		abort();
+	for (size_t i = 0; rs && cmds[i]; i++)
+		if (front_cmd(rs, cmds[i], &out)) {
+			fprintf(stderr, "%s: %s\n", cmds[i], front_errors());
+			bf_ruleset_free(rs);
+			rs = NULL;
+		}
+	bf_strbuf_free(&out);
 	return rs;
 }

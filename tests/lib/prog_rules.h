@@ -27,6 +27,10 @@ struct bf_ruleset *prog_ruleset_raw(enum bf_verdict policy, const char *const *r
 struct bf_ruleset *prog_ruleset_raw_front(enum bf_family family, enum bf_verdict policy,
 					  const char *const *rules);
 
+/* A ruleset made by iptables commands without the program name (e.g.
+ * "-A INPUT -j DROP"), through the real front end; NULL, after printing
+ * the error, when it refuses one. */
+struct bf_ruleset *prog_ruleset_cmds(enum bf_family family, const char *const *cmds);
 /* The filter INPUT chain and the slots of its rules / policy. */
 struct bf_chain *prog_input(const struct bf_ruleset *rs);
 int prog_rule_slot(const struct bf_ruleset *rs, size_t rule_idx);

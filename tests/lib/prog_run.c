@@ -38,7 +38,6 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 	const struct bpf_insn *insns = cg->insns;
 	size_t n = cg->len;
 	size_t log_size = 1 << 20;
-	struct bpf_func_info *fi = NULL;
 	uint32_t subprogs[sizeof(cg->funcs) / sizeof(cg->funcs[0])];
 	size_t n_sub = bf_cgen_subprogs(cg, subprogs, sizeof(subprogs) / sizeof(subprogs[0]));
 	int btf_fd = -1, err;
@@ -47,13 +46,9 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 
 	/* Callbacks need BTF func_info. */
 	if (n_sub) {
-		fd = bf_prog_funcs_btf(subprogs, n_sub, &btf_fd, &fi);
+		fd = bf_prog_funcs_opts(subprogs, n_sub, &opts, &btf_fd);
 		if (fd)
 			return fd;
-		opts.prog_btf_fd = (uint32_t)btf_fd;
-		opts.func_info = fi;
-		opts.func_info_cnt = (uint32_t)n_sub + 1;
-		opts.func_info_rec_size = sizeof(*fi);
 	}
 	fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 	/* Again with the log, growing it until it fits. */
@@ -81,7 +76,7 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 			len > 8000 ? log + len - 8000 : log);
 	}
 	free(log);
-	free(fi);
+	free((void *)opts.func_info);
 	if (btf_fd >= 0)
 		close(btf_fd);
 	errno = err;

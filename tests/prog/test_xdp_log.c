@@ -74,16 +74,9 @@ static uint64_t now_ns(void)
 
 static struct bf_ruleset *ruleset(enum bf_family family, const char *const *rules)
 {
-	struct bf_ruleset *rs = bf_ruleset_new(family);
-	struct bf_strbuf out = {0};
+	struct bf_ruleset *rs = prog_ruleset_cmds(family, rules);
 
 	assert_non_null(rs);
-	for (size_t i = 0; rules[i]; i++)
-		if (front_cmd(rs, rules[i], &out)) {
-			fprintf(stderr, "%s: %s\n", rules[i], front_errors());
-			fail();
-		}
-	bf_strbuf_free(&out);
 	return rs;
 }
 
