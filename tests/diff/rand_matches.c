@@ -391,10 +391,15 @@ static void gen_hashlimit(struct rnd *r, struct rr_rule *rule, unsigned int bits
 	       rnd_pct(r, 30) ? "above" : "upto", rates[rate], burst);
 	if (*modes[mode])
 		rr_put(rule, " --hashlimit-mode %s", modes[mode]);
-	rr_put(rule, " --hashlimit-srcmask %u --hashlimit-dstmask %u", smask, dmask);
+	if (smask != bits)
+		rr_put(rule, " --hashlimit-srcmask %u", smask);
+	if (dmask != bits)
+		rr_put(rule, " --hashlimit-dstmask %u", dmask);
 	if (max)
 		rr_put(rule, " --hashlimit-htable-size %u --hashlimit-htable-max %u", max, max);
-	rr_put(rule, " --hashlimit-name h%u_%u_%u_%u_%u_%u", rate, burst, mode, smask, dmask, max);
+	/* rules fit RR_RULE_LEN: a short name, the settings packed */
+	rr_put(rule, " --hashlimit-name h%x",
+	       ((((rate * 5 + burst) * 7 + mode) * 129 + smask) * 129 + dmask) * 4 + max);
 }
 
 static void gen_hashlimit4(struct rnd *r, struct rr_rule *rule, const char *proto)

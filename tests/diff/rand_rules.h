@@ -19,7 +19,7 @@
 #define RR_MAX_CHAINS 12
 #define RR_MAX_RULES 14
 #define RR_MAX_AIMS 10
-#define RR_RULE_LEN 512
+#define RR_RULE_LEN 1024
 
 /* Packet fields a rule's tests look at. */
 enum rr_field {
