@@ -486,22 +486,32 @@ static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_u
 	}
 }
 
-static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
-		      bool counters)
+int bf_state_ns_dir(char *dir, size_t len)
 {
 	const char *run = getenv("BPFILTER_RUN_DIR");
 	uint64_t cookie;
 	int err, n;
 
-	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
 	if (!run || !*run)
 		run = BF_RUN_DIR_DEFAULT;
 	err = bf_netns_cookie(&cookie);
 	if (err)
 		return err;
-	n = snprintf(st->dir, sizeof(st->dir), "%s/%" PRIu64, run, cookie);
-	if (n < 0 || (size_t)n >= sizeof(st->dir))
+	n = snprintf(dir, len, "%s/%" PRIu64, run, cookie);
+	if (n < 0 || (size_t)n >= len)
 		return bf_err(-ENAMETOOLONG, "the run directory %s is too long", run);
+	return 0;
+}
+
+static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
+		      bool counters)
+{
+	int err;
+
+	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
+	err = bf_state_ns_dir(st->dir, sizeof(st->dir));
+	if (err)
+		return err;
 
 	err = take_lock(st, wait_secs, wait_interval_us);
 	for (int f = 0; !err && f < BF_FAMILY_MAX; f++)
