@@ -459,8 +459,10 @@ static int cmd_elem(struct set_ctx *c, const char *cmd, int argc, char **argv)
 	if (need_set(c, argv[0], &s))
 		return -EINVAL;
 	j.s = s;
-	if (bf_set_range_parse(s, argv[1], &r) ||
-	    add_opts(c, s, argc - 2, argv + 2, cmd[0] == 'a', &j.o))
+	err = bf_set_range_parse(s, argv[1], &r);
+	if (err == -EPROTONOSUPPORT)
+		return fail(c, "Invalid %s command: missing setname%s", cmd, "");
+	if (err || add_opts(c, s, argc - 2, argv + 2, cmd[0] == 'a', &j.o))
 		return -EINVAL;
 	if (cmd[0] == 'a' && c->line)
 		return batch_for(c, s, &j.o) ? -EINVAL : bf_set_range_walk(s, &r, elem_one, &j);
@@ -494,11 +496,16 @@ static int cmd_elem(struct set_ctx *c, const char *cmd, int argc, char **argv)
 }
 
 /* Listing. */
+struct list_line {
+	struct bf_set_elem e; /* what -s sorts by */
+	char *text;
+};
+
 struct list_job {
 	const struct bf_set *s;
 	struct bf_strbuf *out;
 	bool save;
-	char **lines;
+	struct list_line *lines;
 	size_t n, cap;
 	int err;
 };
@@ -527,17 +534,27 @@ static int list_elem(const struct bf_set_elem *e, const struct bf_set_val *v, vo
 		bf_strbuf_puts(&b, " nomatch");
 	if (b.err || (j->n == j->cap && !(j->lines = realloc(j->lines,
 							    (j->cap = j->cap ? 2 * j->cap : 64) *
-							    sizeof(char *))))) {
+							    sizeof(*j->lines))))) {
 		bf_strbuf_free(&b);
 		return -ENOMEM;
 	}
-	j->lines[j->n++] = b.s ? b.s : strdup("");
+	j->lines[j->n].e = *e;
+	j->lines[j->n++].text = b.s ? b.s : strdup("");
 	return 0;
 }
 
+/* -s: by address (as ipset), then prefix, protocol and port. */
 static int cmp_lines(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct bf_set_elem *x = &((const struct list_line *)a)->e;
+	const struct bf_set_elem *y = &((const struct list_line *)b)->e;
+	int d = memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	if (!d)
+		d = (int)x->cidr - (int)y->cidr;
+	if (!d)
+		d = (int)x->proto - (int)y->proto;
+	return d ? d : (int)x->port - (int)y->port;
 }
 
 static void print_header(struct set_ctx *c, const struct bf_set *s, struct bf_strbuf *o)
@@ -591,10 +608,10 @@ static int list_one(struct set_ctx *c, const struct bf_set *s, bool save, bool f
 			bf_strbuf_printf(o, "Number of entries: %zu\n", j.n);
 	}
 	for (size_t i = 0; i < j.n && (save || !c->o.terse); i++)
-		bf_strbuf_printf(o, "%s\n", j.lines[i]);
+		bf_strbuf_printf(o, "%s\n", j.lines[i].text);
 out:
 	for (size_t i = 0; i < j.n; i++)
-		free(j.lines[i]);
+		free(j.lines[i].text);
 	free(j.lines);
 	return err;
 }

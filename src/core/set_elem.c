@@ -159,12 +159,16 @@ static int parse_proto_port(const struct bf_set *s, char *text, struct bf_set_ra
 			return syntax("Syntax error: cannot parse '%s' as a protocol", text, "");
 		}
 	}
-	if (r->first.proto == IPPROTO_ICMP && s->family == BF_FAMILY_IPV6)
-		return syntax("Syntax error: Protocol ICMP can be used with family inet only%s%s",
-			      "", "");
-	if (r->first.proto == IPPROTO_ICMPV6 && s->family != BF_FAMILY_IPV6)
-		return syntax("Syntax error: Protocol ICMPv6 can be used with family inet6 only%s%s",
-			      "", "");
+	/* ipset says a second, misleading line after these: the caller
+	 * adds it (-EPROTONOSUPPORT) */
+	if (r->first.proto == IPPROTO_ICMP && s->family == BF_FAMILY_IPV6) {
+		bf_err(-EINVAL, "Syntax error: Protocol ICMP can be used with family inet only");
+		return -EPROTONOSUPPORT;
+	}
+	if (r->first.proto == IPPROTO_ICMPV6 && s->family != BF_FAMILY_IPV6) {
+		bf_err(-EINVAL, "Syntax error: Protocol ICMPv6 can be used with family inet6 only");
+		return -EPROTONOSUPPORT;
+	}
 	if (is_icmp(s, r->first.proto)) {
 		r->port_to = 0;
 		if (parse_icmp(s, ports, &r->first.port))
@@ -210,8 +214,10 @@ int bf_set_range_parse(const struct bf_set *s, const char *text, struct bf_set_r
 		if (!comma)
 			return syntax("Syntax error: Second element is missing from %s.%s", text, "");
 		*comma = '\0';
-		if (parse_proto_port(s, comma + 1, r))
-			return -EINVAL;
+		int err = parse_proto_port(s, comma + 1, r);
+
+		if (err)
+			return err;
 	} else if (comma) {
 		return syntax("Syntax error: Elem separator in %s, but settype %s supports none.",
 			      text, bf_set_type_name(s->type));
@@ -223,9 +229,9 @@ int bf_set_range_parse(const struct bf_set *s, const char *text, struct bf_set_r
 	if (v6 && dash)
 		return syntax(bf_set_type_is_net(s->type)
 			      ? "Syntax error: IP address or IP/cidr must be specified: %s%s"
-			      : "Syntax error: plain IP address must be supplied: %s%s", text, "");
+			      : "Syntax error: plain IP address must be supplied: %s%s", buf, "");
 	if (v6 && slash && !bf_set_type_is_net(s->type))
-		return syntax("Syntax error: plain IP address must be supplied: %s%s", text, "");
+		return syntax("Syntax error: plain IP address must be supplied: %s%s", buf, "");
 	if (slash || dash)
 		*(slash ? slash : dash) = '\0';
 	if (parse_addr(s, buf, r->first.addr))

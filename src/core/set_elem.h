@@ -15,7 +15,8 @@ struct bf_set_range {
 	uint16_t port_to;
 };
 
-/* 0, or -EINVAL after logging ipset's message. */
+/* 0, or -EINVAL after logging ipset's message (-EPROTONOSUPPORT: an ICMP
+ * protocol of the other family, after which ipset says more). */
 int bf_set_range_parse(const struct bf_set *s, const char *text, struct bf_set_range *r);
 /* Calls fn for every element of r in order, stopping at its first error. */
 int bf_set_range_walk(const struct bf_set *s, const struct bf_set_range *r,
