@@ -75,19 +75,36 @@ static int lookup_exact(int fd, const struct bf_set *s, const uint8_t *key,
 	return 0;
 }
 
+static int no_op(const struct bf_set_elem *e, const struct bf_set_val *v, void *ctx)
+{
+	return 0;
+}
+
+/* A full map: its expired elements go (ipset's garbage collector runs in
+ * the kernel; here the commands do it), then one more try. */
+static int add_new(int fd, const struct bf_set *s, const uint8_t *key,
+		   const struct bf_set_val *v)
+{
+	int err = bpf_map_update_elem(fd, key, v, BPF_NOEXIST) ? -errno : 0;
+
+	if ((err == -E2BIG || err == -ENOSPC) && s->with_timeout && !bf_set_walk(fd, s, no_op, NULL))
+		err = bpf_map_update_elem(fd, key, v, BPF_NOEXIST) ? -errno : 0;
+	return err;
+}
+
 int bf_set_elem_add(int fd, const struct bf_set *s, const struct bf_set_elem *e,
 		    const struct bf_set_add_opts *o)
 {
 	uint8_t key[BF_SET_KEY_MAX];
 	struct bf_set_val v, old;
+	int err;
 
 	bf_set_key(s, e, key);
 	bf_set_val_init(s, e, o, &v);
 	if (!lookup_exact(fd, s, key, &old))
 		return add_existing(fd, key, &v, o);
-	if (bpf_map_update_elem(fd, key, &v, BPF_NOEXIST))
-		return errno == EEXIST ? add_existing(fd, key, &v, o) : -errno;
-	return 0;
+	err = add_new(fd, s, key, &v);
+	return err == -EEXIST ? add_existing(fd, key, &v, o) : err;
 }
 
 int bf_set_elem_del(int fd, const struct bf_set *s, const struct bf_set_elem *e)
@@ -225,14 +242,15 @@ int bf_set_batch_flush(struct bf_set_batch *b, size_t *failed_at)
 			if (!err)
 				break;
 		} else {
-			err = bpf_map_update_elem(b->fd, b->keys + done * ksz, b->vals + done,
-						  BPF_NOEXIST) ? -errno : 0;
+			err = add_new(b->fd, b->set, b->keys + done * ksz, b->vals + done);
 			if (!err) {
 				done++;
 				continue;
 			}
 		}
 		/* done is the element that failed: there already, or full. */
+		if (err == -E2BIG || err == -ENOSPC)
+			err = add_new(b->fd, b->set, b->keys + done * ksz, b->vals + done);
 		if (err == -EEXIST)
 			err = add_existing(b->fd, b->keys + done * ksz, &b->vals[done], &b->opts);
 		if (err) {
