@@ -120,15 +120,7 @@ int bf_sets_write(const struct bf_set *sets, size_t n)
 			bf_strbuf_puts(&b, "-");
 		bf_strbuf_printf(&b, " %d %08" PRIx32 " %s\n", s->counters, s->initval, s->name);
 	}
-	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
-	bf_strbuf_free(&b);
-	if (!err && rename(tmp, path)) {
-		err = -errno;
-		unlink(tmp);
-	}
-	if (err)
-		return bf_err(err, "cannot store %s: %s", path, strerror(-err));
-	return 0;
+	return bf_state_replace_file(tmp, path, &b);
 }
 
 int bf_set_find(const char *name, struct bf_set *out)

@@ -153,7 +153,6 @@ int bf_state_write_attach(struct bf_state *st)
 {
 	struct bf_strbuf b = {0};
 	char tmp[320], path[320];
-	int err;
 
 	if (bf_state_path(st, BF_FILE_ATTACH, ".tmp", tmp, sizeof(tmp)) ||
 	    bf_state_path(st, BF_FILE_ATTACH, "", path, sizeof(path)))
@@ -161,8 +160,14 @@ int bf_state_write_attach(struct bf_state *st)
 	for (size_t i = 0; i < st->n_att; i++)
 		bf_strbuf_printf(&b, "%s %d %s\n", st->att[i].ifname, st->att[i].ifindex,
 				 bf_xdp_mode_name(st->att[i].mode));
-	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
-	bf_strbuf_free(&b);
+	return bf_state_replace_file(tmp, path, &b);
+}
+
+int bf_state_replace_file(const char *tmp, const char *path, struct bf_strbuf *b)
+{
+	int err = b->err ? b->err : bf_state_write_tmp(tmp, bf_strbuf_str(b));
+
+	bf_strbuf_free(b);
 	if (!err && rename(tmp, path)) {
 		err = -errno;
 		unlink(tmp);

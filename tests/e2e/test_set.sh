@@ -31,16 +31,6 @@ sets()
 	ip netns exec "$D" ipset "$@" || fail "ipset $*"
 }
 
-# send PORT N: N datagrams to PORT from each sender, one at a time.
-send()
-{
-	for ((i = 0; i < $2; i++)); do
-		ip netns exec "$A" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
-		ip netns exec "$C" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
-	done
-	sleep 0.1
-}
-
 counters()
 {
 	"$@" -L INPUT -v -x -n | awk 'NR > 2 { print $1, $2, $3 }'
@@ -59,9 +49,9 @@ members()
 
 step()
 {
-	send 9 3
-	send 10 2
-	send 53 2
+	twins_send 9 3
+	twins_send 10 2
+	twins_send 53 2
 	check "$1: counters" "$(counters ipt "$D")" "$(counters bf "$B")"
 	check "$1: set counters" "$(members "$D" ports)" "$(members "$B" ports)"
 }
