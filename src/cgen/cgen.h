@@ -18,6 +18,8 @@
 #include "ir/ruleset.h"
 #include "plan/classify.h"
 
+struct bf_ext_map_ref;
+
 /* Maps a program refers to. */
 enum bf_map_id {
 	BF_MAP_COUNTERS, /* per-CPU array of struct bf_counter, one per slot */
@@ -136,9 +138,10 @@ enum bf_pkt_off {
 #define BF_EXTHDR_BAD 0xffff
 
 struct bf_fixup {
-	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP } kind;
+	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP, BF_FIXUP_EXT_MAP } kind;
 	size_t insn;
-	int target; /* label, or enum bf_map_id */
+	/* label, enum bf_map_id, or index in cg->ext_maps */
+	int target;
 };
 
 struct bf_cgen {
@@ -151,6 +154,10 @@ struct bf_cgen {
 
 	struct bf_fixup *fixups;
 	size_t n_fixups, cap_fixups;
+
+	/* Named maps made outside the program (cgen/ext_maps.h). */
+	struct bf_ext_map_ref *ext_maps;
+	size_t n_ext_maps, cap_ext_maps;
 
 	/* Compilation context. */
 	const struct bf_ruleset *rs; /* the ruleset being emitted */

@@ -47,6 +47,9 @@ int bf_state_write_attach(struct bf_state *st);
 int bf_state_path(const struct bf_state *st, const char *file, const char *suffix, char *buf,
 		  size_t len);
 int bf_state_read_file(const char *path, char **text);
+/* Writes b's text to tmp, then renames it to path (logged on failure);
+ * frees b. */
+int bf_state_replace_file(const char *tmp, const char *path, struct bf_strbuf *b);
 /* Writes text to tmp (created 0600), synced. */
 int bf_state_write_tmp(const char *tmp, const char *text);
 
