@@ -182,6 +182,8 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
+	/* The netfilter hook: there is an IPv4 ruleset to judge. */
+	bool judge_v4;
 	/* What rules read of the conntrack (ct.h: BF_CT_NEED_*): the hook
 	 * fills it. */
 	unsigned int uses_ct;

@@ -40,6 +40,10 @@ void bf_snapshot_stage(struct bf_state *st, enum bf_family family,
 void bf_snapshot_publish(struct bf_state *st, enum bf_family family);
 void bf_snapshot_discard(struct bf_state *st, enum bf_family family);
 
+/* The kernel's conntrack on for the families whose rules read it (and
+ * off for the others where bpfilter had turned it on): commit.c. */
+int bf_state_ct_sync(const struct bf_state *st, struct bf_ruleset *const rs[BF_FAMILY_MAX]);
+
 /* Writes the attach file (temp + rename). */
 int bf_state_write_attach(struct bf_state *st);
 

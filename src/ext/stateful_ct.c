@@ -177,14 +177,15 @@ static void emit_range(struct bf_cgen *cg, const struct bf_ct_info *info, uint16
 /* conntrack_mt, on what the hook put in the context (cgen/ct.h): the
  * state test (SNAT/DNAT included); without a conntrack the rule then
  * matches only through a state test; else direction, addresses,
- * protocol and ports (revision 3), status and expiry. */
+ * protocol and ports (revision 3, IPv4 only), status and expiry. */
 int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_ct_info *info,
 	       int no_match)
 {
 	uint16_t f = info->match_flags, inv = info->invert_flags;
 	int present = bf_label_new(cg), matched = bf_label_new(cg);
 
-	if (rule->ip.family != BF_FAMILY_IPV4)
+	/* The context holds IPv4's tuples only. */
+	if (rule->ip.family != BF_FAMILY_IPV4 && (f & BF_CT_TUPLE_FLAGS))
 		return -EOPNOTSUPP;
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_CTINFO));
 	if (f & BF_CT_STATE) {

@@ -11,6 +11,8 @@
                                   from port 6001, and one to ADDR:9 (closed:
                                   the peer answers port unreachable)
   ct_flows.py udp-answer SECONDS  on the client: answers one datagram on 6000
+  ct_flows.py serve6|udp-answer6 SECONDS   the same over IPv6 (the client
+                                  commands take an IPv6 ADDR too)
 Exit 0 when every echo came back."""
 import os
 import socket
@@ -19,13 +21,18 @@ import threading
 import time
 
 
-def serve(seconds):
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def serve(seconds, fam=socket.AF_INET):
+    anyaddr = "::" if fam == socket.AF_INET6 else "0.0.0.0"
+    tcp = socket.socket(fam, socket.SOCK_STREAM)
     tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    tcp.bind(("0.0.0.0", 7777))
+    tcp.bind((anyaddr, 7777))
     tcp.listen(8)
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind(("0.0.0.0", 5555))
+    udp = socket.socket(fam, socket.SOCK_DGRAM)
+    udp.bind((anyaddr, 5555))
 
     def tcp_loop():
         while True:
@@ -48,10 +55,14 @@ def serve(seconds):
     time.sleep(seconds)
 
 
+def any_of(addr):
+    return "::" if ":" in addr else "0.0.0.0"
+
+
 def tcp_client(addr):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", 41000))
+    s.bind((any_of(addr), 41000))
     s.settimeout(2)
     s.connect((addr, 7777))
     for _ in range(3):
@@ -68,8 +79,8 @@ def tcp_client(addr):
 
 
 def udp_client(addr):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 40000))
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind((any_of(addr), 40000))
     s.settimeout(2)
     for i in range(3):
         s.sendto(b"y" * (100 + i), (addr, 5555))
@@ -78,8 +89,8 @@ def udp_client(addr):
 
 
 def udp_out(addr):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 6001))
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind((any_of(addr), 6001))
     s.settimeout(2)
     s.sendto(b"z", (addr, 6000))
     s.recvfrom(65536)
@@ -87,9 +98,9 @@ def udp_out(addr):
     time.sleep(0.2)
 
 
-def udp_answer(seconds):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", 6000))
+def udp_answer(seconds, fam=socket.AF_INET):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", 6000))
     s.settimeout(seconds)
     print("ready", flush=True)
     d, peer = s.recvfrom(65536)
@@ -98,7 +109,9 @@ def udp_answer(seconds):
 
 def main():
     cmds = {"serve": lambda a: serve(float(a)), "tcp": tcp_client, "udp": udp_client,
-            "udp-out": udp_out, "udp-answer": lambda a: udp_answer(float(a))}
+            "udp-out": udp_out, "udp-answer": lambda a: udp_answer(float(a)),
+            "serve6": lambda a: serve(float(a), socket.AF_INET6),
+            "udp-answer6": lambda a: udp_answer(float(a), socket.AF_INET6)}
     if len(sys.argv) != 3 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         return 2
