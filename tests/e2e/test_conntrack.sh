@@ -1,8 +1,9 @@
 #!/bin/bash
 # -m conntrack and -m state against iptables-legacy, with multi-packet
-# flows over veth: TCP handshakes, data and FIN (real sockets), UDP
-# exchanges both ways, ICMP echo, an ICMP error about a flow (RELATED),
-# unsolicited and out-of-window TCP, replies (--ctdir REPLY). Two twin
+# flows over veth: TCP handshakes, data, FIN and RST (real sockets), a
+# retransmitted segment and a duplicate ACK, UDP exchanges both ways, ICMP
+# echo, an ICMP error about a flow (RELATED), unsolicited and out-of-window
+# TCP, replies (--ctdir REPLY); IPv6 flows against ip6tables-legacy. Two twin
 # pairs: bpfilter on B, iptables-legacy on D; the same flows on both; the
 # INPUT counters must be equal, rule by rule. At XDP bpfilter judges what
 # it can prove (UDP, a SYN without a flow, an established flow's ACK in
@@ -66,14 +67,14 @@ on()
 	[ -z "$six" ] || { dst=$HOST6_B; src=$HOST6_A; }
 	ip netns exec "$server" python3 "$FLOWS" "serve$six" 6 >"$out" 2>&1 &
 	local sp=$!
-	wait_until 3 grep -q ready "$out" || fail "$1: the server did not start: $(cat "$out")"
+	wait_until 3 grep -qs ready "$out" || fail "$1: the server did not start: $(cat "$out")"
 	case $1 in
 	tcp | udp) ip netns exec "$client" python3 "$FLOWS" "$1" "$dst" || failures=$((failures + 1)) ;;
 	ping) ip netns exec "$client" "$TOOLS/probe" ping "$HOST_B" 3 1000 >/dev/null ;;
 	udp-out)
 		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 3 >"$W/answer" 2>&1 &
 		local ap=$!
-		wait_until 3 grep -q ready "$W/answer" || fail "udp-answer did not start"
+		wait_until 3 grep -qs ready "$W/answer" || fail "udp-answer did not start"
 		ip netns exec "$server" python3 "$FLOWS" udp-out "$src" || failures=$((failures + 1))
 		wait "$ap"
 		;;
@@ -95,11 +96,28 @@ on()
 		# number far from its window: INVALID for conntrack.
 		HOLD_MS=1500 ip netns exec "$client" python3 "$FLOWS" tcp "$HOST_B" >"$W/hold" 2>&1 &
 		local cp=$!
-		wait_until 3 grep -q open "$W/hold" || fail "the held connection did not open"
+		wait_until 3 grep -qs open "$W/hold" || fail "the held connection did not open"
 		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$HOST_A" \
 			--dst "$HOST_B" --proto tcp --sport 41000 --dport 7777 --flags ACK \
 			--seq 12345 --ack 67890 >/dev/null
 		wait "$cp" || failures=$((failures + 1))
+		;;
+	retransmit)
+		# A data segment of a connection sent again (a retransmission:
+		# inside conntrack's window), a duplicate ACK, then the client
+		# resets the connection.
+		HOLD_MS=1000 ip netns exec "$client" python3 "$FLOWS" tcp-reset "$dst" >"$W/rst" 2>&1 &
+		local rp=$! snd rcv
+		wait_until 3 grep -qs "^seq" "$W/rst" || fail "the connection to reset did not open"
+		read -r _ snd rcv < <(grep "^seq" "$W/rst")
+		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$src" \
+			--dst "$dst" --proto tcp --sport 41001 --dport 7777 --flags ACK,PSH \
+			--seq $(((snd - 500) & 0xffffffff)) --ack "$rcv" --payload 500 >/dev/null ||
+			fail "pktsend"
+		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$src" \
+			--dst "$dst" --proto tcp --sport 41001 --dport 7777 --flags ACK \
+			--seq "$snd" --ack "$rcv" >/dev/null || fail "pktsend"
+		wait "$rp" || failures=$((failures + 1))
 		;;
 	esac
 	sleep 0.3
@@ -117,7 +135,7 @@ for csum in offloaded computed; do
 				fail "cannot turn checksum offload off"
 		done
 	fi
-	for step in tcp udp ping udp-out unsolicited out-of-window tcp; do
+	for step in tcp udp ping udp-out unsolicited out-of-window retransmit tcp; do
 		on "$step" "$C" "$D" "$MAC_D"
 		on "$step" "$A" "$B" "$MAC_B"
 		check "checksums $csum, after $step: counters as iptables-legacy" \

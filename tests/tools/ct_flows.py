@@ -6,6 +6,8 @@
   ct_flows.py tcp ADDR            TCP from port 41000: 3 writes of 1000 bytes,
                                   each echoed, then close; kept open for a
                                   moment first when HOLD_MS is set
+  ct_flows.py tcp-reset ADDR      TCP from port 41001: 500 bytes echoed, its
+                                  sequence numbers printed, then a reset
   ct_flows.py udp ADDR            3 datagrams from port 40000 to 5555, echoed
   ct_flows.py udp-out ADDR        from the server: one datagram to ADDR:6000
                                   from port 6001, and one to ADDR:9 (closed:
@@ -16,9 +18,15 @@
 Exit 0 when every echo came back."""
 import os
 import socket
+import struct
 import sys
 import threading
 import time
+
+
+# linux/tcp.h
+TCP_REPAIR, TCP_REPAIR_QUEUE, TCP_QUEUE_SEQ = 19, 20, 21
+TCP_RECV_QUEUE, TCP_SEND_QUEUE = 1, 2
 
 
 def family(addr):
@@ -78,6 +86,32 @@ def tcp_client(addr):
     s.close()
 
 
+def tcp_reset(addr):
+    """A connection whose sequence numbers are printed ("seq SND RCV", read
+    in repair mode) once its data went both ways, held for HOLD_MS, then
+    closed by a reset (SO_LINGER 0)."""
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((any_of(addr), 41001))
+    s.settimeout(2)
+    s.connect((addr, 7777))
+    s.sendall(b"r" * 500)
+    got = 0
+    while got < 500:
+        got += len(s.recv(65536))
+    time.sleep(0.1)
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 1)
+    seqs = []
+    for queue in (TCP_SEND_QUEUE, TCP_RECV_QUEUE):
+        s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR_QUEUE, queue)
+        seqs.append(struct.unpack("I", s.getsockopt(socket.IPPROTO_TCP, TCP_QUEUE_SEQ, 4))[0])
+    s.setsockopt(socket.IPPROTO_TCP, TCP_REPAIR, 0)
+    print("seq %d %d" % tuple(seqs), flush=True)
+    time.sleep(int(os.environ.get("HOLD_MS", "1000")) / 1000)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
 def udp_client(addr):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.bind((any_of(addr), 40000))
@@ -109,6 +143,7 @@ def udp_answer(seconds, fam=socket.AF_INET):
 
 def main():
     cmds = {"serve": lambda a: serve(float(a)), "tcp": tcp_client, "udp": udp_client,
+            "tcp-reset": tcp_reset,
             "udp-out": udp_out, "udp-answer": lambda a: udp_answer(float(a)),
             "serve6": lambda a: serve(float(a), socket.AF_INET6),
             "udp-answer6": lambda a: udp_answer(float(a), socket.AF_INET6)}
