@@ -122,12 +122,12 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
-	 * a rule reads them. Addresses as in memory (network order), ports
-	 * in host order. */
-	BF_PKT_CT_ORIG_SRC = -320,  /* u32 */
-	BF_PKT_CT_ORIG_DST = -316,  /* u32 */
-	BF_PKT_CT_REPL_SRC = -312,  /* u32 */
-	BF_PKT_CT_REPL_DST = -308,  /* u32 */
+	 * a rule reads them. Addresses as in memory (network order; 16
+	 * bytes, IPv4's in the first 4), ports in host order. */
+	BF_PKT_CT_ORIG_SRC = -448,
+	BF_PKT_CT_ORIG_DST = -432,
+	BF_PKT_CT_REPL_SRC = -416,
+	BF_PKT_CT_REPL_DST = -400,
 	BF_PKT_CT_ORIG_SPORT = -304, /* u16 */
 	BF_PKT_CT_ORIG_DPORT = -302, /* u16 */
 	BF_PKT_CT_REPL_SPORT = -300, /* u16 */

@@ -83,54 +83,68 @@ void bf_emit_ct_none(struct bf_cgen *cg)
 {
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_INVALID));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_CTPROTO, 0));
-	for (int off = BF_PKT_CT_EXPIRES; cg->uses_ct & BF_CT_NEED_TUPLE && off < -296; off += 4)
+	if (!(cg->uses_ct & BF_CT_NEED_TUPLE))
+		return;
+	for (int off = BF_PKT_CT_ORIG_SRC; off < BF_PKT_CT_REPL_DST + 16; off += 8)
+		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off, 0));
+	for (int off = BF_PKT_CT_EXPIRES; off < BF_PKT_CT_REPL_DPORT + 2; off += 4)
 		bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, off, 0));
 }
 
 /* The tuples from the conntrack in r9 (XDP: a pointer the verifier
- * knows), the ports turned to host order. */
-static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+ * knows), `words` 4-byte words of each address, the ports turned to host
+ * order. */
+static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o, int words)
 {
+	const int h = o->ct_tuplehash_size;
 	const struct {
 		int16_t from;
 		int to, size;
 	} f[] = {
 		{o->ct_src_addr, BF_PKT_CT_ORIG_SRC, BPF_W},
 		{o->ct_dst_addr, BF_PKT_CT_ORIG_DST, BPF_W},
-		{o->ct_src_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_SRC, BPF_W},
-		{o->ct_dst_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_DST, BPF_W},
+		{o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, BPF_W},
+		{o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, BPF_W},
 		{o->ct_src_port, BF_PKT_CT_ORIG_SPORT, BPF_H},
 		{o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{o->ct_src_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_SPORT, BPF_H},
-		{o->ct_dst_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_DPORT, BPF_H},
+		{o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, BPF_H},
+		{o->ct_dst_port + h, BF_PKT_CT_REPL_DPORT, BPF_H},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from));
-		if (f[i].size == BPF_H)
-			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
+			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from + 4 * w));
+			if (f[i].size == BPF_H)
+				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
+		}
 	}
 }
 
 /* The tuples of the conntrack the stack will make for this packet: its
- * own, and the inverse (CT_TUPLE holds it, in network order). */
-static void emit_tuple_from_packet(struct bf_cgen *cg)
+ * own, and the inverse (CT_TUPLE holds it, in network order: the
+ * addresses, `words` words each, then the ports). */
+static void emit_tuple_from_packet(struct bf_cgen *cg, int words)
 {
+	const int a = 4 * words;
 	const struct {
 		int from, to, size;
 	} f[] = {
-		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + 4, BF_PKT_CT_ORIG_DST, BPF_W},
-		{CT_TUPLE + 4, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
-		{CT_TUPLE + 8, BF_PKT_CT_ORIG_SPORT, BPF_H}, {CT_TUPLE + 10, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{CT_TUPLE + 10, BF_PKT_CT_REPL_SPORT, BPF_H}, {CT_TUPLE + 8, BF_PKT_CT_REPL_DPORT, BPF_H},
+		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + a, BF_PKT_CT_ORIG_DST, BPF_W},
+		{CT_TUPLE + a, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
+		{CT_TUPLE + 2 * a, BF_PKT_CT_ORIG_SPORT, BPF_H},
+		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_ORIG_DPORT, BPF_H},
+		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_REPL_SPORT, BPF_H},
+		{CT_TUPLE + 2 * a, BF_PKT_CT_REPL_DPORT, BPF_H},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from));
-		if (f[i].size == BPF_H)
-			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
+			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from + 4 * w));
+			if (f[i].size == BPF_H)
+				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
+		}
 	}
 }
 
@@ -483,8 +497,8 @@ void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, TCPF_SYN, 0), defer);
 	bf_label_bind(cg, is_new);
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_NEW | BF_CTI_PRESENT));
-	if (v4 && needs & BF_CT_NEED_TUPLE)
-		emit_tuple_from_packet(cg);
+	if (needs & BF_CT_NEED_TUPLE)
+		emit_tuple_from_packet(cg, tuple_addrs / 8);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
 	/* A flow: r9 holds the reference until bpf_ct_release. */
@@ -495,8 +509,8 @@ void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, IPPROTO_UDP, 0), udp);
 	emit_tcp_established(cg, &o, family, release_defer);
 	bf_label_bind(cg, udp);
-	if (v4 && needs & BF_CT_NEED_TUPLE)
-		emit_tuple_from_ct(cg, &o);
+	if (needs & BF_CT_NEED_TUPLE)
+		emit_tuple_from_ct(cg, &o, tuple_addrs / 8);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, o.ct_status));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, CT_OPTS + CT_OPTS_DIR));
 	emit_info_from_status(cg);
@@ -528,10 +542,11 @@ static void emit_tuple_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
 {
 	const int h = o->ct_tuplehash_size;
 
-	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 4);
-	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 4);
-	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 4);
-	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 4);
+	/* Whole nf_inet_addr: IPv4's words past the first are zero. */
+	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 16);
+	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 16);
+	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 16);
+	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 16);
 	emit_probe_field(cg, o->ct_src_port, BF_PKT_CT_ORIG_SPORT, 2);
 	emit_probe_field(cg, o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, 2);
 	emit_probe_field(cg, o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, 2);

@@ -163,6 +163,8 @@ done
 BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
 RULES6='-A INPUT -m conntrack --ctstate INVALID -j DROP
 -A INPUT -m state --state UNTRACKED -j ACCEPT
+-A INPUT -p tcp -m conntrack --ctorigdst 2001:db8::2 --ctorigdstport 7777 --ctreplsrc 2001:db8::/64 --ctstate ESTABLISHED --ctorigsrcport 41000 -j ACCEPT
+-A INPUT -m conntrack ! --ctorigsrc 2001:db8::1 --ctdir REPLY --ctreplsrcport 6000 -j ACCEPT
 -A INPUT -m conntrack --ctstate ESTABLISHED --ctdir REPLY -j ACCEPT
 -A INPUT -p tcp -m conntrack --ctstate ESTABLISHED --ctproto tcp -j ACCEPT
 -A INPUT -m state --state RELATED -j ACCEPT

@@ -71,7 +71,7 @@ def tcp_client(addr):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((any_of(addr), 41000))
-    s.settimeout(2)
+    s.settimeout(5)
     s.connect((addr, 7777))
     for _ in range(3):
         s.sendall(b"x" * 1000)
@@ -93,7 +93,7 @@ def tcp_reset(addr):
     s = socket.socket(family(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((any_of(addr), 41001))
-    s.settimeout(2)
+    s.settimeout(5)
     s.connect((addr, 7777))
     s.sendall(b"r" * 500)
     got = 0
@@ -115,7 +115,7 @@ def tcp_reset(addr):
 def udp_client(addr):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.bind((any_of(addr), 40000))
-    s.settimeout(2)
+    s.settimeout(5)
     for i in range(3):
         s.sendto(b"y" * (100 + i), (addr, 5555))
         s.recvfrom(65536)
@@ -125,7 +125,7 @@ def udp_client(addr):
 def udp_out(addr):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.bind((any_of(addr), 6001))
-    s.settimeout(2)
+    s.settimeout(5)
     s.sendto(b"z", (addr, 6000))
     s.recvfrom(65536)
     s.sendto(b"closed", (addr, 9))
