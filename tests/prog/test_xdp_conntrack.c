@@ -1,5 +1,5 @@
-/* The conntrack state at XDP (src/cgen/ct.c) against the kernel's own
- * conntrack table: in a network namespace of its own with conntrack on
+/* The conntrack state at XDP (src/cgen/ct.c), both families, against the
+ * kernel's own conntrack table: in a network namespace of its own with conntrack on
  * (bf_ct_register), flows are made over lo with real sockets (so the
  * kernel tracks them), then frames of those flows run through the
  * compiled program (BPF_PROG_TEST_RUN: its lookups are in this
