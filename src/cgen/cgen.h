@@ -18,6 +18,8 @@
 #include "ir/ruleset.h"
 #include "plan/classify.h"
 
+struct bf_ext_map_ref;
+
 /* Maps a program refers to. */
 enum bf_map_id {
 	BF_MAP_COUNTERS, /* per-CPU array of struct bf_counter, one per slot */
@@ -125,26 +127,34 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
 	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
-	 * a rule reads them. Addresses as in memory (network order), ports
-	 * in host order. */
-	BF_PKT_CT_ORIG_SRC = -320,  /* u32 */
-	BF_PKT_CT_ORIG_DST = -316,  /* u32 */
-	BF_PKT_CT_REPL_SRC = -312,  /* u32 */
-	BF_PKT_CT_REPL_DST = -308,  /* u32 */
+	 * a rule reads them. Addresses as in memory (network order; 16
+	 * bytes, IPv4's in the first 4), ports in host order. */
+	BF_PKT_CT_ORIG_SRC = -448,
+	BF_PKT_CT_ORIG_DST = -432,
+	BF_PKT_CT_REPL_SRC = -416,
+	BF_PKT_CT_REPL_DST = -400,
 	BF_PKT_CT_ORIG_SPORT = -304, /* u16 */
 	BF_PKT_CT_ORIG_DPORT = -302, /* u16 */
 	BF_PKT_CT_REPL_SPORT = -300, /* u16 */
 	BF_PKT_CT_REPL_DPORT = -298, /* u16 */
 	BF_PKT_CT_EXPIRES = -324,   /* u32: seconds left (netfilter hook) */
+	/* Scratch of one match's code, not kept from a match to the next
+	 * (hashlimit, recent): 64 bytes below the conntrack's tuples, and
+	 * 56 between them and what the netfilter hook and conntrack keep
+	 * (the conntrack lookup's scratch, ct.c's CT_TUPLE, is there only
+	 * while it looks up; so is set's key). */
+	BF_PKT_MATCH_LOW = -512,  /* 64 bytes */
+	BF_PKT_MATCH_HIGH = -384, /* 56 bytes */
 };
 #define BF_EXTHDR_ABSENT 0
 #define BF_EXTHDR_BAD 0xffff
 
 struct bf_fixup {
 	/* FUNC: a BPF_PSEUDO_FUNC load of the subprogram at label target */
-	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP, BF_FIXUP_FUNC } kind;
+	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP, BF_FIXUP_EXT_MAP, BF_FIXUP_FUNC } kind;
 	size_t insn;
-	int target; /* label, or enum bf_map_id */
+	/* label, enum bf_map_id, or index in cg->ext_maps */
+	int target;
 };
 
 struct bf_cgen {
@@ -157,6 +167,10 @@ struct bf_cgen {
 
 	struct bf_fixup *fixups;
 	size_t n_fixups, cap_fixups;
+
+	/* Named maps made outside the program (cgen/ext_maps.h). */
+	struct bf_ext_map_ref *ext_maps;
+	size_t n_ext_maps, cap_ext_maps;
 
 	/* Compilation context. */
 	const struct bf_ruleset *rs; /* the ruleset being emitted */
@@ -186,6 +200,8 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
+	/* The netfilter hook: there is an IPv4 ruleset to judge. */
+	bool judge_v4;
 	/* What rules read of the conntrack (ct.h: BF_CT_NEED_*): the hook
 	 * fills it. */
 	unsigned int uses_ct;

@@ -13,13 +13,16 @@
 
 /* XDP scratch (below the context, XDP only): the lookup's arguments. */
 enum {
-	CT_TUPLE = -184, /* struct bpf_sock_tuple.ipv4: 12 bytes */
+	CT_TUPLE = -380, /* struct bpf_sock_tuple: 12 bytes (.ipv4), 36 (.ipv6) */
 	CT_OPTS = -200,  /* struct bpf_ct_opts, its 12-byte size */
 	CT_CK_PTR = -208, /* the checksum's next bytes (a packet pointer) */
 	CT_CK_REM = -212, /* u32: bytes left */
 	CT_CK_SUM = -216, /* u32: the sum so far (bpf_csum_diff's) */
-	CT_CK_BUF = -232, /* 12 bytes: the pseudo-header, then the tail */
+	CT_CK_BUF = -272, /* 40 bytes: the pseudo-header, then the tail */
 };
+/* Where the transport header can lie, for the verifier: an IPv4 header
+ * is at most 60 bytes; IPv6 extension headers walked in the frame. */
+#define L4OFF_MASK(family) ((family) == BF_FAMILY_IPV4 ? 0x3c : 0xfff)
 /* Segments longer than this are left to the stack. */
 #define CT_CK_MAX (3 * 512 + 508)
 #define CT_OPTS_SZ 12
@@ -49,9 +52,6 @@ extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 /* Every match with reads_ct holds a struct bf_ct_info (conntrack, state). */
 unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs)
 {
-	const uint16_t tuple = BF_CT_ORIGSRC | BF_CT_ORIGDST | BF_CT_REPLSRC | BF_CT_REPLDST |
-			       BF_CT_ORIGSRC_PORT | BF_CT_ORIGDST_PORT | BF_CT_REPLSRC_PORT |
-			       BF_CT_REPLDST_PORT;
 	unsigned int needs = 0;
 
 	if (!rs)
@@ -69,7 +69,7 @@ unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs)
 					if (!rule->matches[m].ops->reads_ct)
 						continue;
 					needs |= BF_CT_NEED_STATE;
-					if (info->match_flags & tuple)
+					if (info->match_flags & BF_CT_TUPLE_FLAGS)
 						needs |= BF_CT_NEED_TUPLE;
 					if (info->match_flags & BF_CT_EXPIRES)
 						needs |= BF_CT_NEED_EXPIRES;
@@ -83,54 +83,68 @@ void bf_emit_ct_none(struct bf_cgen *cg)
 {
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_INVALID));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_CTPROTO, 0));
-	for (int off = BF_PKT_CT_EXPIRES; cg->uses_ct & BF_CT_NEED_TUPLE && off < -296; off += 4)
+	if (!(cg->uses_ct & BF_CT_NEED_TUPLE))
+		return;
+	for (int off = BF_PKT_CT_ORIG_SRC; off < BF_PKT_CT_REPL_DST + 16; off += 8)
+		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off, 0));
+	for (int off = BF_PKT_CT_EXPIRES; off < BF_PKT_CT_REPL_DPORT + 2; off += 4)
 		bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, off, 0));
 }
 
 /* The tuples from the conntrack in r9 (XDP: a pointer the verifier
- * knows), the ports turned to host order. */
-static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+ * knows), `words` 4-byte words of each address, the ports turned to host
+ * order. */
+static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o, int words)
 {
+	const int h = o->ct_tuplehash_size;
 	const struct {
 		int16_t from;
 		int to, size;
 	} f[] = {
 		{o->ct_src_addr, BF_PKT_CT_ORIG_SRC, BPF_W},
 		{o->ct_dst_addr, BF_PKT_CT_ORIG_DST, BPF_W},
-		{o->ct_src_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_SRC, BPF_W},
-		{o->ct_dst_addr + o->ct_tuplehash_size, BF_PKT_CT_REPL_DST, BPF_W},
+		{o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, BPF_W},
+		{o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, BPF_W},
 		{o->ct_src_port, BF_PKT_CT_ORIG_SPORT, BPF_H},
 		{o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{o->ct_src_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_SPORT, BPF_H},
-		{o->ct_dst_port + o->ct_tuplehash_size, BF_PKT_CT_REPL_DPORT, BPF_H},
+		{o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, BPF_H},
+		{o->ct_dst_port + h, BF_PKT_CT_REPL_DPORT, BPF_H},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from));
-		if (f[i].size == BPF_H)
-			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
+			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from + 4 * w));
+			if (f[i].size == BPF_H)
+				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
+		}
 	}
 }
 
 /* The tuples of the conntrack the stack will make for this packet: its
- * own, and the inverse (CT_TUPLE holds it, in network order). */
-static void emit_tuple_from_packet(struct bf_cgen *cg)
+ * own, and the inverse (CT_TUPLE holds it, in network order: the
+ * addresses, `words` words each, then the ports). */
+static void emit_tuple_from_packet(struct bf_cgen *cg, int words)
 {
+	const int a = 4 * words;
 	const struct {
 		int from, to, size;
 	} f[] = {
-		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + 4, BF_PKT_CT_ORIG_DST, BPF_W},
-		{CT_TUPLE + 4, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
-		{CT_TUPLE + 8, BF_PKT_CT_ORIG_SPORT, BPF_H}, {CT_TUPLE + 10, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{CT_TUPLE + 10, BF_PKT_CT_REPL_SPORT, BPF_H}, {CT_TUPLE + 8, BF_PKT_CT_REPL_DPORT, BPF_H},
+		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + a, BF_PKT_CT_ORIG_DST, BPF_W},
+		{CT_TUPLE + a, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
+		{CT_TUPLE + 2 * a, BF_PKT_CT_ORIG_SPORT, BPF_H},
+		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_ORIG_DPORT, BPF_H},
+		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_REPL_SPORT, BPF_H},
+		{CT_TUPLE + 2 * a, BF_PKT_CT_REPL_DPORT, BPF_H},
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from));
-		if (f[i].size == BPF_H)
-			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-		bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to));
+		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
+			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from + 4 * w));
+			if (f[i].size == BPF_H)
+				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
+		}
 	}
 }
 
@@ -245,7 +259,8 @@ static void emit_window(struct bf_cgen *cg, const struct bf_nf_offsets *o, int s
  * `out` unless conntrack surely takes it as valid (see emit_window). The
  * TCP header must be without options or with the timestamp alone
  * (NOP, NOP, TS): no SACK blocks move sack away from ack. */
-static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets *o, int out)
+static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets *o,
+				 enum bf_family family, int out)
 {
 	int plain = bf_label_new(cg), reply = bf_label_new(cg), ok = bf_label_new(cg);
 	int s0 = o->ct_tcp_seen, s1 = o->ct_tcp_seen + o->ct_tcp_seen_size;
@@ -259,7 +274,7 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 
 	/* r3: the TCP header (the prologue read its 20 bytes: L4_OK). */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_10, BF_PKT_L4OFF));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 0x3c));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, L4OFF_MASK(family)));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BF_REG_L3));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 20));
@@ -275,7 +290,7 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 20));
 	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0x0a080101, 0), out);
 	bf_label_bind(cg, plain);
-	/* end = seq + IP total length - IP header - TCP header */
+	/* end = seq + IP length - up to the TCP header - TCP header */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_3, 4));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_3, 8));
@@ -317,12 +332,14 @@ static void emit_csum_chunk(struct bf_cgen *cg, int size, int out)
  * did not, and says INVALID when it is wrong - which XDP cannot know, so
  * such a packet is the stack's to judge. (Over veth, locally sent
  * packets carry only a partial checksum: they all go to the stack.) */
-static void emit_l4_csum(struct bf_cgen *cg, int bad)
+static void emit_l4_csum(struct bf_cgen *cg, enum bf_family family, int bad)
 {
+	const bool v4 = family == BF_FAMILY_IPV4;
+	const int addrs = v4 ? 8 : 32, ph = v4 ? 12 : 40;
 	int none = bf_label_new(cg), odd_done = bf_label_new(cg), sum_it = bf_label_new(cg);
 
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x3c));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, L4OFF_MASK(family)));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BF_REG_L3));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, CT_CK_PTR));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_PROTO));
@@ -333,25 +350,28 @@ static void emit_l4_csum(struct bf_cgen *cg, int bad)
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, 6));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, 0), none);
 	bf_label_bind(cg, sum_it);
-	/* The pseudo-header: addresses, zero, protocol, segment length. */
+	/* The pseudo-header: the addresses, then IPv4's zero, protocol and
+	 * 16-bit segment length, or IPv6's 32-bit length, zeros, protocol. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, BF_PKT_LEN));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_10, BF_PKT_L4OFF));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_3, CT_CK_MAX + 3, 0), bad);
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_REM));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_3, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_3, CT_CK_BUF + 10));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, CT_CK_BUF + 8, 0));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_2, CT_CK_BUF + 9));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, 12));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF + 4));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF + addrs, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF + addrs + 4, 0));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_3, v4 ? 16 : 32));
+	bf_emit(cg, BPF_STX_MEM(v4 ? BPF_H : BPF_W, BPF_REG_10, BPF_REG_3,
+				CT_CK_BUF + addrs + (v4 ? 2 : 0)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_2, CT_CK_BUF + addrs + (v4 ? 1 : 7)));
+	for (int w = 0; w < addrs; w += 4) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, (v4 ? 12 : 8) + w));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF + w));
+	}
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, CT_CK_BUF));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 12));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, ph));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, CT_CK_SUM));
@@ -401,11 +421,14 @@ static void emit_l4_csum(struct bf_cgen *cg, int bad)
 	bf_label_bind(cg, none);
 }
 
-void bf_emit_ct_xdp(struct bf_cgen *cg)
+void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 {
+	const bool v4 = family == BF_FAMILY_IPV4;
+	/* What this family's rules read (cg->rs: the family's ruleset). */
+	const unsigned int needs = bf_ruleset_uses_ct(cg->rs);
 	int defer = bf_label_new(cg), release_defer = bf_label_new(cg), done = bf_label_new(cg);
 	int lookup = bf_label_new(cg), found = bf_label_new(cg), is_new = bf_label_new(cg);
-	int udp = bf_label_new(cg);
+	int udp = bf_label_new(cg), tuple_addrs = family == BF_FAMILY_IPV4 ? 8 : 32;
 	struct bf_nf_offsets o;
 	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
@@ -416,9 +439,16 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	}
 	/* The time left that --ctexpire reads is what conntrack sets while it
 	 * handles the packet, from its own tables: the stack's to judge. */
-	if (cg->uses_ct & BF_CT_NEED_EXPIRES) {
+	if (needs & BF_CT_NEED_EXPIRES) {
 		emit_defer(cg);
 		return;
+	}
+	/* IPv6 fragments: conntrack reassembles them before INPUT. */
+	if (!v4) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_HDR_FRAG));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, BF_EXTHDR_ABSENT, 0), defer);
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO_OK));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), defer);
 	}
 	/* TCP and UDP with their whole header; the rest goes to the stack. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_L4_OK));
@@ -427,20 +457,21 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, IPPROTO_TCP, 0), lookup);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_UDP, 0), defer);
 	bf_label_bind(cg, lookup);
-	emit_l4_csum(cg, defer);
+	emit_l4_csum(cg, family, defer);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
 
-	/* The tuple as the packet has it (network order), original dir. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BF_REG_L3, 12));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, CT_TUPLE));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BF_REG_L3, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, CT_TUPLE + 4));
+	/* The tuple as the packet has it (network order), original dir:
+	 * the addresses, then the ports. */
+	for (int w = 0; w < tuple_addrs; w += 4) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BF_REG_L3, (v4 ? 12 : 8) + w));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, CT_TUPLE + w));
+	}
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_SPORT));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, CT_TUPLE + 8));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, CT_TUPLE + tuple_addrs));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_DPORT));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, CT_TUPLE + 10));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, CT_TUPLE + tuple_addrs + 2));
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_OPTS, -1)); /* BPF_F_CURRENT_NETNS */
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_OPTS + 4, 0));
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_OPTS + 8, 0));
@@ -449,7 +480,7 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, CT_TUPLE));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 12));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, tuple_addrs + 4));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, CT_OPTS));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, CT_OPTS_SZ));
@@ -466,8 +497,8 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, TCPF_SYN, 0), defer);
 	bf_label_bind(cg, is_new);
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_NEW | BF_CTI_PRESENT));
-	if (cg->uses_ct & BF_CT_NEED_TUPLE)
-		emit_tuple_from_packet(cg);
+	if (needs & BF_CT_NEED_TUPLE)
+		emit_tuple_from_packet(cg, tuple_addrs / 8);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 
 	/* A flow: r9 holds the reference until bpf_ct_release. */
@@ -476,10 +507,10 @@ void bf_emit_ct_xdp(struct bf_cgen *cg)
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, o.ct_status));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_PROTO));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, IPPROTO_UDP, 0), udp);
-	emit_tcp_established(cg, &o, release_defer);
+	emit_tcp_established(cg, &o, family, release_defer);
 	bf_label_bind(cg, udp);
-	if (cg->uses_ct & BF_CT_NEED_TUPLE)
-		emit_tuple_from_ct(cg, &o);
+	if (needs & BF_CT_NEED_TUPLE)
+		emit_tuple_from_ct(cg, &o, tuple_addrs / 8);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, o.ct_status));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, CT_OPTS + CT_OPTS_DIR));
 	emit_info_from_status(cg);
@@ -511,10 +542,11 @@ static void emit_tuple_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
 {
 	const int h = o->ct_tuplehash_size;
 
-	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 4);
-	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 4);
-	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 4);
-	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 4);
+	/* Whole nf_inet_addr: IPv4's words past the first are zero. */
+	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 16);
+	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 16);
+	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 16);
+	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 16);
 	emit_probe_field(cg, o->ct_src_port, BF_PKT_CT_ORIG_SPORT, 2);
 	emit_probe_field(cg, o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, 2);
 	emit_probe_field(cg, o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, 2);

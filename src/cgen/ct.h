@@ -37,10 +37,10 @@ unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs);
 /* CTINFO before conntrack has seen the packet (raw PREROUTING): no
  * conntrack, INVALID (the other fields zero). */
 void bf_emit_ct_none(struct bf_cgen *cg);
-/* XDP, IPv4, before filter INPUT (r6 the context, r7 the IPv4 header):
+/* XDP, before filter INPUT (r6 the context, r7 the network header):
  * CTINFO where it is certain, else the packet deferred (XDP_PASS with
  * the metadata mark; XDP_DROP where the driver keeps no metadata). */
-void bf_emit_ct_xdp(struct bf_cgen *cg);
+void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family);
 /* Netfilter hook: CTINFO from skb->_nfct (skb in register skb_reg). */
 void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg);
 /* Netfilter hook: to `yes` when the skb (in skb_reg) carries the mark of

@@ -13,6 +13,7 @@
 
 #include "cgen.h"
 #include "cgen/ct.h"
+#include "cgen/flow.h"
 #include "cgen/insn.h"
 #include "cgen/log_event.h"
 #include "cgen/nf.h"
@@ -176,20 +177,62 @@ static void shorten_copy(struct bf_cgen *cg)
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, offsetof(struct iphdr, tot_len)));
 }
 
-/* To `yes` for the packets this stage judges: datagrams ip_frag_reasm
- * built (it sets IPCB(skb)->frag_max_size, the largest fragment's size;
- * ip_rcv_core zeroed the IPCB of every other packet), and those XDP
- * deferred (ct.h). Clobbers r0-r5. */
+/* To `yes` for the packets this stage judges: datagrams the stack
+ * reassembled (ip_frag_reasm, or conntrack's IPv6 defragmentation, set
+ * IPCB(skb) / IP6CB(skb)->frag_max_size, the largest fragment's size;
+ * the IP layers zeroed the control block of every other packet), and
+ * those XDP deferred (ct.h). r6 the context. Clobbers r0-r5. */
 static void emit_ours(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg, int yes)
 {
+	int v6 = bf_label_new(cg), marked = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, o->state_pf));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, BF_NFPROTO_IPV6, 0), v6);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, skb_reg, o->skb_ipcb_frag_max_size));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), yes);
+	bf_emit_jump(cg, BPF_JMP_A(0), marked);
+	bf_label_bind(cg, v6);
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, skb_reg, o->skb_ip6cb_frag_max_size));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), yes);
+	bf_label_bind(cg, marked);
 	bf_emit_ct_deferred(cg, o, skb_reg, yes);
+}
+
+/* As shorten_copy, for IPv6: the copy's payload length says the copy's,
+ * 40 + the real one kept in BF_NF_TOTLEN (for BF_PKT_LEN and
+ * BF_PKT_IP6_PLEN, put back after the prologue). */
+static void shorten_copy6(struct bf_cgen *cg)
+{
+	int whole = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, 4));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 40));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_NF_TOTLEN));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_END));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_L3));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BPF_REG_1, BPF_REG_2, 0), whole);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_2, 40));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, 4));
+	bf_label_bind(cg, whole);
+}
+
+/* The conntrack state, once the prologue has filled the context (it took
+ * r9, the skb, as scratch). */
+static void emit_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+{
+	if (!cg->uses_ct)
+		return;
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit_ct_nf(cg, o, R_SKB);
 }
 
 static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 {
 	int accept = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
+	int ipv6 = bf_label_new(cg);
 	struct bf_nf_offsets o;
 
 	if (!offsets(cg, &o))
@@ -206,18 +249,33 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	check_iface(cg, &o, accept);
 	fill_link(cg, &o);
 	copy_header(cg, &o, drop);
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, o.state_pf));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, BF_NFPROTO_IPV6, 0), ipv6);
+	/* Without an IPv4 ruleset XDP left IPv4 alone: so does this stage. */
+	if (!cg->judge_v4)
+		bf_emit_jump(cg, BPF_JMP_A(0), accept);
 	shorten_copy(cg);
 	/* The stack checked this header already; failing here is ours: a
 	 * datagram we cannot judge is dropped, never let through unjudged. */
 	bf_emit_ipv4_prologue(cg, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
-	if (cg->uses_ct) {
-		/* The prologue took r9 as scratch. */
-		bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
-		bf_emit_ct_nf(cg, &o, R_SKB);
-	}
+	emit_ct(cg, &o);
 	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
+	bf_label_bind(cg, ipv6);
+	if (cg->judge_v6) {
+		shorten_copy6(cg);
+		bf_emit_ipv6_prologue(cg, drop);
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_IP6_PLEN));
+		emit_ct(cg, &o);
+		/* Past every IPv4 rule: a 32-bit jump. */
+		bf_emit_goto_far(cg, cg->lbl_v6);
+	} else {
+		bf_emit_jump(cg, BPF_JMP_A(0), accept);
+	}
 	bf_label_bind(cg, accept);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_NF_ACCEPT));
 	bf_emit(cg, BPF_EXIT_INSN());

@@ -104,6 +104,10 @@ static void xdp_prologue(struct bf_cgen *cg)
 	int pass = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
 	int ipv6 = bf_label_new(cg);
 
+	/* The counters map is found through the XDP program (core/state.h):
+	 * it holds it even where every rule is dead code (a ruleset with
+	 * --ctexpire defers every packet, ct.h). */
+	bf_emit_ld_map(cg, BPF_REG_0, BF_MAP_COUNTERS);
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, BF_REG_CTX, offsetof(struct xdp_md, data)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_END, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
@@ -145,8 +149,10 @@ static void xdp_prologue(struct bf_cgen *cg)
  *   after an ICMP parameter problem of its own; those it refuses for its
  *   configuration (source routing, CIPSO DOIs) are dropped here instead,
  *   uncounted, so that a later change of it cannot let them in unjudged;
- * - conntrack sees the packet (ct.h): where what it will decide is not
- *   certain here, filter INPUT is left to the netfilter stage too;
+ * - conntrack sees the packet (ct.h), when a rule of the family reads
+ *   it: where what it will decide is not certain here, filter INPUT is
+ *   left to the netfilter stage too (IPv6 fragments among them: with
+ *   conntrack on, INPUT sees them reassembled);
  * - fragments reach filter INPUT only reassembled (ip_local_deliver
  *   defragments first): the netfilter stage (nf.h) judges the datagram
  *   the stack builds. IPv6 fragments reach INPUT one by one, as ip6tables
@@ -155,9 +161,13 @@ static void xdp_prologue(struct bf_cgen *cg)
 static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 {
 	int whole = bf_label_new(cg), to_stack = bf_label_new(cg), drop = bf_label_new(cg);
+	bool ct = bf_ruleset_uses_ct(cg->rs);
 
-	if (family != BF_FAMILY_IPV4)
+	if (family != BF_FAMILY_IPV4) {
+		if (ct)
+			bf_emit_ct_xdp(cg, family);
 		return;
+	}
 	bf_emit_ipv4_opts_check(cg, to_stack, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, frag_off)));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, htons(IP_MF | IP_OFFMASK)));
@@ -169,8 +179,8 @@ static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, whole);
-	if (cg->uses_ct)
-		bf_emit_ct_xdp(cg);
+	if (ct)
+		bf_emit_ct_xdp(cg, family);
 }
 
 /* The LOG target's copy of the frame (cgen.h): from its first byte, the

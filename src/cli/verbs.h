@@ -13,5 +13,7 @@ int bf_cli_log(int argc, char **argv);
 /* `recent [-4|-6] list [NAME]`, `recent add|del NAME ADDR`, `recent flush
  * NAME`: recent's lists (cli/recent.c). */
 int bf_cli_recent(int argc, char **argv);
+/* `set ...`: ipset's commands on bpfilter's sets (cli/set.c). */
+int bf_cli_set(int argc, char **argv);
 
 #endif

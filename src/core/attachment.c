@@ -83,7 +83,9 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		new_map = true;
 	}
 	bf_nf_stage_init(&ns);
-	err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
+	err = bf_state_ct_sync(st, st->rs);
+	if (!err)
+		err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
 	if (!err)
 		err = bf_nf_stage_open(st, true, &ns);
 	if (err)

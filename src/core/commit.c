@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgen/cgen.h"
+#include "cgen/ct.h"
 #include "cgen/nf.h"
 #include "common/log.h"
 #include "core/log_ring.h"
@@ -23,10 +24,11 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 
 	bf_cgen_init(&p->xdp);
 	bf_cgen_init(&p->nf);
-	p->has_nf = rs[BF_FAMILY_IPV4] != NULL;
+	p->has_nf = rs[BF_FAMILY_IPV4] || bf_ruleset_uses_ct(rs[BF_FAMILY_IPV6]);
 	/* The code generator logs its own errors. The netfilter stage's
 	 * first: the XDP program takes its plan of filter INPUT. */
-	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], ifname) : 0;
+	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
+					     ifname) : 0;
 	p->xdp.plan_donor = p->has_nf ? &p->nf : NULL;
 	if (!err)
 		err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
@@ -48,6 +50,33 @@ void bf_iface_progs_free(struct bf_iface_progs *p)
 	bf_cgen_free(&p->nf);
 }
 
+/* Conntrack on for each family whose rules read it, before the programs
+ * run; off again (as far as bpfilter turned it on, marked by a file in
+ * the state directory) for a family whose rules no longer do. */
+int bf_state_ct_sync(const struct bf_state *st, struct bf_ruleset *const rs[BF_FAMILY_MAX])
+{
+	static const char *const mark[BF_FAMILY_MAX] = {"conntrack.v4", "conntrack.v6"};
+	char path[512];
+	int err = 0;
+
+	for (int f = 0; !err && f < BF_FAMILY_MAX; f++) {
+		bool want = bf_ruleset_uses_ct(rs[f]), on;
+
+		err = bf_state_path(st, mark[f], "", path, sizeof(path));
+		if (err)
+			break;
+		on = !access(path, F_OK);
+		if (want == on)
+			continue;
+		err = bf_ct_register(f == BF_FAMILY_IPV6, want);
+		if (!err && want)
+			err = bf_state_write_tmp(path, "");
+		else if (!err && unlink(path))
+			err = -errno;
+	}
+	return err;
+}
+
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
@@ -60,9 +89,6 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	int err;
 
 	err = bf_iface_progs_compile(rs, ifname, &p);
-	/* Before the programs run: they read what conntrack keeps. */
-	if (!err && (p.xdp.uses_ct || p.nf.uses_ct))
-		err = bf_ct_register();
 	if (!err && p.xdp.n_state && state_fd < 0) {
 		err = bf_state_map_create(p.xdp.n_state, &own_state);
 		fds[BF_MAP_STATE] = own_state;
@@ -313,6 +339,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		err = bf_state_map_create(n_state, &state_fd);
 	if (!err)
 		carry_state(st, next, state_fd);
+	if (!err)
+		err = bf_state_ct_sync(st, next);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
 			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd,

@@ -91,6 +91,10 @@ struct bf_match_ops {
 	 * the loader makes before and keeps while a rule names it: fills ref
 	 * and returns true. NULL: none. */
 	bool (*named)(const void *data, enum bf_family family, struct bf_named_ref *ref);
+	/* The named map (cgen/ext_maps.h) this match reads, e.g. its set:
+	 * the name, *kind set; NULL: none. Such a map cannot go while a
+	 * rule refers to it. */
+	const char *(*ext_map)(const void *data, const char **kind);
 	/* Describes this match as classifier conditions (plan/classify.h),
 	 * the same test as emit: ANDs its tests into conds, adds the shadows
 	 * of its hotdrops before them, or splits alternatives. -EOPNOTSUPP

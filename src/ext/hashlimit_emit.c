@@ -28,14 +28,19 @@
 
 extern const struct bf_match_ops bf_match_hashlimit;
 
-/* Stack of the match's code (below what hooks use, cgen.h). */
+/* Stack of the match's code (cgen.h's match scratch): the key, and one
+ * area for the meta entry's key, then purge's context, then a new
+ * entry's value, each done with before the next. */
 enum {
-	HL_MKEY = -512, /* struct bf_hl_key of the meta entry */
-	HL_CTX = -464,  /* purge's context: table, now, freed */
-	HL_NOW = -440,  /* u64 jiffies */
-	HL_NEW = -432,  /* struct bf_hl_entry of a new entry */
-	HL_KEY = -392,  /* struct bf_hl_key */
+	HL_KEY = BF_PKT_MATCH_LOW,  /* struct bf_hl_key */
+	HL_TMP = BF_PKT_MATCH_HIGH, /* 48 bytes */
+	HL_NOW = HL_TMP + 48,       /* u64 jiffies */
 };
+#define HL_MKEY HL_TMP /* struct bf_hl_key of the meta entry */
+#define HL_CTX HL_TMP  /* purge's context: table, now, freed */
+#define HL_NEW HL_TMP  /* struct bf_hl_entry of a new entry */
+_Static_assert(sizeof(struct bf_hl_key) == 48 && sizeof(struct bf_hl_entry) <= 48 &&
+	       HL_NOW + 8 <= BF_PKT_MATCH_HIGH + 56, "hashlimit's stack");
 
 #define CPJ_SHIFT 39 /* CREDITS_PER_JIFFY (64 bits) is 2^39 at HZ 250 */
 #define CPJ_BYTES_SHIFT 24 /* CREDITS_PER_JIFFY_BYTES is 2^24 at HZ 250 */

@@ -19,14 +19,15 @@
 
 extern const struct bf_match_ops bf_match_recent;
 
-/* Stack of the match's code (below what hooks use, cgen.h). */
+/* Stack of the match's code (cgen.h's match scratch); the meta entry's
+ * key is done with before the walk's context is written. */
 enum {
-	RC_CTX = -512,  /* the walk's context, struct walk_ctx */
-	RC_MKEY = -448, /* struct bf_recent_key of the meta entry */
-	RC_META = -416, /* the meta entry's address */
-	RC_NOW = -408,  /* u64 jiffies */
-	RC_FLIP = -400, /* u64: the hit test held */
-	RC_KEY = -392,  /* struct bf_recent_key */
+	RC_CTX = BF_PKT_MATCH_LOW,  /* the walk's context, struct walk_ctx */
+	RC_MKEY = BF_PKT_MATCH_LOW, /* struct bf_recent_key of the meta entry */
+	RC_KEY = BF_PKT_MATCH_HIGH, /* struct bf_recent_key */
+	RC_NOW = RC_KEY + 32,       /* u64 jiffies */
+	RC_META = RC_NOW + 8,       /* the meta entry's address */
+	RC_FLIP = RC_META + 8,      /* u64: the hit test held */
 };
 
 /* What the walk finds: the entry of the list with the smallest seq. */
@@ -34,6 +35,9 @@ struct walk_ctx {
 	uint64_t list, min_seq, found, last_stamp;
 	struct bf_recent_key key;
 };
+
+_Static_assert(sizeof(struct walk_ctx) <= 64 && sizeof(struct bf_recent_key) == 32 &&
+	       RC_FLIP + 8 <= BF_PKT_MATCH_HIGH + 56, "recent's stack");
 
 #define E(f) ((int16_t)offsetof(struct bf_recent_entry, f))
 #define M(f) ((int16_t)offsetof(struct bf_recent_meta, f))

@@ -143,17 +143,23 @@ void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char
 				 inv & BF_CT_DIRECTION ? "REPLY" : "ORIGINAL");
 }
 
-/* Address test: (field ^ addr) & mask == 0, "^ !inverted: no match". */
+/* Address test: (field ^ addr) & mask == 0 over the family's words,
+ * "^ !inverted: no match". */
 static void emit_addr(struct bf_cgen *cg, const struct bf_ct_info *info, uint16_t flag, int off,
-		      const union bf_sf_addr *addr, const union bf_sf_addr *mask, int no_match)
+		      const union bf_sf_addr *addr, const union bf_sf_addr *mask, int words,
+		      int no_match)
 {
 	if (!(info->match_flags & flag))
 		return;
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, off));
-	bf_emit(cg, BPF_ALU32_IMM(BPF_XOR, BPF_REG_2, (int32_t)addr->all[0]));
-	bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_2, (int32_t)mask->all[0]));
-	bf_emit_jump(cg, BPF_JMP32_IMM((info->invert_flags & flag) ? BPF_JEQ : BPF_JNE, BPF_REG_2, 0,
-				       0), no_match);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0));
+	for (int w = 0; w < words; w++) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, off + 4 * w));
+		bf_emit(cg, BPF_ALU32_IMM(BPF_XOR, BPF_REG_2, (int32_t)addr->all[w]));
+		bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_2, (int32_t)mask->all[w]));
+		bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_3, BPF_REG_2));
+	}
+	bf_emit_jump(cg, BPF_JMP_IMM((info->invert_flags & flag) ? BPF_JEQ : BPF_JNE, BPF_REG_3, 0,
+				     0), no_match);
 }
 
 /* A u16 or u32 field at off within [lo, hi], or outside when inverted
@@ -184,8 +190,7 @@ int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_c
 	uint16_t f = info->match_flags, inv = info->invert_flags;
 	int present = bf_label_new(cg), matched = bf_label_new(cg);
 
-	if (rule->ip.family != BF_FAMILY_IPV4)
-		return -EOPNOTSUPP;
+	const int words = rule->ip.family == BF_FAMILY_IPV6 ? 4 : 1;
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_CTINFO));
 	if (f & BF_CT_STATE) {
 		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
@@ -207,13 +212,13 @@ int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_c
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, BF_CTI_REPLY, 0), no_match);
 	}
 	emit_addr(cg, info, BF_CT_ORIGSRC, BF_PKT_CT_ORIG_SRC, &info->origsrc_addr,
-		  &info->origsrc_mask, no_match);
+		  &info->origsrc_mask, words, no_match);
 	emit_addr(cg, info, BF_CT_ORIGDST, BF_PKT_CT_ORIG_DST, &info->origdst_addr,
-		  &info->origdst_mask, no_match);
+		  &info->origdst_mask, words, no_match);
 	emit_addr(cg, info, BF_CT_REPLSRC, BF_PKT_CT_REPL_SRC, &info->replsrc_addr,
-		  &info->replsrc_mask, no_match);
+		  &info->replsrc_mask, words, no_match);
 	emit_addr(cg, info, BF_CT_REPLDST, BF_PKT_CT_REPL_DST, &info->repldst_addr,
-		  &info->repldst_mask, no_match);
+		  &info->repldst_mask, words, no_match);
 	if (f & BF_CT_PROTO) {
 		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_CTPROTO));
 		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_PROTO) ? BPF_JEQ : BPF_JNE, BPF_REG_2,

@@ -24,6 +24,10 @@
 #define BF_CT_REPLDST_PORT 0x0800
 #define BF_CT_DIRECTION 0x1000
 #define BF_CT_STATE_ALIAS 0x2000 /* -m state */
+/* The options that read the conntrack's tuples. */
+#define BF_CT_TUPLE_FLAGS                                                                    \
+	(BF_CT_ORIGSRC | BF_CT_ORIGDST | BF_CT_REPLSRC | BF_CT_REPLDST | BF_CT_ORIGSRC_PORT |  \
+	 BF_CT_ORIGDST_PORT | BF_CT_REPLSRC_PORT | BF_CT_REPLDST_PORT)
 
 /* state_mask, as XT_CONNTRACK_STATE_* */
 #define BF_CT_ST_INVALID 0x0001

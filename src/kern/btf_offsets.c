@@ -169,7 +169,7 @@ static int fill_ct(const struct btf *btf, struct bf_nf_offsets *o)
 static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 {
 	uint32_t id = 0, bit, bfs;
-	int16_t cb, frag_max;
+	int16_t cb, frag_max, frag6_max;
 	int err, r;
 
 	err = byte_off(btf, "sk_buff", "len", &o->skb_len);
@@ -188,6 +188,10 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (!err)
 		err = byte_off(btf, "nf_hook_state", "in", &o->state_in);
 	if (!err)
+		err = byte_off(btf, "nf_hook_state", "pf", &o->state_pf);
+	if (!err)
+		err = byte_off(btf, "inet6_skb_parm", "frag_max_size", &frag6_max);
+	if (!err)
 		err = byte_off(btf, "net_device", "name", &o->dev_name);
 	if (!err)
 		err = byte_off(btf, "net_device", "ifindex", &o->dev_ifindex);
@@ -196,6 +200,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (err)
 		return err;
 	o->skb_ipcb_frag_max_size = (int16_t)(cb + frag_max);
+	o->skb_ip6cb_frag_max_size = (int16_t)(cb + frag6_max);
 
 	/* pkt_type:3 lies within one byte: read that byte, shift, mask. */
 	if (find_member(btf, id, "pkt_type", &bit, &bfs, NULL, 0) || bfs != 3 || bit % 8 > 5)
@@ -211,7 +216,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 3"
+#define CACHE_MAGIC "bpfilter btf offsets 4"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

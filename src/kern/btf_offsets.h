@@ -19,8 +19,12 @@ struct bf_nf_offsets {
 	/* IPCB(skb)->frag_max_size: skb->cb + offsetof(inet_skb_parm, ...),
 	 * u16, non-zero only on a datagram ip_frag_reasm built. */
 	int16_t skb_ipcb_frag_max_size;
+	/* IP6CB(skb)->frag_max_size: set on a datagram conntrack's IPv6
+	 * defragmentation built. */
+	int16_t skb_ip6cb_frag_max_size;
 	/* struct nf_hook_state */
 	int16_t state_in;           /* struct net_device *in */
+	int16_t state_pf;           /* u8 pf: NFPROTO_IPV4 or NFPROTO_IPV6 */
 	/* struct net_device */
 	int16_t dev_name;           /* char name[16] */
 	int16_t dev_ifindex;        /* int ifindex */

@@ -1,12 +1,15 @@
 /* Conntrack on in the current network namespace (kern.h). The kernel
- * registers conntrack's hooks in a namespace only when something there
- * asks for it (an iptables or nft rule that uses it); until then
- * bpf_xdp_ct_lookup finds nothing and no skb carries a conntrack.
- * bpfilter asks through nft: table "ip bpfilter" holds a chain that no
- * hook reaches with one rule reading the ct state. Never evaluated, it
- * costs packets nothing; its existence keeps conntrack on. */
+ * registers conntrack's hooks in a namespace, per family, only when
+ * something there asks for it (an iptables or nft rule that uses it);
+ * until then bpf_xdp_ct_lookup finds nothing and no skb carries a
+ * conntrack. bpfilter asks through nft: table "ip bpfilter" (or "ip6
+ * bpfilter") holds a chain that no hook reaches with one rule reading the
+ * ct state. Never evaluated, it costs packets nothing; its existence
+ * keeps conntrack on. For IPv6 it also has the stack reassemble
+ * fragments before INPUT, as ip6tables' conntrack rules do. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,11 +18,18 @@
 #include "common/log.h"
 #include "kern/kern.h"
 
-/* One transaction, the same however often it runs. */
-static const char ct_script[] = "add table ip bpfilter\n"
-				"add chain ip bpfilter conntrack\n"
-				"flush chain ip bpfilter conntrack\n"
-				"add rule ip bpfilter conntrack ct state new\n";
+/* One transaction each, the same however often it runs ("add" of what
+ * exists is no error, so the table can always be deleted). */
+static const char *const ct_on[] = {
+	"add table ip bpfilter\nadd chain ip bpfilter conntrack\n"
+	"flush chain ip bpfilter conntrack\nadd rule ip bpfilter conntrack ct state new\n",
+	"add table ip6 bpfilter\nadd chain ip6 bpfilter conntrack\n"
+	"flush chain ip6 bpfilter conntrack\nadd rule ip6 bpfilter conntrack ct state new\n",
+};
+static const char *const ct_off[] = {
+	"add table ip bpfilter\ndelete table ip bpfilter\n",
+	"add table ip6 bpfilter\ndelete table ip6 bpfilter\n",
+};
 
 static void run_nft(int in_fd)
 {
@@ -33,8 +43,10 @@ static void run_nft(int in_fd)
 	_exit(127);
 }
 
-int bf_ct_register(void)
+int bf_ct_register(bool ipv6, bool on)
 {
+	const char *script = (on ? ct_on : ct_off)[ipv6];
+	size_t len = strlen(script);
 	int pipefd[2], status = 0;
 	ssize_t n;
 	pid_t pid;
@@ -56,14 +68,14 @@ int bf_ct_register(void)
 	close(pipefd[0]);
 	/* nft may die before reading it all: no SIGPIPE for us. */
 	signal(SIGPIPE, SIG_IGN);
-	n = write(pipefd[1], ct_script, sizeof(ct_script) - 1);
+	n = write(pipefd[1], script, len);
 	close(pipefd[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (n != (ssize_t)sizeof(ct_script) - 1 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return bf_err(-EPROTO, "cannot turn conntrack on in this network namespace: "
+	if (n != (ssize_t)len || !WIFEXITED(status) || WEXITSTATUS(status))
+		return bf_err(-EPROTO, "cannot turn %s conntrack %s in this network namespace: "
 			      "nft -f failed%s (rules using conntrack need the nft command, "
-			      "package nftables)",
+			      "package nftables)", ipv6 ? "IPv6" : "IPv4", on ? "on" : "off",
 			      WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " to run" : "");
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <linux/bpf.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cgen/cgen.h"
@@ -32,9 +33,10 @@ struct bpf_prog_load_opts;
 int bf_prog_funcs_opts(const uint32_t *subprogs, size_t n_subprogs,
 		       struct bpf_prog_load_opts *opts, int *btf_fd);
 
-/* Turns the kernel's conntrack on in the current network namespace
+/* Turns the kernel's conntrack for IPv4 or IPv6 on (or off, as far as
+ * bpfilter turned it on) in the current network namespace
  * (ct_register.c), for programs that read it. 0 or -errno, logged. */
-int bf_ct_register(void);
+int bf_ct_register(bool ipv6, bool on);
 /* Per-CPU array of struct bf_counter, n_slots entries (at least 1). */
 int bf_counters_create(size_t n_slots, int *map_fd);
 /* Sums every CPU's value of each slot into out[0..n). */

@@ -137,3 +137,15 @@ v6_pair()
 		ip -n "$1" addr add "$HOST6_A/64" dev "$IF_A" nodad &&
 		ip -n "$2" addr add "$HOST6_B/64" dev "$IF_B" nodad || fail "IPv6 addresses"
 }
+
+# twins_send PORT N: N datagrams to $HOST_B:PORT from A and from C, one
+# at a time, for tests that compare twin pairs (hosts_new A B, hosts_new
+# C D: the same addresses, one judged by bpfilter, one by the oracle).
+twins_send()
+{
+	for ((i = 0; i < $2; i++)); do
+		ip netns exec "$A" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
+		ip netns exec "$C" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
+	done
+	sleep 0.1
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgen/ext_maps.h"
 #include "common/log.h"
 #include "core/named.h"
 #include "kern/kern.h"
@@ -85,7 +86,7 @@ static int load(const struct bf_cgen *cg, struct prog *p)
 
 int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 {
-	int fds[BF_MAP_MAX], err;
+	int fds[BF_MAP_MAX], *ext_fds = NULL, err;
 	struct bpf_prog_info info = {0};
 	uint32_t info_len = sizeof(info);
 
@@ -139,12 +140,15 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 		fds[m] = *fd;
 	}
 	err = bf_cgen_patch_maps(cg, fds);
+	if (!err)
+		err = bf_cgen_ext_maps_patch(cg, &ext_fds);
 	if (!err) {
 		p->n_insns = cg->len;
 		p->prog_fd = load(cg, p);
 		if (p->prog_fd < 0)
 			err = -errno;
 	}
+	bf_cgen_ext_maps_close(cg, ext_fds);
 	/* The program holds the classifier and ICMP peers maps. */
 	if (fds[BF_MAP_CLASS] >= 0)
 		close(fds[BF_MAP_CLASS]);

@@ -1,5 +1,5 @@
-/* The conntrack state at XDP (src/cgen/ct.c) against the kernel's own
- * conntrack table: in a network namespace of its own with conntrack on
+/* The conntrack state at XDP (src/cgen/ct.c), both families, against the
+ * kernel's own conntrack table: in a network namespace of its own with conntrack on
  * (bf_ct_register), flows are made over lo with real sockets (so the
  * kernel tracks them), then frames of those flows run through the
  * compiled program (BPF_PROG_TEST_RUN: its lookups are in this
@@ -25,6 +25,7 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 #include "kern/kern.h"
 
 #define HOST "198.18.0.1"
+#define HOST6 "2001:db8::1"
 #define R_REPLY 0 /* the rules below, by index */
 #define R_ESTABLISHED 1
 #define R_NEW 2
@@ -65,22 +67,24 @@ static uint16_t csum(const uint8_t *p, size_t n, uint32_t s)
 	return (uint16_t)~s;
 }
 
+static bool v6; /* the flows and frames are IPv6's */
+
 /* The TCP/UDP checksum at t (l4 bytes), with the pseudo-header; off by
  * `err` when asked for a wrong one. */
 static void l4_csum(uint8_t *ip, uint8_t *t, size_t l4, int at, int err)
 {
-	uint32_t ph = ip[9] + (uint32_t)l4;
+	uint32_t ph = (v6 ? ip[6] : ip[9]) + (uint32_t)l4;
 	uint16_t c;
 
-	for (int i = 12; i < 20; i += 2)
+	for (int i = v6 ? 8 : 12; i < (v6 ? 40 : 20); i += 2)
 		ph += (uint32_t)ip[i] << 8 | ip[i + 1];
 	c = (uint16_t)(csum(t, l4, ph) + err);
 	t[at] = (uint8_t)(c >> 8);
 	t[at + 1] = (uint8_t)c;
 }
 
-/* An Ethernet frame from HOST to HOST: UDP, TCP (seq, ack, flags, no
- * options) or ICMP echo. Returns its length. */
+/* An Ethernet frame from HOST to HOST (HOST6 to HOST6): UDP, TCP (seq,
+ * ack, flags, no options) or ICMP echo. Returns its length. */
 static int csum_err; /* frame() makes a wrong checksum when set */
 static size_t payload; /* bytes after a UDP header */
 
@@ -88,12 +92,24 @@ static size_t frame(uint8_t *f, uint8_t proto, uint16_t sport, uint16_t dport, u
 		    uint32_t ack, uint8_t flags)
 {
 	size_t l4 = proto == IPPROTO_TCP ? 20 : 8 + (proto == IPPROTO_UDP ? payload : 0);
-	size_t len = 14 + 20 + l4;
-	uint8_t *ip = f + 14, *t = ip + 20;
+	size_t len = 14 + (v6 ? 40 : 20) + l4;
+	uint8_t *ip = f + 14, *t = ip + (v6 ? 40 : 20);
 	uint32_t a = inet_addr(HOST);
 	uint16_t c;
 
 	memset(f, 0, len);
+	if (v6) {
+		f[12] = 0x86;
+		f[13] = 0xdd;
+		ip[0] = 0x60;
+		ip[4] = (uint8_t)(l4 >> 8);
+		ip[5] = (uint8_t)l4;
+		ip[6] = proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : proto;
+		ip[7] = 64;
+		inet_pton(AF_INET6, HOST6, ip + 8);
+		inet_pton(AF_INET6, HOST6, ip + 24);
+		goto l4;
+	}
 	f[12] = 0x08; /* IPv4; both MACs zero (a unicast frame) */
 	ip[0] = 0x45;
 	ip[2] = (uint8_t)((20 + l4) >> 8);
@@ -105,8 +121,9 @@ static size_t frame(uint8_t *f, uint8_t proto, uint16_t sport, uint16_t dport, u
 	c = csum(ip, 20, 0);
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
+l4:
 	if (proto == IPPROTO_ICMP) {
-		t[0] = 8;
+		t[0] = v6 ? 128 : 8;
 		return len;
 	}
 	t[0] = (uint8_t)(sport >> 8);
@@ -132,22 +149,31 @@ static size_t frame(uint8_t *f, uint8_t proto, uint16_t sport, uint16_t dport, u
 	return len;
 }
 
-static struct sockaddr_in sin_of(uint16_t port)
+static struct sockaddr_in6 sin_of(uint16_t port, socklen_t *len)
 {
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
 	struct sockaddr_in s = {.sin_family = AF_INET, .sin_port = htons(port)};
 
+	if (v6) {
+		inet_pton(AF_INET6, HOST6, &s6.sin6_addr);
+		*len = sizeof(s6);
+		return s6;
+	}
 	s.sin_addr.s_addr = inet_addr(HOST);
-	return s;
+	memcpy(&s6, &s, sizeof(s));
+	*len = sizeof(s);
+	return s6;
 }
 
 static int sock_at(int type, uint16_t port)
 {
-	struct sockaddr_in s = sin_of(port);
-	int one = 1, fd = socket(AF_INET, type, 0);
+	socklen_t len;
+	struct sockaddr_in6 s = sin_of(port, &len);
+	int one = 1, fd = socket(v6 ? AF_INET6 : AF_INET, type, 0);
 
 	assert_true(fd >= 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(fd, (struct sockaddr *)&s, sizeof(s)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&s, len), 0);
 	return fd;
 }
 
@@ -176,9 +202,10 @@ static int check(const struct prog *p, const struct bf_ruleset *rs, const char *
 
 static void states(void **state)
 {
-	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV4);
+	struct bf_ruleset *rs = bf_ruleset_new(v6 ? BF_FAMILY_IPV6 : BF_FAMILY_IPV4);
 	struct bf_strbuf out = {0};
-	struct sockaddr_in to = sin_of(6000), srv = sin_of(7000);
+	socklen_t to_len, srv_len;
+	struct sockaddr_in6 to = sin_of(6000, &to_len), srv = sin_of(7000, &srv_len);
 	uint8_t f[2200];
 	uint32_t snd, rcv;
 	int u, l, c, a, failed = 0;
@@ -192,12 +219,12 @@ static void states(void **state)
 	/* A UDP flow 5000 -> 6000 (nobody listens: the datagram is still
 	 * tracked, its conntrack confirmed). */
 	u = sock_at(SOCK_DGRAM, 5000);
-	assert_int_equal(sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	assert_int_equal(sendto(u, "x", 1, 0, (struct sockaddr *)&to, to_len), 1);
 	/* A TCP connection 7001 -> 7000, with data both ways. */
 	l = sock_at(SOCK_STREAM, 7000);
 	assert_int_equal(listen(l, 1), 0);
 	c = sock_at(SOCK_STREAM, 7001);
-	assert_int_equal(connect(c, (struct sockaddr *)&srv, sizeof(srv)), 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&srv, srv_len), 0);
 	a = accept(l, NULL, NULL);
 	assert_true(a >= 0);
 	assert_int_equal(write(c, "hello", 5), 5);
@@ -258,18 +285,28 @@ static void states(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* The same with IPv6 flows and frames. */
+static void states6(void **state)
+{
+	v6 = true;
+	states(state);
+	v6 = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(states),
+		cmocka_unit_test(states6),
 	};
 
 	prog_need_root();
-	if (unshare(CLONE_NEWNET) || system("ip link set lo up && ip addr add " HOST "/32 dev lo")) {
+	if (unshare(CLONE_NEWNET) || system("ip link set lo up && ip addr add " HOST "/32 dev lo && "
+					    "ip addr add " HOST6 "/128 dev lo nodad")) {
 		fprintf(stderr, "cannot make a network namespace with lo up\n");
 		return 1;
 	}
-	if (bf_ct_register()) {
+	if (bf_ct_register(false, true) || bf_ct_register(true, true)) {
 		fprintf(stderr, "cannot turn conntrack on (nft)\n");
 		return 1;
 	}
