@@ -254,6 +254,9 @@ void bf_emit_map_lookup(struct bf_cgen *cg, enum bf_map_id map, int key_off);
  * flags). Clobbers r1-r5. */
 void bf_emit_map_update(struct bf_cgen *cg, enum bf_map_id map, int key_off, int value_off,
 			int flags);
+/* Emits bpf_for_each_map_elem(map, the subprogram at cb_label (a
+ * bf_cgen_func), r10 + ctx_off, 0). Clobbers r0-r5. */
+void bf_emit_for_each_map(struct bf_cgen *cg, enum bf_map_id map, int cb_label, int ctx_off);
 /* Zeroes len bytes (a multiple of 8) of stack from r10 + off. */
 void bf_emit_stack_zero(struct bf_cgen *cg, int off, size_t len);
 /* Emits reg = imm (BPF_LD_IMM64, two instructions), src_reg 0 or a

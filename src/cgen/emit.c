@@ -473,6 +473,16 @@ void bf_emit_map_update(struct bf_cgen *cg, enum bf_map_id map, int key_off, int
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
 }
 
+void bf_emit_for_each_map(struct bf_cgen *cg, enum bf_map_id map, int cb_label, int ctx_off)
+{
+	bf_emit_ld_map(cg, BPF_REG_1, map);
+	bf_emit_ld_func(cg, BPF_REG_2, cb_label);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, ctx_off));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_for_each_map_elem));
+}
+
 void bf_emit_stack_zero(struct bf_cgen *cg, int off, size_t len)
 {
 	for (size_t i = 0; i < len; i += 8)

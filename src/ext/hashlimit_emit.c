@@ -429,12 +429,7 @@ int bf_hashlimit_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, HL_CTX + 8));
 	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, HL_CTX + 16, 0));
 	cb = bf_cgen_func(cg, emit_purge_cb, 0);
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_HASHLIMIT);
-	bf_emit_ld_func(cg, BPF_REG_2, cb);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, HL_CTX));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_for_each_map_elem));
+	bf_emit_for_each_map(cg, BF_MAP_HASHLIMIT, cb, HL_CTX);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, HL_CTX + 16));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_NEG, BPF_REG_1, 0));
 	bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_9, BPF_REG_1,

@@ -86,12 +86,7 @@ static void emit_walk(struct bf_cgen *cg, uint64_t id)
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, -1));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, W(min_seq)));
 	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, W(found), 0));
-	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_RECENT);
-	bf_emit_ld_func(cg, BPF_REG_2, cb);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, RC_CTX));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_for_each_map_elem));
+	bf_emit_for_each_map(cg, BF_MAP_RECENT, cb, RC_CTX);
 }
 
 /* Deletes the entry whose key is at stack offset key_off and counts it

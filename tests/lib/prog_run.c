@@ -216,6 +216,13 @@ int prog_run(const struct prog *p, const void *frame, size_t len)
 	return prog_run_repeat(p, frame, len, 1);
 }
 
+int prog_run_pkt(const struct prog *p, const struct prog_pkt *pkt)
+{
+	uint8_t frame[PROG_PKT_MAX];
+
+	return prog_run(p, frame, prog_pkt_build(pkt, frame));
+}
+
 int prog_run_repeat(const struct prog *p, const void *frame, size_t len, uint32_t repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (uint32_t)len,

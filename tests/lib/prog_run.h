@@ -43,6 +43,9 @@ void prog_close(struct prog *p);
 
 /* Runs one frame; returns the program's return code, or -errno. */
 int prog_run(const struct prog *p, const void *frame, size_t len);
+struct prog_pkt;
+/* Runs a crafted IPv4 packet (prog_pkt.h). */
+int prog_run_pkt(const struct prog *p, const struct prog_pkt *pkt);
 /* Runs one frame `repeat` times in one BPF_PROG_TEST_RUN; returns the
  * last return code, or -errno. */
 int prog_run_repeat(const struct prog *p, const void *frame, size_t len, uint32_t repeat);

@@ -39,11 +39,7 @@ static struct bf_ruleset *ruleset(enum bf_family family, const char *const *rule
 
 static int run4(const struct prog *p, const char *src, const char *dst, uint16_t dport)
 {
-	struct prog_pkt pkt = {.src = src, .dst = dst, .dport = dport};
-	uint8_t frame[PROG_PKT_MAX];
-	size_t len = prog_pkt_build(&pkt, frame);
-
-	return prog_run(p, frame, len);
+	return prog_run_pkt(p, &(struct prog_pkt){.src = src, .dst = dst, .dport = dport});
 }
 
 static struct bf_recent_key key4(const char *list, const char *addr)
