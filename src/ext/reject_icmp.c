@@ -66,8 +66,7 @@ static void emit_budget(struct bf_cgen *cg, int none)
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_KEY + 8, 0xffff));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_REPLY_KEY + 12));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_T, t));
-	bf_emit_reply_budget(cg, none);
+	bf_emit_reply_budget(cg, t, none);
 }
 
 /* r4 += the halves of the u32 at r10 + off (clobbers r1, r2). */

@@ -91,8 +91,7 @@ static void emit_budget(struct bf_cgen *cg, int none)
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)(BF_PKT_SADDR6 + 4 * w)));
 		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, (int16_t)(BF_REPLY_KEY + 4 * w)));
 	}
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_T, t));
-	bf_emit_reply_budget(cg, none);
+	bf_emit_reply_budget(cg, t, none);
 }
 
 /* *(u32 *)(r5 + off) = htonl(the address word at r10 + from); r4 += its

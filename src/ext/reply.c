@@ -2,6 +2,7 @@
 #include "ext/reply.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/bpf.h>
@@ -118,10 +119,13 @@ void bf_emit_reply_unicast6(struct bf_cgen *cg, int none)
 	}
 }
 
-void bf_emit_reply_budget(struct bf_cgen *cg, int none)
+void bf_emit_reply_budget(struct bf_cgen *cg, int t, int none)
 {
 	int have = bf_label_new(cg), capped = bf_label_new(cg), keep = bf_label_new(cg);
 
+	/* 6 t as an immediate: past 99 days, as good as never again. */
+	if (t > INT32_MAX / 6)
+		t = INT32_MAX / 6;
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	bf_emit_map_lookup(cg, BF_MAP_ICMP_PEERS, BF_REPLY_KEY);
@@ -129,9 +133,9 @@ void bf_emit_reply_budget(struct bf_cgen *cg, int none)
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_9));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 60 * BF_KERNEL_HZ));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1,
-				BF_REPLY_PEER + offsetof(struct bf_icmp_peer, last)));
+				BF_REPLY_PEER + (int)offsetof(struct bf_icmp_peer, last)));
 	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10,
-			       BF_REPLY_PEER + offsetof(struct bf_icmp_peer, tokens), 0));
+			       BF_REPLY_PEER + (int)offsetof(struct bf_icmp_peer, tokens), 0));
 	bf_emit_ld_map(cg, BPF_REG_1, BF_MAP_ICMP_PEERS);
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_REPLY_KEY));
@@ -148,15 +152,12 @@ void bf_emit_reply_budget(struct bf_cgen *cg, int none)
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_9));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_9, offsetof(struct bf_icmp_peer, last)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, BF_REPLY_T));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_MUL, BPF_REG_4, 6));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BPF_REG_1, BPF_REG_4, 0), capped);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_4));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, 6 * t, 0), capped);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 6 * t));
 	bf_label_bind(cg, capped);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLT, BPF_REG_1, BPF_REG_3, 0), keep);
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_3));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, t, 0), keep);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, t));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1));
 	bf_label_bind(cg, keep);
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, offsetof(struct bf_icmp_peer, tokens)));

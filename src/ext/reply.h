@@ -17,8 +17,7 @@ enum bf_reply_stack {
 	BF_REPLY_SUM = -136,  /* u32: their ones' complement sum, unfolded */
 	BF_REPLY_L2 = -140,   /* u32: link-layer header length */
 	BF_REPLY_CODE = -144, /* u32: the ICMP code, set by the rule */
-	BF_REPLY_T = -148,    /* u32: the peer's interval in jiffies */
-	BF_REPLY_ID = -152,   /* u32: the IPv4 id */
+	BF_REPLY_ID = -148,   /* u32: the IPv4 id */
 	BF_REPLY_PEER = -168, /* struct bf_icmp_peer: a new peer's budget */
 	BF_REPLY_KEY = -184,  /* 16 bytes: the peer (BF_MAP_ICMP_PEERS) */
 };
@@ -45,12 +44,12 @@ void bf_emit_reply_group_dst4(struct bf_cgen *cg, int none);
  * (multicast or unspecified). */
 void bf_emit_reply_unicast6(struct bf_cgen *cg, int none);
 
-/* inet_peer_xrlim_allow for the peer at BF_REPLY_KEY with the interval
- * at BF_REPLY_T (jiffies): an error is allowed while the peer's tokens
- * (at most 6 intervals, one more per jiffy) hold an interval, which it
- * spends; to `none` otherwise. A new peer starts as inet_getpeer makes
- * it: no tokens, its last error 60 s back. Clobbers r0-r5, r9. */
-void bf_emit_reply_budget(struct bf_cgen *cg, int none);
+/* inet_peer_xrlim_allow for the peer at BF_REPLY_KEY with an interval
+ * of t jiffies (t > 0): an error is allowed while the peer's tokens
+ * (at most 6 t, one more per jiffy) hold t, which it spends; to `none`
+ * otherwise. A new peer starts as inet_getpeer makes it: no tokens, its
+ * last error 60 s back. Clobbers r0-r5, r9. */
+void bf_emit_reply_budget(struct bf_cgen *cg, int t, int none);
 /* BF_REPLY_QLEN = min(the datagram's length, max); BF_REPLY_SUM = the sum
  * of those first bytes as big-endian 16-bit words (a bounded loop). */
 void bf_emit_reply_quote_sum(struct bf_cgen *cg, int max, int none);
