@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
-#include "cgen/flow.h"
 #include "cgen/insn.h"
 #include "ext/reply.h"
 #include "ext/reject_icmp.h"
@@ -112,18 +111,8 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 10));
-	/* ICMP: type, code, checksum, 4 zero bytes; the datagram follows. */
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 20, ICMP_DEST_UNREACH));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_REPLY_CODE));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_1, 21));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_5, 24, 0));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, BF_REPLY_SUM));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ICMP_DEST_UNREACH << 8));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xff));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
-	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 22));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+	bf_emit_reply_icmp_header(cg, 20, ICMP_DEST_UNREACH);
 }
 
 /* The error, once per program (a shared tail; the code in BF_REPLY_CODE). */
@@ -145,11 +134,5 @@ static void emit_error(struct bf_cgen *cg, int unused)
 
 int bf_emit_reject_icmp(struct bf_cgen *cg, uint8_t code)
 {
-	if (cg->hook != &bf_hook_xdp) {
-		bf_emit_verdict(cg, BF_VERDICT_DROP);
-		return cg->err;
-	}
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_CODE, code));
-	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit_error, 0));
-	return cg->err;
+	return bf_emit_reply_error(cg, emit_error, code);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <linux/bpf.h>
 
+#include "cgen/flow.h"
 #include "cgen/insn.h"
 #include "ext/stateful_util.h"
 
@@ -241,6 +242,22 @@ void bf_emit_reply_grow(struct bf_cgen *cg, int grow, int none)
 	}
 }
 
+void bf_emit_reply_icmp_header(struct bf_cgen *cg, int off, int type)
+{
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, (int16_t)off, type));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_REPLY_CODE));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_1, (int16_t)(off + 1)));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_5, (int16_t)(off + 4), 0));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xff));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, type << 8));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_REPLY_SUM));
+	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
+	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, (int16_t)(off + 2)));
+}
+
 void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none)
 {
 	/* delta = (L2 + grow + quote) - frame length. */
@@ -253,6 +270,18 @@ void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none)
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_3));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
 	bf_emit_reply_send(cg, none);
+}
+
+int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
+			uint8_t code)
+{
+	if (cg->hook != &bf_hook_xdp) {
+		bf_emit_verdict(cg, BF_VERDICT_DROP);
+		return cg->err;
+	}
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_CODE, code));
+	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit, 0));
+	return cg->err;
 }
 
 void bf_emit_reply_send(struct bf_cgen *cg, int none)

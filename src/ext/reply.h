@@ -58,9 +58,19 @@ void bf_emit_reply_quote_sum(struct bf_cgen *cg, int max, int none);
  * with its addresses swapped: r3 = the frame, r5 = where the network
  * header goes (r3 + BF_REPLY_L2), `grow` bytes writable there. */
 void bf_emit_reply_grow(struct bf_cgen *cg, int grow, int none);
+/* The ICMP (ICMPv6) header at r5 + off, in front of the quote: type, the
+ * code at BF_REPLY_CODE, 4 zero bytes, and the checksum of r4 (0, or
+ * ICMPv6's pseudo-header sum), the header and BF_REPLY_SUM. */
+void bf_emit_reply_icmp_header(struct bf_cgen *cg, int off, int type);
 /* The frame cut after the error (link layer, `grow` bytes of headers,
  * the quote) and sent back. */
 void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none);
+/* Ends the rule with an ICMP error of code `code`: emit(cg, 0), the
+ * error's block, is a tail shared by the program's rules (bf_cgen_tail),
+ * which finds the code at BF_REPLY_CODE. Outside XDP the packet is only
+ * dropped. Returns cg->err. */
+int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
+			uint8_t code);
 /* The frame cut by r2 bytes (0 or less) and sent back (XDP_TX); to
  * `none` when it cannot be cut. */
 void bf_emit_reply_send(struct bf_cgen *cg, int none);

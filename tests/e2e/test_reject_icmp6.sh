@@ -27,6 +27,14 @@ hosts_new A B
 hosts_new C D
 v6_pair "$A" "$B"
 v6_pair "$C" "$D"
+# A second and third client address, a fresh peer each for the burst and
+# the train; deprecated, so that the clients' sockets do not take them, and
+# added now, so that they answer neighbour solicitations by then.
+for ns in "$A" "$C"; do
+	ip -n "$ns" addr add 2001:db8::3/64 dev "$IF_A" nodad preferred_lft 0 &&
+		ip -n "$ns" addr add 2001:db8::4/64 dev "$IF_A" nodad preferred_lft 0 ||
+		fail "client addresses"
+done
 # 1 s as the kernel's interval (its default of 100 ms would make the
 # counts depend on timing).
 for ns in "$B" "$D"; do
@@ -38,13 +46,6 @@ bf "$B" attach "$IF_B" || fail "attach"
 bf6() { ip netns exec "$B" "$BPFILTER6" "$@"; }
 ipt6() { ip netns exec "$D" ip6tables-legacy "$@"; }
 
-# capture CLIENT_NS: ICMPv6 errors the client receives, in the background.
-capture()
-{
-	ip netns exec "$1" "$TOOLS/probe" icmp-capture "$IF_A" 2 >"$W/icmp.$1" 2>&1 &
-	wait_until 2 grep -q ready "$W/icmp.$1" || fail "icmp-capture did not start"
-}
-
 # clients CLIENT_NS SERVER_NS PORT: what a TCP client (to a listener) and
 # a connected UDP socket see; the errors captured meanwhile.
 clients()
@@ -52,9 +53,10 @@ clients()
 	ip netns exec "$2" "$TOOLS/probe" tcp-listen "$3" 3 >"$W/listen.$3" 2>&1 &
 	local lp=$!
 	wait_until 2 grep -q ready "$W/listen.$3" || fail "tcp-listen did not start"
-	capture "$1"
+	icmp_capture_start "$1" "$W/icmp.$1"
 	echo "udp: $(ip netns exec "$1" "$TOOLS/probe" udp-connect "$HOST6_B" "$3" 500)"
 	echo "tcp: $(ip netns exec "$1" "$TOOLS/probe" tcp-connect "$HOST6_B" "$3" 700)"
+	icmp_capture_stop
 	kill "$lp" 2>/dev/null
 	wait
 }
@@ -70,10 +72,10 @@ shape()
 # the errors captured.
 burst()
 {
-	capture "$1"
+	icmp_capture_start "$1" "$W/icmp.$1"
 	ip netns exec "$1" "$TOOLS/probe" udp-send "$HOST6_B" 9 --from "$2" --count "$3" \
 		--interval-us "$4" >/dev/null || fail "udp-send"
-	wait
+	icmp_capture_stop
 	tail -n 1 "$W/icmp.$1" | awk '{ print $2 }'
 }
 
@@ -95,12 +97,6 @@ for with in "" icmp6-no-route icmp6-adm-prohibited icmp6-addr-unreachable \
 		fail "$what: no error captured"
 done
 
-# A second and third client address: a fresh peer each for the burst
-# and the train.
-for ns in "$A" "$C"; do
-	ip -n "$ns" addr add 2001:db8::3/64 dev "$IF_A" nodad &&
-		ip -n "$ns" addr add 2001:db8::4/64 dev "$IF_A" nodad || fail "client addresses"
-done
 bf6 -A INPUT -p udp --dport 9 -j REJECT || fail "bpfilter6 -A udp"
 ipt6 -A INPUT -p udp --dport 9 -j REJECT || fail "ip6tables -A udp"
 # A burst: the kernel's per-peer limit lets 6 errors through.

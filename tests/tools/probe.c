@@ -313,7 +313,8 @@ static size_t unreach_headers(const unsigned char *f, ssize_t n)
 }
 
 /* The destination unreachables IFACE receives: the first one's headers
- * and how many, for comparing two firewalls' answers. */
+ * and how many, for comparing two firewalls' answers. Stopped by a signal,
+ * it still counts what was queued by then. */
 static int icmp_capture(int argc, char **argv)
 {
 	long deadline = now_ms() + num(argv[1], 1, 600) * 1000, count = 0;
@@ -324,14 +325,18 @@ static int icmp_capture(int argc, char **argv)
 	if (fd < 0)
 		return 3;
 	catch_signals();
-	while (!stop && now_ms() < deadline) {
+	for (bool draining = false;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		size_t hl;
 		ssize_t n;
 
-		if (poll(&p, 1, 100) <= 0)
+		if (!draining && (stop || now_ms() >= deadline))
+			draining = true;
+		if (!draining && poll(&p, 1, 100) <= 0)
 			continue;
-		n = recv(fd, f, sizeof(f), 0);
+		n = recv(fd, f, sizeof(f), draining ? MSG_DONTWAIT : 0);
+		if (n < 0 && draining)
+			break;
 		hl = unreach_headers(f, n);
 		if (!hl)
 			continue;
