@@ -72,7 +72,7 @@ on()
 	tcp | udp) ip netns exec "$client" python3 "$FLOWS" "$1" "$dst" || failures=$((failures + 1)) ;;
 	ping) ip netns exec "$client" "$TOOLS/probe" ping "$HOST_B" 3 1000 >/dev/null ;;
 	udp-out)
-		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 3 >"$W/answer" 2>&1 &
+		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 10 >"$W/answer" 2>&1 &
 		local ap=$!
 		wait_until 3 grep -qs ready "$W/answer" || fail "udp-answer did not start"
 		ip netns exec "$server" python3 "$FLOWS" udp-out "$src" || failures=$((failures + 1))
