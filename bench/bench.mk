@@ -16,3 +16,8 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB) $(BUILD)/tests/lib/oracle_net.o
 
 bench: all $(BENCH_BIN)
 	@bench/run.sh $(BENCH_BIN)
+
+# A set of a million elements: fill, save, a lookup by real traffic.
+.PHONY: bench-set
+bench-set: all $(BUILD)/tools/probe
+	@bench/set_million.sh

@@ -3,7 +3,7 @@
 # demo. Idempotent and quiet when everything is present.
 set -e
 PKGS="make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev libcmocka-dev \
-iptables iproute2 ethtool netbase clang-14 libclang-rt-14-dev ipset gnuplot-nox"
+iptables nftables python3 iproute2 ethtool netbase clang-14 libclang-rt-14-dev ipset gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -18,6 +18,8 @@
 #include "ir/ruleset.h"
 #include "plan/classify.h"
 
+struct bf_ext_map_ref;
+
 /* Maps a program refers to. */
 enum bf_map_id {
 	BF_MAP_COUNTERS, /* per-CPU array of struct bf_counter, one per slot */
@@ -33,6 +35,11 @@ enum bf_map_id {
 	 * as the kernel's per-peer limit. Made by the loader for each
 	 * program that uses it. */
 	BF_MAP_ICMP_PEERS,
+	/* The LOG target's ring buffer of struct bf_log_event
+	 * (cgen/log_event.h), one per network namespace, pinned, shared by
+	 * every program of the namespace; and its array of drop counts. */
+	BF_MAP_LOG,
+	BF_MAP_LOG_DROPS,
 	BF_MAP_MAX,
 };
 struct bf_icmp_peer {
@@ -103,6 +110,9 @@ enum bf_pkt_off {
 	BF_PKT_HOTDROP_LATER = -93, /* u8: a match held but set iptables'
 				 * hotdrop (bf_emit_hotdrop_later); the
 				 * prologues zero it */
+	BF_PKT_CTPROTO = -94,   /* u8: the conntrack's protocol (ct.h) */
+	BF_PKT_CTINFO = -96,    /* u16: the packet's conntrack state (ct.h),
+				 * set when a rule reads it */
 	/* -96 .. -128: a classifier stage's (classify.c). */
 	BF_PKT_CLASS_META = -100,   /* u32: the key's meta word */
 	BF_PKT_CLASS_PORTS = -104,  /* u32: the key's ports word */
@@ -112,14 +122,27 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_SLOT = -120,   /* u32: the counter slot of BEST */
 	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
+	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
+	 * a rule reads them. Addresses as in memory (network order; 16
+	 * bytes, IPv4's in the first 4), ports in host order. */
+	BF_PKT_CT_ORIG_SRC = -448,
+	BF_PKT_CT_ORIG_DST = -432,
+	BF_PKT_CT_REPL_SRC = -416,
+	BF_PKT_CT_REPL_DST = -400,
+	BF_PKT_CT_ORIG_SPORT = -304, /* u16 */
+	BF_PKT_CT_ORIG_DPORT = -302, /* u16 */
+	BF_PKT_CT_REPL_SPORT = -300, /* u16 */
+	BF_PKT_CT_REPL_DPORT = -298, /* u16 */
+	BF_PKT_CT_EXPIRES = -324,   /* u32: seconds left (netfilter hook) */
 };
 #define BF_EXTHDR_ABSENT 0
 #define BF_EXTHDR_BAD 0xffff
 
 struct bf_fixup {
-	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP } kind;
+	enum { BF_FIXUP_JUMP, BF_FIXUP_MAP, BF_FIXUP_EXT_MAP } kind;
 	size_t insn;
-	int target; /* label, or enum bf_map_id */
+	/* label, enum bf_map_id, or index in cg->ext_maps */
+	int target;
 };
 
 struct bf_cgen {
@@ -132,6 +155,10 @@ struct bf_cgen {
 
 	struct bf_fixup *fixups;
 	size_t n_fixups, cap_fixups;
+
+	/* Named maps made outside the program (cgen/ext_maps.h). */
+	struct bf_ext_map_ref *ext_maps;
+	size_t n_ext_maps, cap_ext_maps;
 
 	/* Compilation context. */
 	const struct bf_ruleset *rs; /* the ruleset being emitted */
@@ -156,6 +183,11 @@ struct bf_cgen {
 	 * (bf_emit_ipv6_prologue), to label lbl_v6; without, they pass. */
 	bool judge_v6;
 	int lbl_v6;
+	/* The netfilter hook: there is an IPv4 ruleset to judge. */
+	bool judge_v4;
+	/* What rules read of the conntrack (ct.h: BF_CT_NEED_*): the hook
+	 * fills it. */
+	unsigned int uses_ct;
 
 	/* The classifier: the map's contents, and each chain's plan (made
 	 * once per chain, however many places inline it). */
@@ -267,6 +299,10 @@ struct bf_hook_ops {
 	 * chunks) may read 4 bytes, for the verifier: what this hook's
 	 * packet pointers let it bound. */
 	int walk_max;
+	/* For the LOG target: with r9 pointing at a reserved struct
+	 * bf_log_event, fills its l3_off, mac_len, cap and data from the
+	 * packet (clobbers r0-r5). NULL: the hook cannot log. */
+	void (*log_frame)(struct bf_cgen *cg);
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "cgen/flow.h"
 #include "common/log.h"
 
@@ -51,6 +52,9 @@ static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot
 	cg->slot_base = slot_base;
 	if (chain_index(&rs->tables[BF_TABLE_FILTER], "INPUT", &input))
 		return cg->err = bf_err(-ENOENT, "cgen: no INPUT chain in the filter table");
+	/* Raw PREROUTING comes before conntrack: no state yet. */
+	if (cg->uses_ct)
+		bf_emit_ct_none(cg);
 	if (rs->tables[BF_TABLE_RAW].present &&
 	    !chain_index(&rs->tables[BF_TABLE_RAW], "PREROUTING", &prerouting)) {
 		int filter = bf_label_new(cg);
@@ -90,6 +94,7 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 	/* Without an IPv6 ruleset IPv6 packets pass unjudged: what an empty
 	 * ruleset with ACCEPT policies would do to them. */
 	cg->judge_v6 = v6 != NULL;
+	cg->uses_ct = bf_ruleset_uses_ct(v4) | bf_ruleset_uses_ct(v6);
 	if (v6)
 		cg->lbl_v6 = bf_label_new(cg);
 	hook->prologue(cg);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgen/ext_maps.h"
 #include "cgen/insn.h"
 #include "common/log.h"
 
@@ -24,6 +25,8 @@ void bf_cgen_reset(struct bf_cgen *cg)
 	bf_class_table_free(&cg->class_table);
 	bf_cgen_plans_free(cg);
 	bf_cgen_init(cg);
+	cg->ext_maps = keep.ext_maps;
+	cg->cap_ext_maps = keep.cap_ext_maps;
 	cg->insns = keep.insns;
 	cg->cap = keep.cap;
 	cg->labels = keep.labels;
@@ -37,6 +40,7 @@ void bf_cgen_free(struct bf_cgen *cg)
 	free(cg->insns);
 	free(cg->labels);
 	free(cg->fixups);
+	free(cg->ext_maps);
 	bf_class_table_free(&cg->class_table);
 	bf_cgen_plans_free(cg);
 	bf_cgen_init(cg);
@@ -397,5 +401,15 @@ uint64_t bf_cgen_digest(const struct bf_cgen *cg)
 	p = (const unsigned char *)extra;
 	for (size_t i = 0; i < sizeof(extra); i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
+	/* Which named maps: the same code on another set is another program. */
+	for (size_t m = 0; m < cg->n_ext_maps; m++) {
+		const struct bf_ext_map_ref *r = &cg->ext_maps[m];
+
+		for (p = (const unsigned char *)r->kind; *p; p++)
+			h = (h ^ *p) * 0x100000001b3ull;
+		for (p = (const unsigned char *)r->name; p <= (const unsigned char *)r->name +
+			 strlen(r->name); p++)
+			h = (h ^ *p) * 0x100000001b3ull;
+	}
 	return h;
 }

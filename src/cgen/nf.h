@@ -24,23 +24,27 @@ enum bf_nf_stack {
 	BF_NF_DYNPTR = -272,  /* struct bpf_dynptr (16 bytes) */
 	BF_NF_MAC = -280,     /* 8 bytes: Ethernet source read from the skb */
 	BF_NF_TOTLEN = -284,  /* u32: the datagram's real total length */
+	BF_NF_CT = -296,      /* 8 bytes: the conntrack's address (ct.c) */
 };
 
 /* Compiles filter INPUT of v4 (with the user chains it reaches) for the
- * netfilter hook: prologue, chains, bf_cgen_finish. Counter slots as in
- * the XDP program (v4's from 0). ifname: the interface the XDP program
+ * netfilter hook: prologue, chains, bf_cgen_finish; and that of v6 when it
+ * reads the conntrack state (XDP defers IPv6 packets only then). Either
+ * may be NULL. Counter slots as in the XDP program (v4's from 0). ifname: the interface the XDP program
  * is attached to (resolves -i); datagrams from other interfaces are
  * accepted unjudged, as XDP leaves them unfiltered. */
-int bf_cgen_compile_nf(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *ifname);
+int bf_cgen_compile_nf(struct bf_cgen *cg, const struct bf_ruleset *v4,
+		       const struct bf_ruleset *v6, const char *ifname);
 /* The same for another netfilter hook (bf_hook_nf_local_in_all in tests). */
 int bf_cgen_compile_nf_hook(struct bf_cgen *cg, const struct bf_ruleset *v4, const char *ifname,
 			    const struct bf_hook_ops *hook);
 
-/* The fixed program on the netfilter link: for a reassembled IPv4
- * datagram arriving on an interface found in the hash ifmap_fd (ifindex
- * to slot), tail-calls that slot of the prog_array slots_fd, and drops it
- * when the slot is empty (fail closed); accepts everything else (XDP
- * judged it, or the interface is not attached). Finished, no fixups. */
+/* The fixed program on the netfilter links (IPv4 and IPv6): for a
+ * reassembled datagram or a packet XDP deferred arriving on an interface
+ * found in the hash ifmap_fd (ifindex to slot), tail-calls that slot of
+ * the prog_array slots_fd, and drops it when the slot is empty (fail
+ * closed); accepts everything else (XDP judged it, or the interface is
+ * not attached). Finished, no fixups. */
 int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd);
 
 #endif

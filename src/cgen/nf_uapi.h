@@ -24,6 +24,7 @@
 #define BF_NF_DROP 0
 #define BF_NF_ACCEPT 1
 #define BF_NFPROTO_IPV4 2
+#define BF_NFPROTO_IPV6 10
 #define BF_NF_INET_LOCAL_IN 1
 #define BF_NF_IP_PRI_FILTER 0
 

@@ -70,20 +70,31 @@ static void store_opaque(struct bf_cgen *cg, int size, int off, int value)
 	bf_emit(cg, BPF_STX_MEM(size, BPF_REG_10, BPF_REG_0, off));
 }
 
+/* The largest offset the hook's packet pointers let the verifier bound
+ * (XDP's without a hook: the tests that emit the prologue alone). */
+static int walk_max(const struct bf_cgen *cg)
+{
+	return cg->hook ? cg->hook->walk_max : 0x3fff;
+}
+
 /* L4OFF as matches use it, BF_REG_L3 + L4OFF: the verifier takes packet
- * ranges below 64 KiB only, so the offset it sees is at most 0x3fff. An
- * offset beyond (never inside an XDP frame) becomes 0x3fff, still past
- * the datagram: reads there fail the same. The fall-through keeps the
+ * ranges below 64 KiB only, so the offset it sees is at most the hook's
+ * walk_max (0x3fff at XDP; the netfilter hook's copy of the header is
+ * shorter). An offset beyond (never inside an XDP frame) becomes
+ * walk_max, still past the datagram: reads there fail the same. The fall-through keeps the
  * range, so the verifier walks that state first and prunes the other. */
 static void clamp_l4off(struct bf_cgen *cg)
 {
 	int clamp = bf_label_new(cg), done = bf_label_new(cg);
 
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_OFF, 0x3fff, 0), clamp);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_OFF, walk_max(cg), 0), clamp);
 	bf_emit_jump(cg, BPF_JMP_A(0), done);
 	bf_label_bind(cg, clamp);
-	bf_emit(cg, BPF_MOV64_IMM(R_OFF, 0x3fff));
+	bf_emit(cg, BPF_MOV64_IMM(R_OFF, walk_max(cg)));
 	bf_label_bind(cg, done);
+	/* Extension headers are whole 8-byte (AH: 4-byte) units: this only
+	 * tells the verifier, for the netfilter hook's aligned stack reads. */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, R_OFF, ~3));
 }
 
 static void need_bytes(struct bf_cgen *cg, int reg, int len, int label)
@@ -99,8 +110,12 @@ static void need_bytes(struct bf_cgen *cg, int reg, int len, int label)
 static void need_at_off(struct bf_cgen *cg, int len, int label)
 {
 	/* For the verifier (packet ranges stay below 64 KiB): no frame
-	 * reaches 16 KiB, so an offset beyond is beyond the datagram. */
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_OFF, 0x3fff, 0), label);
+	 * reaches 16 KiB, so an offset beyond is beyond the datagram (at
+	 * XDP; beyond the netfilter hook's copy, it is a datagram that hook
+	 * cannot judge: dropped). */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, R_OFF, walk_max(cg), 0), label);
+	/* Headers start at multiples of 4 (see clamp_l4off). */
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, R_OFF, ~3));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, R_OFF));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, len));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, R_LEN, 0), label);
@@ -178,11 +193,18 @@ static void check_header(struct bf_cgen *cg, int pass)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, IP6_HLEN));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_3, R_LEN, 0), pass);
 	/* Its options (r0-r5; R_NH reloaded, R_OFF set again by walk()).
-	 * Refused by configuration: dropped, uncounted (ipv6_hbh.h). */
+	 * Refused by configuration: dropped, uncounted (ipv6_hbh.h). After
+	 * the stack (the netfilter hook), ipv6_rcv has kept only the good. */
+	if (cg->hook && cg->hook->prog_type != BPF_PROG_TYPE_XDP) {
+		bf_emit_jump(cg, BPF_JMP_A(0), lengths);
+		bf_label_bind(cg, lengths);
+		return;
+	}
 	bf_emit_ipv6_hbh_check(cg, pass, hbh_drop = bf_label_new(cg));
 	bf_emit_jump(cg, BPF_JMP_A(0), lengths);
 	bf_label_bind(cg, hbh_drop);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, cg->hook ? cg->hook->verdict_code(BF_VERDICT_DROP)
+						       : XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, lengths);
 }

@@ -7,9 +7,11 @@
 #include <stddef.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "cgen/flow.h"
 #include "cgen/ipv4_opts.h"
 #include "cgen/insn.h"
+#include "cgen/log_event.h"
 
 /* skb->pkt_type as eth_type_trans sets it from the Ethernet destination:
  * group bit set is broadcast (all ones) or multicast, else the host (a
@@ -102,6 +104,10 @@ static void xdp_prologue(struct bf_cgen *cg)
 	int pass = bf_label_new(cg), drop = bf_label_new(cg), parsed = bf_label_new(cg);
 	int ipv6 = bf_label_new(cg);
 
+	/* The counters map is found through the XDP program (core/state.h):
+	 * it holds it even where every rule is dead code (a ruleset with
+	 * --ctexpire defers every packet, ct.h). */
+	bf_emit_ld_map(cg, BPF_REG_0, BF_MAP_COUNTERS);
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, BF_REG_CTX, offsetof(struct xdp_md, data)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_END, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
@@ -143,6 +149,10 @@ static void xdp_prologue(struct bf_cgen *cg)
  *   after an ICMP parameter problem of its own; those it refuses for its
  *   configuration (source routing, CIPSO DOIs) are dropped here instead,
  *   uncounted, so that a later change of it cannot let them in unjudged;
+ * - conntrack sees the packet (ct.h), when a rule of the family reads
+ *   it: where what it will decide is not certain here, filter INPUT is
+ *   left to the netfilter stage too (IPv6 fragments among them: with
+ *   conntrack on, INPUT sees them reassembled);
  * - fragments reach filter INPUT only reassembled (ip_local_deliver
  *   defragments first): the netfilter stage (nf.h) judges the datagram
  *   the stack builds. IPv6 fragments reach INPUT one by one, as ip6tables
@@ -151,9 +161,13 @@ static void xdp_prologue(struct bf_cgen *cg)
 static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 {
 	int whole = bf_label_new(cg), to_stack = bf_label_new(cg), drop = bf_label_new(cg);
+	bool ct = bf_ruleset_uses_ct(cg->rs);
 
-	if (family != BF_FAMILY_IPV4)
+	if (family != BF_FAMILY_IPV4) {
+		if (ct)
+			bf_emit_ct_xdp(cg, family);
 		return;
+	}
 	bf_emit_ipv4_opts_check(cg, to_stack, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, frag_off)));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, htons(IP_MF | IP_OFFMASK)));
@@ -165,6 +179,38 @@ static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, whole);
+	if (ct)
+		bf_emit_ct_xdp(cg, family);
+}
+
+/* The LOG target's copy of the frame (cgen.h): from its first byte, the
+ * link-layer header being everything before the network header. */
+static void xdp_log_frame(struct bf_cgen *cg)
+{
+	int failed = bf_label_new(cg), done = bf_label_new(cg), fits = bf_label_new(cg);
+
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
+	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_9, BPF_REG_2, offsetof(struct bf_log_event, l3_off)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_9, BPF_REG_2, offsetof(struct bf_log_event, mac_len)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_get_buff_len));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_0, BF_LOG_DATA, 0), fits);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, BF_LOG_DATA));
+	bf_label_bind(cg, fits);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_0, 1, 0), failed);
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_9, BPF_REG_0, offsetof(struct bf_log_event, cap)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_9));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, offsetof(struct bf_log_event, data)));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_load_bytes));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), done);
+	bf_label_bind(cg, failed);
+	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), 0));
+	bf_label_bind(cg, done);
 }
 
 static int xdp_verdict_code(enum bf_verdict v)
@@ -182,4 +228,5 @@ const struct bf_hook_ops bf_hook_xdp = {
 	.before_input = xdp_before_input,
 	/* Packet ranges below 64 KiB only; no XDP frame nears 16 KiB. */
 	.walk_max = 0x3fff,
+	.log_frame = xdp_log_frame,
 };

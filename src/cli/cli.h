@@ -22,6 +22,11 @@ extern int bf_verbose;
  * err (negative errno) as iptables would, and returns the exit code. */
 int bf_cli_fail(int err);
 
+/* The error messages logged so far ("" when none), and forgetting
+ * them: for verbs that print errors their own way (set). */
+const char *bf_cli_errors(void);
+void bf_cli_errors_reset(void);
+
 /* For problems found by the CLI itself: iptables' PARAMETER_PROBLEM. */
 int bf_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

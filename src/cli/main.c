@@ -53,6 +53,16 @@ static void log_cb(enum bf_log_level level, const char *msg, void *data)
 	}
 }
 
+const char *bf_cli_errors(void)
+{
+	return bf_strbuf_str(&errors);
+}
+
+void bf_cli_errors_reset(void)
+{
+	bf_strbuf_reset(&errors);
+}
+
 int bf_cli_fail(int err)
 {
 	const char *msg = bf_strbuf_str(&errors);
@@ -130,6 +140,8 @@ static const struct {
 	{"attach", bf_cli_attach},
 	{"detach", bf_cli_detach},
 	{"status", bf_cli_status},
+	{"log", bf_cli_log},
+	{"set", bf_cli_set},
 };
 
 int main(int argc, char **argv)

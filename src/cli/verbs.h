@@ -8,5 +8,9 @@
 int bf_cli_iptables(int argc, char **argv); /* argv[0] = program name */
 int bf_cli_save(int argc, char **argv);
 int bf_cli_restore(int argc, char **argv);
+/* `log [--follow] [--syslog]`: the LOG target's lines (cli/log.c). */
+int bf_cli_log(int argc, char **argv);
+/* `set ...`: ipset's commands on bpfilter's sets (cli/set.c). */
+int bf_cli_set(int argc, char **argv);
 
 #endif

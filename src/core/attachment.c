@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/log_ring.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -81,7 +82,9 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		new_map = true;
 	}
 	bf_nf_stage_init(&ns);
-	err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
+	err = bf_state_ct_sync(st, st->rs);
+	if (!err)
+		err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
 	if (!err)
 		err = bf_nf_stage_open(st, true, &ns);
 	if (err)
@@ -211,6 +214,8 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 			err = bf_nf_stage_remove(st);
 		if (err)
 			bf_log(BF_LOG_WARN, "Warning: %s: could not remove the netfilter program", ifname);
+		if (!bf_state_n_live(st) && bf_log_ring_remove())
+			bf_log(BF_LOG_WARN, "Warning: could not remove the log ring buffer");
 		if (!bf_state_n_live(st))
 			store_final_counters(st);
 	}

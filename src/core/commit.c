@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "cgen/cgen.h"
+#include "cgen/ct.h"
 #include "cgen/nf.h"
 #include "common/log.h"
+#include "core/log_ring.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -21,10 +23,11 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 
 	bf_cgen_init(&p->xdp);
 	bf_cgen_init(&p->nf);
-	p->has_nf = rs[BF_FAMILY_IPV4] != NULL;
+	p->has_nf = rs[BF_FAMILY_IPV4] || bf_ruleset_uses_ct(rs[BF_FAMILY_IPV6]);
 	/* The code generator logs its own errors. The netfilter stage's
 	 * first: the XDP program takes its plan of filter INPUT. */
-	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], ifname) : 0;
+	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
+					     ifname) : 0;
 	p->xdp.plan_donor = p->has_nf ? &p->nf : NULL;
 	if (!err)
 		err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
@@ -46,11 +49,39 @@ void bf_iface_progs_free(struct bf_iface_progs *p)
 	bf_cgen_free(&p->nf);
 }
 
+/* Conntrack on for each family whose rules read it, before the programs
+ * run; off again (as far as bpfilter turned it on, marked by a file in
+ * the state directory) for a family whose rules no longer do. */
+int bf_state_ct_sync(const struct bf_state *st, struct bf_ruleset *const rs[BF_FAMILY_MAX])
+{
+	static const char *const mark[BF_FAMILY_MAX] = {"conntrack.v4", "conntrack.v6"};
+	char path[512];
+	int err = 0;
+
+	for (int f = 0; !err && f < BF_FAMILY_MAX; f++) {
+		bool want = bf_ruleset_uses_ct(rs[f]), on;
+
+		err = bf_state_path(st, mark[f], "", path, sizeof(path));
+		if (err)
+			break;
+		on = !access(path, F_OK);
+		if (want == on)
+			continue;
+		err = bf_ct_register(f == BF_FAMILY_IPV6, want);
+		if (!err && want)
+			err = bf_state_write_tmp(path, "");
+		else if (!err && unlink(path))
+			err = -errno;
+	}
+	return err;
+}
+
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
-			       [BF_MAP_CLASS] = -1};
+			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1};
+	struct bf_log_ring log = {.ring_fd = -1, .drops_fd = -1};
 	struct bf_iface_progs p;
 	int own_state = -1;
 	int err;
@@ -59,6 +90,13 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	if (!err && p.xdp.n_state && state_fd < 0) {
 		err = bf_state_map_create(p.xdp.n_state, &own_state);
 		fds[BF_MAP_STATE] = own_state;
+	}
+	/* LOG rules write into the namespace's one ring buffer. */
+	if (!err && (bf_cgen_uses_map(&p.xdp, BF_MAP_LOG) ||
+		     (p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_LOG)))) {
+		err = bf_log_ring_open(true, &log);
+		fds[BF_MAP_LOG] = log.ring_fd;
+		fds[BF_MAP_LOG_DROPS] = log.drops_fd;
 	}
 	if (!err)
 		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
@@ -71,6 +109,7 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	}
 	if (own_state >= 0)
 		close(own_state);
+	bf_log_ring_close(&log);
 	bf_iface_progs_free(&p);
 	return err;
 }
@@ -285,6 +324,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		err = bf_state_map_create(n_state, &state_fd);
 	if (!err)
 		carry_state(st, next, state_fd);
+	if (!err)
+		err = bf_state_ct_sync(st, next);
 	for (i = 0; !err && i < st->n_att; i++)
 		if (st->att[i].prog_fd >= 0)
 			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd,

@@ -1,8 +1,9 @@
 /* The netfilter stage of a namespace: filter INPUT for reassembled IPv4
- * datagrams (cgen/nf.h says why XDP cannot judge them).
+ * datagrams (cgen/nf.h says why XDP cannot judge them) and for packets
+ * XDP deferred for their conntrack state (cgen/ct.h).
  *
- * One netfilter link at IPv4 LOCAL_IN, filter's priority, holds a fixed
- * dispatcher; each attached interface has its own program (its -i rules
+ * Two netfilter links, at IPv4 and IPv6 LOCAL_IN ("nf_input6"), filter's
+ * priority, hold one fixed dispatcher; each attached interface has its own program (its -i rules
  * resolved for it, as its XDP program) in a prog_array slot, found
  * through a hash from interface index to slot. A change replaces a slot
  * in one map update: atomic per interface, as the XDP swaps are.
@@ -102,6 +103,8 @@ static int find_maps(struct bf_nf_stage *ns)
 	return err;
 }
 
+static int link_v6(const struct bf_state *st, int disp_fd);
+
 static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char *pin)
 {
 	char slots_pin[128];
@@ -131,10 +134,54 @@ static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char 
 	}
 	ns->link_fd = bf_nf_link_create(disp_fd, BF_NFPROTO_IPV4, BF_NF_INET_LOCAL_IN,
 					BF_NF_IP_PRI_FILTER, 0);
+	err = ns->link_fd < 0 ? ns->link_fd : link_v6(st, disp_fd);
 	close(disp_fd);
-	if (ns->link_fd < 0)
-		return ns->link_fd;
-	return bf_bpffs_pin(ns->link_fd, pin);
+	return err ? err : bf_bpffs_pin(ns->link_fd, pin);
+}
+
+/* The dispatcher at IPv6 LOCAL_IN too (packets XDP deferred for their
+ * conntrack state), pinned beside the IPv4 link. */
+static int link_v6(const struct bf_state *st, int disp_fd)
+{
+	char pin[128];
+	int fd, err = pin_path(st, "nf_input6", pin, sizeof(pin));
+
+	if (err)
+		return err;
+	fd = bf_nf_link_create(disp_fd, BF_NFPROTO_IPV6, BF_NF_INET_LOCAL_IN, BF_NF_IP_PRI_FILTER,
+			       0);
+	if (fd < 0)
+		return fd;
+	err = bf_bpffs_pin(fd, pin);
+	close(fd);
+	return err;
+}
+
+/* A stage pinned without its IPv6 link gets one, on the same dispatcher. */
+static int ensure_v6(const struct bf_state *st, const struct bf_nf_stage *ns)
+{
+	struct bpf_link_info li = {0};
+	uint32_t len = sizeof(li);
+	char pin[128];
+	int fd, err = pin_path(st, "nf_input6", pin, sizeof(pin));
+
+	if (err)
+		return err;
+	fd = bf_bpffs_get(pin);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd != -ENOENT)
+		return fd;
+	if (bpf_obj_get_info_by_fd(ns->link_fd, &li, &len))
+		return -errno;
+	fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (fd < 0)
+		return -errno;
+	err = link_v6(st, fd);
+	close(fd);
+	return err;
 }
 
 int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_stage *ns)
@@ -150,6 +197,8 @@ int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_sta
 		err = find_maps(ns);
 		if (err)
 			bf_err(err, "the netfilter stage pinned at %s is not bpfilter's", pin);
+		else if (create_it)
+			err = ensure_v6(st, ns);
 	} else if (ns->link_fd == -ENOENT && create_it) {
 		ns->link_fd = -1;
 		err = create(st, ns, pin);
@@ -164,13 +213,17 @@ int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_sta
 
 int bf_nf_stage_remove(const struct bf_state *st)
 {
-	char link[128], slots[128];
+	char link[128], link6[128], slots[128];
 	int err = pin_path(st, "nf_input", link, sizeof(link));
 
+	if (!err)
+		err = pin_path(st, "nf_input6", link6, sizeof(link6));
 	if (!err)
 		err = pin_path(st, "nf_slots", slots, sizeof(slots));
 	if (!err)
 		err = bf_bpffs_unpin(link);
+	if (!err)
+		err = bf_bpffs_unpin(link6);
 	return err ? err : bf_bpffs_unpin(slots);
 }
 

@@ -153,7 +153,6 @@ int bf_state_write_attach(struct bf_state *st)
 {
 	struct bf_strbuf b = {0};
 	char tmp[320], path[320];
-	int err;
 
 	if (bf_state_path(st, BF_FILE_ATTACH, ".tmp", tmp, sizeof(tmp)) ||
 	    bf_state_path(st, BF_FILE_ATTACH, "", path, sizeof(path)))
@@ -161,8 +160,14 @@ int bf_state_write_attach(struct bf_state *st)
 	for (size_t i = 0; i < st->n_att; i++)
 		bf_strbuf_printf(&b, "%s %d %s\n", st->att[i].ifname, st->att[i].ifindex,
 				 bf_xdp_mode_name(st->att[i].mode));
-	err = b.err ? b.err : bf_state_write_tmp(tmp, bf_strbuf_str(&b));
-	bf_strbuf_free(&b);
+	return bf_state_replace_file(tmp, path, &b);
+}
+
+int bf_state_replace_file(const char *tmp, const char *path, struct bf_strbuf *b)
+{
+	int err = b->err ? b->err : bf_state_write_tmp(tmp, bf_strbuf_str(b));
+
+	bf_strbuf_free(b);
 	if (!err && rename(tmp, path)) {
 		err = -errno;
 		unlink(tmp);
@@ -486,22 +491,32 @@ static int take_lock(struct bf_state *st, int wait_secs, unsigned int interval_u
 	}
 }
 
-static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
-		      bool counters)
+int bf_state_ns_dir(char *dir, size_t len)
 {
 	const char *run = getenv("BPFILTER_RUN_DIR");
 	uint64_t cookie;
 	int err, n;
 
-	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
 	if (!run || !*run)
 		run = BF_RUN_DIR_DEFAULT;
 	err = bf_netns_cookie(&cookie);
 	if (err)
 		return err;
-	n = snprintf(st->dir, sizeof(st->dir), "%s/%" PRIu64, run, cookie);
-	if (n < 0 || (size_t)n >= sizeof(st->dir))
+	n = snprintf(dir, len, "%s/%" PRIu64, run, cookie);
+	if (n < 0 || (size_t)n >= len)
 		return bf_err(-ENAMETOOLONG, "the run directory %s is too long", run);
+	return 0;
+}
+
+static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_interval_us,
+		      bool counters)
+{
+	int err;
+
+	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
+	err = bf_state_ns_dir(st->dir, sizeof(st->dir));
+	if (err)
+		return err;
 
 	err = take_lock(st, wait_secs, wait_interval_us);
 	for (int f = 0; !err && f < BF_FAMILY_MAX; f++)

@@ -56,6 +56,10 @@ struct bf_state {
 	bool slots_stale;
 };
 
+/* The namespace's run directory: $BPFILTER_RUN_DIR (or BF_RUN_DIR_DEFAULT)
+ * "/<netns cookie>". */
+int bf_state_ns_dir(char *dir, size_t len);
+
 /* Takes the lock (see bf_lock_take) and reads the state, creating an empty
  * one for a namespace seen the first time. The run directory is
  * $BPFILTER_RUN_DIR or BF_RUN_DIR_DEFAULT. Lock failures are logged with

@@ -40,6 +40,10 @@ void bf_snapshot_stage(struct bf_state *st, enum bf_family family,
 void bf_snapshot_publish(struct bf_state *st, enum bf_family family);
 void bf_snapshot_discard(struct bf_state *st, enum bf_family family);
 
+/* The kernel's conntrack on for the families whose rules read it (and
+ * off for the others where bpfilter had turned it on): commit.c. */
+int bf_state_ct_sync(const struct bf_state *st, struct bf_ruleset *const rs[BF_FAMILY_MAX]);
+
 /* Writes the attach file (temp + rename). */
 int bf_state_write_attach(struct bf_state *st);
 
@@ -47,6 +51,9 @@ int bf_state_write_attach(struct bf_state *st);
 int bf_state_path(const struct bf_state *st, const char *file, const char *suffix, char *buf,
 		  size_t len);
 int bf_state_read_file(const char *path, char **text);
+/* Writes b's text to tmp, then renames it to path (logged on failure);
+ * frees b. */
+int bf_state_replace_file(const char *tmp, const char *path, struct bf_strbuf *b);
 /* Writes text to tmp (created 0600), synced. */
 int bf_state_write_tmp(const char *tmp, const char *text);
 

@@ -86,6 +86,10 @@ struct bf_match_ops {
 	 * of BF_STATE_RECORD_WORDS u64 in the state map, zeroed by each load
 	 * (cgen/state_records.c). NULL: never. */
 	bool (*has_state)(const void *data);
+	/* The named map (cgen/ext_maps.h) this match reads, e.g. its set:
+	 * the name, *kind set; NULL: none. Such a map cannot go while a
+	 * rule refers to it. */
+	const char *(*ext_map)(const void *data, const char **kind);
 	/* Describes this match as classifier conditions (plan/classify.h),
 	 * the same test as emit: ANDs its tests into conds, adds the shadows
 	 * of its hotdrops before them, or splits alternatives. -EOPNOTSUPP
@@ -93,6 +97,9 @@ struct bf_match_ops {
 	 * NULL: never classified. */
 	int (*classify)(const struct bf_rule *rule, const void *data,
 			struct bf_class_conds *conds);
+	/* Reads the packet's conntrack state (BF_PKT_CTINFO, cgen/ct.h),
+	 * which the hook then works out before filter INPUT. */
+	bool reads_ct;
 };
 
 /* `-j NAME` targets other than the standard verdicts and chains. */

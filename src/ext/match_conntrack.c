@@ -243,6 +243,12 @@ static void ct_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *d
 	bf_ct_dump(out, data, "--", ip->family, true);
 }
 
+static int ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	return bf_ct_emit(cg, rule, data, no_match);
+}
+
 const struct bf_match_ops bf_match_conntrack = {
 	.name = "conntrack",
 	.families = BF_BOTH_FAMILIES,
@@ -252,4 +258,6 @@ const struct bf_match_ops bf_match_conntrack = {
 	.final_check = ct_final_check,
 	.print = ct_print,
 	.save = ct_save,
+	.emit = ct_emit,
+	.reads_ct = true,
 };

@@ -1,11 +1,17 @@
-/* -m set: membership in an ipset, as libxt_set revision 4 and xt_set.
- * As iptables, the set must exist in the kernel (looked up by name in the
- * current network namespace) when the rule is parsed. Not compiled: XDP
- * cannot read ipsets. */
+/* -m set: membership in a set, as libxt_set revision 4 and xt_set. As
+ * iptables, the set must exist (among bpfilter's sets of the current
+ * network namespace, `bpfilter set`) when the rule is parsed; the program
+ * looks the packet up in the set's map (set_emit below), so elements
+ * added or deleted later count at once. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
+#include "cgen/cgen.h"
+#include "cgen/ext_maps.h"
+#include "cgen/insn.h"
 #include "common/log.h"
+#include "core/set.h"
 #include "ext/ext.h"
 #include "ext/stateful_ipset.h"
 #include "ext/stateful_util.h"
@@ -228,6 +234,227 @@ static void set_save(struct bf_strbuf *out, const struct bf_ip *ip, const void *
 	set_dump(out, data, "--match-set", "--");
 }
 
+/* core/set_store.c; weak: builds without it (the fuzzers') have no sets. */
+extern int bf_set_find(const char *name, struct bf_set *out) __attribute__((weak));
+
+/* Below the netfilter stage's frame (cgen/nf.h) and sctp's. */
+#define KEY_OFF (-352) /* the map key, up to BF_SET_KEY_MAX bytes */
+#define CNT_OFF (-360) /* u64: LPM retries (a bound the verifier sees) */
+#define V_EXPIRES offsetof(struct bf_set_val, expires)
+#define V_PACKETS offsetof(struct bf_set_val, packets)
+#define V_BYTES offsetof(struct bf_set_val, bytes)
+#define V_FLAGS offsetof(struct bf_set_val, flags)
+#define V_PLEN offsetof(struct bf_set_val, plen)
+
+/* The address of direction src at key offset off, in network order. */
+static void key_addr(struct bf_cgen *cg, const struct bf_set *s, bool src, int off)
+{
+	if (s->family == BF_FAMILY_IPV6) {
+		for (int w = 0; w < 4; w++) {
+			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10,
+						(src ? BF_PKT_SADDR6 : BF_PKT_DADDR6) + 4 * w));
+			bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+			bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, off + 4 * w));
+		}
+		return;
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, src ? BF_PKT_SADDR : BF_PKT_DADDR));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, off));
+}
+
+/* Protocol and port at key offset off as ip_set_get_ip4_port and
+ * ip_set_get_ip6_port find them: the TCP, UDP, UDP-Lite or SCTP port of
+ * direction src (its whole header there), ICMP type << 8 | code, 0 for
+ * other protocols; none (jump to absent) for a fragment past the first
+ * of those (any IPv6 one), or a header cut short. */
+static void key_port(struct bf_cgen *cg, const struct bf_set *s, bool src, int off, int absent)
+{
+	static const struct {
+		int proto, hlen;
+	} hdrs[] = {{IPPROTO_TCP, 20}, {IPPROTO_UDP, 8}, {IPPROTO_UDPLITE, 8}, {IPPROTO_SCTP, 12}};
+	int icmp = s->family == BF_FAMILY_IPV6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	int lbl_icmp = bf_label_new(cg), store = bf_label_new(cg), other = bf_label_new(cg);
+	int ports[4];
+
+	if (s->family == BF_FAMILY_IPV6) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO_OK));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), absent);
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_10, BF_PKT_PROTO));
+	if (s->family != BF_FAMILY_IPV6)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, 0), absent);
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_3, off));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, off + 1, 0));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_FRAGOFF));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), other);
+	/* A later fragment: IPv4's other protocols match with port 0. */
+	if (s->family == BF_FAMILY_IPV6)
+		bf_emit_jump(cg, BPF_JMP_A(0), absent);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, icmp, 0), absent);
+	for (size_t i = 0; i < 4; i++)
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, hdrs[i].proto, 0), absent);
+	bf_emit_jump(cg, BPF_JMP_A(0), store);
+
+	bf_label_bind(cg, other);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, icmp, 0), lbl_icmp);
+	for (size_t i = 0; i < 4; i++) {
+		ports[i] = bf_label_new(cg);
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, hdrs[i].proto, 0), ports[i]);
+	}
+	bf_emit_jump(cg, BPF_JMP_A(0), store);
+	for (size_t i = 0; i < 4; i++) {
+		bf_label_bind(cg, ports[i]);
+		/* the whole header within the datagram, as skb_header_pointer */
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PORTS_OK));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), absent);
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_10, BF_PKT_L4OFF));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, hdrs[i].hlen));
+		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_1, 0), absent);
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, src ? BF_PKT_SPORT : BF_PKT_DPORT));
+		bf_emit_jump(cg, BPF_JMP_A(0), store);
+	}
+	bf_label_bind(cg, lbl_icmp);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_OK));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), absent);
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_ICMP_TYPE));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 8));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_ICMP_CODE));
+	bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1));
+	bf_label_bind(cg, store);
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, off + 2));
+}
+
+/* r9 = the element of the key at KEY_OFF, live (jumps to absent when
+ * there is none). An expired element is absent; in an LPM trie a shorter
+ * net may still hold the address: the lookup is tried again below the
+ * expired one's prefix, as the kernel walks its nets from the longest. */
+static void lookup(struct bf_cgen *cg, const struct bf_set *s, int absent)
+{
+	int again = bf_label_new(cg), live = bf_label_new(cg);
+	bool lpm = bf_set_type_is_net(s->type);
+	uint32_t floor = bf_set_type_has_port(s->type) ? 32 : 0;
+
+	if (lpm && s->with_timeout)
+		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, CNT_OFF, 0));
+	bf_label_bind(cg, again);
+	bf_emit_ext_map_lookup(cg, "set", s->name, KEY_OFF);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), absent);
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	if (!s->with_timeout) {
+		bf_label_bind(cg, live);
+		return;
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, V_EXPIRES));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), live);
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_ktime_get_boot_ns));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, V_EXPIRES));
+	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), live);
+	if (lpm) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_9, V_PLEN));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, floor + 1, 0), absent);
+		bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, KEY_OFF));
+		bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, CNT_OFF));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1));
+		bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, CNT_OFF));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_2, bf_set_addr_bits(s), 0), absent);
+		bf_emit_jump(cg, BPF_JMP_A(0), again);
+	} else {
+		bf_emit_jump(cg, BPF_JMP_A(0), absent);
+	}
+	bf_label_bind(cg, live);
+}
+
+/* ip_set_match_counter: jumps to absent unless the counter at off of
+ * the element (r9) holds c. */
+static void counter_test(struct bf_cgen *cg, const struct set_counter *c, int off, int absent)
+{
+	static const uint8_t fails[] = {[CNT_EQ] = BPF_JNE, [CNT_NE] = BPF_JEQ,
+					[CNT_LT] = BPF_JGE, [CNT_GT] = BPF_JLE};
+
+	if (c->op == CNT_NONE || c->op > CNT_GT)
+		return;
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_9, off));
+	bf_emit_ld_imm64(cg, BPF_REG_2, 0, c->value);
+	bf_emit_jump(cg, BPF_JMP_REG(fails[c->op], BPF_REG_1, BPF_REG_2, 0), absent);
+}
+
+/* xt_set's set_match_v4 through ip_set_test: the set's key from the
+ * packet, the lookup, then what the element's extensions and flags say
+ * (ip_set_match_extensions, then nomatch and --return-nomatch). A test
+ * that cannot be made (dimension or family) is a miss, then ! applies. */
+static int set_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		    int no_match)
+{
+	const struct match_set *m = data;
+	int absent = bf_label_new(cg), done = bf_label_new(cg);
+	bool inv = m->flags & SET_INV_MATCH;
+	struct bf_set s;
+	int err = bf_set_find ? bf_set_find(m->name, &s) : -ENOENT;
+
+	if (err == -ENOENT)
+		return bf_err(-EOPNOTSUPP, "set: Set %s doesn't exist.", m->name);
+	if (err)
+		return err;
+	if (m->dim < bf_set_type_dim(s.type) || s.family != rule->ip.family) {
+		bf_emit_jump(cg, BPF_JMP_A(0), absent);
+	} else {
+		size_t alen = (size_t)bf_set_addr_bits(&s) / 8;
+		int addr_off = KEY_OFF, port_off = KEY_OFF + (int)alen;
+
+		if (bf_set_type_is_net(s.type)) {
+			/* the longest prefix: every bit of the key */
+			uint32_t plen = (bf_set_type_has_port(s.type) ? 32 : 0) +
+					(uint32_t)bf_set_addr_bits(&s);
+
+			bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, KEY_OFF, (int32_t)plen));
+			port_off = KEY_OFF + 4;
+			addr_off = KEY_OFF + 4 + (bf_set_type_has_port(s.type) ? 4 : 0);
+		}
+		key_addr(cg, &s, m->flags & (1u << 1), addr_off);
+		if (bf_set_type_has_port(s.type))
+			key_port(cg, &s, m->flags & (1u << 2), port_off, absent);
+		lookup(cg, &s, absent);
+		if (s.counters) {
+			counter_test(cg, &m->packets, V_PACKETS, absent);
+			counter_test(cg, &m->bytes, V_BYTES, absent);
+			if (!(m->match_flags & SET_SKIP_COUNTER_UPDATE)) {
+				bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 1));
+				bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_9, BPF_REG_1,
+							  V_PACKETS));
+				bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
+				bf_emit(cg, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_9, BPF_REG_1,
+							  V_BYTES));
+			}
+		}
+		if (bf_set_type_is_net(s.type)) {
+			/* nomatch: a miss; --return-nomatch turns both around */
+			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_9, V_FLAGS));
+			bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, BF_SET_F_NOMATCH));
+			bf_emit_jump(cg, BPF_JMP_IMM(m->match_flags & SET_RETURN_NOMATCH ? BPF_JEQ
+											  : BPF_JNE,
+						     BPF_REG_1, 0, 0), absent);
+		}
+	}
+	/* In the set. */
+	bf_emit_jump(cg, BPF_JMP_A(0), inv ? no_match : done);
+	bf_label_bind(cg, absent);
+	if (!inv)
+		bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+	bf_label_bind(cg, done);
+	return cg->err;
+}
+
+static const char *set_ext_map(const void *data, const char **kind)
+{
+	*kind = "set";
+	return ((const struct match_set *)data)->name;
+}
+
 const struct bf_match_ops bf_match_set = {
 	.name = "set",
 	.families = BF_BOTH_FAMILIES,
@@ -237,4 +464,6 @@ const struct bf_match_ops bf_match_set = {
 	.final_check = set_final_check,
 	.print = set_print,
 	.save = set_save,
+	.emit = set_emit,
+	.ext_map = set_ext_map,
 };

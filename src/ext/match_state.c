@@ -101,6 +101,12 @@ static void state_save(struct bf_strbuf *out, const struct bf_ip *ip, const void
 	bf_ct_dump_states(out, info->state_mask);
 }
 
+static int state_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		   int no_match)
+{
+	return bf_ct_emit(cg, rule, data, no_match);
+}
+
 const struct bf_match_ops bf_match_state = {
 	.name = "state",
 	.families = BF_BOTH_FAMILIES,
@@ -110,4 +116,6 @@ const struct bf_match_ops bf_match_state = {
 	.final_check = state_final_check,
 	.print = state_print,
 	.save = state_save,
+	.emit = state_emit,
+	.reads_ct = true,
 };

@@ -1,7 +1,12 @@
 /* Printing the conntrack match's data, for -m conntrack and -m state
  * (libxt_conntrack's conntrack_dump and friends). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "cgen/cgen.h"
+#include "cgen/ct.h"
+#include "cgen/insn.h"
 
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
@@ -136,4 +141,106 @@ void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char
 	if (mf & BF_CT_DIRECTION)
 		bf_strbuf_printf(out, " %sctdir %s", prefix,
 				 inv & BF_CT_DIRECTION ? "REPLY" : "ORIGINAL");
+}
+
+/* Address test: (field ^ addr) & mask == 0 over the family's words,
+ * "^ !inverted: no match". */
+static void emit_addr(struct bf_cgen *cg, const struct bf_ct_info *info, uint16_t flag, int off,
+		      const union bf_sf_addr *addr, const union bf_sf_addr *mask, int words,
+		      int no_match)
+{
+	if (!(info->match_flags & flag))
+		return;
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0));
+	for (int w = 0; w < words; w++) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, off + 4 * w));
+		bf_emit(cg, BPF_ALU32_IMM(BPF_XOR, BPF_REG_2, (int32_t)addr->all[w]));
+		bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_2, (int32_t)mask->all[w]));
+		bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_3, BPF_REG_2));
+	}
+	bf_emit_jump(cg, BPF_JMP_IMM((info->invert_flags & flag) ? BPF_JEQ : BPF_JNE, BPF_REG_3, 0,
+				     0), no_match);
+}
+
+/* A u16 or u32 field at off within [lo, hi], or outside when inverted
+ * (port_match, and the expiry test: the same once its "^ !" is undone). */
+static void emit_range(struct bf_cgen *cg, const struct bf_ct_info *info, uint16_t flag, int off,
+		       int size, uint32_t lo, uint32_t hi, int no_match)
+{
+	int in = bf_label_new(cg), out = bf_label_new(cg);
+	bool inv = info->invert_flags & flag;
+
+	if (!(info->match_flags & flag))
+		return;
+	bf_emit(cg, BPF_LDX_MEM(size, BPF_REG_2, BPF_REG_10, off));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_2, (int32_t)lo, 0), inv ? out : no_match);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_2, (int32_t)hi, 0), inv ? out : no_match);
+	bf_emit_jump(cg, BPF_JMP_A(0), inv ? no_match : in);
+	bf_label_bind(cg, out);
+	bf_label_bind(cg, in);
+}
+
+/* conntrack_mt, on what the hook put in the context (cgen/ct.h): the
+ * state test (SNAT/DNAT included); without a conntrack the rule then
+ * matches only through a state test; else direction, addresses,
+ * protocol and ports (revision 3), status and expiry. */
+int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_ct_info *info,
+	       int no_match)
+{
+	uint16_t f = info->match_flags, inv = info->invert_flags;
+	int present = bf_label_new(cg), matched = bf_label_new(cg);
+
+	const int words = rule->ip.family == BF_FAMILY_IPV6 ? 4 : 1;
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_CTINFO));
+	if (f & BF_CT_STATE) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, info->state_mask));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_STATE) ? BPF_JNE : BPF_JEQ, BPF_REG_2, 0, 0),
+			     no_match);
+	}
+	if (!(f & ~(BF_CT_STATE | BF_CT_STATE_ALIAS)))
+		return 0;
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, BF_CTI_PRESENT, 0), present);
+	bf_emit_jump(cg, BPF_JMP_A(0), (f & BF_CT_STATE) ? matched : no_match);
+	bf_label_bind(cg, present);
+	/* Each test as the kernel's "(x == y) ^ !inverted: no match". */
+	if ((f & BF_CT_DIRECTION) && (inv & BF_CT_DIRECTION)) {
+		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, BF_CTI_REPLY));
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), no_match);
+	} else if (f & BF_CT_DIRECTION) {
+		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, BF_CTI_REPLY, 0), no_match);
+	}
+	emit_addr(cg, info, BF_CT_ORIGSRC, BF_PKT_CT_ORIG_SRC, &info->origsrc_addr,
+		  &info->origsrc_mask, words, no_match);
+	emit_addr(cg, info, BF_CT_ORIGDST, BF_PKT_CT_ORIG_DST, &info->origdst_addr,
+		  &info->origdst_mask, words, no_match);
+	emit_addr(cg, info, BF_CT_REPLSRC, BF_PKT_CT_REPL_SRC, &info->replsrc_addr,
+		  &info->replsrc_mask, words, no_match);
+	emit_addr(cg, info, BF_CT_REPLDST, BF_PKT_CT_REPL_DST, &info->repldst_addr,
+		  &info->repldst_mask, words, no_match);
+	if (f & BF_CT_PROTO) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_CTPROTO));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_PROTO) ? BPF_JEQ : BPF_JNE, BPF_REG_2,
+					     info->l4proto, 0), no_match);
+	}
+	emit_range(cg, info, BF_CT_ORIGSRC_PORT, BF_PKT_CT_ORIG_SPORT, BPF_H, info->origsrc_port,
+		   info->origsrc_port_high, no_match);
+	emit_range(cg, info, BF_CT_ORIGDST_PORT, BF_PKT_CT_ORIG_DPORT, BPF_H, info->origdst_port,
+		   info->origdst_port_high, no_match);
+	emit_range(cg, info, BF_CT_REPLSRC_PORT, BF_PKT_CT_REPL_SPORT, BPF_H, info->replsrc_port,
+		   info->replsrc_port_high, no_match);
+	emit_range(cg, info, BF_CT_REPLDST_PORT, BF_PKT_CT_REPL_DPORT, BPF_H, info->repldst_port,
+		   info->repldst_port_high, no_match);
+	if (f & BF_CT_STATUS) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_CTINFO));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_2, BF_CTI_STATUS_SHIFT));
+		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, info->status_mask));
+		bf_emit_jump(cg, BPF_JMP_IMM((inv & BF_CT_STATUS) ? BPF_JNE : BPF_JEQ, BPF_REG_2, 0,
+					     0), no_match);
+	}
+	emit_range(cg, info, BF_CT_EXPIRES, BF_PKT_CT_EXPIRES, BPF_W, info->expires_min,
+		   info->expires_max, no_match);
+	bf_label_bind(cg, matched);
+	return 0;
 }

@@ -24,6 +24,10 @@
 #define BF_CT_REPLDST_PORT 0x0800
 #define BF_CT_DIRECTION 0x1000
 #define BF_CT_STATE_ALIAS 0x2000 /* -m state */
+/* The options that read the conntrack's tuples. */
+#define BF_CT_TUPLE_FLAGS                                                                    \
+	(BF_CT_ORIGSRC | BF_CT_ORIGDST | BF_CT_REPLSRC | BF_CT_REPLDST | BF_CT_ORIGSRC_PORT |  \
+	 BF_CT_ORIGDST_PORT | BF_CT_REPLSRC_PORT | BF_CT_REPLDST_PORT)
 
 /* state_mask, as XT_CONNTRACK_STATE_* */
 #define BF_CT_ST_INVALID 0x0001
@@ -58,6 +62,11 @@ struct bf_ct_info {
  * text (prefix "--", numeric). */
 void bf_ct_dump(struct bf_strbuf *out, const struct bf_ct_info *info, const char *prefix,
 		int family, bool numeric);
+struct bf_cgen;
+struct bf_rule;
+/* The match's emit (bf_match_ops.emit) for -m conntrack and -m state. */
+int bf_ct_emit(struct bf_cgen *cg, const struct bf_rule *rule, const struct bf_ct_info *info,
+	       int no_match);
 /* " NEW,ESTABLISHED": the states in iptables' order after one space. */
 void bf_ct_dump_states(struct bf_strbuf *out, uint16_t mask);
 

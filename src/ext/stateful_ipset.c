@@ -1,52 +1,25 @@
-/* The ipset lookup of libxt_set.h (get_version, get_set_byname). */
+/* The set lookup of libxt_set.h (get_set_byname), in bpfilter's sets of
+ * the current network namespace (core/set.h) instead of the kernel's
+ * ipsets: those are what -m set compiles against. */
 #include "ext/stateful_ipset.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/netfilter/ipset/ip_set.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "common/log.h"
+#include "core/set.h"
 
-/* The kernel's messages are iptables' OTHER_PROBLEM ones (exit 1). */
-static int ipset_socket(unsigned int *version)
-{
-	struct ip_set_req_version req = {.op = IP_SET_OP_VERSION};
-	socklen_t size = sizeof(req);
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-
-	if (fd < 0)
-		return bf_err(-EPROTO, "Can't open socket to ipset.\n");
-	if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size)) {
-		close(fd);
-		return bf_err(-EPROTO, "Kernel module xt_set is not loaded in.\n");
-	}
-	*version = req.version;
-	return fd;
-}
+/* core/set_store.c; weak: builds without it (the fuzzers') have no sets. */
+extern int bf_set_find(const char *name, struct bf_set *out) __attribute__((weak));
 
 __attribute__((weak)) int bf_sf_ipset_family(const char *name, unsigned int *family)
 {
-	struct ip_set_req_get_set_family req = {.op = IP_SET_OP_GET_FNAME};
-	socklen_t size = sizeof(req);
-	int fd = ipset_socket(&req.version), res, err;
+	struct bf_set s;
+	int err = bf_set_find ? bf_set_find(name, &s) : -ENOENT;
 
-	if (fd < 0)
-		return fd;
-	strncpy(req.set.name, name, IPSET_MAXNAMELEN - 1);
-	res = getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size);
-	err = errno;
-	close(fd);
-	if (res)
-		return bf_err(-EPROTO, "Problem when communicating with ipset, errno=%d.\n", err);
-	if (size != sizeof(req))
-		return bf_err(-EPROTO, "Incorrect return size from kernel during ipset lookup, "
-			      "(want %zu, got %zu)\n", sizeof(req), (size_t)size);
-	if (req.set.index == IPSET_INVALID_ID)
+	if (err == -ENOENT)
 		return bf_err(-EINVAL, "Set %s doesn't exist.\n", name);
-	*family = req.family;
+	if (err)
+		return bf_err(-EPROTO, "Problem when communicating with ipset, errno=%d.\n", -err);
+	*family = s.family == BF_FAMILY_IPV6 ? 10 : 2; /* NFPROTO_IPV6, NFPROTO_IPV4 */
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* ipsets, as libxt_set looks them up: by name, in the kernel of the
- * current network namespace (getsockopt SO_IP_SET). */
+/* Sets, as libxt_set looks them up: by name, among bpfilter's sets of the
+ * current network namespace (`bpfilter set`, core/set.h). */
 #ifndef BF_EXT_STATEFUL_IPSET_H
 #define BF_EXT_STATEFUL_IPSET_H
 

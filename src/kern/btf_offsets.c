@@ -20,7 +20,7 @@
  * members (sk_buff nests most of its fields in unnamed unions and
  * structs); bit offset and bitfield size (0: not a bitfield) out. */
 static int find_member(const struct btf *btf, uint32_t type_id, const char *name,
-		       uint32_t *bit_off, uint32_t *bf_size, int depth)
+		       uint32_t *bit_off, uint32_t *bf_size, uint32_t *mtype, int depth)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
 	const struct btf_member *m;
@@ -41,10 +41,12 @@ static int find_member(const struct btf *btf, uint32_t type_id, const char *name
 		if (mname && !strcmp(mname, name)) {
 			*bit_off = off;
 			*bf_size = btf_member_bitfield_size(t, i);
+			if (mtype)
+				*mtype = m->type;
 			return 0;
 		}
 		if ((!mname || !*mname) &&
-		    !find_member(btf, m->type, name, bit_off, bf_size, depth + 1)) {
+		    !find_member(btf, m->type, name, bit_off, bf_size, mtype, depth + 1)) {
 			*bit_off += off;
 			return 0;
 		}
@@ -62,24 +64,112 @@ static int struct_id(const struct btf *btf, const char *name, uint32_t *id)
 	return 0;
 }
 
-/* Byte offset of a plain (not bitfield) member. */
-static int byte_off(const struct btf *btf, const char *sname, const char *mname, int16_t *out)
+/* Byte offset of a member path ("proto.tcp.seen") within struct sname,
+ * through nested (also unnamed) structs and unions; an array member
+ * stands for its first element, whose type the next name is looked up
+ * in. The last member's type id in *type (optional). */
+static int path_off(const struct btf *btf, const char *sname, const char *path, int16_t *out,
+		    uint32_t *type)
 {
-	uint32_t id = 0, bit, bfs;
+	char buf[64], *save = NULL;
+	uint32_t id = 0, bit, bfs, total = 0;
 	int err = struct_id(btf, sname, &id);
 
 	if (err)
 		return err;
-	if (find_member(btf, id, mname, &bit, &bfs, 0) || bfs || bit % 8 || bit / 8 > INT16_MAX)
-		return bf_err(-ENOENT, "kernel BTF: no usable %s.%s", sname, mname);
-	*out = (int16_t)(bit / 8);
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *name = strtok_r(buf, ".", &save); name; name = strtok_r(NULL, ".", &save)) {
+		const struct btf_type *t;
+
+		if (find_member(btf, id, name, &bit, &bfs, &id, 0) || bfs || bit % 8)
+			return bf_err(-ENOENT, "kernel BTF: no usable %s.%s", sname, path);
+		total += bit / 8;
+		t = btf__type_by_id(btf, id);
+		while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+			id = t->type;
+			t = btf__type_by_id(btf, id);
+		}
+		if (t && btf_is_array(t))
+			id = btf_array(t)->type;
+	}
+	if (total > INT16_MAX)
+		return bf_err(-ENOENT, "kernel BTF: no usable %s.%s", sname, path);
+	*out = (int16_t)total;
+	if (type)
+		*type = id;
+	return 0;
+}
+
+/* Byte offset of a plain (not bitfield) member. */
+static int byte_off(const struct btf *btf, const char *sname, const char *mname, int16_t *out)
+{
+	return path_off(btf, sname, mname, out, NULL);
+}
+
+/* The conntrack fields (cgen/ct.c). */
+static int fill_ct(const struct btf *btf, struct bf_nf_offsets *o)
+{
+	uint32_t seen_type = 0, hash_type = 0;
+	int16_t tuplehash;
+	int err, r;
+
+	err = byte_off(btf, "sk_buff", "_nfct", &o->skb_nfct);
+	if (!err)
+		err = byte_off(btf, "sk_buff", "end", &o->skb_end);
+	if (!err)
+		err = byte_off(btf, "skb_shared_info", "meta_len", &o->shinfo_meta_len);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "status", &o->ct_status);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "timeout", &o->ct_timeout);
+	if (!err)
+		err = path_off(btf, "nf_conn", "tuplehash.tuple.dst.protonum", &o->ct_protonum,
+			       NULL);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.src.u3", &o->ct_src_addr);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.dst.u3", &o->ct_dst_addr);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.src.u", &o->ct_src_port);
+	if (!err)
+		err = byte_off(btf, "nf_conn", "tuplehash.tuple.dst.u", &o->ct_dst_port);
+	if (!err)
+		err = path_off(btf, "nf_conn", "tuplehash", &tuplehash, &hash_type);
+	if (!err)
+		err = path_off(btf, "nf_conn", "proto.tcp.state", &o->ct_tcp_state, NULL);
+	if (!err)
+		err = path_off(btf, "nf_conn", "proto.tcp.seen", &o->ct_tcp_seen, &seen_type);
+	if (!err)
+		err = byte_off(btf, "ip_ct_tcp_state", "td_end", &o->tcp_td_end);
+	if (!err)
+		err = byte_off(btf, "ip_ct_tcp_state", "td_maxend", &o->tcp_td_maxend);
+	if (!err)
+		err = byte_off(btf, "ip_ct_tcp_state", "td_maxwin", &o->tcp_td_maxwin);
+	if (err)
+		return err;
+	r = btf__resolve_size(btf, seen_type);
+	if (r <= 0 || r > 64)
+		return bf_err(-ENOENT, "kernel BTF: no usable struct ip_ct_tcp_state");
+	o->ct_tcp_seen_size = (int16_t)r;
+	r = btf__resolve_size(btf, hash_type);
+	if (r <= 0 || r > 256)
+		return bf_err(-ENOENT, "kernel BTF: no usable struct nf_conntrack_tuple_hash");
+	o->ct_tuplehash_size = (int16_t)r;
+	r = btf__find_by_name_kind(btf, "bpf_xdp_ct_lookup", BTF_KIND_FUNC);
+	if (r < 0)
+		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_xdp_ct_lookup");
+	o->kfunc_xdp_ct_lookup = r;
+	r = btf__find_by_name_kind(btf, "bpf_ct_release", BTF_KIND_FUNC);
+	if (r < 0)
+		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_ct_release");
+	o->kfunc_ct_release = r;
 	return 0;
 }
 
 static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 {
 	uint32_t id = 0, bit, bfs;
-	int16_t cb, frag_max;
+	int16_t cb, frag_max, frag6_max;
 	int err, r;
 
 	err = byte_off(btf, "sk_buff", "len", &o->skb_len);
@@ -98,6 +188,10 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (!err)
 		err = byte_off(btf, "nf_hook_state", "in", &o->state_in);
 	if (!err)
+		err = byte_off(btf, "nf_hook_state", "pf", &o->state_pf);
+	if (!err)
+		err = byte_off(btf, "inet6_skb_parm", "frag_max_size", &frag6_max);
+	if (!err)
 		err = byte_off(btf, "net_device", "name", &o->dev_name);
 	if (!err)
 		err = byte_off(btf, "net_device", "ifindex", &o->dev_ifindex);
@@ -106,9 +200,10 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (err)
 		return err;
 	o->skb_ipcb_frag_max_size = (int16_t)(cb + frag_max);
+	o->skb_ip6cb_frag_max_size = (int16_t)(cb + frag6_max);
 
 	/* pkt_type:3 lies within one byte: read that byte, shift, mask. */
-	if (find_member(btf, id, "pkt_type", &bit, &bfs, 0) || bfs != 3 || bit % 8 > 5)
+	if (find_member(btf, id, "pkt_type", &bit, &bfs, NULL, 0) || bfs != 3 || bit % 8 > 5)
 		return bf_err(-ENOENT, "kernel BTF: no usable sk_buff.pkt_type");
 	o->skb_pkt_type = (int16_t)(bit / 8);
 	o->skb_pkt_type_shift = (uint8_t)(bit % 8);
@@ -117,11 +212,11 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (r < 0)
 		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_dynptr_from_skb");
 	o->kfunc_dynptr_from_skb = r;
-	return 0;
+	return fill_ct(btf, o);
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 1"
+#define CACHE_MAGIC "bpfilter btf offsets 4"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

@@ -9,6 +9,7 @@
 
 #include <bpf/bpf.h>
 
+#include "cgen/ext_maps.h"
 #include "common/log.h"
 #include "kern/kern.h"
 #include "kern/kern_int.h"
@@ -56,7 +57,7 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd)
 {
-	int fds[BF_MAP_MAX], class_fd = -1, peers_fd = -1;
+	int fds[BF_MAP_MAX], class_fd = -1, peers_fd = -1, *ext_fds = NULL;
 	int err = 0;
 
 	memcpy(fds, map_fds, sizeof(fds));
@@ -69,7 +70,10 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 	if (!err)
 		err = bf_cgen_patch_maps(cg, fds);
 	if (!err)
+		err = bf_cgen_ext_maps_patch(cg, &ext_fds);
+	if (!err)
 		err = bf_prog_load(hook, cg->insns, cg->len, name, prog_fd);
+	bf_cgen_ext_maps_close(cg, ext_fds);
 	/* The program holds its own reference to the maps. */
 	if (class_fd >= 0)
 		close(class_fd);

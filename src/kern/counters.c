@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgen/log_event.h"
 #include "common/log.h"
 #include "kern/kern.h"
 #include "kern/kern_int.h"
@@ -203,5 +204,26 @@ int bf_counters_size(int map_fd, size_t *n_slots)
 	    info.value_size != sizeof(struct bf_counter))
 		return -EINVAL;
 	*n_slots = info.max_entries;
+	return 0;
+}
+
+int bf_log_maps_create(int *ring_fd, int *drops_fd)
+{
+	int fd;
+
+	bf_kern_log_init();
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, BF_LOG_RING_MAP_NAME, 0, 0, BF_LOG_RING_BYTES,
+			    NULL);
+	if (fd < 0)
+		return bf_err(fd, "cannot create the log ring buffer: %s", strerror(-fd));
+	*ring_fd = fd;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, BF_LOG_DROPS_MAP_NAME, sizeof(uint32_t),
+			    sizeof(uint64_t), BF_LOG_DROPS_ENTRIES, NULL);
+	if (fd < 0) {
+		close(*ring_fd);
+		*ring_fd = -1;
+		return bf_err(fd, "cannot create the log drops map: %s", strerror(-fd));
+	}
+	*drops_fd = fd;
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <linux/bpf.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cgen/cgen.h"
@@ -21,6 +22,10 @@ int bf_netns_cookie(uint64_t *cookie);
 int bf_prog_load(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 		 size_t n_insns, const char *name, int *prog_fd);
 
+/* Turns the kernel's conntrack for IPv4 or IPv6 on (or off, as far as
+ * bpfilter turned it on) in the current network namespace
+ * (ct_register.c), for programs that read it. 0 or -errno, logged. */
+int bf_ct_register(bool ipv6, bool on);
 /* Per-CPU array of struct bf_counter, n_slots entries (at least 1). */
 int bf_counters_create(size_t n_slots, int *map_fd);
 /* Sums every CPU's value of each slot into out[0..n). */
@@ -35,6 +40,9 @@ int bf_state_map_create(size_t n_slots, int *map_fd);
 int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
 /* A new, empty BF_MAP_ICMP_PEERS map. */
 int bf_icmp_peers_map_create(int *map_fd);
+/* A new LOG ring buffer (BF_MAP_LOG, BF_LOG_RING_BYTES) and its drops
+ * array (BF_MAP_LOG_DROPS), unpinned. */
+int bf_log_maps_create(int *ring_fd, int *drops_fd);
 /* Sets n slots from `slot` on to 0. */
 int bf_state_map_zero(int map_fd, size_t slot, size_t n);
 /* Loads a compiled program (its map fixups still there): map_fds gives

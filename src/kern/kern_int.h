@@ -14,6 +14,8 @@
 #define BF_STATE_MAP_NAME "bf_state"
 #define BF_ICMP_PEERS_MAP_NAME "bf_icmp_peers"
 #define BF_CLASS_MAP_NAME "bf_class"
+#define BF_LOG_RING_MAP_NAME "bf_log"
+#define BF_LOG_DROPS_MAP_NAME "bf_log_drops"
 
 /* Entries of a counters map (after checking it is one). */
 int bf_counters_size(int map_fd, size_t *n_slots);

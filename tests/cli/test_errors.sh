@@ -184,8 +184,7 @@ REFUSED_CASES=(
 	"-t raw -A OUTPUT -j RETURN"
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
-	"-A INPUT -m conntrack --ctstate NEW -j ACCEPT"
-	"-A INPUT -j LOG"
+	"-A INPUT -m connmark --mark 1 -j ACCEPT"
 )
 
 for c in "${OWN_CASES[@]}"; do

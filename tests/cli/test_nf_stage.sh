@@ -21,7 +21,7 @@ pins() { ls "$BPFILTER_BPFFS"/*/ 2>/dev/null | sort | tr '\n' ' '; }
 bf "$B" -A INPUT -f -j DROP || fail "-A"
 check "nothing attached: no pins" "" "$(pins)"
 bf "$B" attach "$IF_B" || fail "attach $IF_B"
-check "pins" "nf_input nf_slots " "$(pins)"
+check "pins" "nf_input nf_input6 nf_slots " "$(pins)"
 check "status, one interface" "1" "$(stage_line | sed -n 's/.*LOCAL_IN, \([0-9]*\) interface.*/\1/p')"
 bf "$B" attach bfn0 || fail "attach bfn0"
 check "status, two interfaces" "2" "$(stage_line | sed -n 's/.*LOCAL_IN, \([0-9]*\) interface.*/\1/p')"
@@ -34,7 +34,7 @@ check "status after one detach" "1" "$(stage_line | sed -n 's/.*LOCAL_IN, \([0-9
 bf "$B" detach bfn0 || fail "detach bfn0"
 check "last detach removes the pins" "" "$(pins)"
 bf "$B" attach bfn0 || fail "attach again"
-check "attach again: pins" "nf_input nf_slots " "$(pins)"
+check "attach again: pins" "nf_input nf_input6 nf_slots " "$(pins)"
 bf "$B" detach bfn0 || fail "detach again"
 
 # No bpffs that outlives the command: refused, nothing attached.

@@ -11,9 +11,9 @@
 #   S K WORD          set-up command K (a %q-quoted shell command line)
 #   C IDX FAMILY      a case starts: reset that family's tables
 #   N K               the case needs set-up K (run once on each side, so
-#                     that both see the same environment, e.g. ipset
-#                     sets, which bpfilter looks up as iptables does;
-#                     they stay between cases)
+#                     that both see the same environment, e.g. sets:
+#                     `ipset ...` runs as `bpfilter set ...` on the bf
+#                     side; they stay between cases)
 #   X WORDS...        one command, %q-quoted words after the program name
 #   E                 the case ends: if every command succeeded, its views
 # For each case OUTDIR gets IDX (exit code and stdout of each command),
@@ -50,10 +50,10 @@ reset_side()
 		"${restore[@]}" <<<"$RESET_INPUT" >&4 2>&4 ||
 			echo "reset failed: exit $?" >&3
 	else
-		# A new state directory is an empty ruleset.
-		set +f
-		rm -rf -- "${BPFILTER_RUN_DIR:?}"/*
-		set -f
+		# A state directory without rules is an empty ruleset; its
+		# sets stay, as the kernel's ipsets do on the other side.
+		find "${BPFILTER_RUN_DIR:?}" -mindepth 2 -maxdepth 2 -type f ! -name sets \
+			-delete
 	fi
 }
 
@@ -81,6 +81,11 @@ while IFS= read -r rec; do
 	N\ *)
 		set -- $rec
 		if [ -z "${setup_rc[$2]:-}" ]; then
+			# bpfilter's sets are its own: `ipset ARGS` is
+			# `bpfilter set ARGS` on this side.
+			if [ "$side" = bf ] && [[ ${setups[$2]} == "ipset "* ]]; then
+				setups[$2]="\"\$BPFILTER\" set ${setups[$2]#ipset }"
+			fi
 			eval "${setups[$2]}" </dev/null >&4 2>&4
 			setup_rc[$2]=$?
 		fi

@@ -202,6 +202,28 @@ RULESETS=(
 --proto udp --src 198.18.11.4 --dport 150
 --proto tcp --src 198.18.11.4 --dport 150
 --proto tcp --src 198.18.12.4 --dport 150"
+
+"conntrack states of single packets|
+-A INPUT -m conntrack --ctstate INVALID -j DROP
+-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -p tcp -m conntrack --ctstate NEW --ctdir ORIGINAL -j ACCEPT
+-A INPUT -m conntrack --ctstate NEW --ctproto udp -j ACCEPT
+-A INPUT -m conntrack --ctstatus SEEN_REPLY -j DROP
+-A INPUT -m conntrack ! --ctstatus CONFIRMED -j ACCEPT
+-A INPUT -m state --state UNTRACKED -j ACCEPT
+-A INPUT -j DROP|
+--proto tcp --dport 22 --flags SYN,FIN
+--proto tcp --dport 22 --flags RST
+--proto tcp --dport 22 --flags FIN
+--proto tcp --dport 22 --flags SYN,ACK
+--proto tcp --dport 23 --flags ACK --count 3
+--proto tcp --dport 24 --flags SYN --count 2
+--proto udp --dport 53 --count 3
+--proto icmp --count 2
+--proto icmp --icmp-type 0
+--proto icmp --icmp-type 3 --icmp-code 3
+--proto 47 --count 2|
+-I INPUT 2 -p udp -m conntrack --ctstate NEW -j DROP"
 )
 
 # Counters of INPUT as "policy [p:b]" and "[p:b] -A INPUT ..." lines.

@@ -74,7 +74,10 @@ both -t raw -A PREROUTING -p udp --dport 99
 train 9 10 1000
 check "a change of raw: rule 1's bucket still empty" "3 27 " \
 	"$(counts bf "$B" | cut -d' ' -f1-2) "
-check "a change of raw: as iptables-legacy" "$(counts ipt "$D")" "$(counts bf "$B")"
+# (Rules 3 and 4 still hold the timed train's counts, which may differ
+# by the tolerance: only the rules this step exercises are compared.)
+check "a change of raw: as iptables-legacy" "$(counts ipt "$D" | cut -d' ' -f1-2)" \
+	"$(counts bf "$B" | cut -d' ' -f1-2)"
 
 # -Z replaces filter (iptables-legacy writes the table back): full again.
 both -Z INPUT

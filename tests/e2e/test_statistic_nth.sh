@@ -26,14 +26,7 @@ both()
 }
 
 # send N: N datagrams to port 9 from each sender, one at a time.
-send()
-{
-	for ((i = 0; i < $1; i++)); do
-		ip netns exec "$A" bash -c "echo x > /dev/udp/$HOST_B/9" || fail "send"
-		ip netns exec "$C" bash -c "echo x > /dev/udp/$HOST_B/9" || fail "send"
-	done
-	sleep 0.1
-}
+send() { twins_send 9 "$1"; }
 
 counters()
 {

@@ -156,3 +156,15 @@ icmp_capture_stop()
 	kill -TERM "$_icmp_capture" 2>/dev/null
 	wait "$_icmp_capture"
 }
+
+# twins_send PORT N: N datagrams to $HOST_B:PORT from A and from C, one
+# at a time, for tests that compare twin pairs (hosts_new A B, hosts_new
+# C D: the same addresses, one judged by bpfilter, one by the oracle).
+twins_send()
+{
+	for ((i = 0; i < $2; i++)); do
+		ip netns exec "$A" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
+		ip netns exec "$C" bash -c "echo x > /dev/udp/$HOST_B/$1" || fail "send"
+	done
+	sleep 0.1
+}

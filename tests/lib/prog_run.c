@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgen/ext_maps.h"
 #include "common/log.h"
 #include "kern/kern.h"
 #include "prog_pkt.h"
@@ -26,14 +27,19 @@ static void log_stderr(enum bf_log_level level, const char *msg, void *data)
 		fprintf(stderr, "bpfilter: %s\n", msg);
 }
 
-static int load(const struct bpf_insn *insns, size_t n, struct prog *p)
+/* As the hook the program was compiled for (XDP, or a netfilter hook);
+ * XDP for instructions emitted by hand (no hook). */
+static int load(const struct bf_cgen *cg, struct prog *p)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_XDP);
+	const struct bf_hook_ops *hook = cg->hook ? cg->hook : &bf_hook_xdp;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = hook->expected_attach_type);
+	const struct bpf_insn *insns = cg->insns;
+	size_t n = cg->len;
 	size_t log_size = 1 << 20;
 	char *log;
 	int fd;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bf_test", "GPL", insns, n, &opts);
+	fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 	if (fd >= 0)
 		return fd;
 	/* Again with the log, growing it until it fits. */
@@ -44,7 +50,7 @@ static int load(const struct bpf_insn *insns, size_t n, struct prog *p)
 		opts.log_buf = log;
 		opts.log_size = (uint32_t)log_size;
 		opts.log_level = 1;
-		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bf_test", "GPL", insns, n, &opts);
+		fd = bpf_prog_load(hook->prog_type, "bf_test", "GPL", insns, n, &opts);
 		if (fd >= 0 || errno != ENOSPC || log_size >= (1u << 30))
 			break;
 		free(log);
@@ -72,7 +78,7 @@ static int load(const struct bpf_insn *insns, size_t n, struct prog *p)
 
 int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 {
-	int fds[BF_MAP_MAX], err;
+	int fds[BF_MAP_MAX], *ext_fds = NULL, err;
 	struct bpf_prog_info info = {0};
 	uint32_t info_len = sizeof(info);
 
@@ -93,6 +99,14 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 		fds[BF_MAP_STATE] = p->state_fd;
 	}
 	fds[BF_MAP_CLASS] = fds[BF_MAP_ICMP_PEERS] = -1;
+	fds[BF_MAP_LOG] = fds[BF_MAP_LOG_DROPS] = p->log_fd = p->log_drops_fd = -1;
+	if (bf_cgen_uses_map(cg, BF_MAP_LOG)) {
+		err = bf_log_maps_create(&p->log_fd, &p->log_drops_fd);
+		if (err)
+			return err;
+		fds[BF_MAP_LOG] = p->log_fd;
+		fds[BF_MAP_LOG_DROPS] = p->log_drops_fd;
+	}
 	if (cg->class_table.n) {
 		err = bf_class_map_create(&cg->class_table, &fds[BF_MAP_CLASS]);
 		if (err)
@@ -104,12 +118,15 @@ int prog_load_cgen(struct bf_cgen *cg, size_t n_slots, struct prog *p)
 			return err;
 	}
 	err = bf_cgen_patch_maps(cg, fds);
+	if (!err)
+		err = bf_cgen_ext_maps_patch(cg, &ext_fds);
 	if (!err) {
 		p->n_insns = cg->len;
-		p->prog_fd = load(cg->insns, cg->len, p);
+		p->prog_fd = load(cg, p);
 		if (p->prog_fd < 0)
 			err = -errno;
 	}
+	bf_cgen_ext_maps_close(cg, ext_fds);
 	/* The program holds the classifier and ICMP peers maps. */
 	if (fds[BF_MAP_CLASS] >= 0)
 		close(fds[BF_MAP_CLASS]);
@@ -136,7 +153,8 @@ int prog_load(const struct bf_ruleset *rs, const char *ifname, struct prog *p)
 	if (!err)
 		err = prog_load_cgen(&cg, bf_ruleset_n_slots(rs), p);
 	else
-		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = p->state_fd = -1;
+		memset(p, 0, sizeof(*p)), p->prog_fd = p->map_fd = p->state_fd = p->log_fd =
+						  p->log_drops_fd = -1;
 	bf_cgen_free(&cg);
 	return err;
 }
@@ -150,7 +168,11 @@ void prog_close(struct prog *p)
 	/* > 0: a struct prog zeroed by its user, never loaded, has 0 here. */
 	if (p->state_fd > 0)
 		close(p->state_fd);
-	p->prog_fd = p->map_fd = p->state_fd = -1;
+	if (p->log_fd > 0)
+		close(p->log_fd);
+	if (p->log_drops_fd > 0)
+		close(p->log_drops_fd);
+	p->prog_fd = p->map_fd = p->state_fd = p->log_fd = p->log_drops_fd = -1;
 }
 
 int prog_run(const struct prog *p, const void *frame, size_t len)

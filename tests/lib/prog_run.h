@@ -14,6 +14,9 @@ struct prog {
 	int prog_fd;
 	int map_fd;
 	int state_fd; /* BF_MAP_STATE, -1 when the program has none */
+	/* BF_MAP_LOG and BF_MAP_LOG_DROPS, made for the program when it has
+	 * LOG rules (0 or -1 when none). */
+	int log_fd, log_drops_fd;
 	size_t n_slots;
 	size_t n_insns;
 	uint32_t verified_insns; /* instructions the verifier processed */
