@@ -29,10 +29,11 @@ enum bf_map_id {
 	/* Array of struct bf_class_slot: the classifier stages' hash tables
 	 * (plan/classify.h), filled by the loader from cg->class_table. */
 	BF_MAP_CLASS,
-	/* LRU hash from an IPv4 address (u32, host order) to its ICMP error
-	 * budget (struct bf_icmp_peer): what REJECT's answers may still
-	 * send there, as the kernel's per-peer limit. Made by the loader
-	 * for each program that uses it. */
+	/* LRU hash from a peer's address (16 bytes: IPv6's as 4 host-order
+	 * u32 words, IPv4's as ::ffff:a.b.c.d) to its ICMP error budget
+	 * (struct bf_icmp_peer): what REJECT's answers may still send there,
+	 * as the kernel's per-peer limit. Made by the loader for each
+	 * program that uses it. */
 	BF_MAP_ICMP_PEERS,
 	/* The LOG target's ring buffer of struct bf_log_event
 	 * (cgen/log_event.h), one per network namespace, pinned, shared by

@@ -1,43 +1,27 @@
-/* The packet's conntrack state (ct.h). */
+/* The packet's conntrack state at XDP (ct.h); the netfilter hook's side
+ * is ct_nf.c. */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 #include <netinet/in.h>
 #include <stddef.h>
 
 #include "cgen/ct.h"
 #include "cgen/insn.h"
-#include "cgen/nf.h"
+#include "cgen/l4_csum.h"
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
-#include "ext/stateful_util.h"
 
 /* XDP scratch (below the context, XDP only): the lookup's arguments. */
 enum {
 	CT_TUPLE = -380, /* struct bpf_sock_tuple: 12 bytes (.ipv4), 36 (.ipv6) */
 	CT_OPTS = -200,  /* struct bpf_ct_opts, its 12-byte size */
-	CT_CK_PTR = -208, /* the checksum's next bytes (a packet pointer) */
-	CT_CK_REM = -212, /* u32: bytes left */
-	CT_CK_SUM = -216, /* u32: the sum so far (bpf_csum_diff's) */
-	CT_CK_BUF = -272, /* 40 bytes: the pseudo-header, then the tail */
 };
-/* Where the transport header can lie, for the verifier: an IPv4 header
- * is at most 60 bytes; IPv6 extension headers walked in the frame. */
-#define L4OFF_MASK(family) ((family) == BF_FAMILY_IPV4 ? 0x3c : 0xfff)
-/* Segments longer than this are left to the stack. */
-#define CT_CK_MAX (3 * 512 + 508)
 #define CT_OPTS_SZ 12
 #define CT_OPTS_L4PROTO 8
 #define CT_OPTS_DIR 9
 
-/* IPS_* status bits and conntrack's TCP state. */
-#define IPS_EXPECTED 0x01
-#define IPS_SEEN_REPLY 0x02
-#define IPS_SRC_NAT 0x10
-#define IPS_DST_NAT 0x20
-#define IPS_SEQ_ADJUST 0x40
-#define TCP_CONNTRACK_ESTABLISHED 3
-#define IP_CT_IS_REPLY 3
-#define IP_CT_UNTRACKED 7
 /* tcp_in_window's MAXACKWINDOW floor. */
 #define CT_MAXACKWINDOW_MIN 66000
 
@@ -274,7 +258,7 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 
 	/* r3: the TCP header (the prologue read its 20 bytes: L4_OK). */
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_10, BF_PKT_L4OFF));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, L4OFF_MASK(family)));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, BF_L4OFF_MASK(family)));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BF_REG_L3));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 20));
@@ -308,117 +292,6 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 	bf_label_bind(cg, reply);
 	emit_window(cg, o, s1, s0, out);
 	bf_label_bind(cg, ok);
-}
-
-/* sum += bpf_csum_diff over `size` bytes at the pointer in CT_CK_PTR,
- * which then moves on; to `out` when they are not all in the frame. */
-static void emit_csum_chunk(struct bf_cgen *cg, int size, int out)
-{
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, CT_CK_PTR));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, size));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BF_REG_END, 0), out);
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, CT_CK_PTR));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, size));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_5, BPF_REG_10, CT_CK_SUM));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, CT_CK_SUM));
-}
-
-/* To `bad` unless the TCP or UDP checksum is right (a UDP checksum of 0
- * is none): conntrack checks it (nf_conntrack_checksum) where the device
- * did not, and says INVALID when it is wrong - which XDP cannot know, so
- * such a packet is the stack's to judge. (Over veth, locally sent
- * packets carry only a partial checksum: they all go to the stack.) */
-static void emit_l4_csum(struct bf_cgen *cg, enum bf_family family, int bad)
-{
-	const bool v4 = family == BF_FAMILY_IPV4;
-	const int addrs = v4 ? 8 : 32, ph = v4 ? 12 : 40;
-	int none = bf_label_new(cg), odd_done = bf_label_new(cg), sum_it = bf_label_new(cg);
-
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_PKT_L4OFF));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, L4OFF_MASK(family)));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BF_REG_L3));
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, CT_CK_PTR));
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_10, BF_PKT_PROTO));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_2, IPPROTO_UDP, 0), sum_it);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 8));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_3, BF_REG_END, 0), bad);
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, 6));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, 0), none);
-	bf_label_bind(cg, sum_it);
-	/* The pseudo-header: the addresses, then IPv4's zero, protocol and
-	 * 16-bit segment length, or IPv6's 32-bit length, zeros, protocol. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, BF_PKT_LEN));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_10, BF_PKT_L4OFF));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_3, CT_CK_MAX + 3, 0), bad);
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_REM));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF + addrs, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF + addrs + 4, 0));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_3, v4 ? 16 : 32));
-	bf_emit(cg, BPF_STX_MEM(v4 ? BPF_H : BPF_W, BPF_REG_10, BPF_REG_3,
-				CT_CK_BUF + addrs + (v4 ? 2 : 0)));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_2, CT_CK_BUF + addrs + (v4 ? 1 : 7)));
-	for (int w = 0; w < addrs; w += 4) {
-		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_L3, (v4 ? 12 : 8) + w));
-		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_3, CT_CK_BUF + w));
-	}
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, CT_CK_BUF));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, ph));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, CT_CK_SUM));
-	/* The segment: 512-byte chunks, then one per bit of what is left. */
-	for (int size = 512, n = 3; size >= 4; n = 1, size /= 2) {
-		for (int i = 0; i < n; i++) {
-			int skip = bf_label_new(cg);
-
-			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, CT_CK_REM));
-			if (size < 512)
-				bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, size));
-			bf_emit_jump(cg, BPF_JMP_IMM(size == 512 ? BPF_JLT : BPF_JEQ, BPF_REG_1,
-						     size == 512 ? size : 0, 0), skip);
-			if (size == 512) {
-				bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, size));
-				bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, CT_CK_REM));
-			}
-			emit_csum_chunk(cg, size, bad);
-			bf_label_bind(cg, skip);
-		}
-	}
-	/* The last 0-3 bytes, zero-padded to 4. */
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, CT_CK_BUF, 0));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, CT_CK_PTR));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, CT_CK_REM));
-	for (int i = 0; i < 3; i++) {
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 3));
-		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_2, i, 0), odd_done);
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_3));
-		bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, i + 1));
-		bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BF_REG_END, 0), bad);
-		bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_3, i));
-		bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_4, CT_CK_BUF + i));
-	}
-	bf_label_bind(cg, odd_done);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 0));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, CT_CK_BUF));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 4));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_5, BPF_REG_10, CT_CK_SUM));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_csum_diff));
-	/* Right when the folded sum is all ones (its complement zero). */
-	bf_emit_csum_fold(cg, BPF_REG_0, BPF_REG_1);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), bad);
-	bf_label_bind(cg, none);
 }
 
 void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
@@ -457,7 +330,7 @@ void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, IPPROTO_TCP, 0), lookup);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, IPPROTO_UDP, 0), defer);
 	bf_label_bind(cg, lookup);
-	emit_l4_csum(cg, family, defer);
+	bf_emit_l4_csum_check(cg, family, defer);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_PROTO));
 
 	/* The tuple as the packet has it (network order), original dir:
@@ -524,143 +397,4 @@ void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 	bf_label_bind(cg, defer);
 	emit_defer(cg);
 	bf_label_bind(cg, done);
-}
-
-/* size bytes at ct_off in the conntrack (its address in BF_NF_CT) to the
- * stack at to; zeros where it cannot be read. */
-static void emit_probe_field(struct bf_cgen *cg, int ct_off, int to, int size)
-{
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, to));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, size));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, BF_NF_CT));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, ct_off));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-}
-
-static void emit_tuple_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
-{
-	const int h = o->ct_tuplehash_size;
-
-	/* Whole nf_inet_addr: IPv4's words past the first are zero. */
-	emit_probe_field(cg, o->ct_src_addr, BF_PKT_CT_ORIG_SRC, 16);
-	emit_probe_field(cg, o->ct_dst_addr, BF_PKT_CT_ORIG_DST, 16);
-	emit_probe_field(cg, o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, 16);
-	emit_probe_field(cg, o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, 16);
-	emit_probe_field(cg, o->ct_src_port, BF_PKT_CT_ORIG_SPORT, 2);
-	emit_probe_field(cg, o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, 2);
-	emit_probe_field(cg, o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, 2);
-	emit_probe_field(cg, o->ct_dst_port + h, BF_PKT_CT_REPL_DPORT, 2);
-	for (int off = BF_PKT_CT_ORIG_SPORT; off <= BF_PKT_CT_REPL_DPORT; off += 2) {
-		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, off));
-		bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, off));
-	}
-}
-
-/* nf_ct_expires(ct) / HZ: the jiffies from now to ct->timeout (u32
- * arithmetic, none when past), in seconds. */
-static void emit_expires_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
-{
-	int past = bf_label_new(cg);
-
-	emit_probe_field(cg, o->ct_timeout, BF_PKT_CT_EXPIRES, 4);
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_CT_EXPIRES));
-	bf_emit(cg, BPF_ALU32_REG(BPF_SUB, BPF_REG_1, BPF_REG_0));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JSLT, BPF_REG_1, 0, 0), past);
-	bf_emit(cg, BPF_ALU32_IMM(BPF_DIV, BPF_REG_1, BF_KERNEL_HZ));
-	bf_emit(cg, BPF_MOV32_REG(BPF_REG_2, BPF_REG_1));
-	bf_label_bind(cg, past);
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, BF_PKT_CT_EXPIRES));
-}
-
-void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg)
-{
-	int has_ct = bf_label_new(cg), done = bf_label_new(cg);
-	int orig = bf_label_new(cg);
-
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb_reg, o->skb_nfct));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_2, 7));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, -8));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), has_ct);
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_CTPROTO, 0));
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_INVALID));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_2, IP_CT_UNTRACKED, 0), done);
-	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_UNTRACKED));
-	bf_emit_jump(cg, BPF_JMP_A(0), done);
-
-	/* XT_CONNTRACK_STATE_BIT(ctinfo): 1 << (ctinfo % IP_CT_IS_REPLY + 1) */
-	bf_label_bind(cg, has_ct);
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, BF_NF_CT));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, BF_CTI_PRESENT));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_2, IP_CT_IS_REPLY, 0), orig);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_2, IP_CT_IS_REPLY));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, BF_CTI_PRESENT | BF_CTI_REPLY));
-	bf_label_bind(cg, orig);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 1));
-	bf_emit(cg, BPF_ALU64_REG(BPF_LSH, BPF_REG_4, BPF_REG_2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_3, BPF_REG_4));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_3, BF_PKT_CTINFO));
-
-	/* The status (its low word holds every bit read) and the protocol,
-	 * read through the pointer _nfct holds. */
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 4));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, BF_NF_CT));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, o->ct_status));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_CTINFO));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 0xf));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_3, BF_CTI_STATUS_SHIFT));
-	bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, IPS_SRC_NAT | IPS_DST_NAT));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, BF_PKT_CTINFO));
-
-	emit_probe_field(cg, o->ct_protonum, BF_PKT_CTPROTO, 1);
-	if (cg->uses_ct & BF_CT_NEED_TUPLE)
-		emit_tuple_nf(cg, o);
-	if (cg->uses_ct & BF_CT_NEED_EXPIRES)
-		emit_expires_nf(cg, o);
-	bf_label_bind(cg, done);
-}
-
-void bf_emit_ct_deferred(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg,
-			 int yes)
-{
-	int no = bf_label_new(cg);
-
-	/* skb_metadata_len(): skb_shinfo(skb)->meta_len, shinfo at head + end */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, skb_reg, o->skb_end));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb_reg, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, o->shinfo_meta_len));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, 0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_SCRATCH));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, 4, 0), no);
-	/* The metadata ends where the MAC header starts. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, skb_reg, o->skb_mac_header));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xffff, 0), no);
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb_reg, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_3, 4));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_PKT_SCRATCH));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 4));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SCRATCH));
-	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, (int32_t)BF_CT_DEFER_MAGIC, 0), yes);
-	bf_label_bind(cg, no);
 }

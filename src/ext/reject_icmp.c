@@ -19,22 +19,9 @@
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
-#include "cgen/flow.h"
 #include "cgen/insn.h"
 #include "ext/reply.h"
-#include "ext/stateful_util.h"
 #include "ext/reject_icmp.h"
-
-/* Stack between the context and the netfilter stage's buffers (XDP only). */
-enum {
-	RI_QLEN = -132, /* u32: bytes of the datagram quoted */
-	RI_SUM = -136,  /* u32: their ones' complement sum, unfolded */
-	RI_L2 = -140,   /* u32: link-layer header length */
-	RI_ID = -144,   /* u32: the IP id */
-	RI_KEY = -148,  /* u32: the peer, for the budget map */
-	RI_PEER = -168, /* struct bf_icmp_peer: a new peer's budget */
-	RI_CODE = -172, /* u32: the ICMP code, set by the rule */
-};
 
 #define ICMP_DEST_UNREACH 3
 #define ICMP_QUOTE_MAX (576 - 20 - 8)
@@ -64,91 +51,21 @@ static void emit_checks(struct bf_cgen *cg, int none)
 	bf_label_bind(cg, not_icmp);
 }
 
-/* inet_peer_xrlim_allow for the packet's source: a new peer starts with
- * the whole burst (its rate_last 60 s back). */
+/* inet_peer_xrlim_allow for the packet's source, as ::ffff:SADDR (an
+ * IPv6 packet from such a source never reaches INPUT): one interval of
+ * net.ipv4.icmp_ratelimit, for the types of icmp_ratemask. */
 static void emit_budget(struct bf_cgen *cg, int none)
 {
-	int ms = bf_reply_sysctl("ipv4/icmp_ratelimit", 1000);
 	int mask = bf_reply_sysctl("ipv4/icmp_ratemask", 0x1818);
-	int64_t t = (ms * BF_KERNEL_HZ + 999) / 1000; /* msecs_to_jiffies */
-	int have = bf_label_new(cg), capped = bf_label_new(cg), keep = bf_label_new(cg);
-	int ok = bf_label_new(cg);
+	int t = bf_reply_jiffies(bf_reply_sysctl("ipv4/icmp_ratelimit", 1000));
 
 	if (!(mask & 1 << ICMP_DEST_UNREACH) || t <= 0)
 		return;
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_jiffies64));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, BF_REPLY_KEY, 0));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_KEY + 8, 0xffff));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, RI_KEY));
-	bf_emit_map_lookup(cg, BF_MAP_ICMP_PEERS, RI_KEY);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), have);
-	/* New: 6 t of budget, one t spent now. */
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_9, RI_PEER));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, (int32_t)(5 * t)));
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, RI_PEER + 8));
-	bf_emit_map_update(cg, BF_MAP_ICMP_PEERS, RI_KEY, RI_PEER, BPF_ANY);
-	bf_emit_jump(cg, BPF_JMP_A(0), ok);
-	/* token += now - last, at most 6 t; enough: spend t. */
-	bf_label_bind(cg, have);
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, offsetof(struct bf_icmp_peer, tokens)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_0, offsetof(struct bf_icmp_peer, last)));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_9));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_9, offsetof(struct bf_icmp_peer, last)));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, (int32_t)(6 * t), 0), capped);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, (int32_t)(6 * t)));
-	bf_label_bind(cg, capped);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, (int32_t)t, 0), keep);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, (int32_t)t));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 1));
-	bf_label_bind(cg, keep);
-	bf_emit(cg, BPF_STX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, offsetof(struct bf_icmp_peer, tokens)));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 0), none);
-	bf_label_bind(cg, ok);
-}
-
-/* RI_QLEN = min(total length, 548); RI_SUM = the sum of those bytes of
- * the datagram as big-endian 16-bit words (a bounded loop). */
-static void emit_quote_sum(struct bf_cgen *cg, int none)
-{
-	int small = bf_label_new(cg), loop = bf_label_new(cg), tail = bf_label_new(cg);
-	int done = bf_label_new(cg);
-
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, BF_PKT_LEN));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_4, ICMP_QUOTE_MAX, 0), small);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, ICMP_QUOTE_MAX));
-	bf_label_bind(cg, small);
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, RI_QLEN));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0)); /* sum */
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, 0)); /* offset */
-	bf_label_bind(cg, loop);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_4, 0), tail);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BF_REG_L3));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_5));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 2));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, BF_REG_END, 0), none);
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_5, 0));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_0, 16));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
-	bf_emit_jump(cg, BPF_JMP_A(0), loop);
-	/* An odd last byte: the high half of a word. */
-	bf_label_bind(cg, tail);
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGE, BPF_REG_3, BPF_REG_4, 0), done);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BF_REG_L3));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_0, BPF_REG_5));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_0, BF_REG_END, 0), none);
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_5, 0));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 8));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_0));
-	bf_label_bind(cg, done);
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, RI_SUM));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_REPLY_KEY + 12));
+	bf_emit_reply_budget(cg, t, none);
 }
 
 /* r4 += the halves of the u32 at r10 + off (clobbers r1, r2). */
@@ -158,18 +75,10 @@ static void add_halves(struct bf_cgen *cg, int off)
 	bf_emit_csum_halves(cg);
 }
 
-/* The headers, in front of the datagram: r3 = the frame's start after
- * bpf_xdp_adjust_head, r5 = the new IP header (r3 + link-layer length). */
+/* The headers, in front of the datagram: r5 = the new IP header
+ * (bf_emit_reply_grow). */
 static void emit_headers(struct bf_cgen *cg, int ttl)
 {
-	/* The link-layer header (up to 22 bytes with tags) moves back in
-	 * front, its addresses swapped. */
-	for (int o = 0; o < 22; o += 2) {
-		int from = o < 12 ? (o < 6 ? o + 6 : o - 6) : o;
-
-		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_3, (int16_t)(28 + from)));
-		bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, (int16_t)o));
-	}
 	/* IP: 45 tos | length | id | 0 | ttl 01 | csum | saddr | daddr */
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 0, 0x45));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, BF_PKT_TOS));
@@ -177,12 +86,12 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0xc0));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_4, 1));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x4500));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_QLEN));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_REPLY_QLEN));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 28));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_1, 2));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_ID));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_REPLY_ID));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xffff));
 	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
@@ -202,75 +111,28 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 10));
-	/* ICMP: type, code, checksum, 4 zero bytes; the datagram follows. */
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 20, ICMP_DEST_UNREACH));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_CODE));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_5, BPF_REG_1, 21));
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_5, 24, 0));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, RI_SUM));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ICMP_DEST_UNREACH << 8));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0xff));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_1));
-	bf_emit_csum_fold(cg, BPF_REG_4, BPF_REG_1);
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_5, BPF_REG_4, 22));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, 0));
+	bf_emit_reply_icmp_header(cg, 20, ICMP_DEST_UNREACH);
 }
 
-/* The error, once per program (a shared tail; the code in RI_CODE). */
+/* The error, once per program (a shared tail; the code in BF_REPLY_CODE). */
 static void emit_error(struct bf_cgen *cg, int unused)
 {
 	int none = bf_label_new(cg);
 
 	emit_checks(cg, none);
 	emit_budget(cg, none);
-	emit_quote_sum(cg, none);
+	bf_emit_reply_quote_sum(cg, ICMP_QUOTE_MAX, none);
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_get_prandom_u32));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, RI_ID));
-	/* The link-layer header's length, then 28 bytes more in front. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data)));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, RI_L2));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, -28));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_xdp_adjust_head));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), none);
-	/* Packet pointers anew: r3 the start, r5 the IP header, bounds for
-	 * 22 + 28 bytes of link layer and what is written after it. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_CTX, offsetof(struct xdp_md, data)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, RI_L2));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, BPF_REG_2, 22, 0), none);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 22 + 28));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), none);
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_5, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_2));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_5));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 28));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_0, 0), none);
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, BF_REPLY_ID));
+	bf_emit_reply_grow(cg, 28, none);
 	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV4));
-	/* Cut after the quote: delta = (L2 + 28 + quote) - frame length. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, RI_L2));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, RI_QLEN));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 28));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_3, BF_REG_CTX, offsetof(struct xdp_md, data)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX, offsetof(struct xdp_md, data_end)));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_3));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_1));
-	bf_emit_reply_send(cg, none);
+	bf_emit_reply_cut_send(cg, 28, none);
 	bf_label_bind(cg, none);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);
 }
 
 int bf_emit_reject_icmp(struct bf_cgen *cg, uint8_t code)
 {
-	if (cg->hook != &bf_hook_xdp) {
-		bf_emit_verdict(cg, BF_VERDICT_DROP);
-		return cg->err;
-	}
-	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, RI_CODE, code));
-	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit_error, 0));
-	return cg->err;
+	return bf_emit_reply_error(cg, emit_error, code);
 }

@@ -61,26 +61,10 @@ static void emit_checks(struct bf_cgen *cg, enum bf_family f, int none)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), none);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_TCPFLAGS));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSET, BPF_REG_1, TCP_RST, 0), none);
-	if (f == BF_FAMILY_IPV4) {
+	if (f == BF_FAMILY_IPV4)
 		bf_emit_reply_group_dst4(cg, none);
-		return;
-	}
-	/* Not unicast: multicast (ff00::/8) or unspecified (::). */
-	for (int a = 0; a < 2; a++) {
-		int base = a ? BF_PKT_DADDR6 : BF_PKT_SADDR6, unicast = bf_label_new(cg);
-
-		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)base));
-		bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_1));
-		bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_2, 24));
-		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_2, 0xff, 0), none);
-		for (int w = 1; w < 4; w++) {
-			bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, (int16_t)(base + 4 * w)));
-			bf_emit(cg, BPF_ALU32_REG(BPF_OR, BPF_REG_1, BPF_REG_2));
-		}
-		bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, 0), unicast);
-		bf_emit_jump(cg, BPF_JMP_A(0), none);
-		bf_label_bind(cg, unicast);
-	}
+	else
+		bf_emit_reply_unicast6(cg, none);
 }
 
 /* The reset's seq, ack_seq and flags (RJ_*) from the TCP header at

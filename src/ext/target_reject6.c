@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "ext/ext.h"
+#include "ext/reject_icmp6.h"
 #include "ext/reject_tcp.h"
 #include "ext/xtopt.h"
 
@@ -107,14 +108,22 @@ static void reject6_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	bf_strbuf_printf(out, " --reject-with %s", reject6_name(data));
 }
 
-/* tcp-reset at XDP (reject_tcp.c); the ICMP answers are not compiled yet. */
+/* At XDP: the reset (reject_tcp.c) or the ICMPv6 error (reject_icmp6.c)
+ * of ip6t_REJECT's code for `with`. */
 static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
 {
+	static const int8_t codes[] = {
+		[REJECT6_NO_ROUTE] = 0, [REJECT6_ADM_PROHIBITED] = 1, [REJECT6_NOT_NEIGHBOUR] = -1,
+		[REJECT6_ADDR_UNREACH] = 3, [REJECT6_PORT_UNREACH] = 4, [REJECT6_ECHOREPLY] = -1,
+		[REJECT6_TCP_RESET] = -1, [REJECT6_POLICY_FAIL] = 5, [REJECT6_REJECT_ROUTE] = 6,
+	};
 	const struct target_reject6 *t = data;
 
-	if (t->with != REJECT6_TCP_RESET)
+	if (t->with == REJECT6_TCP_RESET)
+		return bf_emit_reject_tcp(cg, BF_FAMILY_IPV6);
+	if (t->with >= sizeof(codes) || codes[t->with] < 0)
 		return -EOPNOTSUPP;
-	return bf_emit_reject_tcp(cg, BF_FAMILY_IPV6);
+	return bf_emit_reject_icmp6(cg, (uint8_t)codes[t->with]);
 }
 
 const struct bf_target_ops bf_target_reject6 = {

@@ -72,7 +72,7 @@ int bf_icmp_peers_map_create(int *map_fd)
 	int fd;
 
 	bf_kern_log_init();
-	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, BF_ICMP_PEERS_MAP_NAME, sizeof(uint32_t),
+	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, BF_ICMP_PEERS_MAP_NAME, 16,
 			    sizeof(struct bf_icmp_peer), BF_ICMP_PEERS_MAX, NULL);
 	if (fd < 0)
 		return bf_err(fd, "cannot create the ICMP peers map: %s", strerror(-fd));

@@ -220,11 +220,17 @@ static void gen_target(struct rnd *r, struct rr_set *rs, size_t self, struct rr_
 		/* The answers REJECT sends are checked by e2e/test_reject_*.sh;
 		 * here that it drops, counted, where iptables' does. */
 		rr_put(rule, " -j REJECT --reject-with tcp-reset");
-	} else if (k < 66 && c->table == RR_FILTER && rs->family == 4) {
+	} else if (k < 66 && c->table == RR_FILTER) {
 		static const char *const with[] = {"", " --reject-with icmp-host-prohibited",
 						   " --reject-with icmp-net-unreachable"};
+		static const char *const with6[] = {"", " --reject-with icmp6-adm-prohibited",
+						    " --reject-with icmp6-no-route",
+						    " --reject-with icmp6-reject-route"};
 
-		rr_put(rule, " -j REJECT%s", with[rnd_below(r, 3)]);
+		if (rs->family == 4)
+			rr_put(rule, " -j REJECT%s", with[rnd_below(r, 3)]);
+		else
+			rr_put(rule, " -j REJECT%s", with6[rnd_below(r, 4)]);
 	} else if (k < 80) {
 		rr_put(rule, " -j DROP");
 	} else if (k < (c->builtin ? 83u : 92u)) {

@@ -67,14 +67,14 @@ on()
 	[ -z "$six" ] || { dst=$HOST6_B; src=$HOST6_A; }
 	ip netns exec "$server" python3 "$FLOWS" "serve$six" 6 >"$out" 2>&1 &
 	local sp=$!
-	wait_until 3 grep -qs ready "$out" || fail "$1: the server did not start: $(cat "$out")"
+	wait_until 10 grep -qs ready "$out" || fail "$1: the server did not start: $(cat "$out")"
 	case $1 in
 	tcp | udp) ip netns exec "$client" python3 "$FLOWS" "$1" "$dst" || failures=$((failures + 1)) ;;
 	ping) ip netns exec "$client" "$TOOLS/probe" ping "$HOST_B" 3 1000 >/dev/null ;;
 	udp-out)
-		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 3 >"$W/answer" 2>&1 &
+		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 10 >"$W/answer" 2>&1 &
 		local ap=$!
-		wait_until 3 grep -qs ready "$W/answer" || fail "udp-answer did not start"
+		wait_until 10 grep -qs ready "$W/answer" || fail "udp-answer did not start"
 		ip netns exec "$server" python3 "$FLOWS" udp-out "$src" || failures=$((failures + 1))
 		wait "$ap"
 		;;
@@ -96,7 +96,7 @@ on()
 		# number far from its window: INVALID for conntrack.
 		HOLD_MS=1500 ip netns exec "$client" python3 "$FLOWS" tcp "$HOST_B" >"$W/hold" 2>&1 &
 		local cp=$!
-		wait_until 3 grep -qs open "$W/hold" || fail "the held connection did not open"
+		wait_until 10 grep -qs open "$W/hold" || fail "the held connection did not open"
 		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$HOST_A" \
 			--dst "$HOST_B" --proto tcp --sport 41000 --dport 7777 --flags ACK \
 			--seq 12345 --ack 67890 >/dev/null
@@ -108,7 +108,7 @@ on()
 		# resets the connection.
 		HOLD_MS=1000 ip netns exec "$client" python3 "$FLOWS" tcp-reset "$dst" >"$W/rst" 2>&1 &
 		local rp=$! snd rcv
-		wait_until 3 grep -qs "^seq" "$W/rst" || fail "the connection to reset did not open"
+		wait_until 10 grep -qs "^seq" "$W/rst" || fail "the connection to reset did not open"
 		read -r _ snd rcv < <(grep "^seq" "$W/rst")
 		ip netns exec "$client" "$TOOLS/pktsend" -i "$IF_A" --dst-mac "$mac" --src "$src" \
 			--dst "$dst" --proto tcp --sport 41001 --dport 7777 --flags ACK,PSH \

@@ -24,21 +24,15 @@ hosts_new C D
 bf "$A" attach "$IF_A" || fail "attach on the client"
 bf "$B" attach "$IF_B" || fail "attach"
 
-# capture CLIENT_NS: ICMP errors the client receives, in the background.
-capture()
-{
-	ip netns exec "$1" "$TOOLS/probe" icmp-capture "$IF_A" 2 >"$W/icmp.$1" 2>&1 &
-	wait_until 2 grep -q ready "$W/icmp.$1" || fail "icmp-capture did not start"
-}
-
 # connect CLIENT_NS SERVER_NS PORT: what the client sees.
 connect()
 {
 	ip netns exec "$2" "$TOOLS/probe" tcp-listen "$3" 3 >"$W/listen.$3" 2>&1 &
 	local lp=$!
 	wait_until 2 grep -q ready "$W/listen.$3" || fail "tcp-listen did not start"
-	capture "$1"
+	icmp_capture_start "$1" "$W/icmp.$1"
 	ip netns exec "$1" "$TOOLS/probe" tcp-connect "$HOST_B" "$3" 700
+	icmp_capture_stop
 	kill "$lp" 2>/dev/null
 	wait
 }
@@ -65,14 +59,16 @@ for with in "" icmp-net-unreachable icmp-host-unreachable icmp-proto-unreachable
 		fail "REJECT ${with:-(default)}: no error captured"
 done
 
-# A burst: the kernel's per-peer limit lets 6 errors through.
+# A burst: the kernel's per-peer limit lets 6 errors through, once the
+# peer's budget is whole again after the errors above (one interval, 1 s).
+sleep 1.2
 bf "$B" -A INPUT -p udp --dport 9 -j REJECT || fail "bpfilter -A udp"
 ipt "$D" -A INPUT -p udp --dport 9 -j REJECT || fail "iptables -A udp"
 for pair in "$A" "$C"; do
-	capture "$pair"
+	icmp_capture_start "$pair" "$W/icmp.$pair"
 	ip netns exec "$pair" "$TOOLS/probe" udp-send "$HOST_B" 9 --count 10 \
 		--interval-us 1000 >/dev/null || fail "udp-send"
-	wait
+	icmp_capture_stop
 done
 check "a burst of 10: errors as iptables-legacy" "$(shape "$C")" "$(shape "$A")"
 check "a burst of 10: 6 errors" "count 6" "$(tail -n 1 "$W/icmp.$A")"

@@ -138,6 +138,25 @@ v6_pair()
 		ip -n "$2" addr add "$HOST6_B/64" dev "$IF_B" nodad || fail "IPv6 addresses"
 }
 
+# icmp_capture_start NS OUT: the ICMP and ICMPv6 destination unreachables
+# $IF_A in NS receives (tests/tools/probe icmp-capture), into OUT, until
+# icmp_capture_stop, which lets answers in flight arrive first. A capture
+# ended by the test, not by a clock: a slow start of the client under load
+# cannot outlast it.
+icmp_capture_start()
+{
+	ip netns exec "$1" "$TOOLS/probe" icmp-capture "$IF_A" 60 >"$2" 2>&1 &
+	_icmp_capture=$!
+	wait_until 2 grep -q ready "$2" || fail "icmp-capture did not start"
+}
+
+icmp_capture_stop()
+{
+	sleep 0.3
+	kill -TERM "$_icmp_capture" 2>/dev/null
+	wait "$_icmp_capture"
+}
+
 # twins_send PORT N: N datagrams to $HOST_B:PORT from A and from C, one
 # at a time, for tests that compare twin pairs (hosts_new A B, hosts_new
 # C D: the same addresses, one judged by bpfilter, one by the oracle).

@@ -1,9 +1,13 @@
 /* REJECT at XDP: the frame that comes out of the program (XDP_TX) is
  * checked field by field against what nf_send_reset / nf_send_reset6
- * (src/ext/reject_tcp.c) and icmp_send (src/ext/reject_icmp.c) build,
- * checksums recomputed here; where the kernel sends nothing, the packet
- * is only dropped. The same answers with real sockets, against
- * iptables-legacy: e2e/test_reject_tcp.sh, e2e/test_reject_icmp.sh. */
+ * (src/ext/reject_tcp.c), icmp_send (src/ext/reject_icmp.c) and
+ * icmp6_send (src/ext/reject_icmp6.c) build, checksums recomputed here;
+ * where the kernel sends nothing, the packet is only dropped. The same
+ * answers with real sockets, against iptables-legacy and ip6tables-legacy:
+ * e2e/test_reject_tcp.sh, e2e/test_reject_icmp.sh, test_reject_icmp6.sh.
+ * Runs in a network namespace of its own, whose settings and routes the
+ * programs are compiled with (see main). */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +17,9 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -303,6 +309,272 @@ static void budget(void **state)
 	bf_ruleset_free(rs);
 }
 
+/* IPv6 from `src` to 2001:db8::2: UDP to port 7777 with `payload` bytes,
+ * or ICMPv6 of `icmp_type` when >= 0; traffic class 0x2c. */
+static size_t frame_udp6(uint8_t *f, const char *src, size_t payload, int icmp_type)
+{
+	uint8_t *ip = f + 14, *l4 = ip + 40;
+	size_t plen = 8 + payload;
+
+	memset(f, 0, 14 + 40 + plen);
+	memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x86\xdd", 14);
+	ip[0] = 0x62;
+	ip[1] = 0xc0;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = icmp_type >= 0 ? 58 : 17;
+	ip[7] = 64;
+	inet_pton(AF_INET6, src, ip + 8);
+	inet_pton(AF_INET6, "2001:db8::2", ip + 24);
+	if (icmp_type >= 0) {
+		l4[0] = (uint8_t)icmp_type;
+	} else {
+		l4[0] = 0x9c; l4[1] = 0x40; l4[2] = 0x1e; l4[3] = 0x61;
+		l4[4] = (uint8_t)(plen >> 8);
+		l4[5] = (uint8_t)plen;
+	}
+	for (size_t i = 0; i < payload; i++)
+		l4[8 + i] = (uint8_t)(i * 7);
+	return 14 + 40 + plen;
+}
+
+static struct bf_ruleset *ruleset6(const char *rule)
+{
+	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV6);
+	struct bf_strbuf out = {0};
+
+	assert_non_null(rs);
+	assert_int_equal(front_cmd(rs, rule, &out), 0);
+	bf_strbuf_free(&out);
+	return rs;
+}
+
+static int run6(const struct prog *p, const uint8_t *in, size_t len)
+{
+	uint8_t out[1600];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = sizeof(out));
+
+	assert_int_equal(bpf_prog_test_run_opts(p->prog_fd, &o), 0);
+	return (int)o.retval;
+}
+
+/* The ICMPv6 error to the frame `in`: its fields, the checksum with the
+ * pseudo-header and the quote (the datagram, up to 1232 bytes). */
+static void check_error6(const struct prog *p, const uint8_t *in, size_t len, uint8_t code)
+{
+	uint8_t out[1600];
+	size_t q = len - 14 > 1232 ? 1232 : len - 14;
+	const uint8_t *ip = out + 14, *icmp = ip + 40;
+	uint32_t s;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = sizeof(out));
+
+	assert_int_equal(bpf_prog_test_run_opts(p->prog_fd, &o), 0);
+	assert_int_equal(o.retval, XDP_TX);
+	assert_int_equal(o.data_size_out, 14 + 48 + q);
+	assert_memory_equal(out, in + 6, 6);
+	assert_memory_equal(out + 6, in, 6);
+	assert_memory_equal(out + 12, "\x86\xdd", 2);
+	assert_int_equal(be32(ip), 0x60000000); /* class and flow label 0 */
+	assert_int_equal(ip[4] << 8 | ip[5], 8 + q);
+	assert_int_equal(ip[6], 58);
+	assert_int_equal(ip[7], 33); /* the interface's hop_limit (main) */
+	assert_memory_equal(ip + 8, in + 14 + 24, 16);
+	assert_memory_equal(ip + 24, in + 14 + 8, 16);
+	assert_int_equal(icmp[0], 1);
+	assert_int_equal(icmp[1], code);
+	assert_int_equal(be32(icmp + 4), 0);
+	s = sum16(ip + 8, 32, (uint32_t)(8 + q) + 58);
+	assert_int_equal(fold(sum16(icmp, 8 + q, s)), 0xffff);
+	assert_memory_equal(icmp + 8, in + 14, q);
+}
+
+/* Every type ip6tables offers, and the default: the error and its code
+ * (ip6t_REJECT), quoting small, odd and larger-than-1280 datagrams. */
+static void errors6(void **state)
+{
+	static const struct {
+		const char *with;
+		uint8_t code;
+	} types[] = {
+		{"", 4}, {" --reject-with icmp6-no-route", 0}, {" --reject-with no-route", 0},
+		{" --reject-with icmp6-adm-prohibited", 1}, {" --reject-with icmp6-addr-unreachable", 3},
+		{" --reject-with icmp6-port-unreachable", 4}, {" --reject-with icmp6-policy-fail", 5},
+		{" --reject-with icmp6-reject-route", 6},
+	};
+	uint8_t in[1600];
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char rule[128];
+		struct bf_ruleset *rs;
+		struct prog p;
+
+		snprintf(rule, sizeof(rule), "-A INPUT -p udp --dport 7777 -j REJECT%s", types[i].with);
+		rs = ruleset6(rule);
+		assert_int_equal(prog_load(rs, "bfr0", &p), 0);
+		check_error6(&p, in, frame_udp6(in, "2001:db8::1", 0, -1), types[i].code);
+		check_error6(&p, in, frame_udp6(in, "2001:db8::1", 33, -1), types[i].code);
+		/* 1362 bytes: the quote stops at 1280 in all. */
+		check_error6(&p, in, frame_udp6(in, "2001:db8::1", 1300, -1), types[i].code);
+		assert_int_equal(prog_counter(&p, (size_t)prog_rule_slot(rs, 0)).packets, 3);
+		prog_close(&p);
+		bf_ruleset_free(rs);
+	}
+}
+
+/* `nh` as the first next header, then an 8-byte extension header (a
+ * fragment header when nh is 44, with `fragoff` and M set) before UDP. */
+static size_t frame_ext6(uint8_t *f, uint8_t nh, uint16_t fragoff)
+{
+	size_t len = frame_udp6(f, "2001:db8::1", 16, -1);
+	uint8_t *ip = f + 14;
+
+	memmove(ip + 48, ip + 40, len - 54);
+	memset(ip + 40, 0, 8);
+	ip[40] = 17;
+	if (nh == 44) {
+		ip[42] = (uint8_t)(fragoff >> 5);
+		ip[43] = (uint8_t)(fragoff << 3 | 1);
+	}
+	ip[6] = nh;
+	ip[5] = (uint8_t)(ip[5] + 8);
+	return len + 8;
+}
+
+/* Where icmp6_send and reject6_csum_ok send none: dropped, counted, no
+ * answer. -j REJECT without -p: every packet reaches the target. */
+static void no_error6(void **state)
+{
+	struct bf_ruleset *rs = ruleset6("-A INPUT -j REJECT");
+	uint8_t in[256];
+	struct prog p;
+	size_t len;
+	int n = 0;
+
+	assert_int_equal(prog_load(rs, "bfr0", &p), 0);
+	/* ICMPv6 errors: destination unreachable, packet too big; an echo
+	 * request (informational) gets one, even cut to its type byte. */
+	assert_int_equal(run6(&p, in, frame_udp6(in, "2001:db8::1", 8, 1)), XDP_DROP), n++;
+	assert_int_equal(run6(&p, in, frame_udp6(in, "2001:db8::1", 8, 2)), XDP_DROP), n++;
+	assert_int_equal(run6(&p, in, frame_udp6(in, "2001:db8::1", 8, 128)), XDP_TX), n++;
+	len = frame_udp6(in, "2001:db8::1", 0, 128);
+	in[14 + 5] = 1;
+	assert_int_equal(run6(&p, in, len - 7), XDP_TX), n++;
+	/* No byte past the headers: a next header with no payload at all. */
+	len = frame_udp6(in, "2001:db8::1", 0, -1);
+	in[14 + 5] = 0;
+	assert_int_equal(run6(&p, in, len - 8), XDP_DROP), n++;
+	/* No next header (59), after destination options. */
+	len = frame_ext6(in, 60, 0);
+	in[14 + 40] = 59;
+	assert_int_equal(run6(&p, in, len), XDP_DROP), n++;
+	/* Fragments: the first gets one, a later one none. */
+	assert_int_equal(run6(&p, in, frame_ext6(in, 44, 0)), XDP_TX), n++;
+	assert_int_equal(run6(&p, in, frame_ext6(in, 44, 2)), XDP_DROP), n++;
+	/* A multicast destination; a frame to a multicast MAC address. */
+	len = frame_udp6(in, "2001:db8::1", 8, -1);
+	inet_pton(AF_INET6, "ff0e::1", in + 14 + 24);
+	assert_int_equal(run6(&p, in, len), XDP_DROP), n++;
+	len = frame_udp6(in, "2001:db8::1", 8, -1);
+	memcpy(in, "\x33\x33\x00\x00\x00\x02", 6);
+	assert_int_equal(run6(&p, in, len), XDP_DROP), n++;
+	/* The unspecified and a v4-mapped source. */
+	assert_int_equal(run6(&p, in, frame_udp6(in, "::", 8, -1)), XDP_DROP), n++;
+	assert_int_equal(run6(&p, in, frame_udp6(in, "::ffff:198.18.0.1", 8, -1)), XDP_DROP), n++;
+	/* And a plain datagram after all that: one. */
+	assert_int_equal(run6(&p, in, frame_udp6(in, "2001:db8::1", 8, -1)), XDP_TX), n++;
+	assert_int_equal(prog_counter(&p, (size_t)prog_rule_slot(rs, 0)).packets, n);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
+/* icmpv6_xrlim_allow's per-peer budget: 6 errors at once, then one per
+ * net.ipv6.icmp.ratelimit (1 s here), whatever the route to the peer (a
+ * connected /64, or none); each peer its own. */
+static void budget6(void **state)
+{
+	struct bf_ruleset *rs = ruleset6("-A INPUT -p udp -j REJECT");
+	uint8_t near[256], far[256];
+	size_t len = frame_udp6(near, "2001:db8::1", 4, -1);
+	struct prog p;
+
+	frame_udp6(far, "2001:db8:1::1", 4, -1);
+	assert_int_equal(prog_load(rs, "bfr0", &p), 0);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(run6(&p, near, len), XDP_TX);
+	assert_int_equal(run6(&p, near, len), XDP_DROP);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(run6(&p, far, len), XDP_TX);
+	assert_int_equal(run6(&p, far, len), XDP_DROP);
+	usleep(400000);
+	assert_int_equal(run6(&p, near, len), XDP_DROP);
+	assert_int_equal(run6(&p, far, len), XDP_DROP);
+	usleep(700000);
+	assert_int_equal(run6(&p, near, len), XDP_TX);
+	assert_int_equal(run6(&p, near, len), XDP_DROP);
+	assert_int_equal(run6(&p, far, len), XDP_TX);
+	assert_int_equal(prog_counter(&p, (size_t)prog_rule_slot(rs, 0)).packets, 19);
+	prog_close(&p);
+
+	/* Type 1 out of net.ipv6.icmp.ratemask, when compiled: no limit. */
+	assert_int_equal(system("sysctl -qw net.ipv6.icmp.ratemask=0,3-127"), 0);
+	assert_int_equal(prog_load(rs, "bfr0", &p), 0);
+	assert_int_equal(system("sysctl -qw net.ipv6.icmp.ratemask=0-1,3-127"), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(run6(&p, near, len), XDP_TX);
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
+/* Many REJECT rules of different types (one classifier stage action per
+ * kind with BPFILTER_CLASSIFY=always, test_classified.sh): each source
+ * gets its own rule's code. */
+static void many6(void **state)
+{
+	static const char *const with[] = {"icmp6-no-route", "icmp6-adm-prohibited",
+					   "icmp6-addr-unreachable", "icmp6-port-unreachable",
+					   "icmp6-policy-fail", "icmp6-reject-route"};
+	static const uint8_t codes[] = {0, 1, 3, 4, 5, 6};
+	struct bf_ruleset *rs = bf_ruleset_new(BF_FAMILY_IPV6);
+	struct bf_strbuf out = {0};
+	uint8_t in[256];
+	struct prog p;
+
+	assert_non_null(rs);
+	for (int k = 0; k < 60; k++) {
+		char rule[160];
+
+		snprintf(rule, sizeof(rule), "-A INPUT -s 2001:db8:0:%x::/64 -j REJECT --reject-with %s",
+			 k + 1, with[k % 6]);
+		assert_int_equal(front_cmd(rs, rule, &out), 0);
+	}
+	bf_strbuf_free(&out);
+	assert_int_equal(prog_load(rs, "bfr0", &p), 0);
+	for (int k = 0; k < 60; k += 7) {
+		char src[64];
+
+		snprintf(src, sizeof(src), "2001:db8:0:%x::5", k + 1);
+		check_error6(&p, in, frame_udp6(in, src, 10, -1), codes[k % 6]);
+		assert_int_equal(prog_counter(&p, (size_t)prog_rule_slot(rs, (size_t)k)).packets, 1);
+	}
+	prog_close(&p);
+	bf_ruleset_free(rs);
+}
+
+/* A namespace of its own: ICMPv6 rate limit 1 s, hop limit 33 on bfr0,
+ * 2001:db8::2/64 on it (the route 2001:db8::/64). */
+static void netns_setup(void)
+{
+	if (unshare(CLONE_NEWNET) ||
+	    system("ip link add bfr0 type veth peer name bfr1 && ip link set bfr1 up && "
+		   "ip link set bfr0 up && ip -6 addr add 2001:db8::2/64 dev bfr0 nodad && "
+		   "sysctl -qw net.ipv6.icmp.ratelimit=1000 net.ipv6.conf.bfr0.hop_limit=33")) {
+		fprintf(stderr, "cannot set up the test's network namespace\n");
+		exit(1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,8 +582,13 @@ int main(void)
 		cmocka_unit_test(no_reset),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(budget),
+		cmocka_unit_test(errors6),
+		cmocka_unit_test(no_error6),
+		cmocka_unit_test(budget6),
+		cmocka_unit_test(many6),
 	};
 
 	prog_need_root();
+	netns_setup();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

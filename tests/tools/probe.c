@@ -17,10 +17,14 @@
  *       prints "ready", then the IPv4 or IPv6 and TCP headers (hex) of the
  *       first TCP reset that IFACE receives; exit 1 when none came
  *   probe icmp-capture IFACE SECONDS
- *       prints "ready", then after SECONDS the IPv4 and ICMP headers (hex)
- *       of the first ICMP destination unreachable IFACE received, and
- *       "count N" of them
+ *       prints "ready", then after SECONDS the IPv4 and ICMP (or IPv6 and
+ *       ICMPv6) headers (hex) of the first ICMP or ICMPv6 destination
+ *       unreachable IFACE received, and "count N" of them
+ *   probe udp-connect ADDR PORT [TIMEOUT_MS]
+ *       sends one datagram from a connected UDP socket and prints the
+ *       error the socket then reports (ECONNREFUSED, ...) or "timeout"
  */
+#define _GNU_SOURCE /* strerrorname_np */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +94,7 @@ static void addr(const char *s, uint16_t port, struct sockaddr_in *sin)
 	}
 }
 
-/* An IPv4 or IPv6 address and port (TCP only; UDP and ICMP are IPv4). */
+/* An IPv4 or IPv6 address and port (ping is IPv4 only). */
 static socklen_t addr_any(const char *s, uint16_t port, struct sockaddr_in6 *sa)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
@@ -187,13 +191,13 @@ static int tcp_listen(int argc, char **argv)
 
 static int udp_send(int argc, char **argv)
 {
-	struct sockaddr_in to, from;
+	struct sockaddr_in6 to, from;
+	socklen_t to_len = addr_any(argv[0], (uint16_t)num(argv[1], 1, 65535), &to);
 	const char *src = NULL;
 	long count = 1, interval = 0, sent = 0;
 	char payload[32] = "bpfilter probe";
 	int fd;
 
-	addr(argv[0], (uint16_t)num(argv[1], 1, 65535), &to);
 	for (int i = 2; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			goto usage;
@@ -206,22 +210,23 @@ static int udp_send(int argc, char **argv)
 		else
 			goto usage;
 	}
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(to.sin6_family, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		perror("probe: socket");
 		return 3;
 	}
 	if (src) {
-		addr(src, 0, &from);
-		if (bind(fd, (struct sockaddr *)&from, sizeof(from))) {
+		socklen_t from_len = addr_any(src, 0, &from);
+
+		if (from.sin6_family != to.sin6_family ||
+		    bind(fd, (struct sockaddr *)&from, from_len)) {
 			perror("probe: bind");
 			return 3;
 		}
 	}
 	catch_signals();
 	while (!stop && (!count || sent < count)) {
-		if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to,
-			   sizeof(to)) < 0) {
+		if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to, to_len) < 0) {
 			/* A full queue or an unanswered ARP: try again. */
 			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR ||
 			    errno == EHOSTUNREACH) {
@@ -294,8 +299,22 @@ static int rst_capture(int argc, char **argv)
 	return 1;
 }
 
-/* ICMPv4 destination unreachables IFACE receives: the first one's
- * headers and how many, for comparing two firewalls' answers. */
+/* The length of the network and ICMP headers of an ICMP (type 3) or
+ * ICMPv6 (type 1) destination unreachable in frame f, or 0. */
+static size_t unreach_headers(const unsigned char *f, ssize_t n)
+{
+	if (n >= 14 + 20 + 8 && f[12] == 0x08 && f[13] == 0x00 && f[23] == IPPROTO_ICMP &&
+	    (f[14] & 0x0f) == 5 && f[14 + 20] == 3)
+		return 28;
+	if (n >= 14 + 40 + 8 && f[12] == 0x86 && f[13] == 0xdd && f[20] == IPPROTO_ICMPV6 &&
+	    f[14 + 40] == 1)
+		return 48;
+	return 0;
+}
+
+/* The destination unreachables IFACE receives: the first one's headers
+ * and how many, for comparing two firewalls' answers. Stopped by a signal,
+ * it still counts what was queued by then. */
 static int icmp_capture(int argc, char **argv)
 {
 	long deadline = now_ms() + num(argv[1], 1, 600) * 1000, count = 0;
@@ -306,22 +325,57 @@ static int icmp_capture(int argc, char **argv)
 	if (fd < 0)
 		return 3;
 	catch_signals();
-	while (!stop && now_ms() < deadline) {
+	for (bool draining = false;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
+		size_t hl;
 		ssize_t n;
 
-		if (poll(&p, 1, 100) <= 0)
+		if (!draining && (stop || now_ms() >= deadline))
+			draining = true;
+		if (!draining && poll(&p, 1, 100) <= 0)
 			continue;
-		n = recv(fd, f, sizeof(f), 0);
-		if (n < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || f[23] != IPPROTO_ICMP ||
-		    f[14 + 20] != 3 || (f[14] & 0x0f) != 5)
+		n = recv(fd, f, sizeof(f), draining ? MSG_DONTWAIT : 0);
+		if (n < 0 && draining)
+			break;
+		hl = unreach_headers(f, n);
+		if (!hl)
 			continue;
 		if (!count++)
-			for (int i = 0, o = 0; i < 28; i++)
-				o += snprintf(first + o, sizeof(first) - (size_t)o, "%s%02x",
-					      i == 20 ? " " : "", f[14 + i]);
+			for (size_t i = 0, o = 0; i < hl; i++)
+				o += (size_t)snprintf(first + o, sizeof(first) - o, "%s%02x",
+						      i == hl - 8 ? " " : "", f[14 + i]);
 	}
 	printf("%s\ncount %ld\n", first, count);
+	return 0;
+}
+
+/* What a connected UDP socket reports after one datagram: the error an
+ * ICMP answer sets on it (by name), or timeout. */
+static int udp_connect(int argc, char **argv)
+{
+	struct sockaddr_in6 sa;
+	socklen_t sa_len = addr_any(argv[0], (uint16_t)num(argv[1], 1, 65535), &sa);
+	long timeout = argc > 2 ? num(argv[2], 1, 600000) : 1000;
+	struct pollfd p;
+	char buf[64];
+	int fd;
+
+	fd = socket(sa.sin6_family, SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sa_len) ||
+	    send(fd, "bpfilter probe", 14, 0) < 0) {
+		perror("probe: udp-connect");
+		return 3;
+	}
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (poll(&p, 1, (int)timeout) == 0) {
+		printf("timeout\n");
+		return 0;
+	}
+	if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		printf("data\n");
+	else
+		printf("%s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	close(fd);
 	return 0;
 }
 
@@ -463,6 +517,7 @@ int main(int argc, char **argv)
 		{ "ping", 1, 3, ping },
 		{ "rst-capture", 2, 2, rst_capture },
 		{ "icmp-capture", 2, 2, icmp_capture },
+		{ "udp-connect", 2, 3, udp_connect },
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -482,6 +537,9 @@ int main(int argc, char **argv)
 		"       probe tcp-listen PORT [SECONDS]\n"
 		"       probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]\n"
 		"       probe udp-recv PORT SECONDS\n"
-		"       probe ping ADDR [COUNT] [TIMEOUT_MS]\n");
+		"       probe ping ADDR [COUNT] [TIMEOUT_MS]\n"
+		"       probe rst-capture IFACE SECONDS\n"
+		"       probe icmp-capture IFACE SECONDS\n"
+		"       probe udp-connect ADDR PORT [TIMEOUT_MS]\n");
 	return 3;
 }
