@@ -66,7 +66,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -Itests \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(shell pkg-config --cflags libbpf 2>/dev/null)
 FUZZ_LIB_SRCS := $(wildcard src/common/*.c src/ir/*.c src/ext/*.c src/front/*.c src/plan/*.c \
-	src/cgen/*.c)
+	src/cgen/*.c) src/core/set_key.c
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) \
 	$(FUZZ_BUILD)/tests/fuzz/fuzz_util.o
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
