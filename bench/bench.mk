@@ -21,3 +21,13 @@ bench: all $(BENCH_BIN)
 .PHONY: bench-set
 bench-set: all $(BUILD)/tools/probe
 	@bench/set_million.sh
+
+# What a ruleset reading the conntrack state costs a packet at XDP.
+CT_COST_BIN := $(BUILD)/bench/ct_cost
+$(CT_COST_BIN): bench/ct_cost/ct_cost.c $(LIB) $(TESTLIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB_LINK) $(LDLIBS) -lcmocka
+
+.PHONY: bench-conntrack
+bench-conntrack: all $(CT_COST_BIN)
+	@$(CT_COST_BIN)
