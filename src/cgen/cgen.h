@@ -203,9 +203,10 @@ struct bf_cgen {
 	int lbl_v6;
 	/* The netfilter hook: there is an IPv4 ruleset to judge. */
 	bool judge_v4;
-	/* What rules read of the conntrack (ct.h: BF_CT_NEED_*): the hook
-	 * fills it. */
-	unsigned int uses_ct;
+	/* What each family's rules read of the conntrack (ct.h:
+	 * BF_CT_NEED_*, by enum bf_family), worked out once per compile: the
+	 * hook fills it. */
+	unsigned int ct_needs[BF_FAMILY_MAX];
 
 	/* The classifier: the map's contents, and each chain's plan (made
 	 * once per chain, however many places inline it). */

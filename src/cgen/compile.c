@@ -53,7 +53,7 @@ static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot
 	if (chain_index(&rs->tables[BF_TABLE_FILTER], "INPUT", &input))
 		return cg->err = bf_err(-ENOENT, "cgen: no INPUT chain in the filter table");
 	/* Raw PREROUTING comes before conntrack: no state yet. */
-	if (cg->uses_ct)
+	if (cg->ct_needs[rs->family])
 		bf_emit_ct_none(cg);
 	if (rs->tables[BF_TABLE_RAW].present &&
 	    !chain_index(&rs->tables[BF_TABLE_RAW], "PREROUTING", &prerouting)) {
@@ -94,7 +94,8 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 	/* Without an IPv6 ruleset IPv6 packets pass unjudged: what an empty
 	 * ruleset with ACCEPT policies would do to them. */
 	cg->judge_v6 = v6 != NULL;
-	cg->uses_ct = bf_ruleset_uses_ct(v4) | bf_ruleset_uses_ct(v6);
+	cg->ct_needs[BF_FAMILY_IPV4] = bf_ruleset_uses_ct(v4);
+	cg->ct_needs[BF_FAMILY_IPV6] = bf_ruleset_uses_ct(v6);
 	if (v6)
 		cg->lbl_v6 = bf_label_new(cg);
 	hook->prologue(cg);

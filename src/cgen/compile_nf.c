@@ -38,7 +38,9 @@ static int compile(struct bf_cgen *cg, const struct bf_ruleset *v4, const struct
 		return cg->err;
 	if ((v4 && v4->family != BF_FAMILY_IPV4) || (v6 && v6->family != BF_FAMILY_IPV6))
 		return cg->err = bf_err(-EINVAL, "cgen: a ruleset of the wrong family");
-	if (v6 && !bf_ruleset_uses_ct(v6))
+	cg->ct_needs[BF_FAMILY_IPV4] = bf_ruleset_uses_ct(v4);
+	cg->ct_needs[BF_FAMILY_IPV6] = bf_ruleset_uses_ct(v6);
+	if (!cg->ct_needs[BF_FAMILY_IPV6])
 		v6 = NULL;
 	if (v4 && hook->check)
 		err = hook->check(v4);
@@ -48,7 +50,6 @@ static int compile(struct bf_cgen *cg, const struct bf_ruleset *v4, const struct
 		return cg->err = err;
 
 	cg->hook = hook;
-	cg->uses_ct = bf_ruleset_uses_ct(v4) | bf_ruleset_uses_ct(v6);
 	cg->ifname = ifname;
 	cg->judge_v4 = v4 != NULL;
 	cg->judge_v6 = v6 != NULL;

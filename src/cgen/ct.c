@@ -67,7 +67,7 @@ void bf_emit_ct_none(struct bf_cgen *cg)
 {
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_CTINFO, BF_CT_ST_INVALID));
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_PKT_CTPROTO, 0));
-	if (!(cg->uses_ct & BF_CT_NEED_TUPLE))
+	if (!(cg->ct_needs[cg->rs->family] & BF_CT_NEED_TUPLE))
 		return;
 	for (int off = BF_PKT_CT_ORIG_SRC; off < BF_PKT_CT_REPL_DST + 16; off += 8)
 		bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, off, 0));
@@ -75,34 +75,45 @@ void bf_emit_ct_none(struct bf_cgen *cg)
 		bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, off, 0));
 }
 
+/* The context's tuple fields, in the order emit_tuple_fill takes them. */
+static const struct {
+	int off, size;
+} tuple_fields[] = {
+	{BF_PKT_CT_ORIG_SRC, BPF_W},   {BF_PKT_CT_ORIG_DST, BPF_W},
+	{BF_PKT_CT_REPL_SRC, BPF_W},   {BF_PKT_CT_REPL_DST, BPF_W},
+	{BF_PKT_CT_ORIG_SPORT, BPF_H}, {BF_PKT_CT_ORIG_DPORT, BPF_H},
+	{BF_PKT_CT_REPL_SPORT, BPF_H}, {BF_PKT_CT_REPL_DPORT, BPF_H},
+};
+#define N_TUPLE_FIELDS (sizeof(tuple_fields) / sizeof(tuple_fields[0]))
+
+/* Each tuple field from src_reg + from[i]: `words` 4-byte words of an
+ * address, a port (network order) turned to host order. */
+static void emit_tuple_fill(struct bf_cgen *cg, int src_reg, const int from[N_TUPLE_FIELDS],
+			    int words)
+{
+	for (size_t i = 0; i < N_TUPLE_FIELDS; i++) {
+		int size = tuple_fields[i].size;
+
+		for (int w = 0; w < (size == BPF_W ? words : 1); w++) {
+			bf_emit(cg, BPF_LDX_MEM(size, BPF_REG_1, src_reg, from[i] + 4 * w));
+			if (size == BPF_H)
+				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
+			bf_emit(cg, BPF_STX_MEM(size, BPF_REG_10, BPF_REG_1, tuple_fields[i].off + 4 * w));
+		}
+	}
+}
+
 /* The tuples from the conntrack in r9 (XDP: a pointer the verifier
- * knows), `words` 4-byte words of each address, the ports turned to host
- * order. */
+ * knows), original then reply direction. */
 static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o, int words)
 {
 	const int h = o->ct_tuplehash_size;
-	const struct {
-		int16_t from;
-		int to, size;
-	} f[] = {
-		{o->ct_src_addr, BF_PKT_CT_ORIG_SRC, BPF_W},
-		{o->ct_dst_addr, BF_PKT_CT_ORIG_DST, BPF_W},
-		{o->ct_src_addr + h, BF_PKT_CT_REPL_SRC, BPF_W},
-		{o->ct_dst_addr + h, BF_PKT_CT_REPL_DST, BPF_W},
-		{o->ct_src_port, BF_PKT_CT_ORIG_SPORT, BPF_H},
-		{o->ct_dst_port, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{o->ct_src_port + h, BF_PKT_CT_REPL_SPORT, BPF_H},
-		{o->ct_dst_port + h, BF_PKT_CT_REPL_DPORT, BPF_H},
+	const int from[N_TUPLE_FIELDS] = {
+		o->ct_src_addr, o->ct_dst_addr, o->ct_src_addr + h, o->ct_dst_addr + h,
+		o->ct_src_port, o->ct_dst_port, o->ct_src_port + h, o->ct_dst_port + h,
 	};
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
-			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_9, f[i].from + 4 * w));
-			if (f[i].size == BPF_H)
-				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
-		}
-	}
+	emit_tuple_fill(cg, BPF_REG_9, from, words);
 }
 
 /* The tuples of the conntrack the stack will make for this packet: its
@@ -110,26 +121,11 @@ static void emit_tuple_from_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o
  * addresses, `words` words each, then the ports). */
 static void emit_tuple_from_packet(struct bf_cgen *cg, int words)
 {
-	const int a = 4 * words;
-	const struct {
-		int from, to, size;
-	} f[] = {
-		{CT_TUPLE, BF_PKT_CT_ORIG_SRC, BPF_W}, {CT_TUPLE + a, BF_PKT_CT_ORIG_DST, BPF_W},
-		{CT_TUPLE + a, BF_PKT_CT_REPL_SRC, BPF_W}, {CT_TUPLE, BF_PKT_CT_REPL_DST, BPF_W},
-		{CT_TUPLE + 2 * a, BF_PKT_CT_ORIG_SPORT, BPF_H},
-		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_ORIG_DPORT, BPF_H},
-		{CT_TUPLE + 2 * a + 2, BF_PKT_CT_REPL_SPORT, BPF_H},
-		{CT_TUPLE + 2 * a, BF_PKT_CT_REPL_DPORT, BPF_H},
-	};
+	const int a = 4 * words, src = CT_TUPLE, dst = CT_TUPLE + a;
+	const int sport = CT_TUPLE + 2 * a, dport = sport + 2;
+	const int from[N_TUPLE_FIELDS] = {src, dst, dst, src, sport, dport, dport, sport};
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		for (int w = 0; w < (f[i].size == BPF_W ? words : 1); w++) {
-			bf_emit(cg, BPF_LDX_MEM(f[i].size, BPF_REG_1, BPF_REG_10, f[i].from + 4 * w));
-			if (f[i].size == BPF_H)
-				bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-			bf_emit(cg, BPF_STX_MEM(f[i].size, BPF_REG_10, BPF_REG_1, f[i].to + 4 * w));
-		}
-	}
+	emit_tuple_fill(cg, BPF_REG_10, from, words);
 }
 
 static void emit_kfunc(struct bf_cgen *cg, int32_t btf_id)
@@ -297,8 +293,7 @@ static void emit_tcp_established(struct bf_cgen *cg, const struct bf_nf_offsets 
 void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 {
 	const bool v4 = family == BF_FAMILY_IPV4;
-	/* What this family's rules read (cg->rs: the family's ruleset). */
-	const unsigned int needs = bf_ruleset_uses_ct(cg->rs);
+	const unsigned int needs = cg->ct_needs[family];
 	int defer = bf_label_new(cg), release_defer = bf_label_new(cg), done = bf_label_new(cg);
 	int lookup = bf_label_new(cg), found = bf_label_new(cg), is_new = bf_label_new(cg);
 	int udp = bf_label_new(cg), tuple_addrs = family == BF_FAMILY_IPV4 ? 8 : 32;

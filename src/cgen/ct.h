@@ -41,8 +41,10 @@ void bf_emit_ct_none(struct bf_cgen *cg);
  * CTINFO where it is certain, else the packet deferred (XDP_PASS with
  * the metadata mark; XDP_DROP where the driver keeps no metadata). */
 void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family);
-/* Netfilter hook: CTINFO from skb->_nfct (skb in register skb_reg). */
-void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg);
+/* Netfilter hook: CTINFO from skb->_nfct (skb in register skb_reg), and
+ * what else `needs` (BF_CT_NEED_*) asks. */
+void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg,
+		   unsigned int needs);
 /* Netfilter hook: to `yes` when the skb (in skb_reg) carries the mark of
  * a deferred packet; clobbers r0-r5. */
 void bf_emit_ct_deferred(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg,

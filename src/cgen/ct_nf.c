@@ -62,7 +62,8 @@ static void emit_expires_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o)
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_2, BF_PKT_CT_EXPIRES));
 }
 
-void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg)
+void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_reg,
+		   unsigned int needs)
 {
 	int has_ct = bf_label_new(cg), done = bf_label_new(cg);
 	int orig = bf_label_new(cg);
@@ -112,9 +113,9 @@ void bf_emit_ct_nf(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb_re
 	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_2, BF_PKT_CTINFO));
 
 	emit_probe_field(cg, o->ct_protonum, BF_PKT_CTPROTO, 1);
-	if (cg->uses_ct & BF_CT_NEED_TUPLE)
+	if (needs & BF_CT_NEED_TUPLE)
 		emit_tuple_nf(cg, o);
-	if (cg->uses_ct & BF_CT_NEED_EXPIRES)
+	if (needs & BF_CT_NEED_EXPIRES)
 		emit_expires_nf(cg, o);
 	bf_label_bind(cg, done);
 }

@@ -221,12 +221,12 @@ static void shorten_copy6(struct bf_cgen *cg)
 
 /* The conntrack state, once the prologue has filled the context (it took
  * r9, the skb, as scratch). */
-static void emit_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o)
+static void emit_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o, enum bf_family family)
 {
-	if (!cg->uses_ct)
+	if (!cg->ct_needs[family])
 		return;
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
-	bf_emit_ct_nf(cg, o, R_SKB);
+	bf_emit_ct_nf(cg, o, R_SKB, cg->ct_needs[family]);
 }
 
 static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
@@ -261,7 +261,7 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	bf_emit_ipv4_prologue(cg, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
-	emit_ct(cg, &o);
+	emit_ct(cg, &o, BF_FAMILY_IPV4);
 	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
 	bf_label_bind(cg, ipv6);
 	if (cg->judge_v6) {
@@ -270,7 +270,7 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
 		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
 		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_IP6_PLEN));
-		emit_ct(cg, &o);
+		emit_ct(cg, &o, BF_FAMILY_IPV6);
 		/* Past every IPv4 rule: a 32-bit jump. */
 		bf_emit_goto_far(cg, cg->lbl_v6);
 	} else {

@@ -161,7 +161,7 @@ static void xdp_prologue(struct bf_cgen *cg)
 static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 {
 	int whole = bf_label_new(cg), to_stack = bf_label_new(cg), drop = bf_label_new(cg);
-	bool ct = bf_ruleset_uses_ct(cg->rs);
+	bool ct = cg->ct_needs[family];
 
 	if (family != BF_FAMILY_IPV4) {
 		if (ct)
