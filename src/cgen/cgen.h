@@ -45,6 +45,9 @@ enum bf_map_id {
 	 * recent's lists. */
 	BF_MAP_HASHLIMIT,
 	BF_MAP_RECENT,
+	/* The netfilter stage's REJECT slot (cgen/nf_reject.h): a per-CPU
+	 * array of one struct bf_nf_reject_slot, pinned, one per namespace. */
+	BF_MAP_NF_REJECT,
 	BF_MAP_MAX,
 };
 struct bf_icmp_peer {

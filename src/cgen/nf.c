@@ -17,6 +17,7 @@
 #include "cgen/insn.h"
 #include "cgen/log_event.h"
 #include "cgen/nf.h"
+#include "cgen/nf_reject.h"
 #include "cgen/nf_uapi.h"
 #include "kern/btf_offsets.h"
 
@@ -381,9 +382,10 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	.log_frame = nf_log_frame,
 };
 
-/* The dispatcher (nf.h). Only reassembled datagrams concern filter INPUT
- * here: everything else leaves after three instructions. */
-int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
+/* The dispatcher (nf.h). Only reassembled datagrams and deferred packets
+ * concern filter INPUT here: everything else leaves after emptying the
+ * REJECT slot and three instructions. */
+int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd, int reject_fd)
 {
 	int accept = bf_label_new(cg), ours = bf_label_new(cg);
 	struct bf_nf_offsets o;
@@ -392,6 +394,7 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd)
 		return cg->err;
 	cg->hook = &bf_hook_nf_local_in;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
+	bf_emit_nf_reject_clear(cg, reject_fd);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_7, BF_REG_CTX, BF_NF_CTX_SKB));
 	emit_ours(cg, &o, BPF_REG_7, ours);
 	bf_emit_jump(cg, BPF_JMP_A(0), accept);

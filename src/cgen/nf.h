@@ -44,7 +44,8 @@ int bf_cgen_compile_nf_hook(struct bf_cgen *cg, const struct bf_ruleset *v4, con
  * found in the hash ifmap_fd (ifindex to slot), tail-calls that slot of
  * the prog_array slots_fd, and drops it when the slot is empty (fail
  * closed); accepts everything else (XDP judged it, or the interface is
- * not attached). Finished, no fixups. */
-int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd);
+ * not attached). First, for every packet, empties the REJECT slot of
+ * reject_fd (nf_reject.h). Finished, no fixups. */
+int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd, int reject_fd);
 
 #endif

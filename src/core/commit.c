@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "core/log_ring.h"
 #include "core/named.h"
+#include "core/nf_reject.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -82,7 +83,8 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
 			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1,
-			       [BF_MAP_HASHLIMIT] = -1, [BF_MAP_RECENT] = -1};
+			       [BF_MAP_HASHLIMIT] = -1, [BF_MAP_RECENT] = -1,
+			       [BF_MAP_NF_REJECT] = -1};
 	struct bf_log_ring log = {.ring_fd = -1, .drops_fd = -1};
 	struct bf_iface_progs p;
 	int own_state = -1;
@@ -109,6 +111,9 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 		if (!err)
 			err = bf_named_prepare((enum bf_map_id)m, fds[m], rs);
 	}
+	/* REJECT in the netfilter stage notes its answers in the slot. */
+	if (!err && p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_NF_REJECT))
+		err = bf_nf_reject_map_open(true, &fds[BF_MAP_NF_REJECT]);
 	if (!err)
 		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
 	if (!err && nf_fd && p.has_nf) {
@@ -121,7 +126,7 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	if (own_state >= 0)
 		close(own_state);
 	bf_log_ring_close(&log);
-	for (int m = BF_MAP_HASHLIMIT; m <= BF_MAP_RECENT; m++)
+	for (int m = BF_MAP_HASHLIMIT; m <= BF_MAP_NF_REJECT; m++)
 		if (fds[m] >= 0)
 			close(fds[m]);
 	bf_iface_progs_free(&p);

@@ -22,8 +22,10 @@
 
 #include "cgen/cgen.h"
 #include "cgen/nf.h"
+#include "cgen/nf_reject.h"
 #include "cgen/nf_uapi.h"
 #include "common/log.h"
+#include "core/nf_reject.h"
 #include "core/nf_stage.h"
 #include "kern/bpffs.h"
 #include "kern/kern.h"
@@ -68,6 +70,7 @@ static int find_maps(struct bf_nf_stage *ns)
 	struct bpf_link_info li = {0};
 	struct bpf_prog_info pi = {0};
 	uint32_t ids[4], len = sizeof(li);
+	bool has_reject = false;
 	int prog_fd, err;
 
 	if (bpf_obj_get_info_by_fd(ns->link_fd, &li, &len))
@@ -97,9 +100,13 @@ static int find_maps(struct bf_nf_stage *ns)
 			ns->ifmap_fd = fd;
 		else
 			close(fd);
+		has_reject |= !strcmp(mi.name, BF_NF_REJECT_MAP_NAME);
 	}
 	if (!err && (ns->slots_fd < 0 || ns->ifmap_fd < 0))
 		err = -ENOENT;
+	/* A dispatcher from before REJECT answered here. */
+	if (!err && !has_reject)
+		err = -ESTALE;
 	return err;
 }
 
@@ -109,7 +116,7 @@ static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char 
 {
 	char slots_pin[128];
 	struct bf_cgen cg;
-	int disp_fd = -1, err;
+	int disp_fd = -1, reject_fd, err;
 
 	ns->slots_fd = bf_nf_slots_create(BF_NF_SLOTS);
 	if (ns->slots_fd < 0)
@@ -117,11 +124,15 @@ static int create(const struct bf_state *st, struct bf_nf_stage *ns, const char 
 	ns->ifmap_fd = bf_nf_ifmap_create(BF_NF_SLOTS);
 	if (ns->ifmap_fd < 0)
 		return ns->ifmap_fd;
+	err = bf_nf_reject_map_open(true, &reject_fd);
+	if (err)
+		return err;
 	bf_cgen_init(&cg);
-	err = bf_cgen_nf_dispatcher(&cg, ns->slots_fd, ns->ifmap_fd);
+	err = bf_cgen_nf_dispatcher(&cg, ns->slots_fd, ns->ifmap_fd, reject_fd);
 	if (!err)
 		err = bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, BF_NF_DISPATCH_NAME,
 				   &disp_fd);
+	close(reject_fd);
 	bf_cgen_free(&cg);
 	if (err)
 		return err;
@@ -195,7 +206,10 @@ int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_sta
 	ns->link_fd = bf_bpffs_get(pin);
 	if (ns->link_fd >= 0) {
 		err = find_maps(ns);
-		if (err)
+		if (err == -ESTALE)
+			bf_err(err, "the netfilter stage pinned at %s is from an older bpfilter: "
+			       "detach every interface and attach again", pin);
+		else if (err)
 			bf_err(err, "the netfilter stage pinned at %s is not bpfilter's", pin);
 		else if (create_it)
 			err = ensure_v6(st, ns);
@@ -206,6 +220,9 @@ int bf_nf_stage_open(const struct bf_state *st, bool create_it, struct bf_nf_sta
 		err = ns->link_fd;
 		ns->link_fd = -1;
 	}
+	/* The way REJECT answers from here, renewed each time. */
+	if (!err && create_it)
+		err = bf_nf_reject_sync();
 	if (err)
 		bf_nf_stage_close(ns);
 	return err;
@@ -224,7 +241,9 @@ int bf_nf_stage_remove(const struct bf_state *st)
 		err = bf_bpffs_unpin(link);
 	if (!err)
 		err = bf_bpffs_unpin(link6);
-	return err ? err : bf_bpffs_unpin(slots);
+	if (!err)
+		err = bf_bpffs_unpin(slots);
+	return err ? err : bf_nf_reject_remove();
 }
 
 /* The slot of ifindex, or a free one (*fresh): no interface maps to it. */

@@ -10,16 +10,19 @@
  * None is sent (the packet is only dropped) where the kernel sends none:
  * a fragment, a TCP header that is not all there, a reset, a multicast or
  * broadcast destination (IPv6: a source or destination that is not
- * unicast). The netfilter stage (reassembled datagrams) cannot send a
- * packet: there REJECT drops. */
+ * unicast). The netfilter stage cannot send a packet: there nft sends
+ * the kernel's own reset (cgen/nf_reject.h). */
 #include <errno.h>
 #include <stddef.h>
 #include <linux/if_ether.h>
+#include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
 #include "cgen/flow.h"
 #include "cgen/insn.h"
+#include "cgen/nf_reject.h"
+#include "cgen/nf_uapi.h"
 #include "ext/reply.h"
 #include "ext/reject_tcp.h"
 
@@ -242,6 +245,8 @@ static void emit_reset(struct bf_cgen *cg, int family)
 
 int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
 {
+	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
+		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_TCP_RST, 0});
 	if (cg->hook != &bf_hook_xdp) {
 		bf_emit_verdict(cg, BF_VERDICT_DROP);
 		return cg->err;

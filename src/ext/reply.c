@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/bpf.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "cgen/flow.h"
 #include "cgen/insn.h"
+#include "cgen/nf_reject.h"
+#include "cgen/nf_uapi.h"
 #include "ext/stateful_util.h"
 
 void bf_emit_csum_halves(struct bf_cgen *cg)
@@ -269,6 +272,8 @@ void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none)
 int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
 			uint8_t code)
 {
+	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
+		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_ICMP_UNREACH, code});
 	if (cg->hook != &bf_hook_xdp) {
 		bf_emit_verdict(cg, BF_VERDICT_DROP);
 		return cg->err;

@@ -28,7 +28,7 @@ check "nothing logged yet: no output, exit 0" "0:" "$(bf "$B" log 2>&1; echo "$?
 
 bf "$B" -A INPUT -p icmp -j LOG --log-prefix "ping: " || fail "-A LOG"
 bf "$B" attach "$IF_B" || fail "attach"
-check "pins" "log_drops log_ring nf_input nf_input6 nf_slots " "$(pins)"
+check "pins" "log_drops log_ring nf_input nf_input6 nf_reject nf_reject_guard nf_reject_guard6 nf_slots " "$(pins)"
 ping_b || fail "ping"
 check "one line" "1" "$(bf "$B" log | grep -c ' ping: IN=veth-b OUT= ')"
 bf "$B" -I INPUT -p udp -j DROP || fail "-I"
