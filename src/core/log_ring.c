@@ -1,7 +1,6 @@
 /* The namespace's LOG ring buffer (log_ring.h). Commands that create it
  * hold the state lock; readers only open it. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -15,22 +14,10 @@
 #define PIN_RING "log_ring"
 #define PIN_DROPS "log_drops"
 
-static int pin_path(const char *name, char *buf, size_t len)
-{
-	uint64_t cookie;
-	int err = bf_netns_cookie(&cookie);
-
-	if (err)
-		return err;
-	if (snprintf(buf, len, "%" PRIu64 "/%s", cookie, name) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 static int get(const char *name, int *fd)
 {
 	char rel[64];
-	int err = pin_path(name, rel, sizeof(rel));
+	int err = bf_bpffs_netns_path(name, rel, sizeof(rel));
 
 	if (err)
 		return err;
@@ -45,11 +32,11 @@ static int create(struct bf_log_ring *r)
 
 	/* The drops first: a reader that finds the ring finds them too. */
 	if (!err)
-		err = pin_path(PIN_DROPS, rel, sizeof(rel));
+		err = bf_bpffs_netns_path(PIN_DROPS, rel, sizeof(rel));
 	if (!err)
 		err = bf_bpffs_pin(r->drops_fd, rel);
 	if (!err)
-		err = pin_path(PIN_RING, rel, sizeof(rel));
+		err = bf_bpffs_netns_path(PIN_RING, rel, sizeof(rel));
 	if (!err)
 		err = bf_bpffs_pin(r->ring_fd, rel);
 	return err;
@@ -93,12 +80,12 @@ void bf_log_ring_close(struct bf_log_ring *r)
 int bf_log_ring_remove(void)
 {
 	char rel[64];
-	int err = pin_path(PIN_RING, rel, sizeof(rel));
+	int err = bf_bpffs_netns_path(PIN_RING, rel, sizeof(rel));
 
 	if (!err)
 		err = bf_bpffs_unpin(rel);
 	if (!err)
-		err = pin_path(PIN_DROPS, rel, sizeof(rel));
+		err = bf_bpffs_netns_path(PIN_DROPS, rel, sizeof(rel));
 	if (!err)
 		err = bf_bpffs_unpin(rel);
 	return err;

@@ -2,7 +2,6 @@
  * the state lock. */
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +19,10 @@ static const char *pin_name(enum bf_map_id map)
 	return map == BF_MAP_HASHLIMIT ? "hashlimit" : "recent";
 }
 
-static int pin_path(enum bf_map_id map, char *buf, size_t len)
-{
-	uint64_t cookie;
-	int err = bf_netns_cookie(&cookie);
-
-	if (err)
-		return err;
-	if (snprintf(buf, len, "%" PRIu64 "/%s", cookie, pin_name(map)) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 int bf_named_open(enum bf_map_id map, bool create, int *fd)
 {
 	char rel[64];
-	int err = pin_path(map, rel, sizeof(rel));
+	int err = bf_bpffs_netns_path(pin_name(map), rel, sizeof(rel));
 
 	if (err)
 		return err;
@@ -239,12 +226,12 @@ void bf_named_prune(struct bf_ruleset *const rs[BF_FAMILY_MAX])
 int bf_named_remove(void)
 {
 	char rel[64];
-	int err = pin_path(BF_MAP_HASHLIMIT, rel, sizeof(rel));
+	int err = bf_bpffs_netns_path(pin_name(BF_MAP_HASHLIMIT), rel, sizeof(rel));
 
 	if (!err)
 		err = bf_bpffs_unpin(rel);
 	if (!err)
-		err = pin_path(BF_MAP_RECENT, rel, sizeof(rel));
+		err = bf_bpffs_netns_path(pin_name(BF_MAP_RECENT), rel, sizeof(rel));
 	if (!err)
 		err = bf_bpffs_unpin(rel);
 	return err;

@@ -2,7 +2,6 @@
  * the guards' links are pinned beside the stage, in the namespace's
  * directory of bpfilter's bpffs. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,22 +32,10 @@ static const struct bf_hook_ops match_hook = {
 	.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
 };
 
-static int pin_path(const char *name, char *buf, size_t len)
-{
-	uint64_t cookie;
-	int err = bf_netns_cookie(&cookie);
-
-	if (err)
-		return err;
-	if (snprintf(buf, len, "%" PRIu64 "/%s", cookie, name) >= (int)len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 int bf_nf_reject_map_open(bool create, int *map_fd)
 {
 	char pin[64];
-	int err = pin_path(PIN_MAP, pin, sizeof(pin)), fd;
+	int err = bf_bpffs_netns_path(PIN_MAP, pin, sizeof(pin)), fd;
 
 	if (err)
 		return err;
@@ -88,7 +75,7 @@ static int ensure_guards(struct bf_cgen *cg, int map_fd)
 		char pin[64];
 		int fd;
 
-		err = pin_path(guards[i].pin, pin, sizeof(pin));
+		err = bf_bpffs_netns_path(guards[i].pin, pin, sizeof(pin));
 		if (err)
 			break;
 		fd = bf_bpffs_get(pin);
@@ -164,12 +151,12 @@ int bf_nf_reject_remove(void)
 	int err = 0;
 
 	for (size_t i = 0; !err && i < sizeof(guards) / sizeof(guards[0]); i++) {
-		err = pin_path(guards[i].pin, pin, sizeof(pin));
+		err = bf_bpffs_netns_path(guards[i].pin, pin, sizeof(pin));
 		if (!err)
 			err = bf_bpffs_unpin(pin);
 	}
 	if (!err)
-		err = pin_path(PIN_MAP, pin, sizeof(pin));
+		err = bf_bpffs_netns_path(PIN_MAP, pin, sizeof(pin));
 	if (!err)
 		err = bf_bpffs_unpin(pin);
 	return err ? err : bf_nft_reject_remove();

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -26,6 +27,7 @@
 
 #include "common/log.h"
 #include "kern/bpffs.h"
+#include "kern/kern.h"
 
 #define BPF_FS_MAGIC 0xcafe4a11
 
@@ -201,4 +203,16 @@ int bf_bpffs_get(const char *rel)
 int bf_bpffs_unpin(const char *rel)
 {
 	return bpffs_do(BPFFS_UNPIN, rel, -1);
+}
+
+int bf_bpffs_netns_path(const char *name, char *buf, size_t len)
+{
+	uint64_t cookie;
+	int err = bf_netns_cookie(&cookie);
+
+	if (err)
+		return err;
+	if (snprintf(buf, len, "%" PRIu64 "/%s", cookie, name) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef BF_KERN_BPFFS_H
 #define BF_KERN_BPFFS_H
 
+#include <stddef.h>
+
 /* Pins fd at rel (parent directories created, an old pin replaced).
  * 0 or -errno, logged. */
 int bf_bpffs_pin(int fd, const char *rel);
@@ -14,5 +16,8 @@ int bf_bpffs_pin(int fd, const char *rel);
 int bf_bpffs_get(const char *rel);
 /* Removes the pin at rel; 0 when it was not there. */
 int bf_bpffs_unpin(const char *rel);
+/* "<netns cookie>/name": where the current network namespace's object
+ * `name` is pinned. 0 or -errno. */
+int bf_bpffs_netns_path(const char *name, char *buf, size_t len);
 
 #endif

@@ -351,7 +351,7 @@ static int part_b(const struct bf_ruleset *rs)
 	struct bf_counter o0[N_RULES + 1], o1[N_RULES + 1], ours[N_RULES + 1];
 	unsigned long long s1a[3], s1b[3], s2a[3], s2b[3];
 	struct prog p;
-	int link, arr, ifmap, disp, bad = 0;
+	int link, arr, ifmap, reject, disp, bad = 0;
 	uint32_t key = 0, ifindex;
 	struct bf_cgen cg;
 
@@ -384,9 +384,11 @@ static int part_b(const struct bf_ruleset *rs)
 	ifindex = (uint32_t)oracle_in_netns(ns[3], ifindex_fn, "bfn1");
 	arr = bf_nf_slots_create(4);
 	ifmap = bf_nf_ifmap_create(4);
+	reject = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "bf_nf_reject", 4, 16, 1, NULL);
 	disp = -1;
 	bf_cgen_init(&cg);
-	if (arr >= 0 && ifmap >= 0 && !bf_cgen_nf_dispatcher(&cg, arr, ifmap))
+	if (arr >= 0 && ifmap >= 0 && reject >= 0 &&
+	    !bf_cgen_nf_dispatcher(&cg, arr, ifmap, reject))
 		bf_prog_load(&bf_hook_nf_local_in, cg.insns, cg.len, "bf_nf_dispatch", &disp);
 	bf_cgen_free(&cg);
 	if (disp < 0 || !ifindex || bpf_map_update_elem(arr, &key, &p.prog_fd, BPF_ANY) ||
