@@ -31,3 +31,13 @@ $(CT_COST_BIN): bench/ct_cost/ct_cost.c $(LIB) $(TESTLIB_OBJS)
 .PHONY: bench-conntrack
 bench-conntrack: all $(CT_COST_BIN)
 	@$(CT_COST_BIN)
+
+# What the routing decision (INPUT or FORWARD) costs a packet at XDP.
+ROUTE_COST_BIN := $(BUILD)/bench/route_cost
+$(ROUTE_COST_BIN): bench/route_cost/route_cost.c $(LIB) $(TESTLIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(TESTLIB_OBJS) $(LIB_LINK) $(LDLIBS) -lcmocka
+
+.PHONY: bench-route
+bench-route: all $(ROUTE_COST_BIN)
+	@$(ROUTE_COST_BIN)

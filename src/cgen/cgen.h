@@ -130,6 +130,11 @@ enum bf_pkt_off {
 	BF_PKT_CLASS_SLOT = -120,   /* u32: the counter slot of BEST */
 	BF_PKT_CLASS_HALF = -124,   /* u32: where the map's live half starts */
 	BF_PKT_SIZE = 128,      /* bytes of stack the context uses */
+	/* Below the context, kept while FORWARD's rules run (route.h): a
+	 * bit per distinct -o name of the ruleset, set when the route's
+	 * output interface matches it. Between the ICMP answer's scratch
+	 * (reply.h) and conntrack's (ct.c). */
+	BF_PKT_OIF_BITS = -188,
 	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
 	 * a rule reads them. Addresses as in memory (network order; 16
 	 * bytes, IPv4's in the first 4), ports in host order. */
@@ -206,6 +211,12 @@ struct bf_cgen {
 	int lbl_v6;
 	/* The netfilter hook: there is an IPv4 ruleset to judge. */
 	bool judge_v4;
+	/* The rules being emitted are FORWARD's at XDP: the output
+	 * interface is the route's, known only at run time (route.h), and
+	 * -o tests read BF_PKT_OIF_BITS: bit i for oif_names[i]. */
+	bool oif_dynamic;
+	char oif_names[32][BF_IFNAMSIZ];
+	size_t n_oif_names;
 	/* What each family's rules read of the conntrack (ct.h:
 	 * BF_CT_NEED_*, by enum bf_family), worked out once per compile: the
 	 * hook fills it. */
@@ -230,11 +241,16 @@ struct bf_cgen_plan {
 	const struct bf_ruleset *rs;
 	enum bf_table_id table;
 	size_t chain_idx;
+	bool oif_dynamic; /* planned for FORWARD at XDP (cg->oif_dynamic) */
 	struct bf_chain_plan plan;
 	size_t table_start, table_end;
 	bool borrowed; /* plan belongs to cg->plan_donor */
 };
 void bf_cgen_plans_free(struct bf_cgen *cg);
+
+/* The output interface of bf_ip_tests() when it is the route's, known
+ * at run time only (FORWARD at XDP): the caller tests -o itself. */
+extern const char bf_oif_dynamic[];
 
 /* Emission primitives. */
 /* Makes room for one more element of an array of cg's (arr, *cap, len
@@ -342,6 +358,12 @@ struct bf_hook_ops {
 	 * chunks) may read 4 bytes, for the verifier: what this hook's
 	 * packet pointers let it bound. */
 	int walk_max;
+	/* Emitted after raw PREROUTING, before what before_input emits: the
+	 * routing decision. Falls through for a packet routed to this host
+	 * (filter INPUT), jumps to `forward` for one routed on (filter
+	 * FORWARD, BF_PKT_OIF_BITS set), ends the program for what the
+	 * stack drops before either. NULL: everything goes to INPUT. */
+	void (*route)(struct bf_cgen *cg, enum bf_family family, int forward);
 	/* For the LOG target: with r9 pointing at a reserved struct
 	 * bf_log_event, fills its l3_off, mac_len, cap and data from the
 	 * packet (clobbers r0-r5). NULL: the hook cannot log. */

@@ -24,12 +24,13 @@ void bf_cgen_plans_free(struct bf_cgen *cg)
 
 static const struct bf_cgen_plan *find_plan(const struct bf_cgen *cg,
 					    const struct bf_ruleset *rs, enum bf_table_id table,
-					    size_t chain_idx)
+					    size_t chain_idx, bool oif_dynamic)
 {
 	for (size_t i = 0; i < cg->n_plans; i++) {
 		const struct bf_cgen_plan *p = &cg->plans[i];
 
-		if (p->rs == rs && p->table == table && p->chain_idx == chain_idx)
+		if (p->rs == rs && p->table == table && p->chain_idx == chain_idx &&
+		    p->oif_dynamic == oif_dynamic)
 			return p;
 	}
 	return NULL;
@@ -46,7 +47,7 @@ static const struct bf_cgen_plan *donated(const struct bf_cgen *cg, enum bf_tabl
 	if (!donor || donor->classify != cg->classify || donor->slot_base != cg->slot_base ||
 	    strcmp(donor->ifname ? donor->ifname : "", cg->ifname ? cg->ifname : ""))
 		return NULL;
-	d = find_plan(donor, cg->rs, table, chain_idx);
+	d = find_plan(donor, cg->rs, table, chain_idx, cg->oif_dynamic);
 	return d && d->table_start == cg->class_table.n ? d : NULL;
 }
 
@@ -57,7 +58,7 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 	struct bf_cgen_plan *p;
 	int err;
 
-	p = (struct bf_cgen_plan *)find_plan(cg, cg->rs, table, chain_idx);
+	p = (struct bf_cgen_plan *)find_plan(cg, cg->rs, table, chain_idx, cg->oif_dynamic);
 	if (p)
 		return &p->plan;
 	if (!bf_cgen_grow(cg, (void **)&cg->plans, &cg->cap_plans, cg->n_plans, sizeof(*cg->plans)))
@@ -78,8 +79,10 @@ const struct bf_chain_plan *bf_cgen_chain_plan(struct bf_cgen *cg, enum bf_table
 		return &p->plan;
 	}
 	*p = (struct bf_cgen_plan){.rs = cg->rs, .table = table, .chain_idx = chain_idx,
+				   .oif_dynamic = cg->oif_dynamic,
 				   .table_start = cg->class_table.n};
-	err = bf_plan_chain(cg->rs, table, chain_idx, cg->ifname ? cg->ifname : "", "",
+	err = bf_plan_chain(cg->rs, table, chain_idx, cg->ifname ? cg->ifname : "",
+			    cg->oif_dynamic ? bf_oif_dynamic : "",
 			    cg->classify, cg->slot_base, &cg->class_table, &p->plan);
 	if (err == -E2BIG) {
 		/* Past the map's bound: this chain stays linear. */

@@ -10,6 +10,7 @@
 #include "cgen.h"
 #include "cgen/ct.h"
 #include "cgen/flow.h"
+#include "cgen/route.h"
 #include "common/log.h"
 
 static int chain_index(const struct bf_table *t, const char *name, size_t *idx)
@@ -21,6 +22,12 @@ static int chain_index(const struct bf_table *t, const char *name, size_t *idx)
 		}
 	}
 	return -ENOENT;
+}
+
+/* A chain with rules or a policy other than ACCEPT. */
+static bool judges(const struct bf_chain *c)
+{
+	return c->n_rules || c->policy != BF_VERDICT_ACCEPT;
 }
 
 size_t bf_cgen_n_slots(const struct bf_ruleset *v4, const struct bf_ruleset *v6)
@@ -41,12 +48,14 @@ static int check_family(const struct bf_ruleset *rs, enum bf_family want,
 }
 
 /* One family's chains: raw PREROUTING (when the raw table is in use),
- * whose ACCEPT goes on to filter INPUT, then what the stack does in
- * between (hook->before_input), then filter INPUT. */
+ * whose ACCEPT goes on to the routing decision (hook->route, route.h),
+ * then for the packets routed here what the stack does in between
+ * (hook->before_input) and filter INPUT; for those routed on, filter
+ * FORWARD. */
 static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot_base)
 {
-	size_t input = 0, prerouting = 0;
-	int err;
+	size_t input = 0, prerouting = 0, forward = 0;
+	int err, lbl_forward = -1;
 
 	cg->rs = rs;
 	cg->slot_base = slot_base;
@@ -64,9 +73,26 @@ static int emit_family(struct bf_cgen *cg, const struct bf_ruleset *rs, int slot
 			return err;
 		bf_label_bind(cg, filter);
 	}
+	/* Routing: INPUT falls through, FORWARD comes after it. Skipped
+	 * when neither chain judges (it costs a packet ~30 ns even on a host
+	 * that does not forward): then INPUT's policy counts forwarded
+	 * packets too. */
+	if (cg->hook->route && !chain_index(&rs->tables[BF_TABLE_FILTER], "FORWARD", &forward) &&
+	    (judges(rs->tables[BF_TABLE_FILTER].chains[input]) ||
+	     judges(rs->tables[BF_TABLE_FILTER].chains[forward]))) {
+		lbl_forward = bf_label_new(cg);
+		cg->hook->route(cg, rs->family, lbl_forward);
+	}
 	if (cg->hook->before_input)
 		cg->hook->before_input(cg, rs->family);
-	return bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
+	err = bf_emit_chain_flow(cg, BF_TABLE_FILTER, input, -1);
+	if (err || lbl_forward < 0)
+		return err;
+	bf_label_bind(cg, lbl_forward);
+	cg->oif_dynamic = true;
+	err = bf_emit_chain_flow(cg, BF_TABLE_FILTER, forward, -1);
+	cg->oif_dynamic = false;
+	return err;
 }
 
 int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
@@ -98,6 +124,11 @@ int bf_cgen_compile(struct bf_cgen *cg, const struct bf_ruleset *v4,
 	cg->ct_needs[BF_FAMILY_IPV6] = bf_ruleset_uses_ct(v6);
 	if (v6)
 		cg->lbl_v6 = bf_label_new(cg);
+	if (hook->route) {
+		err = bf_cgen_oif_names(cg, v4, v6);
+		if (err)
+			return cg->err = err;
+	}
 	hook->prologue(cg);
 	if (v4)
 		err = emit_family(cg, v4, 0);

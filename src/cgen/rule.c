@@ -13,6 +13,7 @@
 #include "cgen.h"
 #include "cgen/flow.h"
 #include "cgen/insn.h"
+#include "cgen/route.h"
 #include "common/log.h"
 #include "ext/ext.h"
 
@@ -22,10 +23,27 @@ void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v)
 	bf_emit(cg, BPF_EXIT_INSN());
 }
 
-/* No iptables output interface before routing: "" as nulldevname. */
+/* No iptables output interface before routing: "" as nulldevname; in
+ * FORWARD at XDP, the route's (emit_oif_test). */
 static const char *out_iface(const struct bf_cgen *cg)
 {
-	return "";
+	return cg->oif_dynamic ? bf_oif_dynamic : "";
+}
+
+/* -o in FORWARD at XDP: the name's bit in BF_PKT_OIF_BITS (route.h), to
+ * `next` when the rule does not match. */
+static void emit_oif_test(struct bf_cgen *cg, const struct bf_rule *rule, int next)
+{
+	int bit = bf_cgen_oif_bit(cg, rule->ip.outiface);
+	bool inv = rule->ip.invflags & BF_INV_VIA_OUT;
+
+	if (bit < 0) {
+		cg->err = bf_err(-EINVAL, "cgen: -o %s has no bit", rule->ip.outiface);
+		return;
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_OIF_BITS));
+	bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_1, (int32_t)(1u << bit)));
+	bf_emit_jump(cg, BPF_JMP32_IMM(inv ? BPF_JNE : BPF_JEQ, BPF_REG_1, 0, 0), next);
 }
 
 /* -j CHAIN continues after the rule when the chain returns; -g CHAIN
@@ -132,6 +150,8 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 	body = bf_label_new(cg);
 	hotdrop = bf_label_new(cg);
 	cg->lbl_hotdrop = hotdrop;
+	if (cg->oif_dynamic && rule->ip.outiface[0])
+		emit_oif_test(cg, rule, next);
 	if (n && tests[0].hotdrop) {
 		/* ip6tables -p: the hotdrop test cannot be inverted into the
 		 * entry test; split as for matches only (below). */

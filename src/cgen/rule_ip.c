@@ -6,6 +6,8 @@
 #include "cgen.h"
 #include "cgen/insn.h"
 
+const char bf_oif_dynamic[] = "";
+
 bool bf_iface_match(const char *name, const char *dev)
 {
 	size_t len = strnlen(name, BF_IFNAMSIZ);
@@ -101,7 +103,8 @@ bool bf_ip_tests(const struct bf_ip *ip, const char *in, const char *out,
 	*n = 0;
 	if (!bf_iface_match(ip->iniface, in) != !!(ip->invflags & BF_INV_VIA_IN))
 		return false;
-	if (!bf_iface_match(ip->outiface, out) != !!(ip->invflags & BF_INV_VIA_OUT))
+	if (out != bf_oif_dynamic &&
+	    !bf_iface_match(ip->outiface, out) != !!(ip->invflags & BF_INV_VIA_OUT))
 		return false;
 	if (ip->family == BF_FAMILY_IPV6)
 		return ip6_tests(ip, t, n);

@@ -12,6 +12,7 @@
 #include "cgen/ipv4_opts.h"
 #include "cgen/insn.h"
 #include "cgen/log_event.h"
+#include "cgen/route.h"
 
 /* skb->pkt_type as eth_type_trans sets it from the Ethernet destination:
  * group bit set is broadcast (all ones) or multicast, else the host (a
@@ -142,13 +143,10 @@ static void xdp_prologue(struct bf_cgen *cg)
 	bf_label_bind(cg, parsed);
 }
 
-/* What the stack does to IPv4 between raw PREROUTING and filter INPUT,
- * for packets XDP sees first; they go on to the stack unjudged and
- * uncounted (XDP_PASS), which does the rest:
- * - ip_rcv_options drops packets whose options it refuses (ipv4_opts.h),
- *   after an ICMP parameter problem of its own; those it refuses for its
- *   configuration (source routing, CIPSO DOIs) are dropped here instead,
- *   uncounted, so that a later change of it cannot let them in unjudged;
+/* What the stack does between the routing decision (route.h, which also
+ * follows ip_rcv_options) and filter INPUT, for packets XDP sees first;
+ * they go on to the stack unjudged and uncounted (XDP_PASS), which does
+ * the rest:
  * - conntrack sees the packet (ct.h), when a rule of the family reads
  *   it: where what it will decide is not certain here, filter INPUT is
  *   left to the netfilter stage too (IPv6 fragments among them: with
@@ -160,7 +158,7 @@ static void xdp_prologue(struct bf_cgen *cg)
  * r7 is the IPv4 header, its 20 bytes proven by the prologue. */
 static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 {
-	int whole = bf_label_new(cg), to_stack = bf_label_new(cg), drop = bf_label_new(cg);
+	int whole = bf_label_new(cg);
 	bool ct = cg->ct_needs[family];
 
 	if (family != BF_FAMILY_IPV4) {
@@ -168,15 +166,10 @@ static void xdp_before_input(struct bf_cgen *cg, enum bf_family family)
 			bf_emit_ct_xdp(cg, family);
 		return;
 	}
-	bf_emit_ipv4_opts_check(cg, to_stack, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, frag_off)));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, htons(IP_MF | IP_OFFMASK)));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), whole);
-	bf_label_bind(cg, to_stack);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
-	bf_emit(cg, BPF_EXIT_INSN());
-	bf_label_bind(cg, drop);
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_DROP));
 	bf_emit(cg, BPF_EXIT_INSN());
 	bf_label_bind(cg, whole);
 	if (ct)
@@ -225,6 +218,7 @@ const struct bf_hook_ops bf_hook_xdp = {
 	.prologue = xdp_prologue,
 	.verdict_code = xdp_verdict_code,
 	.check = bf_xdp_check,
+	.route = bf_xdp_route,
 	.before_input = xdp_before_input,
 	/* Packet ranges below 64 KiB only; no XDP frame nears 16 KiB. */
 	.walk_max = 0x3fff,

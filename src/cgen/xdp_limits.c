@@ -9,34 +9,39 @@
 #include <string.h>
 
 #include "cgen.h"
+#include "cgen/ct.h"
 #include "ext/ext.h"
 
-/* Rules are compiled (both families) in the filter INPUT and raw PREROUTING chains
- * and in user-defined chains (inlined where they are reached). */
+/* The chains XDP judges: filter INPUT and FORWARD (route.h), raw
+ * PREROUTING. */
+static bool judged(enum bf_table_id t, const struct bf_chain *c)
+{
+	if (t == BF_TABLE_RAW)
+		return !strcmp(c->name, "PREROUTING");
+	return t == BF_TABLE_FILTER && (!strcmp(c->name, "INPUT") || !strcmp(c->name, "FORWARD"));
+}
+
+/* Rules are compiled (both families) in the judged chains and in
+ * user-defined chains (inlined where they are reached). */
 static const char *rules_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 			       const struct bf_chain *c, char *buf, size_t len)
 {
-	if (!c->builtin)
-		return NULL;
-	if (t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))
-		return NULL;
-	if (t == BF_TABLE_FILTER && !strcmp(c->name, "INPUT"))
+	if (!c->builtin || judged(t, c))
 		return NULL;
 	snprintf(buf, len, "rules in %s%s are not supported at XDP yet",
 		 t == BF_TABLE_RAW ? "raw " : "", c->name);
 	return buf;
 }
 
-/* A policy other than ACCEPT only in the filter INPUT and raw
- * PREROUTING chains: any other chain with ACCEPT and no rules lets every
- * packet through, which is what not judging them does. */
+/* A policy other than ACCEPT only in the judged chains: any other chain
+ * with ACCEPT and no rules lets every packet through, which is what not
+ * judging them does. */
 static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
 				const struct bf_chain *c, char *buf, size_t len)
 {
 	if (!c->builtin || c->policy == BF_VERDICT_ACCEPT)
 		return NULL;
-	if (!(t == BF_TABLE_FILTER && !strcmp(c->name, "INPUT")) &&
-	    !(t == BF_TABLE_RAW && !strcmp(c->name, "PREROUTING"))) {
+	if (!judged(t, c)) {
 		snprintf(buf, len, "policy %s in %s%s is not supported at XDP yet",
 			 bf_verdict_name(c->policy), t == BF_TABLE_RAW ? "raw " : "", c->name);
 		return buf;
@@ -171,6 +176,66 @@ static int inline_limit(const struct bf_ruleset *rs, enum bf_table_id t, const c
 			      BF_INLINED_RULES_MAX);
 }
 
+/* FORWARD where conntrack is on: the stack then reassembles forwarded
+ * fragments before FORWARD, and conntrack's state needs a netfilter
+ * stage at FORWARD, which there is not yet. */
+static int forward_ct_limit(const struct bf_ruleset *rs)
+{
+	const struct bf_chain *c = bf_table_chain(&rs->tables[BF_TABLE_FILTER], "FORWARD");
+
+	if (!c || (!c->n_rules && c->policy == BF_VERDICT_ACCEPT) || !bf_ruleset_uses_ct(rs))
+		return 0;
+	return bf_cgen_refuse(rs, BF_TABLE_FILTER, c, c->n_rules ? 0 : -1,
+			      "FORWARD rules or policy with conntrack in the same ruleset are "
+			      "not supported at XDP yet");
+}
+
+/* Targets that cannot be compiled in FORWARD yet, in FORWARD and the
+ * chains it reaches (walked once each: seen). */
+static int forward_targets(const struct bf_ruleset *rs, const struct bf_chain *c, bool *seen)
+{
+	const struct bf_table *tb = &rs->tables[BF_TABLE_FILTER];
+	size_t i = bf_table_chain_index(tb, c);
+
+	if (seen[i])
+		return 0;
+	seen[i] = true;
+	for (size_t r = 0; r < c->n_rules; r++) {
+		const struct bf_target *t = &c->rules[r]->target;
+		const struct bf_chain *to;
+		const char *why;
+		int err;
+
+		if (t->verdict == BF_VERDICT_EXT && t->ops->xdp_forward_limit) {
+			why = t->ops->xdp_forward_limit(t->data);
+			if (why)
+				return bf_cgen_refuse(rs, BF_TABLE_FILTER, c, (long)r, "%s", why);
+		}
+		to = t->verdict == BF_VERDICT_JUMP ? bf_table_chain(tb, t->chain) : NULL;
+		err = to ? forward_targets(rs, to, seen) : 0;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int forward_limit(const struct bf_ruleset *rs)
+{
+	const struct bf_table *tb = &rs->tables[BF_TABLE_FILTER];
+	const struct bf_chain *c = bf_table_chain(tb, "FORWARD");
+	bool *seen;
+	int err;
+
+	if (!c)
+		return 0;
+	seen = calloc(tb->n_chains, sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	err = forward_targets(rs, c, seen);
+	free(seen);
+	return err;
+}
+
 int bf_xdp_check(const struct bf_ruleset *rs)
 {
 	char buf[160];
@@ -201,6 +266,12 @@ int bf_xdp_check(const struct bf_ruleset *rs)
 			}
 		}
 	}
-	err = inline_limit(rs, BF_TABLE_RAW, "PREROUTING");
-	return err ? err : inline_limit(rs, BF_TABLE_FILTER, "INPUT");
+	err = forward_ct_limit(rs);
+	if (!err)
+		err = forward_limit(rs);
+	if (!err)
+		err = inline_limit(rs, BF_TABLE_RAW, "PREROUTING");
+	if (!err)
+		err = inline_limit(rs, BF_TABLE_FILTER, "INPUT");
+	return err ? err : inline_limit(rs, BF_TABLE_FILTER, "FORWARD");
 }

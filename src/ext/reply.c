@@ -1,6 +1,7 @@
 /* What REJECT's answers at XDP share (reply.h). */
 #include "ext/reply.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "cgen/flow.h"
+#include "common/log.h"
 #include "cgen/insn.h"
 #include "cgen/nf_reject.h"
 #include "cgen/nf_uapi.h"
@@ -274,6 +276,9 @@ int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int
 {
 	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
 		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_ICMP_UNREACH, code});
+	/* Refused before (xdp_forward_limit). */
+	if (cg->oif_dynamic)
+		return cg->err = bf_err(-EOPNOTSUPP, "cgen: an ICMP answer in FORWARD");
 	if (cg->hook != &bf_hook_xdp) {
 		bf_emit_verdict(cg, BF_VERDICT_DROP);
 		return cg->err;

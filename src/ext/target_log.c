@@ -195,6 +195,12 @@ static void emit_store_bytes(struct bf_cgen *cg, int off, const char *s, size_t 
  * bytes by the hook), submitted. A full ring buffer loses the event and
  * counts it in BF_MAP_LOG_DROPS. Falls through: LOG does not end the
  * walk. */
+/* The kernel's line there has OUT=, the route's interface. */
+static const char *log_forward_limit(const void *data)
+{
+	return "LOG in FORWARD is not supported at XDP yet";
+}
+
 static int log_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
 {
 	const struct target_log *t = data;
@@ -204,6 +210,9 @@ static int log_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *
 
 	if (!cg->hook->log_frame)
 		return -EOPNOTSUPP;
+	/* Refused before (xdp_forward_limit). */
+	if (cg->oif_dynamic)
+		return bf_err(-EOPNOTSUPP, "cgen: LOG in FORWARD");
 	strncpy(prefix, t->prefix, sizeof(prefix) - 1);
 	if (cg->ifname)
 		strncpy(ifname, cg->ifname, sizeof(ifname) - 1);
@@ -249,4 +258,5 @@ const struct bf_target_ops bf_target_log = {
 	.print = log_print,
 	.save = log_save,
 	.emit = log_emit,
+	.xdp_forward_limit = log_forward_limit,
 };

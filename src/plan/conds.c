@@ -283,6 +283,9 @@ static int rule_conds(const struct bf_rule *rule, const struct bf_ip *ip, const 
 	memset(&c->v[0], 0, sizeof(c->v[0]));
 	if (!target_ok(rule))
 		return -EOPNOTSUPP;
+	/* -o tested at run time (FORWARD at XDP): not a key field. */
+	if (out == bf_oif_dynamic && ip->outiface[0])
+		return -EOPNOTSUPP;
 	if (!bf_ip_tests(ip, in, out, t, &n)) {
 		c->n = 0;
 		return 0;

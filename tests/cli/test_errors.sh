@@ -176,11 +176,12 @@ RESTORE_CASES=(
 )
 # Refused while attached, with a clear error: tables bpfilter does not serve,
 # and what the code generator cannot compile yet (rules outside filter INPUT
-# and raw PREROUTING and user chains, matches and targets without code).
+# and FORWARD, raw PREROUTING and user chains, matches and targets without
+# code).
 REFUSED_CASES=(
-	"-A FORWARD -j DROP"
+	"-A FORWARD -j LOG"
 	"-I OUTPUT -s 198.18.1.1 -j DROP"
-	"-P FORWARD DROP"
+	"-P OUTPUT DROP"
 	"-t raw -A OUTPUT -j RETURN"
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"

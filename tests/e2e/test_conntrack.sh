@@ -72,6 +72,7 @@ on()
 	tcp | udp) ip netns exec "$client" python3 "$FLOWS" "$1" "$dst" || failures=$((failures + 1)) ;;
 	ping) ip netns exec "$client" "$TOOLS/probe" ping "$HOST_B" 3 1000 >/dev/null ;;
 	udp-out)
+		rm -f "$W/answer" # no earlier run's "ready"
 		ip netns exec "$client" python3 "$FLOWS" "udp-answer$six" 10 >"$W/answer" 2>&1 &
 		local ap=$!
 		wait_until 10 grep -qs ready "$W/answer" || fail "udp-answer did not start"
@@ -94,6 +95,7 @@ on()
 	out-of-window)
 		# An established flow, then an ACK of its 4-tuple with a sequence
 		# number far from its window: INVALID for conntrack.
+		rm -f "$W/hold" # no earlier run's "open"
 		HOLD_MS=1500 ip netns exec "$client" python3 "$FLOWS" tcp "$HOST_B" >"$W/hold" 2>&1 &
 		local cp=$!
 		wait_until 10 grep -qs open "$W/hold" || fail "the held connection did not open"
@@ -106,6 +108,7 @@ on()
 		# A data segment of a connection sent again (a retransmission:
 		# inside conntrack's window), a duplicate ACK, then the client
 		# resets the connection.
+		rm -f "$W/rst" # no earlier run's line, read before this run truncates it
 		HOLD_MS=1000 ip netns exec "$client" python3 "$FLOWS" tcp-reset "$dst" >"$W/rst" 2>&1 &
 		local rp=$! snd rcv
 		wait_until 10 grep -qs "^seq" "$W/rst" || fail "the connection to reset did not open"

@@ -168,3 +168,53 @@ twins_send()
 	done
 	sleep 0.1
 }
+
+# router_new C R S: three namespaces, a client C and a server S on either
+# side of a router R (forwarding on, both families):
+#   C veth-c 198.18.1.1/24 2001:db8:1::1/64 -- rc 198.18.1.2 2001:db8:1::2  R
+#   R rs 198.18.2.2 2001:db8:2::2 -- veth-s 198.18.2.1/24 2001:db8:2::1    S
+# C and S route everything through R. Neighbours are static (no ARP or
+# neighbour discovery in counters).
+RT_C=198.18.1.1 RT_RC=198.18.1.2 RT_RS=198.18.2.2 RT_S=198.18.2.1
+RT6_C=2001:db8:1::1 RT6_RC=2001:db8:1::2 RT6_RS=2001:db8:2::2 RT6_S=2001:db8:2::1
+router_new()
+{
+	local c r s ns
+	ns_new "$1"
+	ns_new "$2"
+	ns_new "$3"
+	c=${!1} r=${!2} s=${!3}
+	for ns in "$c" "$r" "$s"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0 net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.default.accept_dad=0 \
+			>/dev/null || fail "sysctls in $ns"
+	done
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		>/dev/null || fail "forwarding on in the router"
+	ip link add veth-c netns "$c" type veth peer name rc netns "$r" &&
+		ip link add rs netns "$r" type veth peer name veth-s netns "$s" ||
+		fail "cannot create the router's veths"
+	ip -n "$c" addr add "$RT_C/24" dev veth-c && ip -n "$c" addr add "$RT6_C/64" dev veth-c nodad &&
+		ip -n "$r" addr add "$RT_RC/24" dev rc && ip -n "$r" addr add "$RT6_RC/64" dev rc nodad &&
+		ip -n "$r" addr add "$RT_RS/24" dev rs && ip -n "$r" addr add "$RT6_RS/64" dev rs nodad &&
+		ip -n "$s" addr add "$RT_S/24" dev veth-s && ip -n "$s" addr add "$RT6_S/64" dev veth-s nodad &&
+		ip -n "$c" link set veth-c up && ip -n "$r" link set rc up &&
+		ip -n "$r" link set rs up && ip -n "$s" link set veth-s up &&
+		ip -n "$c" route add default via "$RT_RC" && ip -n "$c" -6 route add default via "$RT6_RC" &&
+		ip -n "$s" route add default via "$RT_RS" && ip -n "$s" -6 route add default via "$RT6_RS" ||
+		fail "cannot set up the router's addresses and routes"
+	local mc mrc mrs ms
+	mc=$(ns_mac "$c" veth-c) mrc=$(ns_mac "$r" rc) mrs=$(ns_mac "$r" rs) ms=$(ns_mac "$s" veth-s)
+	ip -n "$c" neigh add "$RT_RC" lladdr "$mrc" dev veth-c nud permanent &&
+		ip -n "$c" -6 neigh add "$RT6_RC" lladdr "$mrc" dev veth-c nud permanent &&
+		ip -n "$r" neigh add "$RT_C" lladdr "$mc" dev rc nud permanent &&
+		ip -n "$r" -6 neigh add "$RT6_C" lladdr "$mc" dev rc nud permanent &&
+		ip -n "$r" neigh add "$RT_S" lladdr "$ms" dev rs nud permanent &&
+		ip -n "$r" -6 neigh add "$RT6_S" lladdr "$ms" dev rs nud permanent &&
+		ip -n "$s" neigh add "$RT_RS" lladdr "$mrs" dev veth-s nud permanent &&
+		ip -n "$s" -6 neigh add "$RT6_RS" lladdr "$mrs" dev veth-s nud permanent ||
+		fail "cannot set the router's neighbours"
+	wait_until 5 _carrier_up "$c" veth-c || fail "veth-c has no carrier"
+	wait_until 5 _carrier_up "$s" veth-s || fail "veth-s has no carrier"
+}

@@ -8,8 +8,9 @@
  *   probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]
  *       sends datagrams (count 0: until SIGTERM/SIGINT); prints "sent N"
  *   probe udp-recv PORT SECONDS
- *       counts datagrams for SECONDS (or until SIGTERM/SIGINT); prints one
- *       line "SOURCE COUNT" per source address, then "total N"
+ *       counts datagrams (IPv4 and IPv6) for SECONDS (or until
+ *       SIGTERM/SIGINT); prints one line "SOURCE COUNT" per source
+ *       address, then "total N"
  *   probe ping ADDR [COUNT] [TIMEOUT_MS]
  *       ICMP echo; prints "R/C replies"; exit 0 if all came back, 1 if
  *       none, 2 if some
@@ -380,23 +381,34 @@ static int udp_connect(int argc, char **argv)
 }
 
 struct source {
-	struct in_addr a;
+	struct sockaddr_in6 a; /* an IPv4 source as ::ffff:a.b.c.d */
 	long n;
 };
 
+/* The source as ip and ip6 print it. */
+static const char *source_name(const struct sockaddr_in6 *a, char *buf, size_t len)
+{
+	if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr))
+		return inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], buf, (socklen_t)len);
+	return inet_ntop(AF_INET6, &a->sin6_addr, buf, (socklen_t)len);
+}
+
 static int udp_recv(int argc, char **argv)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in6 sin = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
 	long deadline = now_ms() + num(argv[1], 1, 86400) * 1000;
 	struct source srcs[64];
 	size_t n_srcs = 0;
 	long total = 0;
-	int fd, rcvbuf = 4 << 20;
+	int fd, rcvbuf = 4 << 20, v6only = 0;
 
-	addr("0.0.0.0", (uint16_t)num(argv[0], 1, 65535), &sin);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd >= 0)
+	/* One socket for both families (IPv4 as mapped addresses). */
+	sin.sin6_port = htons((uint16_t)num(argv[0], 1, 65535));
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd >= 0) {
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+	}
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		perror("probe: bind");
 		return 3;
@@ -407,7 +419,7 @@ static int udp_recv(int argc, char **argv)
 	fflush(stdout);
 	while (!stop && now_ms() < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		struct sockaddr_in from;
+		struct sockaddr_in6 from;
 		socklen_t len = sizeof(from);
 		char buf[2048];
 		size_t i;
@@ -418,15 +430,18 @@ static int udp_recv(int argc, char **argv)
 			continue;
 		total++;
 		for (i = 0; i < n_srcs; i++)
-			if (srcs[i].a.s_addr == from.sin_addr.s_addr)
+			if (!memcmp(&srcs[i].a.sin6_addr, &from.sin6_addr, sizeof(from.sin6_addr)))
 				break;
 		if (i == n_srcs && n_srcs < 64)
-			srcs[n_srcs++] = (struct source){ .a = from.sin_addr };
+			srcs[n_srcs++] = (struct source){ .a = from };
 		if (i < n_srcs)
 			srcs[i].n++;
 	}
-	for (size_t i = 0; i < n_srcs; i++)
-		printf("%s %ld\n", inet_ntoa(srcs[i].a), srcs[i].n);
+	for (size_t i = 0; i < n_srcs; i++) {
+		char name[INET6_ADDRSTRLEN];
+
+		printf("%s %ld\n", source_name(&srcs[i].a, name, sizeof(name)), srcs[i].n);
+	}
 	printf("total %ld\n", total);
 	return 0;
 }

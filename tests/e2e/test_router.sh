@@ -1,0 +1,112 @@
+#!/bin/bash
+# INPUT or FORWARD at XDP (src/cgen/route.h) on a router, against
+# iptables-legacy and ip6tables-legacy: two triples client -> router ->
+# server (tests/lib/netns.sh router_new), bpfilter on one router (both
+# interfaces attached), the legacy tools on the other, the same rules and
+# the same traffic through both. Packets for the router's own addresses
+# (either interface) meet INPUT, packets routed on meet FORWARD with -o
+# the route's output interface (-i, -o, ! -o, a wildcard), replies from the
+# server too; a packet whose TTL or hop limit is spent goes to neither
+# (the stack answers time exceeded); REJECT --reject-with tcp-reset in
+# FORWARD refuses a connection. What each server and client receives,
+# what the client's connect sees, and the counters of every FORWARD rule
+# and policy and of INPUT's rules are compared (INPUT's policy counts
+# multicast listener reports, sent at unequal times).
+. "$(dirname "$0")/../lib/netns.sh"
+
+need_root
+need_bpfilter
+need_iptables_legacy
+need_cmd ip6tables-legacy
+need_tool probe
+need_tool pktsend
+bf_run_dir_new
+tmpdir_new W
+BPFILTER6=${BPFILTER6:-$(dirname "$BPFILTER")/bpfilter6}
+failures=0
+
+router_new C1 R1 S1
+router_new C2 R2 S2
+bf "$R1" attach rc || fail "attach rc"
+bf "$R1" attach rs || fail "attach rs"
+# The client's veth takes the router's XDP_TX frames (the reset) only
+# with an XDP program of its own.
+bf "$C1" attach veth-c || fail "attach on the client"
+
+rules=(
+	"-A INPUT -p udp --dport 9 -j DROP"
+	"-A INPUT -p udp --dport 10 -j ACCEPT"
+	"-A FORWARD -p udp --dport 9 -j DROP"
+	"-A FORWARD -i rc -o rs -p udp --dport 10 -j ACCEPT"
+	"-A FORWARD -o rs -p udp --dport 11 -j DROP"
+	"-A FORWARD -o r+ -p udp --dport 12 -j ACCEPT"
+	"-A FORWARD ! -o rs -p udp -j ACCEPT"
+	"-A FORWARD -p tcp --dport 22 -j REJECT --reject-with tcp-reset"
+	"-P FORWARD DROP"
+)
+for r in "${rules[@]}"; do
+	bf "$R1" $r || fail "bpfilter $r"
+	ip netns exec "$R1" "$BPFILTER6" $r || fail "bpfilter6 $r"
+	ipt "$R2" $r || fail "iptables $r"
+	ip netns exec "$R2" ip6tables-legacy $r || fail "ip6tables $r"
+done
+
+total() { awk '$1 == "total" { print $2 }' "$W/recv.$1"; }
+
+# udp FROM TO DST PORT COUNT WANT: COUNT datagrams from each triple's FROM
+# (C, R or S) to DST:PORT, counted by its TO: both counts equal, WANT.
+udp()
+{
+	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d
+	for t in 1 2; do
+		f=$from$t d=$to$t
+		ip netns exec "${!d}" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
+		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		ip netns exec "${!f}" "$TOOLS/probe" udp-send "$dst" "$port" --count "$n" \
+			--interval-us 1000 >/dev/null || fail "udp-send"
+	done
+	wait
+	check "IPv$fam udp $from -> $to:$port: received as with iptables" "$(total 2)" "$(total 1)"
+	check "IPv$fam udp $from -> $to:$port: received" "$want" "$(total 1)"
+}
+
+for fam in 4 6; do
+	if [ $fam = 4 ]; then s=$RT_S c=$RT_C rc=$RT_RC rs=$RT_RS; else
+		s=$RT6_S c=$RT6_C rc=$RT6_RC rs=$RT6_RS; fi
+	udp C S "$s" 9 3 0   # FORWARD: dropped
+	udp C S "$s" 10 3 3  # -i rc -o rs: accepted
+	udp C S "$s" 11 2 0  # -o rs: dropped
+	udp C S "$s" 12 2 2  # -o r+: accepted
+	udp C S "$s" 13 2 0  # policy DROP
+	udp S C "$c" 13 2 2  # back out of rc: ! -o rs accepts
+	udp C R "$rc" 9 2 0  # the router's own addresses: INPUT
+	udp C R "$rs" 10 2 2
+	# TTL / hop limit 1: time exceeded from the stack, no FORWARD.
+	for t in 1 2; do
+		c_ns=C$t r_ns=R$t
+		ip netns exec "${!c_ns}" "$TOOLS/pktsend" -i veth-c --dst-mac "$(ns_mac "${!r_ns}" rc)" \
+			--src "$c" --dst "$s" --proto udp --dport 10 --ttl 1 >/dev/null ||
+			fail "pktsend ttl 1"
+		ip netns exec "${!c_ns}" "$TOOLS/probe" tcp-connect "$s" 22 700 >"$W/connect.$fam.$t"
+	done
+	check "IPv$fam: connect through FORWARD's tcp-reset" "$(cat "$W/connect.$fam.2")" \
+		"$(cat "$W/connect.$fam.1")"
+	check "IPv$fam: refused" refused "$(cat "$W/connect.$fam.1")"
+done
+
+counters() { awk 'NR > 2 { printf "%s/%s ", $1, $2 }'; }
+pol() { sed -n 's/.*policy [A-Z]* \([0-9]*\) packets.*/\1/p'; }
+check "FORWARD counters as iptables-legacy" \
+	"$(ipt "$R2" -L FORWARD -v -x -n | counters) $(ipt "$R2" -L FORWARD -v -x -n | pol)" \
+	"$(bf "$R1" -L FORWARD -v -x -n | counters) $(bf "$R1" -L FORWARD -v -x -n | pol)"
+check "INPUT rule counters as iptables-legacy" "$(ipt "$R2" -L INPUT -v -x -n | counters)" \
+	"$(bf "$R1" -L INPUT -v -x -n | counters)"
+check "IPv6 FORWARD counters as ip6tables-legacy" \
+	"$(ip netns exec "$R2" ip6tables-legacy -L FORWARD -v -x -n | counters) $(ip netns exec "$R2" ip6tables-legacy -L FORWARD -v -x -n | pol)" \
+	"$(ip netns exec "$R1" "$BPFILTER6" -L FORWARD -v -x -n | counters) $(ip netns exec "$R1" "$BPFILTER6" -L FORWARD -v -x -n | pol)"
+check "IPv6 INPUT rule counters as ip6tables-legacy" \
+	"$(ip netns exec "$R2" ip6tables-legacy -L INPUT -v -x -n | counters)" \
+	"$(ip netns exec "$R1" "$BPFILTER6" -L INPUT -v -x -n | counters)"
+
+[ "$failures" -eq 0 ] || fail "$failures problems"
+echo PASS
