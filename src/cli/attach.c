@@ -31,7 +31,8 @@ static bool all_digits(const char *s)
 static void usage(const char *verb)
 {
 	if (!strcmp(verb, "attach"))
-		printf("Usage: %s attach IFACE [--mode native|generic] [-w [seconds]]\n", bf_prog_name);
+		printf("Usage: %s attach IFACE [--mode auto|native|generic|offload] [-w [seconds]]\n",
+		       bf_prog_name);
 	else if (!strcmp(verb, "detach"))
 		printf("Usage: %s detach IFACE [-w [seconds]]\n", bf_prog_name);
 	else
@@ -89,7 +90,7 @@ static int parse(int argc, char **argv, bool want_if, bool want_mode, struct ver
 
 int bf_cli_attach(int argc, char **argv)
 {
-	enum bf_xdp_mode mode = BF_XDP_NATIVE;
+	enum bf_xdp_mode mode = BF_XDP_AUTO;
 	struct verb_opts o;
 	struct bf_state st;
 	int rc, err;
@@ -98,7 +99,8 @@ int bf_cli_attach(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (o.mode && bf_xdp_mode_by_name(o.mode, &mode))
-		return bf_cli_usage_error("unknown XDP mode `%s' (native or generic)", o.mode);
+		return bf_cli_usage_error("unknown XDP mode `%s' (auto, native, generic or offload)",
+					  o.mode);
 	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;

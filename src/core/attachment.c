@@ -26,7 +26,7 @@ static struct bf_attachment *find_att(struct bf_state *st, const char *ifname)
 /* Refuses an interface that has an XDP program we did not put there. */
 static int check_foreign(const char *ifname, int ifindex, const struct bf_attachment *ours)
 {
-	for (int m = BF_XDP_NATIVE; m <= BF_XDP_GENERIC; m++) {
+	for (int m = BF_XDP_NATIVE; m <= BF_XDP_OFFLOAD; m++) {
 		uint32_t id = 0;
 		int err = bf_xdp_query(ifindex, (enum bf_xdp_mode)m, &id);
 
@@ -51,10 +51,31 @@ static int attach_error(int err, const char *ifname, enum bf_xdp_mode mode)
 		      bf_xdp_mode_name(mode), why ? why : strerror(-err));
 }
 
-int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode)
+/* Loads prog_fd in mode m, or for auto (asked) generic when the driver
+ * has no native XDP, saying so; *m is the mode it took. */
+static int attach_in(int ifindex, const char *ifname, int prog_fd, enum bf_xdp_mode asked,
+		     enum bf_xdp_mode *m, int old_prog_fd)
+{
+	int err = bf_xdp_attach(ifindex, prog_fd, *m, old_prog_fd);
+
+	if (err == -EOPNOTSUPP && asked == BF_XDP_AUTO && *m == BF_XDP_NATIVE &&
+	    old_prog_fd < 0) {
+		*m = BF_XDP_GENERIC;
+		err = bf_xdp_attach(ifindex, prog_fd, *m, -1);
+		if (!err)
+			bf_log(BF_LOG_WARN, "%s: its driver has no native XDP: attached in generic mode",
+			       ifname);
+	}
+	if (err)
+		attach_error(err, ifname, *m);
+	return err;
+}
+
+int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode asked)
 {
 	struct bf_attachment *a = find_att(st, ifname), *live, *arr;
 	int ifindex, prog_fd = -1, nf_fd = -1, map_fd = st->counters_fd, err;
+	enum bf_xdp_mode mode;
 	struct bf_nf_stage ns;
 	uint32_t old_nf = 0;
 	bool new_map = false;
@@ -68,6 +89,8 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		return bf_err(-ENXIO, "Cannot find device \"%s\".", ifname);
 
 	live = a && a->prog_fd >= 0 && a->ifindex == ifindex ? a : NULL;
+	/* Auto: native first, or the mode it is attached in. */
+	mode = asked != BF_XDP_AUTO ? asked : live ? live->mode : BF_XDP_NATIVE;
 	if (live && live->mode != mode)
 		return bf_err(-EBUSY, "%s is attached in %s mode: detach it first", ifname,
 			      bf_xdp_mode_name(live->mode));
@@ -83,18 +106,21 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mo
 		new_map = true;
 	}
 	bf_nf_stage_init(&ns);
-	err = bf_state_ct_sync(st, st->rs);
+	err = mode == BF_XDP_OFFLOAD ? bf_xdp_offload_probe(ifindex, ifname) : 0;
 	if (!err)
+		err = bf_state_ct_sync(st, st->rs);
+	if (!err) {
+		bf_prog_offload_to(mode == BF_XDP_OFFLOAD ? ifindex : 0);
 		err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
+		bf_prog_offload_to(0);
+	}
 	if (!err)
 		err = bf_nf_stage_open(st, true, &ns);
 	if (err)
 		goto fail;
-	err = bf_xdp_attach(ifindex, prog_fd, mode, live ? live->prog_fd : -1);
-	if (err) {
-		attach_error(err, ifname, mode);
+	err = attach_in(ifindex, ifname, prog_fd, asked, &mode, live ? live->prog_fd : -1);
+	if (err)
 		goto fail;
-	}
 	/* XDP now lets fragments through: their datagrams' program next. */
 	err = nf_fd < 0 ? 0 : bf_nf_stage_set(&ns, ifindex, nf_fd, &old_nf);
 	if (err)

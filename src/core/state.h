@@ -86,14 +86,17 @@ void bf_state_close(struct bf_state *st);
  * (taken over) and the counters of both are the live ones. */
 int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs);
 
-/* Attaches both rulesets to an interface in that XDP mode and records it.
+/* Attaches both rulesets to an interface in that XDP mode and records it
+ * (BF_XDP_AUTO: native, else generic when the driver has none, saying so;
+ * an attached interface in its mode; BF_XDP_OFFLOAD: refused, saying why,
+ * unless the NIC runs BPF programs in hardware).
  * Errors (nothing changes): name too long -EINVAL (a parameter problem),
  * a ruleset that cannot be compiled yet -EOPNOTSUPP (reason logged),
  * no such interface -ENXIO, another XDP program there -EEXIST, already
  * attached in the other mode -EBUSY (detach first: a mode change cannot be
  * atomic), native mode unsupported -EOPNOTSUPP. Attaching an attached
  * interface again in the same mode recompiles and swaps atomically. */
-int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode mode);
+int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode asked);
 /* Detaches our program (only if it is still the attached one) and forgets
  * the interface; -ENOENT if it was not attached. After the last one, the
  * final counters are stored in rules.v4 and rules.v6. */

@@ -86,6 +86,9 @@ int bf_prog_state_map(int prog_fd, int *map_fd);
 enum bf_xdp_mode {
 	BF_XDP_NATIVE,
 	BF_XDP_GENERIC,
+	BF_XDP_OFFLOAD, /* in the NIC (XDP_FLAGS_HW_MODE) */
+	/* Asked for only, never attached: native, else generic. */
+	BF_XDP_AUTO,
 };
 const char *bf_xdp_mode_name(enum bf_xdp_mode m);
 int bf_xdp_mode_by_name(const char *name, enum bf_xdp_mode *m);
@@ -98,6 +101,11 @@ int bf_xdp_attach(int ifindex, int prog_fd, enum bf_xdp_mode mode, int old_prog_
 int bf_xdp_detach(int ifindex, enum bf_xdp_mode mode, int old_prog_fd);
 /* The id of the XDP program attached in that mode (0 when none). */
 int bf_xdp_query(int ifindex, enum bf_xdp_mode mode, uint32_t *prog_id);
+/* 0 when the device runs BPF programs in hardware (a program bound to
+ * it loads), else -errno, logged with what to do instead. */
+int bf_xdp_offload_probe(int ifindex, const char *ifname);
+/* XDP programs loaded from now on are for offload to ifindex (0: not). */
+void bf_prog_offload_to(int ifindex);
 
 /* Program facts for `status`. */
 struct bf_prog_facts {

@@ -131,6 +131,13 @@ int bf_prog_funcs_opts(const uint32_t *subprogs, size_t n_subprogs,
 	return 0;
 }
 
+static int offload_ifindex;
+
+void bf_prog_offload_to(int ifindex)
+{
+	offload_ifindex = ifindex;
+}
+
 int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *insns,
 		       size_t n_insns, const uint32_t *subprogs, size_t n_subprogs,
 		       const char *name, int *prog_fd)
@@ -141,6 +148,8 @@ int bf_prog_load_funcs(const struct bf_hook_ops *hook, const struct bpf_insn *in
 	int fd, btf_fd = -1;
 
 	bf_kern_log_init();
+	if (hook->prog_type == BPF_PROG_TYPE_XDP)
+		opts.prog_ifindex = (uint32_t)offload_ifindex;
 	if (n_subprogs) {
 		fd = bf_prog_funcs_opts(subprogs, n_subprogs, &opts, &btf_fd);
 		if (fd)
