@@ -13,6 +13,7 @@
 
 struct verb_opts {
 	const char *ifname;
+	bool all; /* --all: every interface present */
 	const char *mode;
 	int wait_secs; /* -1: fail at once when the lock is busy */
 	unsigned int interval_us;
@@ -31,8 +32,8 @@ static bool all_digits(const char *s)
 static void usage(const char *verb)
 {
 	if (!strcmp(verb, "attach"))
-		printf("Usage: %s attach IFACE [--mode auto|native|generic|offload] [-w [seconds]]\n",
-		       bf_prog_name);
+		printf("Usage: %s attach IFACE|--all [--mode auto|native|generic|offload] "
+		       "[-w [seconds]]\n", bf_prog_name);
 	else if (!strcmp(verb, "detach"))
 		printf("Usage: %s detach IFACE [-w [seconds]]\n", bf_prog_name);
 	else
@@ -70,6 +71,8 @@ static int parse(int argc, char **argv, bool want_if, bool want_mode, struct ver
 			if (i + 1 >= argc || !all_digits(argv[i + 1]))
 				return bf_cli_usage_error("wait interval not numeric");
 			o->interval_us = (unsigned int)strtoul(argv[++i], NULL, 10);
+		} else if (want_mode && !strcmp(a, "--all")) {
+			o->all = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			/* main() counted it */
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -83,7 +86,9 @@ static int parse(int argc, char **argv, bool want_if, bool want_mode, struct ver
 			return bf_cli_usage_error("Bad argument `%s'", a);
 		}
 	}
-	if (want_if && !o->ifname)
+	if (o->all && o->ifname)
+		return bf_cli_usage_error("%s: an interface name or --all, not both", argv[0]);
+	if (want_if && !o->ifname && !o->all)
 		return bf_cli_usage_error("%s: an interface name is required", argv[0]);
 	return 0;
 }
@@ -104,7 +109,7 @@ int bf_cli_attach(int argc, char **argv)
 	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
-	err = bf_state_attach(&st, o.ifname, mode);
+	err = o.all ? bf_state_attach_all(&st, mode) : bf_state_attach(&st, o.ifname, mode);
 	bf_state_close(&st);
 	return err ? bf_cli_fail(err) : 0;
 }

@@ -140,6 +140,7 @@ static const struct {
 	{"attach", bf_cli_attach},
 	{"detach", bf_cli_detach},
 	{"status", bf_cli_status},
+	{"watch", bf_cli_watch},
 	{"log", bf_cli_log},
 	{"recent", bf_cli_recent},
 	{"set", bf_cli_set},

@@ -181,6 +181,23 @@ fail:
 	return err;
 }
 
+int bf_state_attach_all(struct bf_state *st, enum bf_xdp_mode asked)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	int first = 0;
+
+	if (!ifs)
+		return bf_err(-errno, "cannot list the interfaces: %s", strerror(errno));
+	for (struct if_nameindex *i = ifs; i->if_index; i++) {
+		int err = bf_state_attach(st, i->if_name, asked);
+
+		if (err && !first)
+			first = err;
+	}
+	if_freenameindex(ifs);
+	return first;
+}
+
 /* Both families' rules files, or neither (as far as renames go). */
 static int store_rules(struct bf_state *st)
 {

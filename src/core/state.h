@@ -97,6 +97,10 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
  * atomic), native mode unsupported -EOPNOTSUPP. Attaching an attached
  * interface again in the same mode recompiles and swaps atomically. */
 int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode asked);
+/* bf_state_attach for every interface of the network namespace, each on
+ * its own: one that fails is reported and the others go on; the first
+ * error (0 when none). */
+int bf_state_attach_all(struct bf_state *st, enum bf_xdp_mode asked);
 /* Detaches our program (only if it is still the attached one) and forgets
  * the interface; -ENOENT if it was not attached. After the last one, the
  * final counters are stored in rules.v4 and rules.v6. */
