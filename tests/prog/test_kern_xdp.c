@@ -115,8 +115,11 @@ static void mode_names(void **state)
 	assert_int_equal(bf_xdp_mode_by_name("generic", &m), 0);
 	assert_int_equal(m, BF_XDP_GENERIC);
 	assert_string_equal(bf_xdp_mode_name(m), "generic");
+	assert_int_equal(bf_xdp_mode_by_name("offload", &m), 0);
+	assert_int_equal(m, BF_XDP_OFFLOAD);
+	assert_int_equal(bf_xdp_mode_by_name("auto", &m), 0);
+	assert_int_equal(m, BF_XDP_AUTO);
 	assert_int_equal(bf_xdp_mode_by_name("nat", &m), -EINVAL);
-	assert_int_equal(bf_xdp_mode_by_name("offload", &m), -EINVAL);
 }
 
 static void missing_interface(void **state)
