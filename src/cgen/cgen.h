@@ -135,6 +135,8 @@ enum bf_pkt_off {
 	 * output interface matches it. Between the ICMP answer's scratch
 	 * (reply.h) and conntrack's (ct.c). */
 	BF_PKT_OIF_BITS = -188,
+	/* u32, FORWARD at XDP: the route's output interface (its index). */
+	BF_PKT_OIF = -320,
 	/* Below the hooks' own scratch: the conntrack's tuples (ct.h), when
 	 * a rule reads them. Addresses as in memory (network order; 16
 	 * bytes, IPv4's in the first 4), ports in host order. */

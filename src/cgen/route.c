@@ -227,6 +227,13 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_1, 1, 0), pass);
 	if (v6)
 		ipv6_source_scope(cg, pass);
+	/* ip_forward / ip6_forward decrement it before FORWARD: its rules
+	 * (ttl, hl, recent --rttl) see the decremented value. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_TTL));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, FIB_OFF(ifindex)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_OIF));
 	emit_oif_bits(cg);
 	bf_emit_goto_far(cg, forward);
 

@@ -12,7 +12,8 @@
  * - A local or broadcast route: INPUT.
  * - A blackhole, unreachable or prohibit route: passed unjudged; the
  *   stack drops it (with its ICMP error) before INPUT and FORWARD.
- * - A unicast route on: FORWARD, unless ip_forward / ip6_forward drop it
+ * - A unicast route on: FORWARD (its rules see the TTL or hop limit
+ *   decremented, as the stack does before the hook), unless ip_forward / ip6_forward drop it
  *   before their hook (passed unjudged then, the stack answering as it
  *   does): TTL or hop limit spent, a frame not addressed to this host's
  *   MAC, too big for the route with DF (IPv4) or at all (IPv6), an IPv6

@@ -6,8 +6,10 @@
  * cannot know them: UID=/GID= (no socket), MARK= (no mark) and
  * PHYSIN=/PHYSOUT= (no bridge). */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log_line.h"
@@ -445,6 +447,8 @@ static void dump_mac(struct bf_strbuf *b, const struct bf_log_event *ev)
 void bf_log_line(struct bf_strbuf *out, const struct bf_log_event *ev, size_t size)
 {
 	char prefix[sizeof(ev->prefix) + 1] = {0}, ifname[sizeof(ev->ifname) + 1] = {0};
+	char outname[IF_NAMESIZE];
+	uint8_t data[BF_LOG_DATA];
 	struct pkt k = {0};
 
 	if (size < offsetof(struct bf_log_event, data)) {
@@ -453,12 +457,19 @@ void bf_log_line(struct bf_strbuf *out, const struct bf_log_event *ev, size_t si
 	}
 	memcpy(prefix, ev->prefix, sizeof(ev->prefix));
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
-	/* Before any routing decision: no output interface. */
-	bf_strbuf_printf(out, "%sIN=%s OUT= ", prefix, ifname);
+	/* The route's interface in FORWARD, by its name now; none before. */
+	if (!ev->out_ifindex || !if_indextoname(ev->out_ifindex, outname))
+		snprintf(outname, sizeof(outname), "%s", ev->out_ifindex ? "?" : "");
+	bf_strbuf_printf(out, "%sIN=%s OUT=%s ", prefix, ifname, outname);
 	dump_mac(out, ev);
 	if (ev->l3_off <= ev->cap && ev->cap <= BF_LOG_DATA &&
 	    size >= offsetof(struct bf_log_event, data) + ev->cap) {
-		k.p = ev->data + ev->l3_off;
+		memcpy(data, ev->data, ev->cap);
+		/* Routed on: FORWARD sees the TTL / hop limit the stack
+		 * decremented; the event holds the frame as received. */
+		if (ev->out_ifindex && ev->cap > ev->l3_off + 8u)
+			data[ev->l3_off + (ev->family == BF_FAMILY_IPV6 ? 7 : 8)]--;
+		k.p = data + ev->l3_off;
 		k.len = ev->len;
 		k.have = ev->cap - ev->l3_off;
 		if (k.have > k.len)

@@ -195,12 +195,6 @@ static void emit_store_bytes(struct bf_cgen *cg, int off, const char *s, size_t 
  * bytes by the hook), submitted. A full ring buffer loses the event and
  * counts it in BF_MAP_LOG_DROPS. Falls through: LOG does not end the
  * walk. */
-/* The kernel's line there has OUT=, the route's interface. */
-static const char *log_forward_limit(const void *data)
-{
-	return "LOG in FORWARD is not supported at XDP yet";
-}
-
 static int log_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
 {
 	const struct target_log *t = data;
@@ -210,9 +204,6 @@ static int log_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *
 
 	if (!cg->hook->log_frame)
 		return -EOPNOTSUPP;
-	/* Refused before (xdp_forward_limit). */
-	if (cg->oif_dynamic)
-		return bf_err(-EOPNOTSUPP, "cgen: LOG in FORWARD");
 	strncpy(prefix, t->prefix, sizeof(prefix) - 1);
 	if (cg->ifname)
 		strncpy(ifname, cg->ifname, sizeof(ifname) - 1);
@@ -227,9 +218,14 @@ static int log_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *
 	bf_emit(cg, BPF_STX_MEM(BPF_DW, R_EV, BPF_REG_0, EV(ts_ns)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_LEN));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, R_EV, BPF_REG_1, EV(len)));
-	/* family, level, logflags (mac_len, then pad: the hook's, and 0). */
+	/* family, level, logflags (mac_len, then out_ifindex: the hook's,
+	 * and 0 unless routed on). */
 	bf_emit(cg, BPF_ST_MEM(BPF_DW, R_EV, EV(family),
 			       rule->ip.family | t->level << 8 | t->logflags << 16));
+	if (cg->oif_dynamic) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_OIF));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, R_EV, BPF_REG_1, EV(out_ifindex)));
+	}
 	emit_store_bytes(cg, EV(ifname), ifname, sizeof(ifname));
 	emit_store_bytes(cg, EV(prefix), prefix, sizeof(prefix));
 	cg->hook->log_frame(cg);
@@ -258,5 +254,4 @@ const struct bf_target_ops bf_target_log = {
 	.print = log_print,
 	.save = log_save,
 	.emit = log_emit,
-	.xdp_forward_limit = log_forward_limit,
 };

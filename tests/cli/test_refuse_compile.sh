@@ -1,8 +1,7 @@
 #!/bin/bash
 # What the code generator cannot compile yet (rules outside filter INPUT
 # and FORWARD, raw PREROUTING and user chains, non-ACCEPT policies outside
-# them; in FORWARD and the chains it reaches LOG and ICMP answers of
-# REJECT; FORWARD with conntrack in the same family; in both families) is
+# them; in FORWARD and the chains it reaches ICMP answers of REJECT; FORWARD with conntrack in the same family; in both families) is
 # stored while nothing is attached, as
 # iptables stores it; attaching then fails as a whole (exit 1, a message
 # naming table, chain, rule and reason) and attaches nothing. While
@@ -62,11 +61,11 @@ expect 0 bf "$B" -A INPUT -j RETURN
 expect 0 bf "$B" -N web
 expect 0 bf "$B" -A web -j ACCEPT
 expect 0 bf "$B" -A INPUT -j web
-expect 0 bf "$B" -A FORWARD -s 198.19.0.1 -j LOG
+expect 0 bf "$B" -A FORWARD -s 198.19.0.1 -j REJECT
 expect 0 bf6 "$B" -A FORWARD -s 2001:db8::1 -j REJECT
 saved=$(saves)
 for line in '-A OUTPUT -s 198.19.0.2/32 -j DROP' '-A INPUT -j RETURN' \
-	'-A INPUT -j web' '-A FORWARD -s 198.19.0.1/32 -j LOG' '-A web -j ACCEPT' \
+	'-A INPUT -j web' '-A FORWARD -s 198.19.0.1/32 -j REJECT --reject-with icmp-port-unreachable' '-A web -j ACCEPT' \
 	':web - [0:0]' '-A FORWARD -s 2001:db8::1/128 -j REJECT --reject-with icmp6-port-unreachable'; do
 	grep -q -x -F -e "[0:0] $line" -e "$line" <<<"$saved" ||
 		{ echo "FAIL stored: $line missing from"$'\n'"$saved"; failures=$((failures + 1)); }
@@ -81,9 +80,9 @@ expect 0 bf "$B" -t raw -D OUTPUT 1
 # removed so that the rules below judge alone.
 expect 0 bf "$B" -D INPUT 2
 expect 0 bf "$B" -D INPUT 2
-# FORWARD compiles (tests/e2e/test_router.sh) but for LOG, ICMP answers
-# of REJECT, and conntrack in the same family.
-refused_attach bpfilter "cannot compile rule 1 of chain FORWARD (table filter): LOG in FORWARD is not supported at XDP yet"
+# FORWARD compiles (tests/e2e/test_router.sh) but for ICMP answers of
+# REJECT, and conntrack in the same family.
+refused_attach bpfilter "cannot compile rule 1 of chain FORWARD (table filter): REJECT with an ICMP answer in FORWARD is not supported at XDP yet (--reject-with tcp-reset is)"
 expect 0 bf "$B" -F FORWARD
 expect 0 bf "$B" -F web
 refused_attach bpfilter6 "cannot compile rule 1 of chain FORWARD (table filter, IPv6): REJECT with an ICMP answer in FORWARD is not supported at XDP yet (--reject-with tcp-reset is)"
@@ -118,11 +117,11 @@ refused_change()
 	check "$name $*: same rulesets and counters" "$before" "$(saves)"
 }
 
-refused_change bpfilter "cannot compile rule 1 of chain FORWARD (table filter): LOG in FORWARD is not supported at XDP yet" \
-	-A FORWARD -j LOG
+refused_change bpfilter "cannot compile rule 1 of chain FORWARD (table filter): REJECT with an ICMP answer in FORWARD is not supported at XDP yet (--reject-with tcp-reset is)" \
+	-A FORWARD -j REJECT
 # In a chain FORWARD reaches: refused when FORWARD comes to reach it.
-expect 0 bf "$B" -A web -j LOG
-refused_change bpfilter "cannot compile rule 1 of chain web (table filter): LOG in FORWARD is not supported at XDP yet" \
+expect 0 bf "$B" -A web -j REJECT
+refused_change bpfilter "cannot compile rule 1 of chain web (table filter): REJECT with an ICMP answer in FORWARD is not supported at XDP yet (--reject-with tcp-reset is)" \
 	-A FORWARD -g web
 expect 0 bf "$B" -D web 1
 refused_change bpfilter "cannot compile rule 1 of chain OUTPUT (table raw): rules in raw OUTPUT are not supported at XDP yet" \
@@ -140,10 +139,10 @@ cat >"$W/forward.rules" <<'EOF2'
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 -A INPUT -p udp -m udp --dport 9001 -j DROP
--A FORWARD -j LOG
+-A FORWARD -j REJECT
 COMMIT
 EOF2
-refused_change bpfilter "cannot compile rule 1 of chain FORWARD (table filter): LOG in FORWARD is not supported at XDP yet" \
+refused_change bpfilter "cannot compile rule 1 of chain FORWARD (table filter): REJECT with an ICMP answer in FORWARD is not supported at XDP yet (--reject-with tcp-reset is)" \
 	restore "$W/forward.rules"
 
 check "after: udp 9000 still dropped" 0 "$(udp 9000)"

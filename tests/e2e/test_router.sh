@@ -6,9 +6,11 @@
 # the same traffic through both. Packets for the router's own addresses
 # (either interface) meet INPUT, packets routed on meet FORWARD with -o
 # the route's output interface (-i, -o, ! -o, a wildcard), replies from the
-# server too; a packet whose TTL or hop limit is spent goes to neither
+# server too; FORWARD sees the TTL decremented; a packet whose TTL or hop
+# limit is spent goes to neither
 # (the stack answers time exceeded); REJECT --reject-with tcp-reset in
-# FORWARD refuses a connection. What each server and client receives,
+# FORWARD refuses a connection; LOG in FORWARD prints the kernel's line.
+# What each server and client receives,
 # what the client's connect sees, and the counters of every FORWARD rule
 # and policy and of INPUT's rules are compared (INPUT's policy counts
 # multicast listener reports, sent at unequal times).
@@ -50,6 +52,11 @@ for r in "${rules[@]}"; do
 	ipt "$R2" $r || fail "iptables $r"
 	ip netns exec "$R2" ip6tables-legacy $r || fail "ip6tables $r"
 done
+# FORWARD sees the TTL / hop limit ip_forward decremented: 64 sent, 63 seen.
+r4="-A FORWARD -p udp --dport 14 -m ttl --ttl-eq 63 -j ACCEPT"
+r6="-A FORWARD -p udp --dport 14 -m hl --hl-eq 63 -j ACCEPT"
+bf "$R1" $r4 && ipt "$R2" $r4 || fail "$r4"
+ip netns exec "$R1" "$BPFILTER6" $r6 && ip netns exec "$R2" ip6tables-legacy $r6 || fail "$r6"
 
 total() { awk '$1 == "total" { print $2 }' "$W/recv.$1"; }
 
@@ -77,6 +84,7 @@ for fam in 4 6; do
 	udp C S "$s" 10 3 3  # -i rc -o rs: accepted
 	udp C S "$s" 11 2 0  # -o rs: dropped
 	udp C S "$s" 12 2 2  # -o r+: accepted
+	udp C S "$s" 14 2 2  # TTL 63 in FORWARD: accepted
 	udp C S "$s" 13 2 0  # policy DROP
 	udp S C "$c" 13 2 2  # back out of rc: ! -o rs accepts
 	udp C R "$rc" 9 2 0  # the router's own addresses: INPUT
@@ -93,6 +101,48 @@ for fam in 4 6; do
 		"$(cat "$W/connect.$fam.1")"
 	check "IPv$fam: refused" refused "$(cat "$W/connect.$fam.1")"
 done
+
+# LOG in FORWARD: `bpfilter log` prints what the kernel's LOG writes for
+# the same packets (OUT= the route's interface, the decremented TTL / hop
+# limit), timestamps aside; the kernel logs from a namespace with
+# net.netfilter.nf_log_all_netns=1 (set, and restored at exit).
+knob=/proc/sys/net/netfilter/nf_log_all_netns
+old=$(cat "$knob" 2>/dev/null) || fail "no $knob: the kernel's LOG cannot be compared"
+at_exit "echo $old > $knob"
+echo 1 >"$knob" || fail "cannot set $knob"
+P=rt$$
+for f in 4 6; do
+	r="-I FORWARD 1 -p udp --dport 15 -j LOG --log-prefix $P-$f"
+	if [ $f = 4 ]; then
+		bf "$R1" $r && ipt "$R2" $r || fail "$r"
+	else
+		ip netns exec "$R1" "$BPFILTER6" $r && ip netns exec "$R2" ip6tables-legacy $r ||
+			fail "$r"
+	fi
+done
+ip netns exec "$R1" "$BPFILTER" log --follow >"$W/log" 2>"$W/log.err" &
+logger=$!
+at_exit "kill $logger"
+sleep 0.3
+# Crafted, so that both twins log the same IP id, ports and flow label.
+for addrs in "$RT_C $RT_S" "$RT6_C $RT6_S"; do
+	set -- $addrs
+	for t in 1 2; do
+		c_ns=C$t
+		ip netns exec "${!c_ns}" "$TOOLS/pktsend" -i veth-c --dst-mac 02:00:00:00:01:02 \
+			--src "$1" --dst "$2" --proto udp --sport 40000 --dport 15 --id 77 >/dev/null ||
+			fail "pktsend"
+	done
+done
+kernel_lines() { dmesg | sed -n "s/^\[[^]]*\] \($P-\)/\1/p"; }
+n_kernel() { [ "$(kernel_lines | wc -l)" -ge 2 ]; }
+wait_until 5 n_kernel || fail "the kernel logged $(kernel_lines | wc -l) lines"
+sleep 0.5
+kill "$logger"
+wait "$logger" 2>/dev/null
+check "LOG in FORWARD: the kernel's lines" "$(kernel_lines)" \
+	"$(sed -n "s/^\[[^]]*\] \($P-\)/\1/p" "$W/log")"
+check "LOG in FORWARD: nothing on stderr" "" "$(cat "$W/log.err")"
 
 counters() { awk 'NR > 2 { printf "%s/%s ", $1, $2 }'; }
 pol() { sed -n 's/.*policy [A-Z]* \([0-9]*\) packets.*/\1/p'; }

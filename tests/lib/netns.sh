@@ -173,8 +173,8 @@ twins_send()
 # side of a router R (forwarding on, both families):
 #   C veth-c 198.18.1.1/24 2001:db8:1::1/64 -- rc 198.18.1.2 2001:db8:1::2  R
 #   R rs 198.18.2.2 2001:db8:2::2 -- veth-s 198.18.2.1/24 2001:db8:2::1    S
-# C and S route everything through R. Neighbours are static (no ARP or
-# neighbour discovery in counters).
+# C and S route everything through R. MAC addresses are fixed, neighbours
+# static (no ARP or neighbour discovery in counters).
 RT_C=198.18.1.1 RT_RC=198.18.1.2 RT_RS=198.18.2.2 RT_S=198.18.2.1
 RT6_C=2001:db8:1::1 RT6_RC=2001:db8:1::2 RT6_RS=2001:db8:2::2 RT6_S=2001:db8:2::1
 router_new()
@@ -204,8 +204,11 @@ router_new()
 		ip -n "$c" route add default via "$RT_RC" && ip -n "$c" -6 route add default via "$RT6_RC" &&
 		ip -n "$s" route add default via "$RT_RS" && ip -n "$s" -6 route add default via "$RT6_RS" ||
 		fail "cannot set up the router's addresses and routes"
-	local mc mrc mrs ms
-	mc=$(ns_mac "$c" veth-c) mrc=$(ns_mac "$r" rc) mrs=$(ns_mac "$r" rs) ms=$(ns_mac "$s" veth-s)
+	# The same MAC addresses in every triple (twins log the same lines).
+	local mc=02:00:00:00:01:01 mrc=02:00:00:00:01:02 mrs=02:00:00:00:02:02 ms=02:00:00:00:02:01
+	ip -n "$c" link set veth-c address "$mc" && ip -n "$r" link set rc address "$mrc" &&
+		ip -n "$r" link set rs address "$mrs" && ip -n "$s" link set veth-s address "$ms" ||
+		fail "cannot set the router's MAC addresses"
 	ip -n "$c" neigh add "$RT_RC" lladdr "$mrc" dev veth-c nud permanent &&
 		ip -n "$c" -6 neigh add "$RT6_RC" lladdr "$mrc" dev veth-c nud permanent &&
 		ip -n "$r" neigh add "$RT_C" lladdr "$mc" dev rc nud permanent &&
