@@ -364,7 +364,9 @@ struct bf_hook_ops {
 	 * routing decision. Falls through for a packet routed to this host
 	 * (filter INPUT), jumps to `forward` for one routed on (filter
 	 * FORWARD, BF_PKT_OIF_BITS set), ends the program for what the
-	 * stack drops before either. NULL: everything goes to INPUT. */
+	 * stack drops before either. forward -1: no FORWARD to go to, only
+	 * what the stack does before the decision. NULL: everything goes to
+	 * INPUT. */
 	void (*route)(struct bf_cgen *cg, enum bf_family family, int forward);
 	/* For the LOG target: with r9 pointing at a reserved struct
 	 * bf_log_event, fills its l3_off, mac_len, cap and data from the

@@ -183,6 +183,10 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 	/* ip_rcv_options() drops before INPUT and FORWARD alike. */
 	if (!v6)
 		bf_emit_ipv4_opts_check(cg, pass, drop);
+	if (forward < 0) {
+		bf_emit_jump(cg, BPF_JMP_A(0), input);
+		goto tails;
+	}
 	not_unicast(cg, v6, input);
 	bf_emit_stack_zero(cg, FIB, sizeof(struct bpf_fib_lookup));
 	if (v6)
@@ -237,6 +241,7 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 	emit_oif_bits(cg);
 	bf_emit_goto_far(cg, forward);
 
+tails:
 	bf_label_bind(cg, pass);
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
 	bf_emit(cg, BPF_EXIT_INSN());

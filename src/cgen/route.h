@@ -34,7 +34,7 @@
 
 #include "cgen.h"
 
-/* bf_hook_ops.route for XDP. */
+/* bf_hook_ops.route for XDP (forward -1: IPv4 options only). */
 void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward);
 
 /* Collects the distinct -o names of v4's and v6's filter rules into
