@@ -16,7 +16,10 @@
 #include <stddef.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/bpf.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <arpa/inet.h>
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
@@ -75,9 +78,36 @@ static void add_halves(struct bf_cgen *cg, int off)
 	bf_emit_csum_halves(cg);
 }
 
+/* FORWARD: the error comes from the preferred source of the route back
+ * to the packet's source (what __icmp_send's output route gives, its
+ * icmp_errors_use_inbound_ifaddr off), into BF_REPLY_SRC; none without a
+ * route back. And it quotes the datagram as FORWARD holds it: the TTL
+ * decremented by ip_forward (ip_decrease_ttl's checksum update). */
+static void emit_forward(struct bf_cgen *cg, int none)
+{
+	int folded = bf_label_new(cg);
+
+	bf_emit_reply_route_back(cg, false);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, BPF_FIB_LKUP_RET_SUCCESS, 0), none);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10,
+				BF_PKT_MATCH_LOW + (int)offsetof(struct bpf_fib_lookup, ipv4_src)));
+	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_REPLY_SRC));
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, ttl)));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BF_REG_L3, BPF_REG_1, offsetof(struct iphdr, ttl)));
+	/* check += htons(0x0100) as the raw 16 bits; + 1 past 0xfffe. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, check)));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, htons(0x0100)));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLT, BPF_REG_1, 0xffff, 0), folded);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+	bf_label_bind(cg, folded);
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_1, offsetof(struct iphdr, check)));
+}
+
 /* The headers, in front of the datagram: r5 = the new IP header
- * (bf_emit_reply_grow). */
-static void emit_headers(struct bf_cgen *cg, int ttl)
+ * (bf_emit_reply_grow); the source at src_off (host order). */
+static void emit_headers(struct bf_cgen *cg, int ttl, int src_off)
 {
 	/* IP: 45 tos | length | id | 0 | ttl 01 | csum | saddr | daddr */
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 0, 0x45));
@@ -101,8 +131,8 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 9, IPPROTO_ICMP));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, ttl << 8 | IPPROTO_ICMP));
 	add_halves(cg, BF_PKT_SADDR);
-	add_halves(cg, BF_PKT_DADDR);
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	add_halves(cg, src_off);
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)src_off));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_5, BPF_REG_1, 12));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_SADDR));
@@ -115,18 +145,21 @@ static void emit_headers(struct bf_cgen *cg, int ttl)
 	bf_emit_reply_icmp_header(cg, 20, ICMP_DEST_UNREACH);
 }
 
-/* The error, once per program (a shared tail; the code in BF_REPLY_CODE). */
-static void emit_error(struct bf_cgen *cg, int unused)
+/* The error, once per program (a shared tail; the code in BF_REPLY_CODE;
+ * forward: FORWARD's). */
+static void emit_error(struct bf_cgen *cg, int forward)
 {
 	int none = bf_label_new(cg);
 
 	emit_checks(cg, none);
 	emit_budget(cg, none);
+	if (forward)
+		emit_forward(cg, none);
 	bf_emit_reply_quote_sum(cg, ICMP_QUOTE_MAX, none);
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_get_prandom_u32));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, BF_REPLY_ID));
 	bf_emit_reply_grow(cg, 28, none);
-	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV4));
+	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV4), forward ? BF_REPLY_SRC : BF_PKT_DADDR);
 	bf_emit_reply_cut_send(cg, 28, none);
 	bf_label_bind(cg, none);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);

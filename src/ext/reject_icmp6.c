@@ -23,12 +23,14 @@
  *   behind a /48 and behind the default route), and neither does this.
  * Not checked: the transport checksum (reject6_csum_ok verifies it unless
  * the device did; XDP cannot tell a bad one from one left to offload). */
+#include <errno.h>
 #include <stddef.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
+#include "common/log.h"
 #include "ext/reject_icmp6.h"
 #include "ext/reply.h"
 
@@ -127,8 +129,11 @@ static void emit_headers(struct bf_cgen *cg, int hl)
 }
 
 /* The error, once per program (a shared tail; the code in BF_REPLY_CODE). */
-static void emit_error(struct bf_cgen *cg, int unused)
+static void emit_error(struct bf_cgen *cg, int forward)
 {
+	/* Refused before (xdp_forward_limit). */
+	if (forward && !cg->err)
+		cg->err = bf_err(-EOPNOTSUPP, "cgen: an ICMPv6 answer in FORWARD");
 	int none = bf_label_new(cg);
 
 	emit_checks(cg, none);

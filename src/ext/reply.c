@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <linux/bpf.h>
 #include <linux/netfilter/nf_tables.h>
 
@@ -271,20 +272,49 @@ void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none)
 	bf_emit_reply_send(cg, none);
 }
 
+#ifndef BPF_FIB_LOOKUP_SRC
+#define BPF_FIB_LOOKUP_SRC (1U << 4) /* Linux 6.7: UAPI's value */
+#endif
+
+void bf_emit_reply_route_back(struct bf_cgen *cg, bool v6)
+{
+	const int fib = BF_PKT_MATCH_LOW;
+#define FIB_AT(field) (fib + (int)offsetof(struct bpf_fib_lookup, field))
+
+	bf_emit_stack_zero(cg, fib, sizeof(struct bpf_fib_lookup));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, FIB_AT(family),
+			       v6 ? AF_INET6 : AF_INET));
+	for (int w = 0; w < (v6 ? 4 : 1); w++) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, (v6 ? 8 : 12) + 4 * w));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1,
+					FIB_AT(ipv6_dst) + 4 * w));
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX,
+				offsetof(struct xdp_md, ingress_ifindex)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1,
+				FIB_AT(ifindex)));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, fib));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, sizeof(struct bpf_fib_lookup)));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_FIB_LOOKUP_OUTPUT | BPF_FIB_LOOKUP_SKIP_NEIGH |
+						     BPF_FIB_LOOKUP_SRC));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_fib_lookup));
+#undef FIB_AT
+}
+
 int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
 			uint8_t code)
 {
 	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
 		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_ICMP_UNREACH, code});
-	/* Refused before (xdp_forward_limit). */
-	if (cg->oif_dynamic)
-		return cg->err = bf_err(-EOPNOTSUPP, "cgen: an ICMP answer in FORWARD");
 	if (cg->hook != &bf_hook_xdp) {
 		bf_emit_verdict(cg, BF_VERDICT_DROP);
 		return cg->err;
 	}
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_REPLY_CODE, code));
-	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit, 0));
+	/* FORWARD's error is a tail of its own (emit's arg 1). */
+	bf_emit_goto_far(cg, bf_cgen_tail(cg, emit, cg->oif_dynamic));
 	return cg->err;
 }
 

@@ -18,6 +18,7 @@ enum bf_reply_stack {
 	BF_REPLY_L2 = -140,   /* u32: link-layer header length */
 	BF_REPLY_CODE = -144, /* u32: the ICMP code, set by the rule */
 	BF_REPLY_ID = -148,   /* u32: the IPv4 id */
+	BF_REPLY_SRC = -152,  /* u32: FORWARD's IPv4 error source, host order */
 	BF_REPLY_PEER = -168, /* struct bf_icmp_peer: a new peer's budget */
 	BF_REPLY_KEY = -184,  /* 16 bytes: the peer (BF_MAP_ICMP_PEERS) */
 };
@@ -65,10 +66,17 @@ void bf_emit_reply_icmp_header(struct bf_cgen *cg, int off, int type);
 /* The frame cut after the error (link layer, `grow` bytes of headers,
  * the quote) and sent back. */
 void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none);
-/* Ends the rule with an ICMP error of code `code`: emit(cg, 0), the
+/* FORWARD at XDP: r0 = bpf_fib_lookup of the route back to the packet's
+ * source from the ingress interface, with its preferred source address
+ * (BPF_FIB_LOOKUP_OUTPUT | SRC), the key at BF_PKT_MATCH_LOW with the
+ * IPv4 source (v6: IPv6) as destination. Clobbers r1-r5. */
+void bf_emit_reply_route_back(struct bf_cgen *cg, bool v6);
+/* Ends the rule with an ICMP error of code `code`: emit(cg, arg), the
  * error's block, is a tail shared by the program's rules (bf_cgen_tail),
- * which finds the code at BF_REPLY_CODE. Outside XDP the packet is only
- * dropped. Returns cg->err. */
+ * which finds the code at BF_REPLY_CODE; arg is 1 in FORWARD (cg's
+ * oif_dynamic), else 0. In the netfilter stage nft answers
+ * (cgen/nf_reject.h); elsewhere the packet is only dropped. Returns
+ * cg->err. */
 int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
 			uint8_t code);
 /* The frame cut by r2 bytes (0 or less) and sent back (XDP_TX); to

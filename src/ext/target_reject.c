@@ -111,17 +111,6 @@ static void reject_save(struct bf_strbuf *out, const struct bf_ip *ip, const voi
 	bf_strbuf_printf(out, " --reject-with %s", reject_name(data));
 }
 
-/* The kernel's ICMP answer in FORWARD comes from this host's address
- * on the way back, not from the packet's destination. */
-static const char *reject_forward_limit(const void *data)
-{
-	const struct target_reject *t = data;
-
-	return t->with == REJECT_TCP_RESET ? NULL :
-	       "REJECT with an ICMP answer in FORWARD is not supported at XDP yet "
-	       "(--reject-with tcp-reset is)";
-}
-
 /* At XDP: the reset (reject_tcp.c) or the ICMP error (reject_icmp.c). */
 static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
 {
@@ -154,6 +143,5 @@ const struct bf_target_ops bf_target_reject = {
 	.print = reject_print,
 	.save = reject_save,
 	.emit = reject_emit,
-	.xdp_forward_limit = reject_forward_limit,
 	.ends_walk = true,
 };

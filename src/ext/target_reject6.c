@@ -108,7 +108,9 @@ static void reject6_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	bf_strbuf_printf(out, " --reject-with %s", reject6_name(data));
 }
 
-/* As REJECT's (target_reject.c). */
+/* The kernel's ICMPv6 answer in FORWARD comes from this host's address
+ * on the way back, not from the packet's destination (iptables' REJECT
+ * does that, reject_icmp.c). */
 static const char *reject_forward_limit(const void *data)
 {
 	const struct target_reject6 *t = data;

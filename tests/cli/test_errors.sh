@@ -179,7 +179,7 @@ RESTORE_CASES=(
 # and FORWARD, raw PREROUTING and user chains, matches and targets without
 # code).
 REFUSED_CASES=(
-	"-A FORWARD -j REJECT"
+	"-A FORWARD -m state --state NEW -j DROP"
 	"-I OUTPUT -s 198.18.1.1 -j DROP"
 	"-P OUTPUT DROP"
 	"-t raw -A OUTPUT -j RETURN"
