@@ -190,52 +190,6 @@ static int forward_ct_limit(const struct bf_ruleset *rs)
 			      "not supported at XDP yet");
 }
 
-/* Targets that cannot be compiled in FORWARD yet, in FORWARD and the
- * chains it reaches (walked once each: seen). */
-static int forward_targets(const struct bf_ruleset *rs, const struct bf_chain *c, bool *seen)
-{
-	const struct bf_table *tb = &rs->tables[BF_TABLE_FILTER];
-	size_t i = bf_table_chain_index(tb, c);
-
-	if (seen[i])
-		return 0;
-	seen[i] = true;
-	for (size_t r = 0; r < c->n_rules; r++) {
-		const struct bf_target *t = &c->rules[r]->target;
-		const struct bf_chain *to;
-		const char *why;
-		int err;
-
-		if (t->verdict == BF_VERDICT_EXT && t->ops->xdp_forward_limit) {
-			why = t->ops->xdp_forward_limit(t->data);
-			if (why)
-				return bf_cgen_refuse(rs, BF_TABLE_FILTER, c, (long)r, "%s", why);
-		}
-		to = t->verdict == BF_VERDICT_JUMP ? bf_table_chain(tb, t->chain) : NULL;
-		err = to ? forward_targets(rs, to, seen) : 0;
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int forward_limit(const struct bf_ruleset *rs)
-{
-	const struct bf_table *tb = &rs->tables[BF_TABLE_FILTER];
-	const struct bf_chain *c = bf_table_chain(tb, "FORWARD");
-	bool *seen;
-	int err;
-
-	if (!c)
-		return 0;
-	seen = calloc(tb->n_chains, sizeof(*seen));
-	if (!seen)
-		return -ENOMEM;
-	err = forward_targets(rs, c, seen);
-	free(seen);
-	return err;
-}
-
 int bf_xdp_check(const struct bf_ruleset *rs)
 {
 	char buf[160];
@@ -267,8 +221,6 @@ int bf_xdp_check(const struct bf_ruleset *rs)
 		}
 	}
 	err = forward_ct_limit(rs);
-	if (!err)
-		err = forward_limit(rs);
 	if (!err)
 		err = inline_limit(rs, BF_TABLE_RAW, "PREROUTING");
 	if (!err)

@@ -129,9 +129,6 @@ struct bf_target_ops {
 	 * falls through for a target that continues (LOG). NULL: not
 	 * compiled yet. */
 	int (*emit)(struct bf_cgen *cg, const struct bf_rule *rule, const void *data);
-	/* Why this rule's target cannot be compiled in FORWARD at XDP yet,
-	 * or NULL (also when the function is NULL): it can. */
-	const char *(*xdp_forward_limit)(const void *data);
 	/* The target always ends the walk (REJECT): a classifier stage may
 	 * dispatch it (plan/classify.h). */
 	bool ends_walk;

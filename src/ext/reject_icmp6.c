@@ -23,14 +23,13 @@
  *   behind a /48 and behind the default route), and neither does this.
  * Not checked: the transport checksum (reject6_csum_ok verifies it unless
  * the device did; XDP cannot tell a bad one from one left to offload). */
-#include <errno.h>
+#include <linux/bpf.h>
 #include <stddef.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
-#include "common/log.h"
 #include "ext/reject_icmp6.h"
 #include "ext/reply.h"
 
@@ -106,9 +105,31 @@ static void put_word(struct bf_cgen *cg, int from, int off)
 	bf_emit_csum_halves(cg);
 }
 
+/* The route back's preferred source, where bf_emit_reply_route_back's
+ * lookup leaves it: 4 words, turned to host order there (FORWARD). */
+#define FORWARD_SRC (BF_PKT_MATCH_LOW + (int)offsetof(struct bpf_fib_lookup, ipv6_src))
+
+/* FORWARD: the error comes from the preferred source of the route back
+ * to the packet's source (icmp6_send's route lookup picks it so), into
+ * FORWARD_SRC; none without a route back. And it quotes the datagram as
+ * FORWARD holds it: the hop limit decremented by ip6_forward. */
+static void emit_forward(struct bf_cgen *cg, int none)
+{
+	bf_emit_reply_route_back(cg, true);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, BPF_FIB_LKUP_RET_SUCCESS, 0), none);
+	for (int w = 0; w < 4; w++) {
+		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, (int16_t)(FORWARD_SRC + 4 * w)));
+		bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, (int16_t)(FORWARD_SRC + 4 * w)));
+	}
+	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, 7));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BF_REG_L3, BPF_REG_1, 7));
+}
+
 /* The headers, in front of the datagram: r5 = the new IPv6 header
- * (bf_emit_reply_grow). */
-static void emit_headers(struct bf_cgen *cg, int hl)
+ * (bf_emit_reply_grow); the source's 4 host-order words at src_off. */
+static void emit_headers(struct bf_cgen *cg, int hl, int src_off)
 {
 	/* 6, class and flow 0 | payload length | next header 58 | hop limit;
 	 * r4 starts the checksum with the pseudo-header's length and 58. */
@@ -122,25 +143,25 @@ static void emit_headers(struct bf_cgen *cg, int hl)
 	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_5, 7, hl));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, IPPROTO_ICMPV6));
 	for (int w = 0; w < 4; w++) {
-		put_word(cg, BF_PKT_DADDR6 + 4 * w, 8 + 4 * w);
+		put_word(cg, src_off + 4 * w, 8 + 4 * w);
 		put_word(cg, BF_PKT_SADDR6 + 4 * w, 24 + 4 * w);
 	}
 	bf_emit_reply_icmp_header(cg, 40, ICMPV6_DEST_UNREACH);
 }
 
-/* The error, once per program (a shared tail; the code in BF_REPLY_CODE). */
+/* The error, once per program (a shared tail; the code in BF_REPLY_CODE;
+ * forward: FORWARD's). */
 static void emit_error(struct bf_cgen *cg, int forward)
 {
-	/* Refused before (xdp_forward_limit). */
-	if (forward && !cg->err)
-		cg->err = bf_err(-EOPNOTSUPP, "cgen: an ICMPv6 answer in FORWARD");
 	int none = bf_label_new(cg);
 
 	emit_checks(cg, none);
 	emit_budget(cg, none);
+	if (forward)
+		emit_forward(cg, none);
 	bf_emit_reply_quote_sum(cg, ICMP6_QUOTE_MAX, none);
 	bf_emit_reply_grow(cg, 48, none);
-	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV6));
+	emit_headers(cg, bf_reply_ttl(cg, BF_FAMILY_IPV6), forward ? FORWARD_SRC : BF_PKT_DADDR6);
 	bf_emit_reply_cut_send(cg, 48, none);
 	bf_label_bind(cg, none);
 	bf_emit_verdict(cg, BF_VERDICT_DROP);

@@ -108,18 +108,6 @@ static void reject6_save(struct bf_strbuf *out, const struct bf_ip *ip, const vo
 	bf_strbuf_printf(out, " --reject-with %s", reject6_name(data));
 }
 
-/* The kernel's ICMPv6 answer in FORWARD comes from this host's address
- * on the way back, not from the packet's destination (iptables' REJECT
- * does that, reject_icmp.c). */
-static const char *reject_forward_limit(const void *data)
-{
-	const struct target_reject6 *t = data;
-
-	return t->with == REJECT6_TCP_RESET ? NULL :
-	       "REJECT with an ICMP answer in FORWARD is not supported at XDP yet "
-	       "(--reject-with tcp-reset is)";
-}
-
 /* At XDP: the reset (reject_tcp.c) or the ICMPv6 error (reject_icmp6.c)
  * of ip6t_REJECT's code for `with`. */
 static int reject_emit(struct bf_cgen *cg, const struct bf_rule *rule, const void *data)
@@ -153,6 +141,5 @@ const struct bf_target_ops bf_target_reject6 = {
 	.print = reject6_print,
 	.save = reject6_save,
 	.emit = reject_emit,
-	.xdp_forward_limit = reject_forward_limit,
 	.ends_walk = true,
 };

@@ -53,10 +53,12 @@ for r in "${rules[@]}"; do
 	ipt "$R2" $r || fail "iptables $r"
 	ip netns exec "$R2" ip6tables-legacy $r || fail "ip6tables $r"
 done
-# An ICMP answer from FORWARD (IPv4): from the router's address on the way
-# back, quoting the datagram with its TTL decremented.
+# An ICMP answer from FORWARD: from the router's address on the way back,
+# quoting the datagram with its TTL or hop limit decremented.
 r4="-A FORWARD -p udp --dport 16 -j REJECT --reject-with icmp-host-prohibited"
+r6="-A FORWARD -p udp --dport 16 -j REJECT --reject-with icmp6-adm-prohibited"
 bf "$R1" $r4 && ipt "$R2" $r4 || fail "$r4"
+ip netns exec "$R1" "$BPFILTER6" $r6 && ip netns exec "$R2" ip6tables-legacy $r6 || fail "$r6"
 # FORWARD sees the TTL / hop limit ip_forward decremented: 64 sent, 63 seen.
 r4="-A FORWARD -p udp --dport 14 -m ttl --ttl-eq 63 -j ACCEPT"
 r6="-A FORWARD -p udp --dport 14 -m hl --hl-eq 63 -j ACCEPT"
@@ -107,22 +109,29 @@ for fam in 4 6; do
 	check "IPv$fam: refused" refused "$(cat "$W/connect.$fam.1")"
 done
 
-# The ICMP error of FORWARD's REJECT: what a connected UDP socket sees, and
-# the error's headers but for the IP id and checksums.
+# The ICMP errors of FORWARD's REJECT: what a connected UDP socket sees,
+# and the error's headers but for the IPv4 id, the IPv6 flow label (the
+# kernel's is a hash of the flow, bpfilter's 0) and the checksums.
 shape()
 {
-	awk 'NR == 2 { print substr($1, 1, 8) "xxxx" substr($1, 13, 8) "xxxx" substr($1, 25) \
-		" " substr($2, 1, 4) "xxxx" substr($2, 9) } NR == 3' "$1"
+	awk 'NR == 2 && length($1) == 40 { print substr($1, 1, 8) "xxxx" substr($1, 13, 8) \
+		"xxxx" substr($1, 25) " " substr($2, 1, 4) "xxxx" substr($2, 9) }
+		NR == 2 && length($1) == 80 { print substr($1, 1, 3) "xxxxx" substr($1, 9) " " \
+			substr($2, 1, 4) "xxxx" substr($2, 9) }
+		NR == 3' "$1"
 }
-for t in 1 2; do
-	c_ns=C$t
-	IF_A=veth-c icmp_capture_start "${!c_ns}" "$W/icmp.$t"
-	ip netns exec "${!c_ns}" "$TOOLS/probe" udp-connect "$RT_S" 16 500 >"$W/udp16.$t"
-	icmp_capture_stop
+for s in "$RT_S" "$RT6_S"; do
+	for t in 1 2; do
+		c_ns=C$t
+		IF_A=veth-c icmp_capture_start "${!c_ns}" "$W/icmp.$t"
+		ip netns exec "${!c_ns}" "$TOOLS/probe" udp-connect "$s" 16 500 >"$W/udp16.$t"
+		icmp_capture_stop
+	done
+	check "$s: FORWARD's ICMP answer: the socket sees" "$(cat "$W/udp16.2")" \
+		"$(cat "$W/udp16.1")"
+	check "$s: FORWARD's ICMP answer: the error" "$(shape "$W/icmp.2")" "$(shape "$W/icmp.1")"
+	grep -q "count 1" "$W/icmp.1" || fail "$s: FORWARD's ICMP answer: none captured"
 done
-check "FORWARD's ICMP answer: the socket sees" "$(cat "$W/udp16.2")" "$(cat "$W/udp16.1")"
-check "FORWARD's ICMP answer: the error" "$(shape "$W/icmp.2")" "$(shape "$W/icmp.1")"
-grep -q "count 1" "$W/icmp.1" || fail "FORWARD's ICMP answer: none captured"
 
 # LOG in FORWARD: `bpfilter log` prints what the kernel's LOG writes for
 # the same packets (OUT= the route's interface, the decremented TTL / hop
