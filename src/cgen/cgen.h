@@ -196,7 +196,7 @@ struct bf_cgen {
 	struct bf_cgen_tail {
 		void (*emit)(struct bf_cgen *cg, int arg);
 		int arg, label;
-	} tails[8];
+	} tails[16];
 	size_t n_tails;
 	/* Subprograms (helpers' callbacks), emitted after the tails
 	 * (bf_cgen_func); their start labels. */

@@ -23,8 +23,8 @@
  *   behind a /48 and behind the default route), and neither does this.
  * Not checked: the transport checksum (reject6_csum_ok verifies it unless
  * the device did; XDP cannot tell a bad one from one left to offload). */
-#include <linux/bpf.h>
 #include <stddef.h>
+#include <linux/bpf.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 
