@@ -138,7 +138,9 @@ int bf_nf_reject_sync(void)
 		return err;
 	bf_cgen_init(&cg);
 	err = ensure_guards(&cg, map_fd);
-	if (!err)
+	/* Installed afresh only when missing: replacing a table with a base
+	 * chain waits for an RCU grace period, on every commit otherwise. */
+	if (!err && !bf_nft_reject_present(bf_nf_n_answers))
 		err = install_chain(&cg, map_fd);
 	bf_cgen_free(&cg);
 	close(map_fd);

@@ -29,6 +29,7 @@ struct batch {
 	char buf[BATCH_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
 	size_t len;
 	uint32_t seq;
+	uint32_t last_ack; /* the last message that asks for an answer */
 	bool overflow;
 };
 
@@ -57,6 +58,8 @@ static struct nlmsghdr *msg_begin(struct batch *b, uint16_t type, uint16_t flags
 	h->nlmsg_type = type;
 	h->nlmsg_flags = NLM_F_REQUEST | flags;
 	h->nlmsg_seq = ++b->seq;
+	if (flags & NLM_F_ACK)
+		b->last_ack = b->seq;
 	g->nfgen_family = family;
 	g->version = NFNETLINK_V0;
 	g->res_id = htons(NFNL_SUBSYS_NFTABLES);
@@ -187,14 +190,14 @@ static void batch_mark(struct batch *b, uint16_t type)
 	msg_end(b, h);
 }
 
-/* Sends the batch; the first error the kernel reports for any of its
- * messages, once it has answered the last one (every message but the
- * batch marks asks for an answer). */
-static int transact(struct batch *b)
+/* Sends the messages; the first error the kernel reports for any of
+ * them, once it has answered the last that asks for an answer. Other
+ * answers go to on_msg (NULL: none expected). */
+static int transact(struct batch *b, void (*on_msg)(const struct nlmsghdr *h, void *data),
+		    void *data)
 {
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	struct timeval tv = {.tv_sec = 5};
-	uint32_t last = b->seq - 1; /* the batch end asks for none */
 	char rbuf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
 	int fd, err = 0;
 	bool done = false;
@@ -221,8 +224,10 @@ static int transact(struct batch *b)
 
 				if (e->error && !err)
 					err = e->error;
+			} else if (on_msg) {
+				on_msg(h, data);
 			}
-			if (h->nlmsg_seq >= last)
+			if (h->nlmsg_seq >= b->last_ack)
 				done = true;
 		}
 	}
@@ -248,12 +253,53 @@ int bf_nft_reject_install(const struct bf_nft_reject_rule *rules, size_t n)
 			rule_msg(&b, families[f], &rules[i]);
 	}
 	batch_mark(&b, NFNL_MSG_BATCH_END);
-	err = transact(&b);
+	err = transact(&b, NULL, NULL);
 	if (err)
 		return bf_err(err, "cannot install the nft tables ip and ip6 %s that send "
 			      "REJECT's answers for the netfilter stage: %s", BF_NFT_REJECT_TABLE,
 			      strerror(-err));
 	return 0;
+}
+
+/* The chain's use count (its rules) from a NEWCHAIN answer: the
+ * smallest of the families' into *(uint32_t *)data. */
+static void chain_use(const struct nlmsghdr *h, void *data)
+{
+	const struct nlattr *a = (const void *)((const char *)NLMSG_DATA(h) +
+						NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	int left = (int)h->nlmsg_len - (int)NLMSG_SPACE(sizeof(struct nfgenmsg));
+	uint32_t *min = data;
+
+	if (h->nlmsg_type != (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWCHAIN))
+		return;
+	for (; left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left;
+	     left -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+		uint32_t use;
+
+		if ((a->nla_type & NLA_TYPE_MASK) != NFTA_CHAIN_USE || a->nla_len < NLA_HDRLEN + 4)
+			continue;
+		memcpy(&use, (const char *)a + NLA_HDRLEN, sizeof(use));
+		if (ntohl(use) < *min)
+			*min = ntohl(use);
+	}
+}
+
+bool bf_nft_reject_present(size_t n)
+{
+	static struct batch b;
+	uint32_t min = UINT32_MAX;
+
+	memset(&b, 0, sizeof(b));
+	for (size_t f = 0; f < sizeof(families); f++) {
+		struct nlmsghdr *h = msg_begin(&b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETCHAIN,
+					       NLM_F_ACK, families[f]);
+
+		attr_str(&b, NFTA_CHAIN_TABLE, BF_NFT_REJECT_TABLE);
+		attr_str(&b, NFTA_CHAIN_NAME, BF_NFT_REJECT_CHAIN);
+		msg_end(&b, h);
+	}
+	/* Any error (a family's chain missing): not there. */
+	return !transact(&b, chain_use, &min) && min == n;
 }
 
 int bf_nft_reject_remove(void)
@@ -268,7 +314,7 @@ int bf_nft_reject_remove(void)
 		table_msg(&b, families[f], NFT_MSG_DELTABLE, 0);
 	}
 	batch_mark(&b, NFNL_MSG_BATCH_END);
-	err = transact(&b);
+	err = transact(&b, NULL, NULL);
 	if (err)
 		return bf_err(err, "cannot delete the nft tables ip and ip6 %s: %s",
 			      BF_NFT_REJECT_TABLE, strerror(-err));

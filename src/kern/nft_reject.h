@@ -13,6 +13,7 @@
 #ifndef BF_KERN_NFT_REJECT_H
 #define BF_KERN_NFT_REJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,9 @@ struct bf_nft_reject_rule {
 /* Replaces both tables with the chain of these rules, in one
  * transaction. 0 or -errno, logged. */
 int bf_nft_reject_install(const struct bf_nft_reject_rule *rules, size_t n);
+/* Both tables' chains are there with n rules each (someone may have
+ * deleted or flushed them). */
+bool bf_nft_reject_present(size_t n);
 /* Deletes both tables (no error when there are none). */
 int bf_nft_reject_remove(void);
 
