@@ -14,9 +14,6 @@
 #include "cgen/route.h"
 #include "common/log.h"
 
-/* struct bpf_fib_lookup, 64 bytes: the first match scratch, free then. */
-#define FIB BF_PKT_MATCH_LOW
-#define FIB_OFF(field) (FIB + (int)offsetof(struct bpf_fib_lookup, field))
 
 int bf_cgen_oif_bit(const struct bf_cgen *cg, const char *name)
 {
@@ -65,7 +62,7 @@ static void emit_oif_bits(struct bf_cgen *cg)
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_OIF_BITS, 0));
 	if (!ifs)
 		return;
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, FIB_OFF(ifindex)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_FIB_AT(ifindex)));
 	for (struct if_nameindex *i = ifs; i->if_index; i++) {
 		int skip = bf_label_new(cg);
 		uint32_t bits = 0;
@@ -82,39 +79,38 @@ static void emit_oif_bits(struct bf_cgen *cg)
 	if_freenameindex(ifs);
 }
 
-/* Fills the lookup's key from the IPv4 header (r7, 20 bytes proven). */
+/* The rest of the lookup's key from the IPv4 header (r7, 20 bytes
+ * proven). */
 static void key_ipv4(struct bf_cgen *cg)
 {
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, FIB_OFF(family), AF_INET));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, protocol)));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, FIB_OFF(l4_protocol)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_FIB_AT(l4_protocol)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, tot_len)));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, FIB_OFF(tot_len)));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_FIB_AT(tot_len)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, tos)));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, FIB_OFF(tos)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_FIB_AT(tos)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, saddr)));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, FIB_OFF(ipv4_src)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_FIB_AT(ipv4_src)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, daddr)));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, FIB_OFF(ipv4_dst)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_FIB_AT(ipv4_dst)));
 }
 
 /* The same from the IPv6 header (40 bytes proven). */
 static void key_ipv6(struct bf_cgen *cg)
 {
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, FIB_OFF(family), AF_INET6));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, 6)); /* next header */
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, FIB_OFF(l4_protocol)));
+	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_FIB_AT(l4_protocol)));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, 4)); /* payload length */
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 40));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, FIB_OFF(tot_len)));
+	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_FIB_AT(tot_len)));
 	/* ip6_flowinfo(): the first word but the version. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, 0));
 	bf_emit(cg, BPF_ALU32_IMM(BPF_AND, BPF_REG_1, (int32_t)htonl(0x0fffffff)));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, FIB_OFF(flowinfo)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_FIB_AT(flowinfo)));
 	for (int w = 0; w < 8; w++) {
-		int to = w < 4 ? FIB_OFF(ipv6_src) + 4 * w : FIB_OFF(ipv6_dst) + 4 * (w - 4);
+		int to = w < 4 ? BF_FIB_AT(ipv6_src) + 4 * w : BF_FIB_AT(ipv6_dst) + 4 * (w - 4);
 
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, 8 + 4 * w));
 		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, to));
@@ -144,7 +140,7 @@ static void ipv6_source_scope(struct bf_cgen *cg, int pass)
 
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX,
 				offsetof(struct xdp_md, ingress_ifindex)));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, FIB_OFF(ifindex)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_10, BF_FIB_AT(ifindex)));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JEQ, BPF_REG_1, BPF_REG_2, 0), ok);
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, 8));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0xff, 0), pass);
@@ -162,15 +158,22 @@ static void ipv6_source_scope(struct bf_cgen *cg, int pass)
 	bf_label_bind(cg, ok);
 }
 
-/* r0 = bpf_fib_lookup(ctx, the key, SKIP_NEIGH): the neighbour does
- * not matter, the stack resolves it. */
-static void lookup(struct bf_cgen *cg)
+void bf_emit_fib_key_begin(struct bf_cgen *cg, bool v6)
+{
+	bf_emit_stack_zero(cg, BF_FIB_KEY, sizeof(struct bpf_fib_lookup));
+	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, BF_FIB_AT(family), v6 ? AF_INET6 : AF_INET));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX,
+				offsetof(struct xdp_md, ingress_ifindex)));
+	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_FIB_AT(ifindex)));
+}
+
+void bf_emit_fib_lookup(struct bf_cgen *cg, uint32_t flags)
 {
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
 	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, FIB));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, BF_FIB_KEY));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, sizeof(struct bpf_fib_lookup)));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_FIB_LOOKUP_SKIP_NEIGH));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, (int32_t)flags));
 	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_fib_lookup));
 }
 
@@ -188,15 +191,13 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 		goto tails;
 	}
 	not_unicast(cg, v6, input);
-	bf_emit_stack_zero(cg, FIB, sizeof(struct bpf_fib_lookup));
+	bf_emit_fib_key_begin(cg, v6);
 	if (v6)
 		key_ipv6(cg);
 	else
 		key_ipv4(cg);
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX,
-				offsetof(struct xdp_md, ingress_ifindex)));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, FIB_OFF(ifindex)));
-	lookup(cg);
+	/* The neighbour does not matter: the stack resolves it. */
+	bf_emit_fib_lookup(cg, BPF_FIB_LOOKUP_SKIP_NEIGH);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), drop);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, BPF_FIB_LKUP_RET_SUCCESS, 0), routed);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BPF_REG_0, BPF_FIB_LKUP_RET_PROHIBIT, 0), pass);
@@ -216,8 +217,8 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 		bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, frag_off)));
 		bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, htons(IP_DF)));
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 0), pass);
-		bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, FIB_OFF(tot_len), 0));
-		lookup(cg);
+		bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_FIB_AT(tot_len), 0));
+		bf_emit_fib_lookup(cg, BPF_FIB_LOOKUP_SKIP_NEIGH);
 		bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, BPF_FIB_LKUP_RET_SUCCESS, 0), routed);
 		bf_emit_jump(cg, BPF_JMP_A(0), drop);
 	} else {
@@ -236,7 +237,7 @@ void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward)
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_10, BF_PKT_TTL));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_TTL));
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, FIB_OFF(ifindex)));
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_FIB_AT(ifindex)));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_OIF));
 	emit_oif_bits(cg);
 	bf_emit_goto_far(cg, forward);

@@ -32,7 +32,26 @@
 #ifndef BF_CGEN_ROUTE_H
 #define BF_CGEN_ROUTE_H
 
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cgen.h"
+
+/* Where the lookups keep their struct bpf_fib_lookup: the first match
+ * scratch, free when they run (the decision, before the rules; FORWARD's
+ * ICMP answers, after them). */
+#define BF_FIB_KEY BF_PKT_MATCH_LOW
+#define BF_FIB_AT(field) (BF_FIB_KEY + (int)offsetof(struct bpf_fib_lookup, field))
+#ifndef BPF_FIB_LOOKUP_SRC
+#define BPF_FIB_LOOKUP_SRC (1U << 4) /* Linux 6.7, after these headers: UAPI's value */
+#endif
+
+/* The key zeroed, its family and ingress interface set (XDP's). */
+void bf_emit_fib_key_begin(struct bf_cgen *cg, bool v6);
+/* r0 = bpf_fib_lookup(ctx, the key, flags). Clobbers r1-r5. */
+void bf_emit_fib_lookup(struct bf_cgen *cg, uint32_t flags);
 
 /* bf_hook_ops.route for XDP (forward -1: IPv4 options only). */
 void bf_xdp_route(struct bf_cgen *cg, enum bf_family family, int forward);

@@ -23,6 +23,7 @@
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
+#include "cgen/route.h"
 #include "ext/reply.h"
 #include "ext/reject_icmp.h"
 
@@ -90,7 +91,7 @@ static void emit_forward(struct bf_cgen *cg, int none)
 	bf_emit_reply_route_back(cg, false);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, BPF_FIB_LKUP_RET_SUCCESS, 0), none);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10,
-				BF_PKT_MATCH_LOW + (int)offsetof(struct bpf_fib_lookup, ipv4_src)));
+				BF_FIB_AT(ipv4_src)));
 	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
 	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_REPLY_SRC));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, ttl)));

@@ -30,6 +30,7 @@
 
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
+#include "cgen/route.h"
 #include "ext/reject_icmp6.h"
 #include "ext/reply.h"
 
@@ -107,7 +108,7 @@ static void put_word(struct bf_cgen *cg, int from, int off)
 
 /* The route back's preferred source, where bf_emit_reply_route_back's
  * lookup leaves it: 4 words, turned to host order there (FORWARD). */
-#define FORWARD_SRC (BF_PKT_MATCH_LOW + (int)offsetof(struct bpf_fib_lookup, ipv6_src))
+#define FORWARD_SRC BF_FIB_AT(ipv6_src)
 
 /* FORWARD: the error comes from the preferred source of the route back
  * to the packet's source (icmp6_send's route lookup picks it so), into

@@ -15,6 +15,7 @@
 #include "cgen/insn.h"
 #include "cgen/nf_reject.h"
 #include "cgen/nf_uapi.h"
+#include "cgen/route.h"
 #include "ext/stateful_util.h"
 
 void bf_emit_csum_halves(struct bf_cgen *cg)
@@ -272,35 +273,15 @@ void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none)
 	bf_emit_reply_send(cg, none);
 }
 
-#ifndef BPF_FIB_LOOKUP_SRC
-#define BPF_FIB_LOOKUP_SRC (1U << 4) /* Linux 6.7: UAPI's value */
-#endif
-
 void bf_emit_reply_route_back(struct bf_cgen *cg, bool v6)
 {
-	const int fib = BF_PKT_MATCH_LOW;
-#define FIB_AT(field) (fib + (int)offsetof(struct bpf_fib_lookup, field))
-
-	bf_emit_stack_zero(cg, fib, sizeof(struct bpf_fib_lookup));
-	bf_emit(cg, BPF_ST_MEM(BPF_B, BPF_REG_10, FIB_AT(family),
-			       v6 ? AF_INET6 : AF_INET));
+	bf_emit_fib_key_begin(cg, v6);
 	for (int w = 0; w < (v6 ? 4 : 1); w++) {
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_L3, (v6 ? 8 : 12) + 4 * w));
-		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1,
-					FIB_AT(ipv6_dst) + 4 * w));
+		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_FIB_AT(ipv6_dst) + 4 * w));
 	}
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BF_REG_CTX,
-				offsetof(struct xdp_md, ingress_ifindex)));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1,
-				FIB_AT(ifindex)));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BF_REG_CTX));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, fib));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_3, sizeof(struct bpf_fib_lookup)));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_4, BPF_FIB_LOOKUP_OUTPUT | BPF_FIB_LOOKUP_SKIP_NEIGH |
-						     BPF_FIB_LOOKUP_SRC));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_fib_lookup));
-#undef FIB_AT
+	bf_emit_fib_lookup(cg, BPF_FIB_LOOKUP_OUTPUT | BPF_FIB_LOOKUP_SKIP_NEIGH |
+				       BPF_FIB_LOOKUP_SRC);
 }
 
 int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),

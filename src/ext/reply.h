@@ -68,8 +68,8 @@ void bf_emit_reply_icmp_header(struct bf_cgen *cg, int off, int type);
 void bf_emit_reply_cut_send(struct bf_cgen *cg, int grow, int none);
 /* FORWARD at XDP: r0 = bpf_fib_lookup of the route back to the packet's
  * source from the ingress interface, with its preferred source address
- * (BPF_FIB_LOOKUP_OUTPUT | SRC), the key at BF_PKT_MATCH_LOW with the
- * IPv4 source (v6: IPv6) as destination. Clobbers r1-r5. */
+ * (BPF_FIB_LOOKUP_OUTPUT | SRC) in the key (cgen/route.h's BF_FIB_AT).
+ * Clobbers r1-r5. */
 void bf_emit_reply_route_back(struct bf_cgen *cg, bool v6);
 /* Ends the rule with an ICMP error of code `code`: emit(cg, arg), the
  * error's block, is a tail shared by the program's rules (bf_cgen_tail),
