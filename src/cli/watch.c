@@ -28,21 +28,21 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* The attachment recorded for ifname, or NULL. */
+static const struct bf_attachment *recorded(const struct bf_state *st, const char *ifname)
+{
+	for (size_t i = 0; i < st->n_att; i++)
+		if (!strcmp(st->att[i].ifname, ifname))
+			return &st->att[i];
+	return NULL;
+}
+
 /* Our program on ifname as it is now (same index, program there)? */
 static bool attached(const struct bf_state *st, const char *ifname, int ifindex)
 {
-	for (size_t i = 0; i < st->n_att; i++)
-		if (!strcmp(st->att[i].ifname, ifname))
-			return st->att[i].ifindex == ifindex && st->att[i].prog_fd >= 0;
-	return false;
-}
+	const struct bf_attachment *a = recorded(st, ifname);
 
-static bool recorded(const struct bf_state *st, const char *ifname)
-{
-	for (size_t i = 0; i < st->n_att; i++)
-		if (!strcmp(st->att[i].ifname, ifname))
-			return true;
-	return false;
+	return a && a->ifindex == ifindex && a->prog_fd >= 0;
 }
 
 /* Attaches ifname unless it is attached already; reports either way. */
@@ -58,10 +58,8 @@ static void attach_one(const char *ifname, int ifindex, enum bf_xdp_mode mode)
 		if (err) {
 			bf_cli_fail(err);
 		} else {
-			for (size_t i = 0; i < st.n_att; i++)
-				if (!strcmp(st.att[i].ifname, ifname))
-					printf("attached %s (%s)\n", ifname,
-					       bf_xdp_mode_name(st.att[i].mode));
+			printf("attached %s (%s)\n", ifname,
+			       bf_xdp_mode_name(recorded(&st, ifname)->mode));
 		}
 		fflush(stdout);
 	}
