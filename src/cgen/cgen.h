@@ -48,6 +48,10 @@ enum bf_map_id {
 	/* The netfilter stage's REJECT slot (cgen/nf_reject.h): a per-CPU
 	 * array of one struct bf_nf_reject_slot, pinned, one per namespace. */
 	BF_MAP_NF_REJECT,
+	/* LRU hash of the datagrams whose first fragment TC egress accepted
+	 * (struct bf_frag_key, cgen/tc.h): their other fragments follow.
+	 * Made by the loader for each program that uses it. */
+	BF_MAP_FRAGS,
 	BF_MAP_MAX,
 };
 struct bf_icmp_peer {
@@ -217,6 +221,9 @@ struct bf_cgen {
 	 * interface is the route's, known only at run time (route.h), and
 	 * -o tests read BF_PKT_OIF_BITS: bit i for oif_names[i]. */
 	bool oif_dynamic;
+	/* The rules being emitted are OUTPUT's at TC egress (tc.h): the
+	 * output interface is the one compiled for; NULL elsewhere. */
+	const char *oif_name;
 	char oif_names[32][BF_IFNAMSIZ];
 	size_t n_oif_names;
 	/* What each family's rules read of the conntrack (ct.h:
@@ -346,6 +353,10 @@ struct bf_hook_ops {
 	 * (or return) the pass verdict. */
 	void (*prologue)(struct bf_cgen *cg);
 	int (*verdict_code)(enum bf_verdict v); /* e.g. ACCEPT -> XDP_PASS */
+	/* Emits the end of the program for verdict v when the hook does
+	 * more than return its code (TC egress notes the first fragments it
+	 * accepts). NULL: r0 = verdict_code(v); exit. */
+	void (*emit_verdict)(struct bf_cgen *cg, enum bf_verdict v);
 	/* What the hook cannot compile yet: 0 when it can compile rs, else
 	 * -EOPNOTSUPP after logging the first refusal (bf_cgen_refuse). The
 	 * one place that lists the limits, so later work lifts them one by
@@ -375,8 +386,11 @@ struct bf_hook_ops {
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;
-/* bf_hook_xdp's check: what XDP cannot compile yet (xdp_limits.c). */
-int bf_xdp_check(const struct bf_ruleset *rs);
+/* TC egress: raw and filter OUTPUT for the packets this host sends (tc.h). */
+extern const struct bf_hook_ops bf_hook_tc;
+/* The hooks' check: what XDP and TC egress cannot compile yet, each in
+ * the chains it judges (limits.c). */
+int bf_cgen_check(const struct bf_ruleset *rs);
 
 /* Emits the return of verdict v: r0 = the hook's code for it; exit. */
 void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v);

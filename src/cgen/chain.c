@@ -10,7 +10,7 @@
 #include "common/log.h"
 
 /* Inlining never needs more: iptables refuses loops, and the check
- * bounds the inlined size (xdp_limits.c); this only stops runaway
+ * bounds the inlined size (cgen/limits.c); this only stops runaway
  * recursion if a loop ever got past them. */
 #define BF_FLOW_DEPTH_MAX 4096
 

@@ -34,7 +34,8 @@ struct bf_log_event {
 	uint8_t logflags; /* BF_LOG_F_* */
 	uint8_t mac_len;  /* bytes of link-layer header before l3_off (0:
 			   * the skb had none) */
-	uint32_t out_ifindex; /* FORWARD: the route's output interface; 0: none */
+	uint32_t out_ifindex; /* FORWARD: the route's output interface; OUTPUT
+			       * (ifname empty): the one left by; 0: none */
 	char ifname[16];  /* the input interface the program serves */
 	char prefix[32];  /* --log-prefix, NUL-terminated */
 	uint8_t data[BF_LOG_DATA];

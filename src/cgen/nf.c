@@ -19,39 +19,15 @@
 #include "cgen/nf.h"
 #include "cgen/nf_reject.h"
 #include "cgen/nf_uapi.h"
+#include "cgen/skb_copy.h"
 #include "kern/btf_offsets.h"
 
 #define R_SKB BPF_REG_9
 
-/* Weak: builds of the code generator without src/kern (the fuzzers) link
- * without it, and then this hook cannot compile. */
-extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 
 /* The copy and the hook's scratch lie below the packet context. */
 _Static_assert(BF_NF_BUF + BF_NF_BUF_LEN <= -BF_PKT_SIZE, "stack overlaps the context");
 _Static_assert(BF_NF_TOTLEN >= -512, "beyond the BPF stack");
-
-/* The running kernel's sk_buff offsets; false (cg->err set) without. */
-static bool offsets(struct bf_cgen *cg, struct bf_nf_offsets *o)
-{
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(o) : -EOPNOTSUPP;
-
-	if (err && !cg->err)
-		cg->err = err;
-	return !err;
-}
-
-/* dst = where the network header is in the skb's dynptr, which starts
- * at skb->data (0 at LOCAL_IN, where ip_local_deliver_finish has not
- * pulled it yet): network_header - (data - head). Clobbers r1, r2. */
-static void emit_nh_offset(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb, int dst)
-{
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, dst, skb, o->skb_network_header));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, skb, o->skb_data));
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_2, skb, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_1, BPF_REG_2));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, dst, BPF_REG_1));
-}
 
 /* Leaves for `accept` unless state->in is the interface compiled for:
  * the name compared as two 8-byte words (names are at most 15 bytes
@@ -73,109 +49,6 @@ static void check_iface(struct bf_cgen *cg, const struct bf_nf_offsets *o, int a
 		bf_emit_ld_imm64(cg, BPF_REG_3, 0, w[i]);
 		bf_emit_jump(cg, BPF_JMP_REG(BPF_JNE, BPF_REG_2, BPF_REG_3, 0), accept);
 	}
-}
-
-/* ETH_TYPE from skb->pkt_type (what the pkttype match reads); MAC_HI/LO
- * from the MAC header the skb still points at (the first fragment's),
- * zero when it has none. */
-static void fill_link(struct bf_cgen *cg, const struct bf_nf_offsets *o)
-{
-	int no_mac = bf_label_new(cg);
-
-	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, R_SKB, o->skb_pkt_type));
-	if (o->skb_pkt_type_shift)
-		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, o->skb_pkt_type_shift));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 7));
-	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ETH_TYPE));
-
-	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, BF_NF_MAC, 0));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, R_SKB, o->skb_mac_header));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xffff, 0), no_mac);
-	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, R_SKB, o->skb_head));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, offsetof(struct ethhdr, h_source)));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_NF_MAC));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, ETH_ALEN));
-	/* On a fault the helper zeroes the destination: no MAC. */
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
-	bf_label_bind(cg, no_mac);
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_MAC));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 32));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_MAC_HI));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BPF_REG_10, BF_NF_MAC + 4));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, BF_PKT_MAC_LO));
-}
-
-/* Copies min(bytes from the network header, BF_NF_BUF_LEN) to BF_NF_BUF;
- * sets BF_REG_L3 to the copy and BF_REG_END to its end. Jumps to `fail`
- * when the skb cannot be read. */
-static void copy_header(struct bf_cgen *cg, const struct bf_nf_offsets *o, int fail)
-{
-	int short_dgram = bf_label_new(cg);
-
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, R_SKB));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 0));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
-	bf_emit(cg, (struct bpf_insn){.code = BPF_JMP | BPF_CALL,
-				      .src_reg = BPF_PSEUDO_KFUNC_CALL,
-				      .imm = o->kfunc_dynptr_from_skb});
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
-
-	emit_nh_offset(cg, o, R_SKB, BF_REG_END);
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BF_REG_END, 0, 0), fail);
-	/* Bytes from there: skb->len - offset, at most the buffer. */
-	bf_emit(cg, BPF_LDX_MEM(BPF_W, BF_REG_L3, R_SKB, o->skb_len));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BF_REG_L3, BF_REG_END, 0), fail);
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BF_REG_L3, BF_REG_END));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JLE, BF_REG_L3, BF_NF_BUF_LEN, 0), short_dgram);
-	bf_emit(cg, BPF_MOV64_IMM(BF_REG_L3, BF_NF_BUF_LEN));
-	bf_label_bind(cg, short_dgram);
-
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_NF_BUF));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_L3));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, BF_NF_DYNPTR));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BF_REG_END));
-	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_5, 0));
-	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_dynptr_read));
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), fail);
-
-	bf_emit(cg, BPF_MOV64_REG(BF_REG_END, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BF_REG_END, BF_NF_BUF));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BF_REG_END, BF_REG_L3));
-	bf_emit(cg, BPF_MOV64_REG(BF_REG_L3, BPF_REG_10));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BF_REG_L3, BF_NF_BUF));
-}
-
-/* The IPv4 prologue takes a total length beyond BF_REG_END for a
- * truncated packet. The copy is shorter than a long datagram on purpose,
- * so its header is made to say the copy's length (checksum updated as
- * RFC 1624 does it) and the real total length is kept in BF_NF_TOTLEN,
- * put back into the context after the prologue. The L4 bounds the
- * prologue derives from it are then the copy's, which is what it holds.
- * Ones' complement sums do not depend on byte order: the raw words are
- * summed as loaded. */
-static void shorten_copy(struct bf_cgen *cg)
-{
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, offsetof(struct iphdr, tot_len)));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_4, BPF_REG_1));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_4, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, BF_NF_TOTLEN));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_END));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_L3));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, BF_REG_L3, offsetof(struct iphdr, check)));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_3, 0xffff));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_XOR, BPF_REG_1, 0xffff));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_1));
-	bf_emit(cg, BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2));
-	bf_emit_csum_fold(cg, BPF_REG_3, BPF_REG_1);
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_3, offsetof(struct iphdr, check)));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, offsetof(struct iphdr, tot_len)));
 }
 
 /* To `yes` for the packets this stage judges: datagrams the stack
@@ -200,26 +73,6 @@ static void emit_ours(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb
 	bf_emit_ct_deferred(cg, o, skb_reg, yes);
 }
 
-/* As shorten_copy, for IPv6: the copy's payload length says the copy's,
- * 40 + the real one kept in BF_NF_TOTLEN (for BF_PKT_LEN and
- * BF_PKT_IP6_PLEN, put back after the prologue). */
-static void shorten_copy6(struct bf_cgen *cg)
-{
-	int whole = bf_label_new(cg);
-
-	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_1, BF_REG_L3, 4));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_1, 16));
-	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 40));
-	bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_NF_TOTLEN));
-	bf_emit(cg, BPF_MOV64_REG(BPF_REG_2, BF_REG_END));
-	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BF_REG_L3));
-	bf_emit_jump(cg, BPF_JMP_REG(BPF_JLE, BPF_REG_1, BPF_REG_2, 0), whole);
-	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_2, 40));
-	bf_emit(cg, BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16));
-	bf_emit(cg, BPF_STX_MEM(BPF_H, BF_REG_L3, BPF_REG_2, 4));
-	bf_label_bind(cg, whole);
-}
-
 /* The conntrack state, once the prologue has filled the context (it took
  * r9, the skb, as scratch). */
 static void emit_ct(struct bf_cgen *cg, const struct bf_nf_offsets *o, enum bf_family family)
@@ -236,7 +89,7 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	int ipv6 = bf_label_new(cg);
 	struct bf_nf_offsets o;
 
-	if (!offsets(cg, &o))
+	if (!bf_skb_offsets(cg, &o))
 		return;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, R_SKB, BF_REG_CTX, BF_NF_CTX_SKB));
@@ -248,15 +101,15 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 		bf_label_bind(cg, judge);
 	}
 	check_iface(cg, &o, accept);
-	fill_link(cg, &o);
-	copy_header(cg, &o, drop);
+	bf_emit_skb_link(cg, &o, R_SKB);
+	bf_emit_skb_copy(cg, &o, R_SKB, R_SKB, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, o.state_pf));
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, BF_NFPROTO_IPV6, 0), ipv6);
 	/* Without an IPv4 ruleset XDP left IPv4 alone: so does this stage. */
 	if (!cg->judge_v4)
 		bf_emit_jump(cg, BPF_JMP_A(0), accept);
-	shorten_copy(cg);
+	bf_emit_skb_copy_shorten(cg);
 	/* The stack checked this header already; failing here is ours: a
 	 * datagram we cannot judge is dropped, never let through unjudged. */
 	bf_emit_ipv4_prologue(cg, drop);
@@ -266,7 +119,7 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 	bf_emit_jump(cg, BPF_JMP_A(0), parsed);
 	bf_label_bind(cg, ipv6);
 	if (cg->judge_v6) {
-		shorten_copy6(cg);
+		bf_emit_skb_copy_shorten6(cg);
 		bf_emit_ipv6_prologue(cg, drop);
 		bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_NF_TOTLEN));
 		bf_emit(cg, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, BF_PKT_LEN));
@@ -307,7 +160,7 @@ static void nf_log_frame(struct bf_cgen *cg)
 	int done = bf_label_new(cg);
 	struct bf_nf_offsets o;
 
-	if (!offsets(cg, &o))
+	if (!bf_skb_offsets(cg, &o))
 		return;
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, l3_off), ETH_HLEN));
 	bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_9, offsetof(struct bf_log_event, cap), ETH_HLEN));
@@ -328,7 +181,7 @@ static void nf_log_frame(struct bf_cgen *cg)
 	/* r4: the network header's offset in the dynptr; r2: the bytes
 	 * from there, at most what the event holds. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_5, BF_REG_CTX, BF_NF_CTX_SKB));
-	emit_nh_offset(cg, &o, BPF_REG_5, BPF_REG_4);
+	bf_emit_skb_nh_offset(cg, &o, BPF_REG_5, BPF_REG_4);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JSLT, BPF_REG_4, 0, 0), failed);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_5, o.skb_len));
 	bf_emit(cg, BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_4));
@@ -362,7 +215,7 @@ const struct bf_hook_ops bf_hook_nf_local_in = {
 	.expected_attach_type = BF_ATTACH_NETFILTER,
 	.prologue = nf_prologue,
 	.verdict_code = nf_verdict_code,
-	.check = bf_xdp_check,
+	.check = bf_cgen_check,
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
@@ -375,7 +228,7 @@ const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	.expected_attach_type = BF_ATTACH_NETFILTER,
 	.prologue = nf_prologue_all,
 	.verdict_code = nf_verdict_code,
-	.check = bf_xdp_check,
+	.check = bf_cgen_check,
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
@@ -390,7 +243,7 @@ int bf_cgen_nf_dispatcher(struct bf_cgen *cg, int slots_fd, int ifmap_fd, int re
 	int accept = bf_label_new(cg), ours = bf_label_new(cg);
 	struct bf_nf_offsets o;
 
-	if (!offsets(cg, &o))
+	if (!bf_skb_offsets(cg, &o))
 		return cg->err;
 	cg->hook = &bf_hook_nf_local_in;
 	bf_emit(cg, BPF_MOV64_REG(BF_REG_CTX, BPF_REG_1));

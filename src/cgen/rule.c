@@ -19,15 +19,22 @@
 
 void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v)
 {
+	if (cg->hook->emit_verdict) {
+		cg->hook->emit_verdict(cg, v);
+		return;
+	}
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_0, cg->hook->verdict_code(v)));
 	bf_emit(cg, BPF_EXIT_INSN());
 }
 
 /* No iptables output interface before routing: "" as nulldevname; in
- * FORWARD at XDP, the route's (emit_oif_test). */
+ * FORWARD at XDP, the route's (emit_oif_test); in OUTPUT at TC egress,
+ * the interface compiled for. */
 static const char *out_iface(const struct bf_cgen *cg)
 {
-	return cg->oif_dynamic ? bf_oif_dynamic : "";
+	if (cg->oif_dynamic)
+		return bf_oif_dynamic;
+	return cg->oif_name ? cg->oif_name : "";
 }
 
 /* -o in FORWARD at XDP: the name's bit in BF_PKT_OIF_BITS (route.h), to

@@ -217,7 +217,7 @@ const struct bf_hook_ops bf_hook_xdp = {
 	.expected_attach_type = BPF_XDP,
 	.prologue = xdp_prologue,
 	.verdict_code = xdp_verdict_code,
-	.check = bf_xdp_check,
+	.check = bf_cgen_check,
 	.route = bf_xdp_route,
 	.before_input = xdp_before_input,
 	/* Packet ranges below 64 KiB only; no XDP frame nears 16 KiB. */

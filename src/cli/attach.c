@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/verbs_attach.h"
 #include "core/nf_stage.h"
 #include "core/state.h"
+#include "kern/tc.h"
 
 struct verb_opts {
 	const char *ifname;
@@ -131,18 +133,40 @@ int bf_cli_detach(int argc, char **argv)
 	return err ? bf_cli_fail(err) : 0;
 }
 
+/* OUTPUT's program at the interface's TC egress: how it is attached and
+ * its id ("tcx/123"), "-" when there is none. */
+static void print_egress(const struct bf_attachment *a)
+{
+	struct bf_prog_facts f;
+	enum bf_tc_kind kind;
+	int fd;
+
+	if (bf_tc_find(a->ifindex, &fd, &kind)) {
+		printf("-\n");
+		return;
+	}
+	if (bf_prog_facts(fd, &f))
+		printf("%s/?\n", bf_tc_kind_name(kind));
+	else
+		printf("%s/%u\n", bf_tc_kind_name(kind), f.id);
+	close(fd);
+}
+
 static void print_att(const struct bf_attachment *a)
 {
 	const char *gone = bf_state_att_gone(a);
 	struct bf_prog_facts f;
 
 	printf("%-16s %-8d %-8s ", a->ifname, a->ifindex, bf_xdp_mode_name(a->mode));
-	if (gone)
-		printf("%-8s %-12s (%s)\n", "-", "-", gone);
-	else if (bf_prog_facts(a->prog_fd, &f))
-		printf("%-8u %s\n", a->prog_id, "?");
+	if (gone) {
+		printf("%-8s %-8s %-12s (%s)\n", "-", "-", "-", gone);
+		return;
+	}
+	if (bf_prog_facts(a->prog_fd, &f))
+		printf("%-8u %-8s ", a->prog_id, "?");
 	else
-		printf("%-8u %u\n", f.id, f.n_insns);
+		printf("%-8u %-8u ", f.id, f.n_insns);
+	print_egress(a);
 }
 
 /* The netfilter stage that judges filter INPUT for reassembled IPv4
@@ -181,7 +205,8 @@ int bf_cli_status(int argc, char **argv)
 	if (!st.n_att) {
 		printf("Not attached to any interface.\n");
 	} else {
-		printf("%-16s %-8s %-8s %-8s %s\n", "INTERFACE", "IFINDEX", "MODE", "PROG", "INSNS");
+		printf("%-16s %-8s %-8s %-8s %-8s %s\n", "INTERFACE", "IFINDEX", "MODE", "PROG",
+		       "INSNS", "OUTPUT");
 		for (size_t i = 0; i < st.n_att; i++)
 			print_att(&st.att[i]);
 		print_nf_stage(&st);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/egress.h"
 #include "core/log_ring.h"
 #include "core/named.h"
 #include "core/nf_stage.h"
@@ -74,7 +75,9 @@ static int attach_in(int ifindex, const char *ifname, int prog_fd, enum bf_xdp_m
 int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode asked)
 {
 	struct bf_attachment *a = find_att(st, ifname), *live, *arr;
-	int ifindex, prog_fd = -1, nf_fd = -1, map_fd = st->counters_fd, err;
+	int ifindex, map_fd = st->counters_fd, err;
+	struct bf_iface_fds fds = {-1, -1, -1};
+	struct bf_egress_swap egress = {.old_fd = -1};
 	enum bf_xdp_mode mode;
 	struct bf_nf_stage ns;
 	uint32_t old_nf = 0;
@@ -111,20 +114,23 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode as
 		err = bf_state_ct_sync(st, st->rs);
 	if (!err) {
 		bf_prog_offload_to(mode == BF_XDP_OFFLOAD ? ifindex : 0);
-		err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &prog_fd, &nf_fd);
+		err = bf_state_build_prog(st->rs, ifname, map_fd, st->state_fd, &fds);
 		bf_prog_offload_to(0);
 	}
 	if (!err)
 		err = bf_nf_stage_open(st, true, &ns);
 	if (err)
 		goto fail;
-	err = attach_in(ifindex, ifname, prog_fd, asked, &mode, live ? live->prog_fd : -1);
+	err = attach_in(ifindex, ifname, fds.xdp, asked, &mode, live ? live->prog_fd : -1);
 	if (err)
 		goto fail;
 	/* XDP now lets fragments through: their datagrams' program next. */
-	err = nf_fd < 0 ? 0 : bf_nf_stage_set(&ns, ifindex, nf_fd, &old_nf);
+	err = fds.nf < 0 ? 0 : bf_nf_stage_set(&ns, ifindex, fds.nf, &old_nf);
 	if (err)
 		goto undo_xdp;
+	err = bf_egress_install(ifindex, ifname, fds.tc, &egress);
+	if (err)
+		goto undo;
 
 	if (!a) {
 		arr = realloc(st->att, (st->n_att + 1) * sizeof(*arr));
@@ -148,13 +154,14 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode as
 			goto undo;
 		}
 	}
-	if (nf_fd >= 0)
-		close(nf_fd);
+	bf_egress_swap_free(&egress);
 	bf_nf_stage_close(&ns);
 	if (a->prog_fd >= 0)
 		close(a->prog_fd);
-	a->prog_fd = prog_fd;
-	a->prog_id = bf_prog_facts(prog_fd, &f) ? 0 : f.id;
+	a->prog_fd = fds.xdp;
+	fds.xdp = -1;
+	a->prog_id = bf_prog_facts(a->prog_fd, &f) ? 0 : f.id;
+	bf_iface_fds_close(&fds);
 	if (new_map) {
 		st->counters_fd = map_fd;
 		if (bf_state_load_counters(st))
@@ -163,18 +170,17 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode as
 	return 0;
 
 undo:
+	bf_egress_undo(ifindex, ifname, fds.tc, &egress);
+	bf_egress_swap_free(&egress);
 	if (bf_nf_stage_restore(&ns, ifindex, old_nf))
 		bf_log(BF_LOG_WARN, "Warning: %s: could not undo the netfilter program", ifname);
 undo_xdp:
 	/* Put back what was there: our previous program, or nothing. */
-	if (live ? bf_xdp_attach(ifindex, live->prog_fd, mode, prog_fd)
-		 : bf_xdp_detach(ifindex, mode, prog_fd))
+	if (live ? bf_xdp_attach(ifindex, live->prog_fd, mode, fds.xdp)
+		 : bf_xdp_detach(ifindex, mode, fds.xdp))
 		bf_log(BF_LOG_WARN, "Warning: %s: could not undo the attachment", ifname);
 fail:
-	if (prog_fd >= 0)
-		close(prog_fd);
-	if (nf_fd >= 0)
-		close(nf_fd);
+	bf_iface_fds_close(&fds);
 	bf_nf_stage_close(&ns);
 	if (new_map)
 		close(map_fd);
@@ -253,6 +259,8 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 		close(a->prog_fd);
 		a->prog_fd = -1;
 		a->prog_id = 0;
+		if (bf_egress_remove(a->ifindex))
+			bf_log(BF_LOG_WARN, "Warning: %s: could not remove OUTPUT's program", ifname);
 		err = bf_nf_stage_forget(st, a->ifindex);
 		if (!err && !bf_state_n_live(st))
 			err = bf_nf_stage_remove(st);

@@ -10,13 +10,16 @@
 #include "cgen/cgen.h"
 #include "cgen/ct.h"
 #include "cgen/nf.h"
+#include "cgen/tc.h"
 #include "common/log.h"
+#include "core/egress.h"
 #include "core/log_ring.h"
 #include "core/named.h"
 #include "core/nf_reject.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
+#include "kern/tc.h"
 
 int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			   struct bf_iface_progs *p)
@@ -25,7 +28,11 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 
 	bf_cgen_init(&p->xdp);
 	bf_cgen_init(&p->nf);
+	bf_cgen_init(&p->tc);
 	p->has_nf = rs[BF_FAMILY_IPV4] || bf_ruleset_uses_ct(rs[BF_FAMILY_IPV6]);
+	/* Always, as the stack always runs OUTPUT: its policy counts every
+	 * packet this host sends, even with no rule. */
+	p->has_tc = rs[BF_FAMILY_IPV4] || rs[BF_FAMILY_IPV6];
 	/* The code generator logs its own errors. The netfilter stage's
 	 * first: the XDP program takes its plan of filter INPUT. */
 	err = p->has_nf ? bf_cgen_compile_nf(&p->nf, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
@@ -34,12 +41,17 @@ int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const cha
 	if (!err)
 		err = bf_cgen_compile(&p->xdp, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6],
 				      &bf_hook_xdp, ifname);
+	if (!err && p->has_tc)
+		err = bf_cgen_compile_tc(&p->tc, rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6], ifname);
 	if (err)
 		return err;
-	/* Both digests in the XDP program's classifier map, whose in-place
-	 * update stands for the interface's. */
+	/* The digests in the XDP program's classifier map, whose in-place
+	 * update stands for the interface's: the XDP program's, and the
+	 * other programs' together (the TC one has no tables of its own:
+	 * any change of OUTPUT loads programs). */
 	p->xdp.class_table.digest[0] = bf_cgen_digest(&p->xdp);
-	p->xdp.class_table.digest[1] = p->has_nf ? bf_cgen_digest(&p->nf) : 0;
+	p->xdp.class_table.digest[1] = (p->has_nf ? bf_cgen_digest(&p->nf) : 0) ^
+				       (p->has_tc ? bf_cgen_digest(&p->tc) * 31 + 1 : 0);
 	p->nf.class_table.digest[0] = p->xdp.class_table.digest[0];
 	p->nf.class_table.digest[1] = p->xdp.class_table.digest[1];
 	return 0;
@@ -49,6 +61,7 @@ void bf_iface_progs_free(struct bf_iface_progs *p)
 {
 	bf_cgen_free(&p->xdp); /* first: it borrows from nf */
 	bf_cgen_free(&p->nf);
+	bf_cgen_free(&p->tc);
 }
 
 /* Conntrack on for each family whose rules read it, before the programs
@@ -78,8 +91,26 @@ int bf_state_ct_sync(const struct bf_state *st, struct bf_ruleset *const rs[BF_F
 	return err;
 }
 
+void bf_iface_fds_close(struct bf_iface_fds *f)
+{
+	int *fds[] = {&f->xdp, &f->nf, &f->tc};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+/* Whether any of p's programs uses map. */
+static bool uses_map(const struct bf_iface_progs *p, enum bf_map_id map)
+{
+	return bf_cgen_uses_map(&p->xdp, map) || (p->has_nf && bf_cgen_uses_map(&p->nf, map)) ||
+	       (p->has_tc && bf_cgen_uses_map(&p->tc, map));
+}
+
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int state_fd, int *prog_fd, int *nf_fd)
+			int map_fd, int state_fd, struct bf_iface_fds *out)
 {
 	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
 			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1,
@@ -90,22 +121,22 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	int own_state = -1;
 	int err;
 
+	out->xdp = out->nf = out->tc = -1;
 	err = bf_iface_progs_compile(rs, ifname, &p);
-	if (!err && p.xdp.n_state && state_fd < 0) {
-		err = bf_state_map_create(p.xdp.n_state, &own_state);
+	if (!err && (p.xdp.n_state || p.tc.n_state) && state_fd < 0) {
+		err = bf_state_map_create(bf_cgen_n_state(rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6]),
+					  &own_state);
 		fds[BF_MAP_STATE] = own_state;
 	}
 	/* LOG rules write into the namespace's one ring buffer. */
-	if (!err && (bf_cgen_uses_map(&p.xdp, BF_MAP_LOG) ||
-		     (p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_LOG)))) {
+	if (!err && uses_map(&p, BF_MAP_LOG)) {
 		err = bf_log_ring_open(true, &log);
 		fds[BF_MAP_LOG] = log.ring_fd;
 		fds[BF_MAP_LOG_DROPS] = log.drops_fd;
 	}
 	/* hashlimit and recent rules use the namespace's tables. */
 	for (int m = BF_MAP_HASHLIMIT; !err && m <= BF_MAP_RECENT; m++) {
-		if (!bf_cgen_uses_map(&p.xdp, (enum bf_map_id)m) &&
-		    !(p.has_nf && bf_cgen_uses_map(&p.nf, (enum bf_map_id)m)))
+		if (!uses_map(&p, (enum bf_map_id)m))
 			continue;
 		err = bf_named_open((enum bf_map_id)m, true, &fds[m]);
 		if (!err)
@@ -115,14 +146,13 @@ int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *
 	if (!err && p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_NF_REJECT))
 		err = bf_nf_reject_map_open(true, &fds[BF_MAP_NF_REJECT]);
 	if (!err)
-		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, prog_fd);
-	if (!err && nf_fd && p.has_nf) {
-		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &p.nf, fds, BF_PROG_NF_NAME, nf_fd);
-		if (err) {
-			close(*prog_fd);
-			*prog_fd = -1;
-		}
-	}
+		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, &out->xdp);
+	if (!err && p.has_nf)
+		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &p.nf, fds, BF_PROG_NF_NAME, &out->nf);
+	if (!err && p.has_tc)
+		err = bf_prog_load_cgen(&bf_hook_tc, &p.tc, fds, BF_PROG_TC_NAME, &out->tc);
+	if (err)
+		bf_iface_fds_close(out);
 	if (own_state >= 0)
 		close(own_state);
 	bf_log_ring_close(&log);
@@ -231,6 +261,33 @@ static void swap_back(struct bf_state *st, const int *new_fds, size_t n)
 	}
 }
 
+/* Each live interface's egress gets its new OUTPUT program (or loses
+ * the old one); all or none. */
+static int install_egress(struct bf_state *st, const int *tc_fds, struct bf_egress_swap *sw)
+{
+	for (size_t i = 0; i < st->n_att; i++) {
+		const struct bf_attachment *a = &st->att[i];
+		int err;
+
+		if (a->prog_fd < 0)
+			continue;
+		err = bf_egress_install(a->ifindex, a->ifname, tc_fds[i], &sw[i]);
+		if (err) {
+			while (i--)
+				bf_egress_undo(st->att[i].ifindex, st->att[i].ifname, tc_fds[i],
+					       &sw[i]);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void undo_egress(struct bf_state *st, const int *tc_fds, struct bf_egress_swap *sw)
+{
+	for (size_t i = 0; i < st->n_att; i++)
+		bf_egress_undo(st->att[i].ifindex, st->att[i].ifname, tc_fds[i], &sw[i]);
+}
+
 static enum bf_family other(enum bf_family f)
 {
 	return f == BF_FAMILY_IPV4 ? BF_FAMILY_IPV6 : BF_FAMILY_IPV4;
@@ -290,7 +347,8 @@ static int commit_files_only(struct bf_state *st, enum bf_family family,
 int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_ruleset *rs)
 {
 	struct bf_ruleset *next[BF_FAMILY_MAX];
-	int map_fd = -1, state_fd = -1, *new_fds, *nf_fds, err = 0;
+	int map_fd = -1, state_fd = -1, *new_fds, *nf_fds, *tc_fds, err = 0;
+	struct bf_egress_swap *egress;
 	size_t i, n_state, cap;
 	uint32_t *old_nf;
 
@@ -316,15 +374,21 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 
 	new_fds = malloc(st->n_att * sizeof(*new_fds));
 	nf_fds = malloc(st->n_att * sizeof(*nf_fds));
+	tc_fds = malloc(st->n_att * sizeof(*tc_fds));
 	old_nf = calloc(st->n_att, sizeof(*old_nf));
-	if (!new_fds || !nf_fds || !old_nf) {
+	egress = calloc(st->n_att, sizeof(*egress));
+	if (!new_fds || !nf_fds || !tc_fds || !old_nf || !egress) {
 		free(new_fds);
 		free(nf_fds);
+		free(tc_fds);
 		free(old_nf);
+		free(egress);
 		return -ENOMEM;
 	}
-	for (i = 0; i < st->n_att; i++)
-		new_fds[i] = nf_fds[i] = -1;
+	for (i = 0; i < st->n_att; i++) {
+		new_fds[i] = nf_fds[i] = tc_fds[i] = -1;
+		egress[i].old_fd = -1;
+	}
 
 	/* New programs: every slot in order again, in a new counters map
 	 * that starts from the old one's counts. */
@@ -346,10 +410,16 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		carry_state(st, next, state_fd);
 	if (!err)
 		err = bf_state_ct_sync(st, next);
-	for (i = 0; !err && i < st->n_att; i++)
-		if (st->att[i].prog_fd >= 0)
-			err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd,
-						  &new_fds[i], &nf_fds[i]);
+	for (i = 0; !err && i < st->n_att; i++) {
+		struct bf_iface_fds f;
+
+		if (st->att[i].prog_fd < 0)
+			continue;
+		err = bf_state_build_prog(next, st->att[i].ifname, map_fd, state_fd, &f);
+		new_fds[i] = f.xdp;
+		nf_fds[i] = f.nf;
+		tc_fds[i] = f.tc;
+	}
 	/* Both rules files: every slot is in them. */
 	if (!err)
 		err = stage_both(st, next);
@@ -378,8 +448,12 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		discard_both(st);
 		goto out;
 	}
-	err = bf_state_publish_rules(st, family);
+	/* OUTPUT's programs: XDP's and the stage's do not depend on them. */
+	err = install_egress(st, tc_fds, egress);
+	if (!err)
+		err = bf_state_publish_rules(st, family);
 	if (err) {
+		undo_egress(st, tc_fds, egress);
 		bf_nf_stage_uninstall(st, nf_fds, old_nf);
 		swap_back(st, new_fds, st->n_att);
 		discard_both(st);
@@ -426,10 +500,15 @@ out:
 			close(new_fds[i]);
 		if (nf_fds[i] >= 0)
 			close(nf_fds[i]); /* the stage holds its own reference */
+		if (tc_fds[i] >= 0)
+			close(tc_fds[i]); /* so does the interface */
+		bf_egress_swap_free(&egress[i]);
 	}
 	free(new_fds);
 	free(nf_fds);
+	free(tc_fds);
 	free(old_nf);
+	free(egress);
 	if (map_fd >= 0)
 		close(map_fd);
 	if (state_fd >= 0)

@@ -457,17 +457,20 @@ void bf_log_line(struct bf_strbuf *out, const struct bf_log_event *ev, size_t si
 	}
 	memcpy(prefix, ev->prefix, sizeof(ev->prefix));
 	memcpy(ifname, ev->ifname, sizeof(ev->ifname));
-	/* The route's interface in FORWARD, by its name now; none before. */
+	/* The route's interface in FORWARD, the one left by in OUTPUT, by
+	 * its name now; none before routing. */
 	if (!ev->out_ifindex || !if_indextoname(ev->out_ifindex, outname))
 		snprintf(outname, sizeof(outname), "%s", ev->out_ifindex ? "?" : "");
 	bf_strbuf_printf(out, "%sIN=%s OUT=%s ", prefix, ifname, outname);
-	dump_mac(out, ev);
+	/* No input interface (OUTPUT): the kernel prints no MAC= either. */
+	if (ifname[0])
+		dump_mac(out, ev);
 	if (ev->l3_off <= ev->cap && ev->cap <= BF_LOG_DATA &&
 	    size >= offsetof(struct bf_log_event, data) + ev->cap) {
 		memcpy(data, ev->data, ev->cap);
 		/* Routed on: FORWARD sees the TTL / hop limit the stack
 		 * decremented; the event holds the frame as received. */
-		if (ev->out_ifindex && ev->cap > ev->l3_off + 8u)
+		if (ifname[0] && ev->out_ifindex && ev->cap > ev->l3_off + 8u)
 			data[ev->l3_off + (ev->family == BF_FAMILY_IPV6 ? 7 : 8)]--;
 		k.p = data + ev->l3_off;
 		k.len = ev->len;

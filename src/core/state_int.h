@@ -99,21 +99,28 @@ int bf_state_load_counters(struct bf_state *st);
 /* After st->rs changed: marks every rule's slot (old_slot). */
 void bf_state_mark_slots(struct bf_state *st);
 
+/* An interface's loaded programs, -1 for those it does not need. */
+struct bf_iface_fds {
+	int xdp, nf, tc;
+};
+void bf_iface_fds_close(struct bf_iface_fds *f);
+
 /* Compiles both rulesets for one interface and loads its programs
- * against map_fd: the XDP one, and (nf_fd not NULL) the netfilter
- * stage's one for reassembled IPv4 datagrams (core/nf_stage.h), sharing
- * the state map state_fd (< 0: a new one of their own if they need one). */
+ * against map_fd: the XDP one, the netfilter stage's one for reassembled
+ * IPv4 datagrams and deferred packets (core/nf_stage.h), OUTPUT's at TC
+ * egress (cgen/tc.h), sharing the state map state_fd (< 0: a new one of
+ * their own if they need one). Nothing loaded on failure. */
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
-			int map_fd, int state_fd, int *prog_fd, int *nf_fd);
+			int map_fd, int state_fd, struct bf_iface_fds *out);
 
 size_t bf_state_n_live(const struct bf_state *st);
 
-/* An interface's programs, compiled (commit.c): XDP, and the netfilter
- * stage's when there is an IPv4 ruleset; the XDP one's classifier table
- * carries both digests. */
+/* An interface's programs, compiled (commit.c): XDP, the netfilter
+ * stage's when there is an IPv4 ruleset, TC egress's when OUTPUT judges;
+ * the XDP one's classifier table carries their digests. */
 struct bf_iface_progs {
-	struct bf_cgen xdp, nf;
-	bool has_nf;
+	struct bf_cgen xdp, nf, tc;
+	bool has_nf, has_tc;
 };
 int bf_iface_progs_compile(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			   struct bf_iface_progs *p);

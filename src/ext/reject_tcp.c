@@ -245,6 +245,9 @@ static void emit_reset(struct bf_cgen *cg, int family)
 
 int bf_emit_reject_tcp(struct bf_cgen *cg, enum bf_family f)
 {
+	/* OUTPUT's answer goes back into this host: not at TC egress yet. */
+	if (cg->hook->prog_type == BPF_PROG_TYPE_SCHED_CLS)
+		return -EOPNOTSUPP;
 	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
 		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_TCP_RST, 0});
 	if (cg->hook != &bf_hook_xdp) {

@@ -287,6 +287,9 @@ void bf_emit_reply_route_back(struct bf_cgen *cg, bool v6)
 int bf_emit_reply_error(struct bf_cgen *cg, void (*emit)(struct bf_cgen *cg, int arg),
 			uint8_t code)
 {
+	/* OUTPUT's answer goes back into this host: not at TC egress yet. */
+	if (cg->hook->prog_type == BPF_PROG_TYPE_SCHED_CLS)
+		return -EOPNOTSUPP;
 	if (cg->hook->prog_type == BF_PROG_TYPE_NETFILTER)
 		return bf_emit_nf_reject(cg, (struct bf_nf_answer){NFT_REJECT_ICMP_UNREACH, code});
 	if (cg->hook != &bf_hook_xdp) {

@@ -208,6 +208,15 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	o->skb_pkt_type = (int16_t)(bit / 8);
 	o->skb_pkt_type_shift = (uint8_t)(bit % 8);
 
+	err = byte_off(btf, "sk_buff", "sk", &o->skb_sk);
+	if (!err)
+		err = byte_off(btf, "sock_common", "skc_family", &o->sk_family);
+	if (err)
+		return err;
+	r = btf__find_by_name_kind(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC);
+	if (r < 0)
+		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_cast_to_kern_ctx");
+	o->kfunc_cast_to_kern_ctx = r;
 	r = btf__find_by_name_kind(btf, "bpf_dynptr_from_skb", BTF_KIND_FUNC);
 	if (r < 0)
 		return bf_err(-ENOENT, "kernel BTF: no kfunc bpf_dynptr_from_skb");
@@ -216,7 +225,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 4"
+#define CACHE_MAGIC "bpfilter btf offsets 5"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

@@ -48,6 +48,11 @@ struct bf_nf_offsets {
 	int16_t ct_tcp_seen_size;   /* sizeof(struct ip_ct_tcp_state) */
 	/* struct ip_ct_tcp_state, u32 each */
 	int16_t tcp_td_end, tcp_td_maxend, tcp_td_maxwin;
+	/* TC egress (cgen/tc.c): struct sk_buff's sock *sk, sock_common's
+	 * u16 skc_family; the kfunc bpf_cast_to_kern_ctx's BTF id. */
+	int16_t skb_sk;
+	int16_t sk_family;
+	int32_t kfunc_cast_to_kern_ctx;
 	/* BTF ids of the kfuncs bpf_xdp_ct_lookup and bpf_ct_release. */
 	int32_t kfunc_xdp_ct_lookup;
 	int32_t kfunc_ct_release;

@@ -57,7 +57,7 @@ int bf_class_map_create(const struct bf_class_table *t, int *map_fd)
 int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		      const int map_fds[BF_MAP_MAX], const char *name, int *prog_fd)
 {
-	int fds[BF_MAP_MAX], class_fd = -1, peers_fd = -1, *ext_fds = NULL;
+	int fds[BF_MAP_MAX], class_fd = -1, peers_fd = -1, frags_fd = -1, *ext_fds = NULL;
 	int err = 0;
 
 	memcpy(fds, map_fds, sizeof(fds));
@@ -65,8 +65,11 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		err = bf_class_map_create(&cg->class_table, &class_fd);
 	if (!err && bf_cgen_uses_map(cg, BF_MAP_ICMP_PEERS))
 		err = bf_icmp_peers_map_create(&peers_fd);
+	if (!err && bf_cgen_uses_map(cg, BF_MAP_FRAGS))
+		err = bf_frags_map_create(&frags_fd);
 	fds[BF_MAP_CLASS] = class_fd;
 	fds[BF_MAP_ICMP_PEERS] = peers_fd;
+	fds[BF_MAP_FRAGS] = frags_fd;
 	if (!err)
 		err = bf_cgen_patch_maps(cg, fds);
 	if (!err)
@@ -83,6 +86,8 @@ int bf_prog_load_cgen(const struct bf_hook_ops *hook, struct bf_cgen *cg,
 		close(class_fd);
 	if (peers_fd >= 0)
 		close(peers_fd);
+	if (frags_fd >= 0)
+		close(frags_fd);
 	return err;
 }
 

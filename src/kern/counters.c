@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgen/log_event.h"
+#include "cgen/tc.h"
 #include "common/log.h"
 #include "kern/kern.h"
 #include "kern/kern_int.h"
@@ -76,6 +77,19 @@ int bf_icmp_peers_map_create(int *map_fd)
 			    sizeof(struct bf_icmp_peer), BF_ICMP_PEERS_MAX, NULL);
 	if (fd < 0)
 		return bf_err(fd, "cannot create the ICMP peers map: %s", strerror(-fd));
+	*map_fd = fd;
+	return 0;
+}
+
+int bf_frags_map_create(int *map_fd)
+{
+	int fd;
+
+	bf_kern_log_init();
+	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, BF_FRAGS_MAP_NAME, sizeof(struct bf_frag_key),
+			    sizeof(uint32_t), BF_FRAGS_MAX, NULL);
+	if (fd < 0)
+		return bf_err(fd, "cannot create the fragments map: %s", strerror(-fd));
 	*map_fd = fd;
 	return 0;
 }

@@ -51,6 +51,8 @@ int bf_state_map_create(size_t n_slots, int *map_fd);
 int bf_state_map_copy(int from_fd, size_t from, int to_fd, size_t to);
 /* A new, empty BF_MAP_ICMP_PEERS map. */
 int bf_icmp_peers_map_create(int *map_fd);
+/* A new, empty BF_MAP_FRAGS map (cgen/tc.h). */
+int bf_frags_map_create(int *map_fd);
 /* A new LOG ring buffer (BF_MAP_LOG, BF_LOG_RING_BYTES) and its drops
  * array (BF_MAP_LOG_DROPS), unpinned. */
 int bf_log_maps_create(int *ring_fd, int *drops_fd);

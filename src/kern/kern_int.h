@@ -13,6 +13,7 @@
 #define BF_COUNTERS_MAP_NAME "bf_counters"
 #define BF_STATE_MAP_NAME "bf_state"
 #define BF_ICMP_PEERS_MAP_NAME "bf_icmp_peers"
+#define BF_FRAGS_MAP_NAME "bf_frags"
 #define BF_CLASS_MAP_NAME "bf_class"
 #define BF_LOG_RING_MAP_NAME "bf_log"
 #define BF_LOG_DROPS_MAP_NAME "bf_log_drops"

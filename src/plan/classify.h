@@ -121,7 +121,7 @@ int bf_class_any_of(struct bf_class_conds *c, enum bf_class_field f, unsigned in
 int bf_class_rule_conds(const struct bf_rule *rule, const char *in, const char *out,
 			struct bf_class_conds *c);
 /* Whether a rule can go into a stage on some interface (interfaces
- * ignored): what xdp_limits counts as costing no linear code. */
+ * ignored): what cgen/limits.c counts as costing no linear code. */
 bool bf_class_rule_classifiable(const struct bf_rule *rule);
 
 /* One element of the classifier map. An empty slot has prio EMPTY and

@@ -175,14 +175,12 @@ RESTORE_CASES=(
 	'*filter\n-A INPUT -p tcp --dport 99999 -j DROP\nCOMMIT\n'
 )
 # Refused while attached, with a clear error: tables bpfilter does not serve,
-# and what the code generator cannot compile yet (rules outside filter INPUT
-# and FORWARD, raw PREROUTING and user chains, matches and targets without
-# code).
+# and what the code generator cannot compile yet (FORWARD with conntrack,
+# REJECT at TC egress, matches and targets without code).
 REFUSED_CASES=(
 	"-A FORWARD -m state --state NEW -j DROP"
-	"-I OUTPUT -s 198.18.1.1 -j DROP"
-	"-P OUTPUT DROP"
-	"-t raw -A OUTPUT -j RETURN"
+	"-I OUTPUT -s 198.18.1.1 -j REJECT"
+	"-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset"
 	"-t nat -A PREROUTING -j ACCEPT"
 	"-t mangle -L"
 	"-A INPUT -m connmark --mark 1 -j ACCEPT"

@@ -1,7 +1,6 @@
 #!/bin/bash
-# What the code generator cannot compile yet (rules outside filter INPUT
-# and FORWARD, raw PREROUTING and user chains, non-ACCEPT policies outside
-# them; FORWARD with conntrack in the same family; in both families) is
+# What the code generator cannot compile yet (REJECT in OUTPUT, at TC
+# egress; FORWARD with conntrack in the same family; in both families) is
 # stored while nothing is attached, as
 # iptables stores it; attaching then fails as a whole (exit 1, a message
 # naming table, chain, rule and reason) and attaches nothing. While
@@ -56,7 +55,7 @@ refused_attach()
 # expected line below is iptables-legacy-save's (ip6tables-legacy-save's)
 # for the same command, checked with the oracle.
 expect 0 bf "$B" -A INPUT -p udp --dport 9000 -j DROP
-expect 0 bf "$B" -t raw -A OUTPUT -s 198.19.0.2 -j DROP
+expect 0 bf "$B" -A OUTPUT -s 198.19.0.2 -j REJECT
 expect 0 bf "$B" -A INPUT -j RETURN
 expect 0 bf "$B" -N web
 expect 0 bf "$B" -A web -j ACCEPT
@@ -64,7 +63,8 @@ expect 0 bf "$B" -A INPUT -j web
 expect 0 bf "$B" -A FORWARD -s 198.19.0.1 -j REJECT
 expect 0 bf6 "$B" -A FORWARD -s 2001:db8::1 -j REJECT
 saved=$(saves)
-for line in '-A OUTPUT -s 198.19.0.2/32 -j DROP' '-A INPUT -j RETURN' \
+for line in '-A OUTPUT -s 198.19.0.2/32 -j REJECT --reject-with icmp-port-unreachable' \
+	'-A INPUT -j RETURN' \
 	'-A INPUT -j web' '-A FORWARD -s 198.19.0.1/32 -j REJECT --reject-with icmp-port-unreachable' '-A web -j ACCEPT' \
 	':web - [0:0]' '-A FORWARD -s 2001:db8::1/128 -j REJECT --reject-with icmp6-port-unreachable'; do
 	grep -q -x -F -e "[0:0] $line" -e "$line" <<<"$saved" ||
@@ -74,8 +74,8 @@ done
 # Attaching compiles: refused while any of them is there, the first one
 # named (IPv4 first; tables as a packet meets them, raw first; chains in
 # order). Each removed in turn.
-refused_attach bpfilter "cannot compile rule 1 of chain OUTPUT (table raw): rules in raw OUTPUT are not supported at XDP yet"
-expect 0 bf "$B" -t raw -D OUTPUT 1
+refused_attach bpfilter "cannot compile rule 1 of chain OUTPUT (table filter): the target REJECT cannot be compiled at TC egress (OUTPUT) yet"
+expect 0 bf "$B" -D OUTPUT 1
 # RETURN and the jump to web compile now (tests/prog/test_xdp_chains.c);
 # removed so that the rules below judge alone.
 expect 0 bf "$B" -D INPUT 2
@@ -90,9 +90,6 @@ expect 0 bf6 "$B" -A INPUT -m state --state ESTABLISHED -j ACCEPT
 refused_attach bpfilter6 "cannot compile the policy of chain FORWARD (table filter, IPv6): FORWARD rules or policy with conntrack in the same ruleset are not supported at XDP yet"
 expect 0 bf6 "$B" -D INPUT 1
 expect 0 bf6 "$B" -P FORWARD ACCEPT
-expect 0 bf "$B" -P OUTPUT DROP
-refused_attach bpfilter "cannot compile the policy of chain OUTPUT (table filter): policy DROP in OUTPUT is not supported at XDP yet"
-expect 0 bf "$B" -P OUTPUT ACCEPT
 
 # Now it compiles.
 expect 0 bf "$B" attach "$IF_B"
@@ -117,14 +114,12 @@ refused_change()
 
 refused_change bpfilter6 "cannot compile rule 1 of chain FORWARD (table filter, IPv6): FORWARD rules or policy with conntrack in the same ruleset are not supported at XDP yet" \
 	-A FORWARD -m conntrack --ctstate INVALID -j DROP
-refused_change bpfilter "cannot compile rule 1 of chain OUTPUT (table raw): rules in raw OUTPUT are not supported at XDP yet" \
-	-t raw -I OUTPUT -p udp -j DROP
+refused_change bpfilter "cannot compile rule 1 of chain OUTPUT (table filter): the target REJECT cannot be compiled at TC egress (OUTPUT) yet" \
+	-I OUTPUT -p udp -j REJECT
 refused_change bpfilter "cannot compile rule 1 of chain FORWARD (table filter): FORWARD rules or policy with conntrack in the same ruleset are not supported at XDP yet" \
 	-A FORWARD -m conntrack --ctstate NEW -j DROP
-refused_change bpfilter "cannot compile the policy of chain OUTPUT (table raw): policy DROP in raw OUTPUT is not supported at XDP yet" \
-	-t raw -P OUTPUT DROP
-refused_change bpfilter6 "cannot compile rule 1 of chain OUTPUT (table filter, IPv6): rules in OUTPUT are not supported at XDP yet" \
-	-A OUTPUT -p tcp --dport 22 -j DROP
+refused_change bpfilter6 "cannot compile rule 1 of chain OUTPUT (table filter, IPv6): the target REJECT cannot be compiled at TC egress (OUTPUT) yet" \
+	-A OUTPUT -p tcp --dport 22 -j REJECT
 # A whole file: refused as a whole, the rule that compiles in it too.
 cat >"$W/forward.rules" <<'EOF2'
 *filter

@@ -14,7 +14,7 @@ tmpdir_new W
 hosts_new A B
 failures=0
 
-modes() { bf "$B" status | awk 'NR > 2 && NF == 5 { print $1 ":" $3 }' | sort | tr "\n" " "; }
+modes() { bf "$B" status | awk 'NR > 2 && NF == 6 { print $1 ":" $3 }' | sort | tr "\n" " "; }
 
 bf "$B" -A INPUT -p udp --dport 9 -j DROP || fail "-A"
 bf "$B" attach --all 2>"$W/err"

@@ -102,7 +102,7 @@ bool rb_compiles(int family, const char *text, bool *parsed)
 	bf_log_set(log_to, NULL);
 	*parsed = rs && !bf_restore_parse(text, rs, false, false);
 	if (*parsed)
-		ok = !bf_xdp_check(rs);
+		ok = !bf_cgen_check(rs);
 	bf_ruleset_free(rs);
 	return ok;
 }

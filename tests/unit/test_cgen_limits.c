@@ -55,6 +55,18 @@ static const struct bf_match_ops says_no = {
 static const struct bf_match_ops depends = {
 	.name = "length", .families = BF_BOTH_FAMILIES, .size = sizeof(int), .emit = emit_if,
 };
+/* Compiles at XDP, not at TC egress (as REJECT does). */
+static int emit_not_tc(struct bf_cgen *cg, const struct bf_rule *rule, const void *data,
+		       int no_match)
+{
+	if (cg->hook == &bf_hook_tc)
+		return -EOPNOTSUPP;
+	bf_emit_jump(cg, BPF_JMP_A(0), no_match);
+	return 0;
+}
+static const struct bf_match_ops not_tc = {
+	.name = "mark", .families = BF_BOTH_FAMILIES, .size = sizeof(int), .emit = emit_not_tc,
+};
 static const struct bf_target_ops reject = {
 	.name = "REJECT", .families = BF_BOTH_FAMILIES, .size = sizeof(int),
 };
@@ -165,20 +177,14 @@ static void test_chains(void **state)
 	assert_int_equal(compile(v4, NULL), 0);
 	bf_chain_flush(chain(v4, BF_TABLE_FILTER, "FORWARD"));
 
+	/* OUTPUT and raw OUTPUT compile too, for TC egress (cgen/tc.h). */
 	add(chain(v4, BF_TABLE_FILTER, "OUTPUT"), rule(BF_FAMILY_IPV4, BF_VERDICT_NONE));
-	refused(v4, NULL, "cannot compile rule 1 of chain OUTPUT (table filter): "
-		"rules in OUTPUT are not supported at XDP yet");
-	bf_chain_flush(chain(v4, BF_TABLE_FILTER, "OUTPUT"));
-
-	/* The raw table comes first: its refusal is the one reported. Raw
-	 * PREROUTING compiles (ahead of filter INPUT), raw OUTPUT does not. */
-	add(chain(v4, BF_TABLE_FILTER, "FORWARD"), rule(BF_FAMILY_IPV4, BF_VERDICT_DROP));
 	add(chain(v4, BF_TABLE_RAW, "OUTPUT"), rule(BF_FAMILY_IPV4, BF_VERDICT_DROP));
-	refused(v4, NULL, "cannot compile rule 1 of chain OUTPUT (table raw): "
-		"rules in raw OUTPUT are not supported at XDP yet");
-	bf_chain_flush(chain(v4, BF_TABLE_FILTER, "FORWARD"));
-	bf_chain_flush(chain(v4, BF_TABLE_RAW, "OUTPUT"));
 	v4->tables[BF_TABLE_RAW].present = true;
+	assert_int_equal(compile(v4, NULL), 0);
+	bf_chain_flush(chain(v4, BF_TABLE_FILTER, "FORWARD"));
+	bf_chain_flush(chain(v4, BF_TABLE_FILTER, "OUTPUT"));
+	bf_chain_flush(chain(v4, BF_TABLE_RAW, "OUTPUT"));
 	add(chain(v4, BF_TABLE_RAW, "PREROUTING"), rule(BF_FAMILY_IPV4, BF_VERDICT_DROP));
 	assert_int_equal(compile(v4, NULL), 0);
 
@@ -237,27 +243,20 @@ static void test_policies(void **state)
 	chain(v4, BF_TABLE_FILTER, "FORWARD")->policy = BF_VERDICT_DROP;
 	assert_int_equal(compile(v4, NULL), 0);
 	chain(v4, BF_TABLE_FILTER, "FORWARD")->policy = BF_VERDICT_ACCEPT;
+	/* OUTPUT's at TC egress. */
 	chain(v4, BF_TABLE_FILTER, "OUTPUT")->policy = BF_VERDICT_DROP;
-	refused(v4, NULL, "cannot compile the policy of chain OUTPUT (table filter): "
-		"policy DROP in OUTPUT is not supported at XDP yet");
-	chain(v4, BF_TABLE_FILTER, "OUTPUT")->policy = BF_VERDICT_ACCEPT;
 	chain(v4, BF_TABLE_RAW, "OUTPUT")->policy = BF_VERDICT_DROP;
-	refused(v4, NULL, "cannot compile the policy of chain OUTPUT (table raw): "
-		"policy DROP in raw OUTPUT is not supported at XDP yet");
-	chain(v4, BF_TABLE_RAW, "OUTPUT")->policy = BF_VERDICT_ACCEPT;
+	assert_int_equal(compile(v4, NULL), 0);
 	/* raw PREROUTING's policy is judged ahead of filter INPUT. */
 	chain(v4, BF_TABLE_RAW, "PREROUTING")->policy = BF_VERDICT_DROP;
 	v4->tables[BF_TABLE_RAW].present = true;
 	assert_int_equal(compile(v4, v6), 0);
 
-	/* IPv6 as IPv4: INPUT's and FORWARD's policies compile, OUTPUT's
-	 * is refused. */
+	/* IPv6 as IPv4. */
 	chain(v6, BF_TABLE_FILTER, "INPUT")->policy = BF_VERDICT_DROP;
 	chain(v6, BF_TABLE_FILTER, "FORWARD")->policy = BF_VERDICT_DROP;
-	assert_int_equal(compile(v4, v6), 0);
 	chain(v6, BF_TABLE_FILTER, "OUTPUT")->policy = BF_VERDICT_DROP;
-	refused(v4, v6, "cannot compile the policy of chain OUTPUT (table filter, IPv6): "
-		"policy DROP in OUTPUT is not supported at XDP yet");
+	assert_int_equal(compile(v4, v6), 0);
 	bf_ruleset_free(v4);
 	bf_ruleset_free(v6);
 }
@@ -265,20 +264,51 @@ static void test_policies(void **state)
 static void test_ipv6_rules(void **state)
 {
 	struct bf_ruleset *v4 = v4_base(), *v6 = bf_ruleset_new(BF_FAMILY_IPV6);
+	struct bf_rule *r;
 
 	assert_non_null(v6);
 	add(chain(v6, BF_TABLE_FILTER, "INPUT"), rule(BF_FAMILY_IPV6, BF_VERDICT_ACCEPT));
 	assert_int_equal(compile(v4, v6), 0);
 	assert_int_equal(compile(NULL, v6), 0);
 	add(chain(v6, BF_TABLE_FILTER, "OUTPUT"), rule(BF_FAMILY_IPV6, BF_VERDICT_ACCEPT));
-	refused(NULL, v6, "cannot compile rule 1 of chain OUTPUT (table filter, IPv6): "
-		"rules in OUTPUT are not supported at XDP yet");
+	assert_int_equal(compile(NULL, v6), 0);
 	/* IPv4 is checked first. */
-	add(chain(v4, BF_TABLE_FILTER, "OUTPUT"), rule(BF_FAMILY_IPV4, BF_VERDICT_DROP));
+	r = rule(BF_FAMILY_IPV6, BF_VERDICT_DROP);
+	assert_non_null(bf_rule_add_match(r, &not_tc));
+	add(chain(v6, BF_TABLE_FILTER, "OUTPUT"), r);
+	r = rule(BF_FAMILY_IPV4, BF_VERDICT_DROP);
+	assert_non_null(bf_rule_add_match(r, &not_tc));
+	add(chain(v4, BF_TABLE_FILTER, "OUTPUT"), r);
 	refused(v4, v6, "cannot compile rule 1 of chain OUTPUT (table filter): "
-		"rules in OUTPUT are not supported at XDP yet");
+		"the match \"mark\" cannot be compiled at TC egress (OUTPUT) yet");
 	bf_ruleset_free(v4);
 	bf_ruleset_free(v6);
+}
+
+/* Each hook checks the chains it judges: a match that compiles at XDP and
+ * not at TC egress is refused where OUTPUT reaches it, directly or through
+ * a user chain, and only there. */
+static void test_reach(void **state)
+{
+	struct bf_ruleset *v4 = v4_base();
+	struct bf_chain *web = user_chain(v4, "web"), *out = chain(v4, BF_TABLE_FILTER, "OUTPUT");
+	struct bf_rule *r;
+
+	r = rule(BF_FAMILY_IPV4, BF_VERDICT_DROP);
+	assert_non_null(bf_rule_add_match(r, &not_tc));
+	add(web, r);
+	r = rule(BF_FAMILY_IPV4, BF_VERDICT_JUMP);
+	snprintf(r->target.chain, sizeof(r->target.chain), "web");
+	add(chain(v4, BF_TABLE_FILTER, "INPUT"), r);
+	assert_int_equal(compile(v4, NULL), 0);
+	r = rule(BF_FAMILY_IPV4, BF_VERDICT_JUMP);
+	snprintf(r->target.chain, sizeof(r->target.chain), "web");
+	add(out, r);
+	refused(v4, NULL, "cannot compile rule 1 of chain web (table filter): "
+		"the match \"mark\" cannot be compiled at TC egress (OUTPUT) yet");
+	bf_chain_delete(out, 0);
+	assert_int_equal(compile(v4, NULL), 0);
+	bf_ruleset_free(v4);
 }
 
 static void test_targets(void **state)
@@ -368,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_inline_bound),
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_ipv6_rules),
+		cmocka_unit_test(test_reach),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_matches),
 		cmocka_unit_test(test_slots),
