@@ -260,6 +260,9 @@ void bf_cgen_plans_free(struct bf_cgen *cg);
 /* The output interface of bf_ip_tests() when it is the route's, known
  * at run time only (FORWARD at XDP): the caller tests -o itself. */
 extern const char bf_oif_dynamic[];
+/* Either interface of bf_ip_tests() when the hook tests them at run time
+ * (hook->iface_test): the caller emits those tests. */
+extern const char bf_iface_runtime[];
 
 /* Emission primitives. */
 /* Makes room for one more element of an array of cg's (arr, *cap, len
@@ -383,6 +386,15 @@ struct bf_hook_ops {
 	 * bf_log_event, fills its l3_off, mac_len, cap and data from the
 	 * packet (clobbers r0-r5). NULL: the hook cannot log. */
 	void (*log_frame)(struct bf_cgen *cg);
+	/* Interfaces known at run time only (the netfilter hooks): emits the
+	 * test of -i (out false) or -o NAME (a trailing `+': a prefix),
+	 * jumping to next when the rule does not match (inv: `!'). NULL:
+	 * resolved when compiled (bf_ip_tests). */
+	void (*iface_test)(struct bf_cgen *cg, bool out, const char *name, bool inv, int next);
+	/* A netfilter hook after which REJECT's answer is sent (nft's chain
+	 * at LOCAL_IN, cgen/nf_reject.h); at another one REJECT does not
+	 * compile yet. */
+	bool nf_answers;
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

@@ -10,22 +10,45 @@
 
 #include "cgen.h"
 #include "cgen/ct.h"
+#include "cgen/nf_hooks.h"
 #include "ext/ext.h"
 
-/* Which hook judges a chain's rules: XDP raw PREROUTING and filter INPUT
- * and FORWARD (route.h), TC egress raw and filter OUTPUT (tc.h); a user
- * chain is judged by every hook whose chains reach it. */
-enum { BF_AT_XDP = 1, BF_AT_TC = 2 };
+/* Which hook judges a chain's rules. By default XDP raw PREROUTING and
+ * filter INPUT and FORWARD (route.h), TC egress raw and filter OUTPUT
+ * (tc.h); with `attach --hook nf`, a netfilter hook each (nf_hooks.h). A
+ * user chain is judged by every hook whose chains reach it. */
+struct placement {
+	/* The hook (a bit, an index into ops) of a built-in chain, 0 none. */
+	unsigned int (*root)(enum bf_table_id t, const struct bf_chain *c);
+	const struct bf_hook_ops *ops[BF_NF_POINTS];
+	const char *where[BF_NF_POINTS];
+	size_t n;
+};
 
-static unsigned int root_hook(enum bf_table_id t, const struct bf_chain *c)
+static unsigned int default_root(enum bf_table_id t, const struct bf_chain *c)
 {
 	if (!c->builtin)
 		return 0;
 	if (!strcmp(c->name, "OUTPUT"))
-		return BF_AT_TC;
+		return 2;
 	if (t == BF_TABLE_RAW)
-		return !strcmp(c->name, "PREROUTING") ? BF_AT_XDP : 0;
-	return !strcmp(c->name, "INPUT") || !strcmp(c->name, "FORWARD") ? BF_AT_XDP : 0;
+		return !strcmp(c->name, "PREROUTING");
+	return !strcmp(c->name, "INPUT") || !strcmp(c->name, "FORWARD");
+}
+
+static const struct placement default_placement = {
+	.root = default_root,
+	.ops = {&bf_hook_xdp, &bf_hook_tc},
+	.where = {"", " at TC egress (OUTPUT)"},
+	.n = 2,
+};
+
+static unsigned int nf_root(enum bf_table_id t, const struct bf_chain *c)
+{
+	for (int p = 0; c->builtin && p < BF_NF_POINTS; p++)
+		if (bf_nf_points[p].table == t && !strcmp(bf_nf_points[p].chain, c->name))
+			return 1u << p;
+	return 0;
 }
 
 /* Marks chain i of tb and the chains it jumps to with hook. */
@@ -48,29 +71,22 @@ static void mark_reach(const struct bf_table *tb, size_t i, unsigned int hook, u
 	}
 }
 
-static const char *hook_where(unsigned int hook)
-{
-	return hook == BF_AT_TC ? " at TC egress (OUTPUT)" : "";
-}
-
 /* A policy other than ACCEPT only in the built-in chains some hook
  * judges: any other chain with ACCEPT and no rules lets every packet
  * through, which is what not judging them does. */
-static const char *policy_limit(const struct bf_ruleset *rs, enum bf_table_id t,
+static const char *policy_limit(const struct placement *pl, enum bf_table_id t,
 				const struct bf_chain *c, char *buf, size_t len)
 {
-	if (!c->builtin || c->policy == BF_VERDICT_ACCEPT || root_hook(t, c))
+	if (!c->builtin || c->policy == BF_VERDICT_ACCEPT || pl->root(t, c))
 		return NULL;
 	snprintf(buf, len, "policy %s in %s%s is not supported yet", bf_verdict_name(c->policy),
 		 t == BF_TABLE_RAW ? "raw " : "", c->name);
 	return buf;
 }
 
-static const char *target_limit(const struct bf_rule *r, unsigned int hook, char *buf,
-				size_t len)
+static const char *target_limit(const struct bf_rule *r, const struct bf_hook_ops *ops,
+				const char *where, char *buf, size_t len)
 {
-	const struct bf_hook_ops *ops = hook == BF_AT_TC ? &bf_hook_tc : &bf_hook_xdp;
-
 	switch (r->target.verdict) {
 	case BF_VERDICT_ACCEPT:
 	case BF_VERDICT_DROP:
@@ -83,20 +99,19 @@ static const char *target_limit(const struct bf_rule *r, unsigned int hook, char
 		if (bf_cgen_target_compiles(ops, r))
 			return NULL;
 		snprintf(buf, len, "the target %s cannot be compiled%s yet", r->target.ops->name,
-			 hook_where(hook));
+			 where);
 		return buf;
 	}
 	return "unknown target";
 }
 
-static const char *match_limit(const struct bf_rule *r, unsigned int hook, char *buf, size_t len)
+static const char *match_limit(const struct bf_rule *r, const struct bf_hook_ops *ops,
+			       const char *where, char *buf, size_t len)
 {
-	const struct bf_hook_ops *ops = hook == BF_AT_TC ? &bf_hook_tc : &bf_hook_xdp;
-
 	for (size_t i = 0; i < r->n_matches; i++) {
 		if (!bf_cgen_match_compiles(ops, r, &r->matches[i])) {
 			snprintf(buf, len, "the match \"%s\" cannot be compiled%s yet",
-				 r->matches[i].ops->name, hook_where(hook));
+				 r->matches[i].ops->name, where);
 			return buf;
 		}
 	}
@@ -104,16 +119,17 @@ static const char *match_limit(const struct bf_rule *r, unsigned int hook, char 
 }
 
 /* The first reason rule r cannot be compiled by a hook that judges it. */
-static const char *rule_limit(const struct bf_rule *r, unsigned int at, char *buf, size_t len)
+static const char *rule_limit(const struct placement *pl, const struct bf_rule *r,
+			      unsigned int at, char *buf, size_t len)
 {
 	const char *why = NULL;
 
-	for (unsigned int hook = BF_AT_XDP; !why && hook <= BF_AT_TC; hook <<= 1) {
-		if (!(at & hook))
+	for (size_t h = 0; !why && h < pl->n; h++) {
+		if (!(at & (1u << h)))
 			continue;
-		why = match_limit(r, hook, buf, len);
+		why = match_limit(r, pl->ops[h], pl->where[h], buf, len);
 		if (!why)
-			why = target_limit(r, hook, buf, len);
+			why = target_limit(r, pl->ops[h], pl->where[h], buf, len);
 	}
 	return why;
 }
@@ -231,7 +247,8 @@ static int forward_ct_limit(const struct bf_ruleset *rs)
 }
 
 /* Each table's chains and what reaches them, then every limit above. */
-static int check_table(const struct bf_ruleset *rs, enum bf_table_id t)
+static int check_table(const struct placement *pl, const struct bf_ruleset *rs,
+		       enum bf_table_id t)
 {
 	const struct bf_table *tb = &rs->tables[t];
 	unsigned int *at = calloc(tb->n_chains + 1, sizeof(*at));
@@ -242,18 +259,18 @@ static int check_table(const struct bf_ruleset *rs, enum bf_table_id t)
 	if (!at)
 		return -ENOMEM;
 	for (size_t i = 0; i < tb->n_chains; i++)
-		if (root_hook(t, tb->chains[i]))
-			mark_reach(tb, i, root_hook(t, tb->chains[i]), at);
+		if (pl->root(t, tb->chains[i]))
+			mark_reach(tb, i, pl->root(t, tb->chains[i]), at);
 	for (size_t i = 0; !err && i < tb->n_chains; i++) {
 		const struct bf_chain *c = tb->chains[i];
 
-		why = policy_limit(rs, t, c, buf, sizeof(buf));
+		why = policy_limit(pl, t, c, buf, sizeof(buf));
 		if (why) {
 			err = bf_cgen_refuse(rs, t, c, -1, "%s", why);
 			break;
 		}
 		for (size_t r = 0; r < c->n_rules; r++) {
-			why = rule_limit(c->rules[r], at[i], buf, sizeof(buf));
+			why = rule_limit(pl, c->rules[r], at[i], buf, sizeof(buf));
 			if (why) {
 				err = bf_cgen_refuse(rs, t, c, (long)r, "%s", why);
 				break;
@@ -269,7 +286,7 @@ int bf_cgen_check(const struct bf_ruleset *rs)
 	int err = 0;
 
 	for (int t = 0; !err && t < BF_TABLE_MAX; t++)
-		err = check_table(rs, (enum bf_table_id)t);
+		err = check_table(&default_placement, rs, (enum bf_table_id)t);
 	if (!err)
 		err = forward_ct_limit(rs);
 	if (!err)
@@ -282,4 +299,26 @@ int bf_cgen_check(const struct bf_ruleset *rs)
 	if (!err)
 		err = inline_limit(rs, BF_TABLE_RAW, "OUTPUT", BF_CLASSIFY_OFF);
 	return err ? err : inline_limit(rs, BF_TABLE_FILTER, "OUTPUT", BF_CLASSIFY_OFF);
+}
+
+int bf_cgen_check_nf(const struct bf_ruleset *rs)
+{
+	static struct placement nf;
+	int err = 0;
+
+	if (!nf.n) {
+		nf.root = nf_root;
+		for (int p = 0; p < BF_NF_POINTS; p++) {
+			nf.ops[p] = bf_nf_point_ops((enum bf_nf_point)p);
+			nf.where[p] = " at this netfilter hook";
+		}
+		nf.n = BF_NF_POINTS;
+	}
+	for (int t = 0; !err && t < BF_TABLE_MAX; t++)
+		err = check_table(&nf, rs, (enum bf_table_id)t);
+	/* Linear programs (nf_hooks.h). */
+	for (int p = 0; !err && p < BF_NF_POINTS; p++)
+		err = inline_limit(rs, bf_nf_points[p].table, bf_nf_points[p].chain,
+				   BF_CLASSIFY_OFF);
+	return err;
 }

@@ -15,6 +15,10 @@
 #define BF_LOG_F_IPOPT 0x04
 #define BF_LOG_F_UID 0x08
 #define BF_LOG_F_MACDECODE 0x20
+/* Ours, not xt's: the event holds the packet as the chain saw it (a
+ * netfilter hook's), not the frame as received before FORWARD's TTL
+ * decrement (XDP's). */
+#define BF_LOG_F_AS_SEEN 0x80
 
 #define BF_LOG_PREFIX_SIZE 30 /* xt_log_info's, with its NUL */
 

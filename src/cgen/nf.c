@@ -144,7 +144,7 @@ static void nf_prologue(struct bf_cgen *cg)
 	nf_prologue_common(cg, true);
 }
 
-static void nf_prologue_all(struct bf_cgen *cg)
+void bf_nf_prologue_all(struct bf_cgen *cg)
 {
 	nf_prologue_common(cg, false);
 }
@@ -154,7 +154,7 @@ static void nf_prologue_all(struct bf_cgen *cg)
  * header, read again through the prologue's dynptr (the stack copy is
  * shorter and its total length rewritten). r9 is the event; the skb is
  * read again from the context after each call. */
-static void nf_log_frame(struct bf_cgen *cg)
+void bf_nf_log_frame(struct bf_cgen *cg)
 {
 	int no_mac = bf_label_new(cg), fits = bf_label_new(cg), failed = bf_label_new(cg);
 	int done = bf_label_new(cg);
@@ -204,7 +204,7 @@ static void nf_log_frame(struct bf_cgen *cg)
 	bf_label_bind(cg, done);
 }
 
-static int nf_verdict_code(enum bf_verdict v)
+int bf_nf_verdict_code(enum bf_verdict v)
 {
 	return v == BF_VERDICT_ACCEPT ? BF_NF_ACCEPT : BF_NF_DROP;
 }
@@ -214,25 +214,27 @@ const struct bf_hook_ops bf_hook_nf_local_in = {
 	.prog_type = BF_PROG_TYPE_NETFILTER,
 	.expected_attach_type = BF_ATTACH_NETFILTER,
 	.prologue = nf_prologue,
-	.verdict_code = nf_verdict_code,
+	.verdict_code = bf_nf_verdict_code,
 	.check = bf_cgen_check,
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
-	.log_frame = nf_log_frame,
+	.log_frame = bf_nf_log_frame,
+	.nf_answers = true,
 };
 
 const struct bf_hook_ops bf_hook_nf_local_in_all = {
 	.name = "nf_local_in_all",
 	.prog_type = BF_PROG_TYPE_NETFILTER,
 	.expected_attach_type = BF_ATTACH_NETFILTER,
-	.prologue = nf_prologue_all,
-	.verdict_code = nf_verdict_code,
+	.prologue = bf_nf_prologue_all,
+	.verdict_code = bf_nf_verdict_code,
 	.check = bf_cgen_check,
 	/* Within the copy of the header (BF_NF_BUF): pointers compared with
 	 * BF_REG_END bound nothing for the verifier there. */
 	.walk_max = BF_NF_BUF_LEN - 4,
-	.log_frame = nf_log_frame,
+	.log_frame = bf_nf_log_frame,
+	.nf_answers = true,
 };
 
 /* The dispatcher (nf.h). Only reassembled datagrams and deferred packets

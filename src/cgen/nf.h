@@ -17,6 +17,13 @@ extern const struct bf_hook_ops bf_hook_nf_local_in;
  * are never reassembled. Not for attaching. */
 extern const struct bf_hook_ops bf_hook_nf_local_in_all;
 
+/* Its parts, for the netfilter hooks (nf_hooks.h): the prologue that
+ * judges every packet (arriving on any interface when cg->ifname is
+ * empty), LOG's copy, the verdicts. */
+void bf_nf_prologue_all(struct bf_cgen *cg);
+void bf_nf_log_frame(struct bf_cgen *cg);
+int bf_nf_verdict_code(enum bf_verdict v);
+
 /* Stack below the packet context the hook uses (offsets from r10). */
 enum bf_nf_stack {
 	BF_NF_BUF = -256,     /* 128 bytes: copy of the network header on */

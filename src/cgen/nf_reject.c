@@ -1,10 +1,10 @@
 /* REJECT in the netfilter stage: the slot and the programs around it
  * (nf_reject.h). Pointers go into the slot and are compared as numbers:
  * the verifier allows both to a privileged loader, as bpfilter is. */
+#include <errno.h>
 #include <linux/bpf.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stddef.h>
-#include <linux/netfilter/nf_tables.h>
 
 #include "cgen/insn.h"
 #include "cgen/nf.h"
@@ -42,8 +42,11 @@ uint32_t bf_nf_reject_kind(struct bf_nf_answer a)
 
 int bf_emit_nf_reject(struct bf_cgen *cg, struct bf_nf_answer a)
 {
-	int fail = bf_label_new(cg);
+	int fail;
 
+	if (!cg->hook->nf_answers)
+		return -EOPNOTSUPP;
+	fail = bf_label_new(cg);
 	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, KEY_OFF, 0));
 	bf_emit_map_lookup(cg, BF_MAP_NF_REJECT, KEY_OFF);
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), fail);

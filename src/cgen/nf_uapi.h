@@ -25,7 +25,11 @@
 #define BF_NF_ACCEPT 1
 #define BF_NFPROTO_IPV4 2
 #define BF_NFPROTO_IPV6 10
+#define BF_NF_INET_PRE_ROUTING 0
 #define BF_NF_INET_LOCAL_IN 1
+#define BF_NF_INET_FORWARD 2
+#define BF_NF_INET_LOCAL_OUT 3
+#define BF_NF_IP_PRI_RAW (-300)
 #define BF_NF_IP_PRI_FILTER 0
 
 /* The context: struct bpf_nf_ctx (include/net/netfilter/nf_bpf_link.h);

@@ -27,11 +27,21 @@ void bf_emit_verdict(struct bf_cgen *cg, enum bf_verdict v)
 	bf_emit(cg, BPF_EXIT_INSN());
 }
 
+/* The input interface: the one compiled for, or tested at run time. */
+static const char *in_iface(const struct bf_cgen *cg)
+{
+	if (cg->hook->iface_test)
+		return bf_iface_runtime;
+	return cg->ifname ? cg->ifname : "";
+}
+
 /* No iptables output interface before routing: "" as nulldevname; in
  * FORWARD at XDP, the route's (emit_oif_test); in OUTPUT at TC egress,
  * the interface compiled for. */
 static const char *out_iface(const struct bf_cgen *cg)
 {
+	if (cg->hook->iface_test)
+		return bf_iface_runtime;
 	if (cg->oif_dynamic)
 		return bf_oif_dynamic;
 	return cg->oif_name ? cg->oif_name : "";
@@ -151,7 +161,7 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 	size_t n, i = 0, first_fixup = cg->n_fixups;
 	int err = 0;
 
-	if (!bf_ip_tests(&rule->ip, cg->ifname ? cg->ifname : "", out_iface(cg), tests, &n))
+	if (!bf_ip_tests(&rule->ip, in_iface(cg), out_iface(cg), tests, &n))
 		return 0; /* never matches here: no code, the slot stays */
 	next = bf_label_new(cg);
 	body = bf_label_new(cg);
@@ -159,6 +169,12 @@ int bf_emit_rule_flow(struct bf_cgen *cg, const struct bf_rule *rule, int slot,
 	cg->lbl_hotdrop = hotdrop;
 	if (cg->oif_dynamic && rule->ip.outiface[0])
 		emit_oif_test(cg, rule, next);
+	if (cg->hook->iface_test && rule->ip.iniface[0])
+		cg->hook->iface_test(cg, false, rule->ip.iniface, rule->ip.invflags & BF_INV_VIA_IN,
+				     next);
+	if (cg->hook->iface_test && rule->ip.outiface[0])
+		cg->hook->iface_test(cg, true, rule->ip.outiface,
+				     rule->ip.invflags & BF_INV_VIA_OUT, next);
 	if (n && tests[0].hotdrop) {
 		/* ip6tables -p: the hotdrop test cannot be inverted into the
 		 * entry test; split as for matches only (below). */

@@ -7,6 +7,7 @@
 #include "cgen/insn.h"
 
 const char bf_oif_dynamic[] = "";
+const char bf_iface_runtime[] = "";
 
 bool bf_iface_match(const char *name, const char *dev)
 {
@@ -101,9 +102,10 @@ bool bf_ip_tests(const struct bf_ip *ip, const char *in, const char *out,
 	bool inv_proto = ip->invflags & BF_INV_PROTO;
 
 	*n = 0;
-	if (!bf_iface_match(ip->iniface, in) != !!(ip->invflags & BF_INV_VIA_IN))
+	if (in != bf_iface_runtime &&
+	    !bf_iface_match(ip->iniface, in) != !!(ip->invflags & BF_INV_VIA_IN))
 		return false;
-	if (out != bf_oif_dynamic &&
+	if (out != bf_oif_dynamic && out != bf_iface_runtime &&
 	    !bf_iface_match(ip->outiface, out) != !!(ip->invflags & BF_INV_VIA_OUT))
 		return false;
 	if (ip->family == BF_FAMILY_IPV6)

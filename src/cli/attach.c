@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/verbs_attach.h"
+#include "core/nf_hooks.h"
 #include "core/nf_stage.h"
 #include "core/state.h"
 #include "kern/tc.h"
@@ -16,6 +17,7 @@
 struct verb_opts {
 	const char *ifname;
 	bool all; /* --all: every interface present */
+	bool hooks; /* --hook nf: the netfilter hooks, not an interface */
 	const char *mode;
 	int wait_secs; /* -1: fail at once when the lock is busy */
 	unsigned int interval_us;
@@ -35,9 +37,10 @@ static void usage(const char *verb)
 {
 	if (!strcmp(verb, "attach"))
 		printf("Usage: %s attach IFACE|--all [--mode auto|native|generic|offload] "
-		       "[-w [seconds]]\n", bf_prog_name);
+		       "[-w [seconds]]\n"
+		       "       %s attach --hook nf [-w [seconds]]\n", bf_prog_name, bf_prog_name);
 	else if (!strcmp(verb, "detach"))
-		printf("Usage: %s detach IFACE [-w [seconds]]\n", bf_prog_name);
+		printf("Usage: %s detach IFACE|--hook nf [-w [seconds]]\n", bf_prog_name);
 	else
 		printf("Usage: %s status [-w [seconds]]\n", bf_prog_name);
 }
@@ -73,6 +76,14 @@ static int parse(int argc, char **argv, bool want_if, bool want_mode, struct ver
 			if (i + 1 >= argc || !all_digits(argv[i + 1]))
 				return bf_cli_usage_error("wait interval not numeric");
 			o->interval_us = (unsigned int)strtoul(argv[++i], NULL, 10);
+		} else if (want_if && (!strcmp(a, "--hook") || !strncmp(a, "--hook=", 7))) {
+			const char *h = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!h)
+				return bf_cli_usage_error("option \"--hook\" requires an argument");
+			if (strcmp(h, "nf") && strcmp(h, "xdp"))
+				return bf_cli_usage_error("unknown hook `%s' (xdp or nf)", h);
+			o->hooks = !strcmp(h, "nf");
 		} else if (want_mode && !strcmp(a, "--all")) {
 			o->all = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -90,7 +101,10 @@ static int parse(int argc, char **argv, bool want_if, bool want_mode, struct ver
 	}
 	if (o->all && o->ifname)
 		return bf_cli_usage_error("%s: an interface name or --all, not both", argv[0]);
-	if (want_if && !o->ifname && !o->all)
+	if (o->hooks && (o->ifname || o->all || o->mode))
+		return bf_cli_usage_error("%s: --hook nf takes no interface, --all or --mode "
+					  "(the hooks judge every interface)", argv[0]);
+	if (want_if && !o->ifname && !o->all && !o->hooks)
 		return bf_cli_usage_error("%s: an interface name is required", argv[0]);
 	return 0;
 }
@@ -111,7 +125,12 @@ int bf_cli_attach(int argc, char **argv)
 	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
-	err = o.all ? bf_state_attach_all(&st, mode) : bf_state_attach(&st, o.ifname, mode);
+	if (o.hooks)
+		err = bf_state_attach_hooks(&st);
+	else if (o.all)
+		err = bf_state_attach_all(&st, mode);
+	else
+		err = bf_state_attach(&st, o.ifname, mode);
 	bf_state_close(&st);
 	return err ? bf_cli_fail(err) : 0;
 }
@@ -128,7 +147,7 @@ int bf_cli_detach(int argc, char **argv)
 	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, true);
 	if (rc)
 		return rc;
-	err = bf_state_detach(&st, o.ifname);
+	err = o.hooks ? bf_state_detach_hooks(&st) : bf_state_detach(&st, o.ifname);
 	bf_state_close(&st);
 	return err ? bf_cli_fail(err) : 0;
 }
@@ -187,6 +206,21 @@ static void print_nf_stage(const struct bf_state *st)
 		printf("Reassembled IPv4 datagrams: unknown (%s)\n", strerror(-err));
 }
 
+/* `attach --hook nf`: the links and their programs. */
+static void print_hooks(const struct bf_state *st)
+{
+	uint32_t ids[BF_NF_HOOK_SLOTS];
+	size_t links;
+
+	bf_nf_hooks_status(st->hooks_fd, &links, ids);
+	printf("Netfilter hooks: %zu of %d links\n", links, BF_NF_HOOK_SLOTS);
+	printf("%-7s %-15s %s\n", "FAMILY", "HOOK", "PROG");
+	for (int f = 0; f < BF_FAMILY_MAX; f++)
+		for (int p = 0; p < BF_NF_POINTS; p++)
+			printf("%-7s %-15s %u\n", f == BF_FAMILY_IPV6 ? "ipv6" : "ipv4",
+			       bf_nf_points[p].name, ids[BF_NF_HOOK_SLOT(f, p)]);
+}
+
 int bf_cli_status(int argc, char **argv)
 {
 	struct verb_opts o;
@@ -202,7 +236,9 @@ int bf_cli_status(int argc, char **argv)
 	printf("Rules: %zu (IPv4 %zu, IPv6 %zu)\n",
 	       bf_state_n_rules(&st, BF_FAMILY_IPV4) + bf_state_n_rules(&st, BF_FAMILY_IPV6),
 	       bf_state_n_rules(&st, BF_FAMILY_IPV4), bf_state_n_rules(&st, BF_FAMILY_IPV6));
-	if (!st.n_att) {
+	if (st.hooks_fd >= 0) {
+		print_hooks(&st);
+	} else if (!st.n_att) {
 		printf("Not attached to any interface.\n");
 	} else {
 		printf("%-16s %-8s %-8s %-8s %-8s %s\n", "INTERFACE", "IFINDEX", "MODE", "PROG",

@@ -10,6 +10,8 @@
 
 #include "common/log.h"
 #include "core/egress.h"
+#include "core/nf_hooks.h"
+#include "core/nf_reject.h"
 #include "core/log_ring.h"
 #include "core/named.h"
 #include "core/nf_stage.h"
@@ -91,6 +93,9 @@ int bf_state_attach(struct bf_state *st, const char *ifname, enum bf_xdp_mode as
 	if (!ifindex)
 		return bf_err(-ENXIO, "Cannot find device \"%s\".", ifname);
 
+	if (st->hooks_fd >= 0)
+		return bf_err(-EBUSY, "the netfilter hooks judge this namespace's packets "
+			      "(attach --hook nf): detach --hook nf first");
 	live = a && a->prog_fd >= 0 && a->ifindex == ifindex ? a : NULL;
 	/* Auto: native first, or the mode it is attached in. */
 	mode = asked != BF_XDP_AUTO ? asked : live ? live->mode : BF_XDP_NATIVE;
@@ -243,6 +248,19 @@ static void store_final_counters(struct bf_state *st)
 	bf_state_mark_slots(st);
 }
 
+/* What goes with the last attachment: the namespace's tables, and the
+ * counters stored with the rules. */
+static void after_detach(struct bf_state *st)
+{
+	if (bf_state_n_live(st))
+		return;
+	if (bf_log_ring_remove())
+		bf_log(BF_LOG_WARN, "Warning: could not remove the log ring buffer");
+	if (bf_named_remove())
+		bf_log(BF_LOG_WARN, "Warning: could not remove the hashlimit and recent tables");
+	store_final_counters(st);
+}
+
 int bf_state_detach(struct bf_state *st, const char *ifname)
 {
 	struct bf_attachment *a = find_att(st, ifname);
@@ -266,15 +284,68 @@ int bf_state_detach(struct bf_state *st, const char *ifname)
 			err = bf_nf_stage_remove(st);
 		if (err)
 			bf_log(BF_LOG_WARN, "Warning: %s: could not remove the netfilter program", ifname);
-		if (!bf_state_n_live(st) && bf_log_ring_remove())
-			bf_log(BF_LOG_WARN, "Warning: could not remove the log ring buffer");
-		if (!bf_state_n_live(st) && bf_named_remove())
-			bf_log(BF_LOG_WARN, "Warning: could not remove the hashlimit and recent tables");
-		if (!bf_state_n_live(st))
-			store_final_counters(st);
+		after_detach(st);
 	}
 	idx = (size_t)(a - st->att);
 	memmove(&st->att[idx], &st->att[idx + 1], (st->n_att - idx - 1) * sizeof(*a));
 	st->n_att--;
 	return bf_state_write_attach(st);
+}
+
+int bf_state_attach_hooks(struct bf_state *st)
+{
+	int fds[BF_NF_HOOK_SLOTS], map_fd = st->counters_fd, slots_fd = -1, err;
+	bool new_map = false;
+
+	for (size_t i = 0; i < st->n_att; i++)
+		if (st->att[i].prog_fd >= 0)
+			return bf_err(-EBUSY, "%s is attached (XDP): the netfilter hooks judge every "
+				      "interface's packets; detach the interfaces first",
+				      st->att[i].ifname);
+	if (st->hooks_fd >= 0)
+		return 0;
+	if (map_fd < 0) {
+		err = bf_state_new_counters(st->rs, NULL, 0, bf_slots_capacity(bf_slots_end(st->rs)),
+					    &map_fd);
+		if (err)
+			return err;
+		new_map = true;
+	}
+	err = bf_state_ct_sync(st, st->rs);
+	if (!err)
+		err = bf_state_build_nf_hooks(st->rs, map_fd, st->state_fd, fds);
+	if (!err) {
+		err = bf_nf_hooks_create(fds, &slots_fd);
+		for (int i = 0; i < BF_NF_HOOK_SLOTS; i++)
+			close(fds[i]);
+	}
+	if (err) {
+		if (new_map)
+			close(map_fd);
+		return err;
+	}
+	st->hooks_fd = slots_fd;
+	if (new_map) {
+		st->counters_fd = map_fd;
+		if (bf_state_load_counters(st))
+			bf_log(BF_LOG_WARN, "Warning: could not read the counters back");
+	}
+	return 0;
+}
+
+int bf_state_detach_hooks(struct bf_state *st)
+{
+	int err;
+
+	if (st->hooks_fd < 0)
+		return bf_err(-ENOENT, "the netfilter hooks are not attached.");
+	err = bf_nf_hooks_remove();
+	if (err)
+		return bf_err(err, "cannot detach the netfilter hooks: %s", strerror(-err));
+	close(st->hooks_fd);
+	st->hooks_fd = -1;
+	if (bf_nf_reject_remove())
+		bf_log(BF_LOG_WARN, "Warning: could not remove REJECT's nft chains");
+	after_detach(st);
+	return 0;
 }

@@ -15,7 +15,9 @@
 #include "core/egress.h"
 #include "core/log_ring.h"
 #include "core/named.h"
+#include "core/nf_hooks.h"
 #include "core/nf_reject.h"
+#include "core/prog_maps.h"
 #include "core/nf_stage.h"
 #include "core/state_int.h"
 #include "kern/kern_int.h"
@@ -102,64 +104,94 @@ void bf_iface_fds_close(struct bf_iface_fds *f)
 	}
 }
 
-/* Whether any of p's programs uses map. */
-static bool uses_map(const struct bf_iface_progs *p, enum bf_map_id map)
-{
-	return bf_cgen_uses_map(&p->xdp, map) || (p->has_nf && bf_cgen_uses_map(&p->nf, map)) ||
-	       (p->has_tc && bf_cgen_uses_map(&p->tc, map));
-}
-
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			int map_fd, int state_fd, struct bf_iface_fds *out)
 {
-	int fds[BF_MAP_MAX] = {[BF_MAP_COUNTERS] = map_fd, [BF_MAP_STATE] = state_fd,
-			       [BF_MAP_CLASS] = -1, [BF_MAP_LOG] = -1, [BF_MAP_LOG_DROPS] = -1,
-			       [BF_MAP_HASHLIMIT] = -1, [BF_MAP_RECENT] = -1,
-			       [BF_MAP_NF_REJECT] = -1};
-	struct bf_log_ring log = {.ring_fd = -1, .drops_fd = -1};
 	struct bf_iface_progs p;
-	int own_state = -1;
+	struct bf_prog_maps m;
 	int err;
 
 	out->xdp = out->nf = out->tc = -1;
 	err = bf_iface_progs_compile(rs, ifname, &p);
-	if (!err && (p.xdp.n_state || p.tc.n_state) && state_fd < 0) {
-		err = bf_state_map_create(bf_cgen_n_state(rs[BF_FAMILY_IPV4], rs[BF_FAMILY_IPV6]),
-					  &own_state);
-		fds[BF_MAP_STATE] = own_state;
+	if (!err) {
+		struct bf_cgen *cgs[] = {&p.xdp, p.has_nf ? &p.nf : NULL, p.has_tc ? &p.tc : NULL};
+
+		err = bf_prog_maps_open(&m, cgs, 3, rs, map_fd, state_fd);
 	}
-	/* LOG rules write into the namespace's one ring buffer. */
-	if (!err && uses_map(&p, BF_MAP_LOG)) {
-		err = bf_log_ring_open(true, &log);
-		fds[BF_MAP_LOG] = log.ring_fd;
-		fds[BF_MAP_LOG_DROPS] = log.drops_fd;
+	if (err) {
+		bf_iface_progs_free(&p);
+		return err;
 	}
-	/* hashlimit and recent rules use the namespace's tables. */
-	for (int m = BF_MAP_HASHLIMIT; !err && m <= BF_MAP_RECENT; m++) {
-		if (!uses_map(&p, (enum bf_map_id)m))
-			continue;
-		err = bf_named_open((enum bf_map_id)m, true, &fds[m]);
-		if (!err)
-			err = bf_named_prepare((enum bf_map_id)m, fds[m], rs);
-	}
-	/* REJECT in the netfilter stage notes its answers in the slot. */
-	if (!err && p.has_nf && bf_cgen_uses_map(&p.nf, BF_MAP_NF_REJECT))
-		err = bf_nf_reject_map_open(true, &fds[BF_MAP_NF_REJECT]);
-	if (!err)
-		err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, fds, BF_PROG_NAME, &out->xdp);
+	err = bf_prog_load_cgen(&bf_hook_xdp, &p.xdp, m.fds, BF_PROG_NAME, &out->xdp);
 	if (!err && p.has_nf)
-		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &p.nf, fds, BF_PROG_NF_NAME, &out->nf);
+		err = bf_prog_load_cgen(&bf_hook_nf_local_in, &p.nf, m.fds, BF_PROG_NF_NAME, &out->nf);
 	if (!err && p.has_tc)
-		err = bf_prog_load_cgen(&bf_hook_tc, &p.tc, fds, BF_PROG_TC_NAME, &out->tc);
+		err = bf_prog_load_cgen(&bf_hook_tc, &p.tc, m.fds, BF_PROG_TC_NAME, &out->tc);
 	if (err)
 		bf_iface_fds_close(out);
-	if (own_state >= 0)
-		close(own_state);
-	bf_log_ring_close(&log);
-	for (int m = BF_MAP_HASHLIMIT; m <= BF_MAP_NF_REJECT; m++)
-		if (fds[m] >= 0)
-			close(fds[m]);
+	bf_prog_maps_close(&m);
 	bf_iface_progs_free(&p);
+	return err;
+}
+
+/* A program that accepts everything: a family without a ruleset. */
+static int accept_all(enum bf_nf_point point, int *fd)
+{
+	struct bf_cgen cg;
+	int err;
+
+	bf_cgen_init(&cg);
+	cg.hook = bf_nf_point_ops(point);
+	bf_emit_verdict(&cg, BF_VERDICT_ACCEPT);
+	err = bf_cgen_finish(&cg);
+	if (!err)
+		err = bf_prog_load(cg.hook, cg.insns, cg.len, BF_PROG_NF_HOOK_NAME, fd);
+	bf_cgen_free(&cg);
+	return err;
+}
+
+int bf_state_build_nf_hooks(struct bf_ruleset *const rs[BF_FAMILY_MAX], int map_fd, int state_fd,
+			    int fds[BF_NF_HOOK_SLOTS])
+{
+	struct bf_cgen cg[BF_NF_HOOK_SLOTS], *cgs[BF_NF_HOOK_SLOTS] = {0};
+	struct bf_prog_maps m;
+	bool maps = false;
+	int err = 0;
+
+	for (int i = 0; i < BF_NF_HOOK_SLOTS; i++) {
+		fds[i] = -1;
+		bf_cgen_init(&cg[i]);
+	}
+	for (int f = 0; !err && f < BF_FAMILY_MAX; f++) {
+		int base = f == BF_FAMILY_IPV6 && rs[BF_FAMILY_IPV4] ?
+				   (int)bf_ruleset_n_slots(rs[BF_FAMILY_IPV4]) : 0;
+
+		for (int pt = 0; !err && rs[f] && pt < BF_NF_POINTS; pt++) {
+			uint32_t s = BF_NF_HOOK_SLOT(f, pt);
+
+			err = bf_cgen_compile_nf_point(&cg[s], rs[f], base, (enum bf_nf_point)pt);
+			cgs[s] = &cg[s];
+		}
+	}
+	if (!err)
+		err = bf_prog_maps_open(&m, cgs, BF_NF_HOOK_SLOTS, rs, map_fd, state_fd);
+	maps = !err;
+	for (int i = 0; !err && i < BF_NF_HOOK_SLOTS; i++) {
+		if (cgs[i])
+			err = bf_prog_load_cgen(cg[i].hook, &cg[i], m.fds, BF_PROG_NF_HOOK_NAME,
+						&fds[i]);
+		else
+			err = accept_all((enum bf_nf_point)(i % BF_NF_POINTS), &fds[i]);
+	}
+	if (maps)
+		bf_prog_maps_close(&m);
+	for (int i = 0; i < BF_NF_HOOK_SLOTS; i++) {
+		bf_cgen_free(&cg[i]);
+		if (err && fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	}
 	return err;
 }
 
@@ -348,6 +380,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 {
 	struct bf_ruleset *next[BF_FAMILY_MAX];
 	int map_fd = -1, state_fd = -1, *new_fds, *nf_fds, *tc_fds, err = 0;
+	int hook_fds[BF_NF_HOOK_SLOTS];
+	uint32_t old_hooks[BF_NF_HOOK_SLOTS];
 	struct bf_egress_swap *egress;
 	size_t i, n_state, cap;
 	uint32_t *old_nf;
@@ -389,6 +423,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		new_fds[i] = nf_fds[i] = tc_fds[i] = -1;
 		egress[i].old_fd = -1;
 	}
+	for (i = 0; i < BF_NF_HOOK_SLOTS; i++)
+		hook_fds[i] = -1;
+	memset(old_hooks, 0, sizeof(old_hooks));
 
 	/* New programs: every slot in order again, in a new counters map
 	 * that starts from the old one's counts. */
@@ -420,6 +457,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		nf_fds[i] = f.nf;
 		tc_fds[i] = f.tc;
 	}
+	if (!err && st->hooks_fd >= 0)
+		err = bf_state_build_nf_hooks(next, map_fd, state_fd, hook_fds);
 	/* Both rules files: every slot is in them. */
 	if (!err)
 		err = stage_both(st, next);
@@ -450,9 +489,14 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	}
 	/* OUTPUT's programs: XDP's and the stage's do not depend on them. */
 	err = install_egress(st, tc_fds, egress);
+	/* The netfilter hooks (attach --hook nf): each slot in one update. */
+	if (!err && st->hooks_fd >= 0)
+		err = bf_nf_hooks_install(st->hooks_fd, hook_fds, old_hooks);
 	if (!err)
 		err = bf_state_publish_rules(st, family);
 	if (err) {
+		if (st->hooks_fd >= 0)
+			bf_nf_hooks_uninstall(st->hooks_fd, old_hooks);
 		undo_egress(st, tc_fds, egress);
 		bf_nf_stage_uninstall(st, nf_fds, old_nf);
 		swap_back(st, new_fds, st->n_att);
@@ -504,6 +548,9 @@ out:
 			close(tc_fds[i]); /* so does the interface */
 		bf_egress_swap_free(&egress[i]);
 	}
+	for (i = 0; i < BF_NF_HOOK_SLOTS; i++)
+		if (hook_fds[i] >= 0)
+			close(hook_fds[i]); /* the prog_array holds its own */
 	free(new_fds);
 	free(nf_fds);
 	free(tc_fds);

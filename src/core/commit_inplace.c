@@ -122,7 +122,8 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 
 	/* The state map the programs share must be there when they use one
 	 * (restart_state). */
-	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live ||
+	/* The netfilter hooks' programs have no classifier tables. */
+	if (st->slots_stale || st->counters_fd < 0 || !st->n_base || !n_live || st->hooks_fd >= 0 ||
 	    (bf_cgen_n_state(next[BF_FAMILY_IPV4], next[BF_FAMILY_IPV6]) && st->state_fd < 0))
 		return -EAGAIN;
 	/* New rules count where neither the running programs nor the new

@@ -470,7 +470,8 @@ void bf_log_line(struct bf_strbuf *out, const struct bf_log_event *ev, size_t si
 		memcpy(data, ev->data, ev->cap);
 		/* Routed on: FORWARD sees the TTL / hop limit the stack
 		 * decremented; the event holds the frame as received. */
-		if (ifname[0] && ev->out_ifindex && ev->cap > ev->l3_off + 8u)
+		if (ifname[0] && ev->out_ifindex && !(ev->logflags & BF_LOG_F_AS_SEEN) &&
+		    ev->cap > ev->l3_off + 8u)
 			data[ev->l3_off + (ev->family == BF_FAMILY_IPV6 ? 7 : 8)]--;
 		k.p = data + ev->l3_off;
 		k.len = ev->len;

@@ -340,8 +340,13 @@ int bf_nf_stage_install(const struct bf_state *st, const int *nf_fds, uint32_t *
 {
 	struct bf_nf_stage ns;
 	size_t i;
-	int err = bf_nf_stage_open(st, true, &ns);
+	int err;
 
+	for (i = 0; i < st->n_att && nf_fds[i] < 0; i++)
+		old_ids[i] = 0;
+	if (i == st->n_att)
+		return 0; /* no program for it: no stage made */
+	err = bf_nf_stage_open(st, true, &ns);
 	if (err)
 		return err;
 	for (i = 0; i < st->n_att; i++) {

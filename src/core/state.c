@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "cgen/cgen.h"
 #include "common/strbuf.h"
+#include "core/nf_hooks.h"
 #include "core/state_int.h"
 #include "front/front.h"
 #include "kern/kern_int.h"
@@ -321,7 +322,7 @@ size_t bf_state_n_live(const struct bf_state *st)
 
 	for (size_t i = 0; i < st->n_att; i++)
 		n += st->att[i].prog_fd >= 0;
-	return n;
+	return n + (st->hooks_fd >= 0);
 }
 
 size_t bf_state_n_rules(const struct bf_state *st, enum bf_family family)
@@ -513,7 +514,7 @@ static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_inte
 {
 	int err;
 
-	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1};
+	*st = (struct bf_state){.lock_fd = -1, .counters_fd = -1, .state_fd = -1, .hooks_fd = -1};
 	err = bf_state_ns_dir(st->dir, sizeof(st->dir));
 	if (err)
 		return err;
@@ -528,6 +529,10 @@ static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_inte
 	if (err)
 		goto fail;
 
+	if (bf_nf_hooks_open(&st->hooks_fd))
+		st->hooks_fd = -1;
+	if (st->hooks_fd >= 0)
+		bf_nf_hooks_maps(st->hooks_fd, &st->counters_fd, &st->state_fd);
 	for (size_t i = 0; i < st->n_att; i++) {
 		find_prog(&st->att[i]);
 		if (st->att[i].prog_fd >= 0 && st->counters_fd < 0 &&
@@ -571,6 +576,8 @@ void bf_state_close(struct bf_state *st)
 		close(st->counters_fd);
 	if (st->state_fd >= 0)
 		close(st->state_fd);
+	if (st->hooks_fd >= 0)
+		close(st->hooks_fd);
 	free(st->base);
 	for (int f = 0; f < BF_FAMILY_MAX; f++) {
 		bf_ruleset_free(st->rs[f]);
@@ -581,6 +588,7 @@ void bf_state_close(struct bf_state *st)
 	st->n_att = 0;
 	st->counters_fd = -1;
 	st->state_fd = -1;
+	st->hooks_fd = -1;
 	st->base = NULL;
 	st->lock_fd = -1;
 }

@@ -46,6 +46,9 @@ struct bf_state {
 	int counters_fd;
 	/* The state map they share (statistic nth counts), -1 when none. */
 	int state_fd;
+	/* The netfilter hooks' prog_array (`attach --hook nf`,
+	 * core/nf_hooks.h), -1 when they are not attached. */
+	int hooks_fd;
 	/* The counters read from it (folded, by slot; NULL until read): the
 	 * base for carrying late counts over. n_base is the map's capacity in
 	 * slots (it has 2 n_base entries), 0 without a map. */
@@ -105,6 +108,11 @@ int bf_state_attach_all(struct bf_state *st, enum bf_xdp_mode asked);
  * the interface; -ENOENT if it was not attached. After the last one, the
  * final counters are stored in rules.v4 and rules.v6. */
 int bf_state_detach(struct bf_state *st, const char *ifname);
+/* `attach --hook nf` / `detach --hook nf`: the whole ruleset on netfilter
+ * links at iptables' hooks (core/nf_hooks.h) instead of XDP and TC;
+ * refused while an interface is attached, and the other way round. */
+int bf_state_attach_hooks(struct bf_state *st);
+int bf_state_detach_hooks(struct bf_state *st);
 
 /* Why an attachment has no program: "interface gone" or "program gone"
  * (replaced or removed by someone else); NULL when it is attached. */

@@ -4,6 +4,7 @@
 
 #include "common/strbuf.h"
 #include "cgen/cgen.h"
+#include "cgen/nf_hooks.h"
 #include "core/state.h"
 
 /* Paths under st->dir. */
@@ -112,6 +113,12 @@ void bf_iface_fds_close(struct bf_iface_fds *f);
  * their own if they need one). Nothing loaded on failure. */
 int bf_state_build_prog(struct bf_ruleset *const rs[BF_FAMILY_MAX], const char *ifname,
 			int map_fd, int state_fd, struct bf_iface_fds *out);
+
+/* The netfilter hooks' programs (core/nf_hooks.h), by slot, against
+ * map_fd and state_fd as bf_state_build_prog's; a family without a
+ * ruleset gets programs that accept. Nothing loaded on failure. */
+int bf_state_build_nf_hooks(struct bf_ruleset *const rs[BF_FAMILY_MAX], int map_fd, int state_fd,
+			    int fds[BF_NF_HOOK_SLOTS]);
 
 size_t bf_state_n_live(const struct bf_state *st);
 

@@ -138,7 +138,7 @@ static int ensure_mounted(const char *base)
 	return 0;
 }
 
-enum bpffs_op { BPFFS_PIN, BPFFS_GET, BPFFS_UNPIN };
+enum bpffs_op { BPFFS_PIN, BPFFS_GET, BPFFS_FIND, BPFFS_UNPIN };
 
 static int bpffs_do(enum bpffs_op op, const char *rel, int fd)
 {
@@ -150,6 +150,8 @@ static int bpffs_do(enum bpffs_op op, const char *rel, int fd)
 	    snprintf(path, sizeof(path), "%s/%s", base, rel) >= (int)sizeof(path))
 		return bf_err(-ENAMETOOLONG, "bpffs path too long");
 	r.ns_fd = r.cwd_fd = -1;
+	if (op == BPFFS_FIND && !is_bpffs(base))
+		return -ENOENT;
 	if (!is_bpffs(base)) {
 		err = enter_init_mnt(&r);
 		if (err == -EPERM)
@@ -177,6 +179,7 @@ static int bpffs_do(enum bpffs_op op, const char *rel, int fd)
 		break;
 	}
 	case BPFFS_GET:
+	case BPFFS_FIND:
 		err = bpf_obj_get(path);
 		if (err < 0)
 			err = -errno;
@@ -198,6 +201,11 @@ int bf_bpffs_pin(int fd, const char *rel)
 int bf_bpffs_get(const char *rel)
 {
 	return bpffs_do(BPFFS_GET, rel, -1);
+}
+
+int bf_bpffs_find(const char *rel)
+{
+	return bpffs_do(BPFFS_FIND, rel, -1);
 }
 
 int bf_bpffs_unpin(const char *rel)

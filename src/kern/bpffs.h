@@ -14,6 +14,8 @@ int bf_bpffs_pin(int fd, const char *rel);
 /* Opens the object pinned at rel: an fd, or -ENOENT (not logged) or
  * another -errno. */
 int bf_bpffs_get(const char *rel);
+/* The same, quietly -ENOENT without a BPF filesystem (never mounts one). */
+int bf_bpffs_find(const char *rel);
 /* Removes the pin at rel; 0 when it was not there. */
 int bf_bpffs_unpin(const char *rel);
 /* "<netns cookie>/name": where the current network namespace's object

@@ -188,6 +188,8 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	if (!err)
 		err = byte_off(btf, "nf_hook_state", "in", &o->state_in);
 	if (!err)
+		err = byte_off(btf, "nf_hook_state", "out", &o->state_out);
+	if (!err)
 		err = byte_off(btf, "nf_hook_state", "pf", &o->state_pf);
 	if (!err)
 		err = byte_off(btf, "inet6_skb_parm", "frag_max_size", &frag6_max);
@@ -225,7 +227,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 5"
+#define CACHE_MAGIC "bpfilter btf offsets 6"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

@@ -24,6 +24,7 @@ struct bf_nf_offsets {
 	int16_t skb_ip6cb_frag_max_size;
 	/* struct nf_hook_state */
 	int16_t state_in;           /* struct net_device *in */
+	int16_t state_out;          /* struct net_device *out */
 	int16_t state_pf;           /* u8 pf: NFPROTO_IPV4 or NFPROTO_IPV6 */
 	/* struct net_device */
 	int16_t dev_name;           /* char name[16] */
