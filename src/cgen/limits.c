@@ -1,6 +1,6 @@
-/* What the hooks (XDP, TC egress) cannot compile yet. Each function below is one limit
- * and returns its reason, or NULL: lifting a limit is deleting (or
- * narrowing) one function. Until then a ruleset that meets a limit is
+/* What the hooks (XDP and TC egress; the netfilter hooks) cannot compile
+ * yet. Each function below is one limit and returns its reason, or NULL:
+ * lifting a limit is deleting (or narrowing) one function. Until then a ruleset that meets a limit is
  * refused as a whole, never loaded in part: stored while nothing is
  * attached, refused when it has to be compiled. */
 #include <errno.h>
@@ -30,7 +30,7 @@ static unsigned int default_root(enum bf_table_id t, const struct bf_chain *c)
 	if (!c->builtin)
 		return 0;
 	if (!strcmp(c->name, "OUTPUT"))
-		return 2;
+		return 2; /* TC */
 	if (t == BF_TABLE_RAW)
 		return !strcmp(c->name, "PREROUTING");
 	return !strcmp(c->name, "INPUT") || !strcmp(c->name, "FORWARD");
