@@ -51,5 +51,37 @@ include tests/tests.mk
 
 include bench/bench.mk
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary (and bpfilter6),
+# the man page, bash completion, the systemd unit and, when there is none,
+# /etc/bpfilter/bpfilter.conf. Never any iptables name: see install-names.
+PREFIX ?= /usr/local
+SBINDIR = $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+# The iptables and ipset names, in a directory of their own: put it first
+# in PATH, or register each name with update-alternatives.
+NAMESDIR = $(PREFIX)/lib/bpfilter/bin
+NAMES = iptables ip6tables iptables-save iptables-restore ip6tables-save \
+	ip6tables-restore iptables-legacy ip6tables-legacy iptables-legacy-save \
+	iptables-legacy-restore ip6tables-legacy-save ip6tables-legacy-restore ipset
+
+.PHONY: install install-names
+install: bpfilter
+	install -D -m 0755 bpfilter $(DESTDIR)$(SBINDIR)/bpfilter
+	ln -sf bpfilter $(DESTDIR)$(SBINDIR)/bpfilter6
+	install -D -m 0644 docs/bpfilter.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfilter.8
+	install -D -m 0644 scripts/bpfilter.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfilter
+	ln -sf bpfilter $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfilter6
+	mkdir -p $(DESTDIR)$(SYSTEMDDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/bpfilter.service.in \
+		>$(DESTDIR)$(SYSTEMDDIR)/bpfilter.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/bpfilter/bpfilter.conf || \
+		install -D -m 0644 scripts/bpfilter.conf $(DESTDIR)$(SYSCONFDIR)/bpfilter/bpfilter.conf
+
+install-names: install
+	mkdir -p $(DESTDIR)$(NAMESDIR)
+	for n in $(NAMES); do ln -sf $(SBINDIR)/bpfilter $(DESTDIR)$(NAMESDIR)/$$n; done
+
 clean:
 	rm -rf $(BUILD) bpfilter

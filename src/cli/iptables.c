@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/personality.h"
 #include "cli/verbs.h"
 #include "common/strbuf.h"
 #include "core/state.h"
@@ -30,7 +31,7 @@ int bf_cli_iptables(int argc, char **argv)
 		goto out_cmd;
 	}
 	if (cmd.cmd == BF_CMD_VERSION || cmd.cmd == BF_CMD_HELP) {
-		printf("%s v%s (xdp)\n", bf_prog_name, BF_VERSION);
+		printf("%s %s\n", bf_prog_name, bf_cli_version());
 		rs = cmd.cmd == BF_CMD_HELP ? bf_ruleset_new(bf_cli_family) : NULL;
 		if (rs && !bf_command_exec(&cmd, rs, &out, &changed))
 			printf("\n%s", bf_strbuf_str(&out));

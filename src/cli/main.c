@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/personality.h"
 #include "cli/verbs.h"
 #include "common/log.h"
 #include "common/strbuf.h"
@@ -73,7 +74,7 @@ int bf_cli_fail(int err)
 		if (!strncmp(msg, "Bad argument", 12))
 			fprintf(stderr, "%s\n", msg);
 		else if (*msg) /* with none, iptables prints only the Try line */
-			fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
+			fprintf(stderr, "%s %s: %s\n", bf_prog_name, bf_cli_version(), msg);
 		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n",
 			bf_prog_name, bf_prog_name);
 		return BF_EXIT_PARAMETER;
@@ -83,7 +84,7 @@ int bf_cli_fail(int err)
 		fprintf(stderr, "%s\n", *msg ? msg : strerror(-err));
 		return BF_EXIT_RESOURCE;
 	case -ENODEV: /* no such table: iptables' VERSION_PROBLEM */
-		fprintf(stderr, "%s v%s (xdp): %s\n", bf_prog_name, BF_VERSION, msg);
+		fprintf(stderr, "%s %s: %s\n", bf_prog_name, bf_cli_version(), msg);
 		return BF_EXIT_VERSION;
 	case -ENOMEM:
 		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
@@ -144,10 +145,12 @@ static const struct {
 	{"log", bf_cli_log},
 	{"recent", bf_cli_recent},
 	{"set", bf_cli_set},
+	{"boot", bf_cli_boot},
 };
 
 int main(int argc, char **argv)
 {
+	const struct bf_personality *p;
 	int rc;
 
 	set_name(argv[0]);
@@ -160,6 +163,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* Called as iptables, iptables-save, ipset...: that tool. */
+	p = bf_personality_of(bf_prog_name);
+	if (p) {
+		rc = bf_personality_run(p, argc, argv);
+		fflush(stdout);
+		bf_strbuf_free(&errors);
+		return rc;
+	}
 	rc = -1;
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/personality.h"
 #include "cli/verbs.h"
 #include "common/strbuf.h"
 #include "core/state.h"
@@ -23,6 +24,7 @@ static const struct option restore_options[] = {
 	{.name = "wait-interval", .has_arg = 1, .val = 'W'},
 	{.name = "table", .has_arg = 1, .val = 'T'},
 	{.name = "modprobe", .has_arg = 1, .val = 'M'},
+	{.name = "version", .has_arg = 0, .val = 'V'},
 	{.name = "help", .has_arg = 0, .val = 'h'},
 	{0},
 };
@@ -72,7 +74,7 @@ int bf_cli_restore(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":cntvw::W:T:M:h", restore_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":cntvw::W:T:M:Vh", restore_options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			counters = true;
@@ -95,6 +97,9 @@ int bf_cli_restore(int argc, char **argv)
 		case 'v':
 		case 'M':
 			break;
+		case 'V':
+			printf("%s %s\n", bf_prog_name, bf_cli_version());
+			return 0;
 		case 'h':
 			printf("Usage: %s restore [-c] [-n] [-t] [-T table] [-w [seconds]] [file]\n",
 			       bf_prog_name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/personality.h"
 #include "cli/verbs.h"
 #include "common/log.h"
 #include "common/strbuf.h"
@@ -762,6 +763,8 @@ static int parse_opts(struct set_ctx *c, int argc, char **argv, char **words, in
 			c->o.sorted = true;
 		else if (!strcmp(a, "-r") || !strcmp(a, "-resolve"))
 			;
+		else if (!strcmp(a, "-v") || !strcmp(a, "-version"))
+			words[(*n)++] = "version"; /* as ipset: the version command */
 		else if (!strcmp(a, "-o") || !strcmp(a, "-output")) {
 			if (i + 1 >= argc)
 				return param(c, "Missing mandatory argument of option `%s'", a);
@@ -800,7 +803,10 @@ int bf_cli_set(int argc, char **argv)
 		return 0;
 	}
 	if (!err && !strcmp(words[0], "version")) {
-		printf("%s set v%s (bpfilter's sets)\n", bf_prog_name, BF_VERSION);
+		if (strncmp(bf_cli_set_name(), "ipset", 5))
+			printf("%s (bpfilter's sets)\n", bf_cli_set_name());
+		else
+			printf("%s, protocol version: 7\n", bf_cli_set_name());
 		free(words);
 		return 0;
 	}
@@ -829,14 +835,14 @@ int bf_cli_set(int argc, char **argv)
 		rc = c.param ? SET_EXIT_PARAM : 1;
 		if (!c.o.quiet) {
 			if (c.line)
-				fprintf(stderr, "%s set v%s: Error in line %d: %s\n", bf_prog_name,
-					BF_VERSION, c.line, *msg ? msg : strerror(-err));
+				fprintf(stderr, "%s: Error in line %d: %s\n", bf_cli_set_name(),
+					c.line, *msg ? msg : strerror(-err));
 			else
-				fprintf(stderr, "%s set v%s: %s\n", bf_prog_name, BF_VERSION,
+				fprintf(stderr, "%s: %s\n", bf_cli_set_name(),
 					*msg ? msg : strerror(-err));
 			if (c.param)
-				fprintf(stderr, "Try `%s set help' for more information.\n",
-					bf_prog_name);
+				fprintf(stderr, "Try `%s help' for more information.\n",
+					bf_cli_set_command());
 		}
 	}
 	bf_cli_errors_reset();

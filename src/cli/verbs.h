@@ -15,5 +15,8 @@ int bf_cli_log(int argc, char **argv);
 int bf_cli_recent(int argc, char **argv);
 /* `set ...`: ipset's commands on bpfilter's sets (cli/set.c). */
 int bf_cli_set(int argc, char **argv);
+/* `boot`: restores the saved rulesets and attaches, as the systemd unit
+ * does at boot (cli/boot.c). */
+int bf_cli_boot(int argc, char **argv);
 
 #endif
