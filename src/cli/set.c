@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/personality.h"
 #include "cli/verbs.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "core/set.h"
@@ -24,6 +25,7 @@
 
 struct set_opts {
 	bool exist, quiet, names, terse, sorted, save_fmt;
+	bool json; /* list --json (bpfilter's) */
 	const char *file;
 };
 
@@ -569,16 +571,44 @@ static void print_header(struct set_ctx *c, const struct bf_set *s, struct bf_st
 	bf_strbuf_printf(o, " bucketsize 12 initval 0x%08x", s->initval);
 }
 
+/* list --json: a set as one object, the text's fields and its members'
+ * lines as strings (after a comma unless first). */
+static void list_json(struct set_ctx *c, const struct bf_set *s, const struct list_job *j)
+{
+	struct bf_strbuf *o = &c->out, header = {0};
+	bool first = true;
+
+	print_header(c, s, &header);
+	bf_strbuf_puts(o, "{");
+	bf_json_kv_str(o, &first, "name", s->name);
+	bf_json_kv_str(o, &first, "type", bf_set_type_name(s->type));
+	bf_json_kv_u64(o, &first, "revision", (uint64_t)bf_set_type_revision(s->type));
+	bf_json_kv_str(o, &first, "header", bf_strbuf_str(&header));
+	bf_json_kv_u64(o, &first, "references", references(c, s->name));
+	bf_json_kv_u64(o, &first, "entries", j->n);
+	bf_json_key(o, &first, "members");
+	bf_strbuf_puts(o, "[");
+	for (size_t i = 0; i < j->n && !c->o.terse; i++) {
+		if (i)
+			bf_strbuf_puts(o, ",");
+		bf_json_str(o, j->lines[i].text);
+	}
+	bf_strbuf_puts(o, "]}");
+	bf_strbuf_free(&header);
+}
+
 static int list_one(struct set_ctx *c, const struct bf_set *s, bool save, bool first)
 {
 	struct list_job j = {.s = s, .out = &c->out, .save = save};
 	struct bf_strbuf *o = &c->out;
 	int fd = -1, err = 0;
 
-	if (c->o.names) {
+	if (c->o.names && !c->o.json) {
 		bf_strbuf_printf(o, "%s\n", s->name);
 		return 0;
 	}
+	if (c->o.json && !first)
+		bf_strbuf_puts(o, ",");
 	{
 		err = bf_set_map_open(s, &fd);
 		if (!err)
@@ -590,7 +620,9 @@ static int list_one(struct set_ctx *c, const struct bf_set *s, bool save, bool f
 	}
 	if (c->o.sorted && j.n)
 		qsort(j.lines, j.n, sizeof(*j.lines), cmp_lines);
-	if (save) {
+	if (c->o.json && !save) {
+		list_json(c, s, &j);
+	} else if (save) {
 		bf_strbuf_printf(o, "create %s %s ", s->name, bf_set_type_name(s->type));
 		print_header(c, s, o);
 		bf_strbuf_puts(o, "\n");
@@ -608,7 +640,7 @@ static int list_one(struct set_ctx *c, const struct bf_set *s, bool save, bool f
 		else
 			bf_strbuf_printf(o, "Number of entries: %zu\n", j.n);
 	}
-	for (size_t i = 0; i < j.n && (save || !c->o.terse); i++)
+	for (size_t i = 0; !c->o.json && i < j.n && (save || !c->o.terse); i++)
 		bf_strbuf_printf(o, "%s\n", j.lines[i].text);
 out:
 	for (size_t i = 0; i < j.n; i++)
@@ -627,17 +659,19 @@ static int cmd_list(struct set_ctx *c, bool save, int argc, char **argv)
 	err = batch_flush(c);
 	if (err)
 		return err;
+	if (c->o.json && !save)
+		bf_strbuf_puts(&c->out, "[");
 	if (argc) {
 		if (need_set(c, argv[0], &s))
 			return -EINVAL;
-		return list_one(c, s, save || c->o.save_fmt, true);
+		err = list_one(c, s, save || c->o.save_fmt, true);
+	} else {
+		for (size_t i = 0; !err && i < c->n_sets; i++)
+			err = list_one(c, &c->sets[i], save || c->o.save_fmt, !i);
 	}
-	for (size_t i = 0; i < c->n_sets; i++) {
-		err = list_one(c, &c->sets[i], save || c->o.save_fmt, !i);
-		if (err)
-			return err;
-	}
-	return 0;
+	if (!err && c->o.json && !save)
+		bf_strbuf_puts(&c->out, "]\n");
+	return err;
 }
 
 static void usage(void)
@@ -763,6 +797,8 @@ static int parse_opts(struct set_ctx *c, int argc, char **argv, char **words, in
 			c->o.sorted = true;
 		else if (!strcmp(a, "-r") || !strcmp(a, "-resolve"))
 			;
+		else if (!strcmp(a, "--json") || !strcmp(a, "-json"))
+			c->o.json = true;
 		else if (!strcmp(a, "-v") || !strcmp(a, "-version"))
 			words[(*n)++] = "version"; /* as ipset: the version command */
 		else if (!strcmp(a, "-o") || !strcmp(a, "-output")) {

@@ -551,6 +551,8 @@ static int list(const struct bf_command *cmd, struct bf_table *t, struct bf_strb
 			f |= BF_LFMT_KILOMEGAGIGA;
 		if (cmd->format & BF_FMT_LINENUMBERS)
 			f |= BF_LFMT_LINENUMBERS;
+		if (cmd->format & BF_FMT_JSON)
+			f |= BF_LFMT_JSON;
 		bf_front_list(out, t, c, cmd->rulenum, f);
 	}
 	if (!cmd->zero_too)

@@ -34,6 +34,7 @@ enum bf_cmd {
 #define BF_FMT_VERBOSE 0x02      /* -v */
 #define BF_FMT_EXACT 0x04        /* -x */
 #define BF_FMT_LINENUMBERS 0x08  /* --line-numbers */
+#define BF_FMT_JSON 0x10         /* --json (bpfilter's) */
 
 /* One parsed iptables command line. */
 struct bf_command {

@@ -19,6 +19,7 @@
 #define BF_LFMT_NOTABLE 0x0010
 #define BF_LFMT_VIA 0x0040
 #define BF_LFMT_LINENUMBERS 0x0200
+#define BF_LFMT_JSON 0x10000 /* bpfilter's --json: every field, as JSON */
 /* One rule on one line, as -v prints what -A/-D/-I/-R/-C act on. */
 #define BF_LFMT_PRINT_RULE (BF_LFMT_NOCOUNTS | BF_LFMT_OPTIONS | BF_LFMT_VIA | \
 			    BF_LFMT_NUMERIC | BF_LFMT_NOTABLE)

@@ -3,8 +3,10 @@
  * print_firewall and list_rules), and the -h text. */
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "ext/ext.h"
 #include "front/front.h"
 #include "front/internal.h"
@@ -153,12 +155,122 @@ void bf_front_list_rule(struct bf_strbuf *out, const struct bf_rule *r,
 	bf_strbuf_puts(out, "\n");
 }
 
+/* "key":"text" from what a print call wrote into tmp, trimmed of the
+ * columns' spaces; tmp emptied. */
+static void kv_text(struct bf_strbuf *out, bool *first, const char *key, struct bf_strbuf *tmp)
+{
+	const char *s = bf_strbuf_str(tmp);
+	size_t len = strlen(s);
+	char *v;
+
+	while (*s == ' ')
+		s++, len--;
+	while (len && s[len - 1] == ' ')
+		len--;
+	v = strndup(s, len);
+	bf_json_kv_str(out, first, key, v ? v : "");
+	free(v);
+	bf_strbuf_reset(tmp);
+}
+
+/* --json: a rule as an object of every column -L -v -x would show, from
+ * the same print calls ("extra": what the matches and target print). */
+static void rule_json(struct bf_strbuf *out, const struct bf_rule *r, unsigned int num,
+		      unsigned int f)
+{
+	const struct bf_ip *ip = &r->ip;
+	bool numeric = f & BF_LFMT_NUMERIC, first = true;
+	struct bf_strbuf tmp = {0};
+	char addr[1100];
+
+	f |= BF_LFMT_NOTABLE;
+	bf_strbuf_puts(out, "{");
+	bf_json_kv_u64(out, &first, "num", num);
+	bf_json_kv_u64(out, &first, "packets", r->counters.packets);
+	bf_json_kv_u64(out, &first, "bytes", r->counters.bytes);
+	bf_json_kv_str(out, &first, "target", bf_target_name(&r->target));
+	print_proto(&tmp, ip, f);
+	kv_text(out, &first, "prot", &tmp);
+	bf_strbuf_printf(&tmp, "%c%c", ip->invflags & BF_INV_FRAG ? '!' : '-',
+			 ip->flags & BF_F_FRAG ? 'f' : '-');
+	kv_text(out, &first, "opt", &tmp);
+	print_iface(&tmp, ip->iniface, ip->invflags & BF_INV_VIA_IN, f, "", "%s");
+	kv_text(out, &first, "in", &tmp);
+	print_iface(&tmp, ip->outiface, ip->invflags & BF_INV_VIA_OUT, f, "", "%s");
+	kv_text(out, &first, "out", &tmp);
+	if (ip->family == BF_FAMILY_IPV6)
+		bf_front_addr6_list_str(addr, sizeof(addr), &ip->src6, &ip->smsk6, numeric);
+	else
+		bf_front_addr_list_str(addr, sizeof(addr), ip->src, ip->smsk, numeric);
+	bf_strbuf_printf(&tmp, "%s%s", ip->invflags & BF_INV_SRCIP ? "!" : "", addr);
+	kv_text(out, &first, "source", &tmp);
+	if (ip->family == BF_FAMILY_IPV6)
+		bf_front_addr6_list_str(addr, sizeof(addr), &ip->dst6, &ip->dmsk6, numeric);
+	else
+		bf_front_addr_list_str(addr, sizeof(addr), ip->dst, ip->dmsk, numeric);
+	bf_strbuf_printf(&tmp, "%s%s", ip->invflags & BF_INV_DSTIP ? "!" : "", addr);
+	kv_text(out, &first, "destination", &tmp);
+	if (ip->flags & BF_F_GOTO)
+		bf_strbuf_puts(&tmp, "[goto] ");
+	for (size_t i = 0; i < r->n_matches; i++)
+		r->matches[i].ops->print(&tmp, ip, r->matches[i].data, numeric);
+	if (r->target.verdict == BF_VERDICT_EXT && r->target.ops->print)
+		r->target.ops->print(&tmp, ip, r->target.data, numeric);
+	kv_text(out, &first, "extra", &tmp);
+	bf_strbuf_puts(out, "}");
+	bf_strbuf_free(&tmp);
+}
+
+/* --json: {"chains":[{"name", "policy" and its counters or "references",
+ * "rules":[...]}...]}. */
+static void list_json(struct bf_strbuf *out, const struct bf_table *t,
+		      const struct bf_chain *only, unsigned int rulenum, unsigned int f)
+{
+	bool first_chain = true;
+
+	bf_strbuf_puts(out, "{\"chains\":[");
+	for (size_t i = 0; i < t->n_chains; i++) {
+		const struct bf_chain *c = t->chains[i];
+		bool first = true, first_rule = true;
+
+		if (only && c != only)
+			continue;
+		bf_strbuf_puts(out, first_chain ? "{" : ",{");
+		first_chain = false;
+		bf_json_kv_str(out, &first, "name", c->name);
+		if (c->builtin) {
+			bf_json_kv_str(out, &first, "policy", bf_verdict_name(c->policy));
+			bf_json_kv_u64(out, &first, "packets", c->policy_counters.packets);
+			bf_json_kv_u64(out, &first, "bytes", c->policy_counters.bytes);
+		} else {
+			bf_json_kv_u64(out, &first, "references", bf_table_chain_refs(t, c->name));
+		}
+		bf_json_key(out, &first, "rules");
+		bf_strbuf_puts(out, "[");
+		for (size_t j = 0; j < c->n_rules; j++) {
+			if (rulenum && j + 1 != rulenum)
+				continue;
+			if (!first_rule)
+				bf_strbuf_puts(out, ",");
+			first_rule = false;
+			rule_json(out, c->rules[j], (unsigned int)j + 1, f);
+		}
+		bf_strbuf_puts(out, "]}");
+	}
+	bf_strbuf_puts(out, "]}\n");
+}
+
 /* With a rule number only that rule is printed, without any header. */
 void bf_front_list(struct bf_strbuf *out, const struct bf_table *t,
 		   const struct bf_chain *only, unsigned int rulenum,
 		   unsigned int format)
 {
 	bool found = false;
+
+	if (format & BF_LFMT_JSON) {
+		list_json(out, t, only, rulenum, format);
+		return;
+	}
 
 	for (size_t i = 0; i < t->n_chains; i++) {
 		const struct bf_chain *c = t->chains[i];

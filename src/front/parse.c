@@ -114,6 +114,8 @@ static const struct option main_options[] = {
 	{"goto", 1, NULL, 'g'},
 	{"ipv4", 0, NULL, '4'},
 	{"ipv6", 0, NULL, '6'},
+	/* bpfilter's: -L as JSON, for monitoring (-j stays the jump). */
+	{"json", 0, NULL, 'J'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -163,6 +165,7 @@ struct parser {
 	unsigned int wait_interval;
 	unsigned long long pcnt, bcnt;
 	int verbose;
+	bool json;
 	struct in_addr *saddrs, *smasks, *daddrs, *dmasks;
 	struct in6_addr *saddrs6, *smasks6, *daddrs6, *dmasks6;
 	size_t ns, nd;
@@ -777,6 +780,9 @@ static int parse_option(struct parser *p, int c)
 		break;
 	case 'M': /* --modprobe: nothing to load */
 		break;
+	case 'J':
+		p->json = true;
+		break;
 	case 'c':
 		err = parse_counters(p);
 		break;
@@ -943,7 +949,8 @@ static void fill_command(const struct parser *p, struct bf_command *cmd)
 	cmd->format = (p->options & OPT_NUMERIC ? BF_FMT_NUMERIC : 0) |
 		      (p->options & OPT_VERBOSE ? BF_FMT_VERBOSE : 0) |
 		      (p->options & OPT_EXPANDED ? BF_FMT_EXACT : 0) |
-		      (p->options & OPT_LINENUMBERS ? BF_FMT_LINENUMBERS : 0);
+		      (p->options & OPT_LINENUMBERS ? BF_FMT_LINENUMBERS : 0) |
+		      (p->json ? BF_FMT_JSON : 0);
 	/* iptables: -w alone or a negative value waits forever, -w 0 or no
 	 * -w does not wait. */
 	cmd->wait_secs = p->wait < 0 ? 0 : p->wait == 0 ? -1 : p->wait;
@@ -990,6 +997,8 @@ static int finish(struct parser *p, struct bf_command *cmd)
 
 	if (p->cut)
 		return finish_cut(p, cmd);
+	if (p->json && p->command != CMD_LIST)
+		return bf_err(-EINVAL, "--json goes with -L only");
 	if (!p->wait && p->wait_interval_set)
 		return bf_err(-EINVAL, "--wait-interval only makes sense with --wait\n");
 	for (size_t i = 0; i < p->tmpl->n_matches; i++) {
