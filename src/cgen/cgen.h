@@ -395,6 +395,9 @@ struct bf_hook_ops {
 	 * at LOCAL_IN, cgen/nf_reject.h); at another one REJECT does not
 	 * compile yet. */
 	bool nf_answers;
+	/* The packet holds its route (a netfilter hook after routing): the
+	 * route's type answers -m addrtype --dst-type. */
+	bool routed;
 };
 
 extern const struct bf_hook_ops bf_hook_xdp;

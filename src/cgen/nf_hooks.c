@@ -100,22 +100,23 @@ static void nf_hooks_log_frame(struct bf_cgen *cg)
 	bf_label_bind(cg, no_out);
 }
 
-#define NF_POINT_OPS(answers)                                                                  \
+#define NF_POINT_OPS(answers, has_route)                                                        \
 	{                                                                                      \
 		.name = "nf_hook", .prog_type = BF_PROG_TYPE_NETFILTER,                        \
 		.expected_attach_type = BF_ATTACH_NETFILTER, .prologue = bf_nf_prologue_all,   \
 		.verdict_code = bf_nf_verdict_code, .check = bf_cgen_check_nf,                 \
 		.walk_max = BF_NF_BUF_LEN - 4, .log_frame = nf_hooks_log_frame,                \
-		.iface_test = nf_iface_test, .nf_answers = (answers),                          \
+		.iface_test = nf_iface_test, .nf_answers = (answers), .routed = (has_route),   \
 	}
 
-/* REJECT answers only at INPUT: nft's chain is at LOCAL_IN. */
+/* REJECT answers only at INPUT: nft's chain is at LOCAL_IN. Every point
+ * but PREROUTING comes after routing. */
 static const struct bf_hook_ops nf_point_ops[BF_NF_POINTS] = {
-	[BF_NF_PREROUTING_RAW] = NF_POINT_OPS(false),
-	[BF_NF_INPUT] = NF_POINT_OPS(true),
-	[BF_NF_FORWARD] = NF_POINT_OPS(false),
-	[BF_NF_OUTPUT_RAW] = NF_POINT_OPS(false),
-	[BF_NF_OUTPUT] = NF_POINT_OPS(false),
+	[BF_NF_PREROUTING_RAW] = NF_POINT_OPS(false, false),
+	[BF_NF_INPUT] = NF_POINT_OPS(true, true),
+	[BF_NF_FORWARD] = NF_POINT_OPS(false, true),
+	[BF_NF_OUTPUT_RAW] = NF_POINT_OPS(false, true),
+	[BF_NF_OUTPUT] = NF_POINT_OPS(false, true),
 };
 
 const struct bf_hook_ops *bf_nf_point_ops(enum bf_nf_point point)

@@ -58,10 +58,11 @@ void bf_emit_load_pkt(struct bf_cgen *cg, int dst, int ptr_reg, int off, int siz
 
 void bf_emit_pkt_bytes(struct bf_cgen *cg, int off_reg, int len, int ptr_reg, int label)
 {
-	/* For the verifier, which takes packet ranges only below 64 KiB
-	 * (BF_REG_L3 itself may be up to 62 bytes in): no XDP frame comes
-	 * near 16 KiB, so the jump is never taken. */
-	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, off_reg, 0x3fff, 0), label);
+	/* For the verifier: the hook's bound (cgen.h, walk_max). At XDP it
+	 * takes packet ranges only below 64 KiB (BF_REG_L3 itself may be up
+	 * to 62 bytes in) and no frame comes near 16 KiB; where the packet
+	 * is a copy on the stack (netfilter, TC egress), within the copy. */
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JGT, off_reg, cg->hook->walk_max, 0), label);
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, BF_PKT_LEN));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_SUB, BPF_REG_0, len));
 	bf_emit_jump(cg, BPF_JMP_REG(BPF_JSGT, off_reg, BPF_REG_0, 0), label);

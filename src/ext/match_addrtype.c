@@ -9,10 +9,13 @@
 #include <strings.h>
 
 #include "cgen/cgen.h"
+#include "cgen/insn.h"
+#include "cgen/nf_uapi.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
+#include "kern/btf_offsets.h"
 
 enum { O_SRC_TYPE, O_DST_TYPE, O_LIMIT_IFACE_IN, O_LIMIT_IFACE_OUT };
 
@@ -191,25 +194,74 @@ static int addrtype_check(const void *data, const struct bf_ip *ip, unsigned int
 	return 0;
 }
 
-/* Not compiled: xt_addrtype asks the FIB at run time for the type of the
- * route to the address (inet_dev_addr_type: 0/8 and 255.255.255.255 are
- * BROADCAST, 224/4 MULTICAST, else the type of the local table's route,
- * UNICAST when there is none or it is an error route; IPv6 asks
- * ipv6_chk_addr and the routes). From XDP, bpf_fib_lookup with
- * BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID (table local) says
- * SUCCESS for a unicast route, but NOT_FWDED for every other type and for
- * no route alike (filter.c: `if (res.type != RTN_UNICAST) return
- * NOT_FWDED`; fib_table_lookup failing returns NOT_FWDED too): it cannot
- * tell LOCAL from BROADCAST from an address without a route, and no
- * helper or kfunc returns the route type. A table of local addresses
- * taken at compile time goes stale when addresses change, which the
- * kernel's answer follows. So every use is refused. */
+/* xt_addrtype asks the FIB at run time for the type of the address
+ * (inet_dev_addr_type: 0/8 and 255.255.255.255 are BROADCAST, 224/4
+ * MULTICAST, else the type of the local table's route, UNICAST when there
+ * is none). From XDP it cannot be asked: bpf_fib_lookup says NOT_FWDED for
+ * every type but unicast and for no route alike (filter.c), and no helper
+ * or kfunc returns the type; a table of local addresses taken at compile
+ * time would go stale. At a netfilter hook after routing (`attach --hook
+ * nf`) the packet holds its route, whose type for the destination is the
+ * local table's LOCAL or BROADCAST (or MULTICAST), else a unicast one:
+ * --dst-type compiles there, for IPv4. --src-type (no route says it),
+ * --limit-iface-* and IPv6 stay refused. */
+#define RTN_UNICAST 1
+#define RTN_LOCAL 2
+#define RTN_BROADCAST 3
+#define RTN_MULTICAST 5
+
+extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
+
 static int addrtype_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 			 const void *data, int no_match)
 {
-	return bf_err(-EOPNOTSUPP, "addrtype: the address type comes from the routing table at "
-		      "run time, which XDP's bpf_fib_lookup cannot give (it does not tell LOCAL "
-		      "or BROADCAST from an address without a route)");
+	const struct match_addrtype *m = data;
+	int typed = bf_label_new(cg), route = bf_label_new(cg), unicast = bf_label_new(cg);
+	struct bf_nf_offsets o;
+
+	if (!cg->hook->routed || m->source || (m->flags & (LIMIT_IFACE_IN | LIMIT_IFACE_OUT)) ||
+	    rule->ip.family != BF_FAMILY_IPV4)
+		return bf_err(-EOPNOTSUPP, "addrtype: only --dst-type, for IPv4, at the netfilter "
+			      "hooks after routing (attach --hook nf): XDP's bpf_fib_lookup does "
+			      "not tell LOCAL or BROADCAST from an address without a route");
+	if (!bf_nf_offsets_get || bf_nf_offsets_get(&o))
+		return -EOPNOTSUPP;
+	/* r2: the type, as inet_dev_addr_type gives it. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, RTN_MULTICAST));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_3, BPF_REG_1));
+	bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_3, 28));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0xe, 0), typed);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, RTN_BROADCAST));
+	bf_emit_jump(cg, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, -1, 0), typed);
+	bf_emit(cg, BPF_ALU32_IMM(BPF_RSH, BPF_REG_1, 24));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), typed);
+	/* The route's type: skb->_skb_refdst without its flag bit. */
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BF_REG_CTX, BF_NF_CTX_SKB));
+	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_3, o.skb_refdst));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_3, -2));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, 0), unicast);
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, o.rt_type));
+	bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_SCRATCH, 0));
+	bf_emit(cg, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, BF_PKT_SCRATCH));
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, 2));
+	bf_emit(cg, BPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, BF_PKT_SCRATCH));
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, RTN_LOCAL, 0), route);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, RTN_BROADCAST, 0), route);
+	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_2, RTN_MULTICAST, 0), route);
+	bf_label_bind(cg, unicast);
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, RTN_UNICAST));
+	bf_label_bind(cg, route);
+	bf_label_bind(cg, typed);
+	/* Bit `type` of --dst-type's mask, inverted by `!`. */
+	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_1, 1));
+	bf_emit(cg, BPF_ALU64_REG(BPF_LSH, BPF_REG_1, BPF_REG_2));
+	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, m->dest));
+	bf_emit_jump(cg, BPF_JMP_IMM(m->flags & INVERT_DEST ? BPF_JNE : BPF_JEQ, BPF_REG_1, 0, 0),
+		     no_match);
+	return cg->err;
 }
 
 const struct bf_match_ops bf_match_addrtype = {

@@ -213,6 +213,10 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 	err = byte_off(btf, "sk_buff", "sk", &o->skb_sk);
 	if (!err)
 		err = byte_off(btf, "sock_common", "skc_family", &o->sk_family);
+	if (!err)
+		err = byte_off(btf, "sk_buff", "_skb_refdst", &o->skb_refdst);
+	if (!err)
+		err = byte_off(btf, "rtable", "rt_type", &o->rt_type);
 	if (err)
 		return err;
 	r = btf__find_by_name_kind(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC);
@@ -227,7 +231,7 @@ static int fill(const struct btf *btf, struct bf_nf_offsets *o)
 }
 
 #define CACHE_NAME ".btf-offsets" /* hidden: the directory lists namespaces */
-#define CACHE_MAGIC "bpfilter btf offsets 6"
+#define CACHE_MAGIC "bpfilter btf offsets 7"
 #define BOOT_ID_LEN 36
 
 /* What the file holds, all of it checked before the offsets are used. */

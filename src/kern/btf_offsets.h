@@ -53,6 +53,10 @@ struct bf_nf_offsets {
 	 * u16 skc_family; the kfunc bpf_cast_to_kern_ctx's BTF id. */
 	int16_t skb_sk;
 	int16_t sk_family;
+	/* -m addrtype at the netfilter hooks: sk_buff's unsigned long
+	 * _skb_refdst (the route, bit 0 a flag), rtable's u16 rt_type. */
+	int16_t skb_refdst;
+	int16_t rt_type;
 	int32_t kfunc_cast_to_kern_ctx;
 	/* BTF ids of the kfuncs bpf_xdp_ct_lookup and bpf_ct_release. */
 	int32_t kfunc_xdp_ct_lookup;
