@@ -4,7 +4,7 @@
 set -e
 PKGS="make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev libcmocka-dev \
 iptables nftables python3 iproute2 ethtool netbase clang-14 libclang-rt-14-dev ipset gnuplot-nox \
-fail2ban ufw"
+fail2ban ufw libcap2-bin"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

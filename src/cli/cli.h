@@ -17,6 +17,8 @@
 extern const char *bf_prog_name;
 extern enum bf_family bf_cli_family; /* the family of the invoked name */
 extern int bf_verbose;
+/* The table the command works on, for messages ("filter" unless -t). */
+extern const char *bf_cli_table;
 
 /* Prints the error messages the library logged for a failure with code
  * err (negative errno) as iptables would, and returns the exit code. */

@@ -40,6 +40,7 @@ int bf_cli_iptables(int argc, char **argv)
 		goto out_cmd;
 	}
 	/* Only listings show counters; a change reads them if it must. */
+	bf_cli_table = bf_table_name(cmd.table);
 	rc = bf_cli_open_state(&st, cmd.wait_secs, cmd.wait_interval_us, shows_counters(&cmd));
 	if (rc)
 		goto out_cmd;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/personality.h"
@@ -107,13 +110,40 @@ int bf_cli_usage_error(const char *fmt, ...)
 	return bf_cli_fail(-EINVAL);
 }
 
+const char *bf_cli_table = "filter";
+
+/* CAP_NET_ADMIN, and CAP_BPF or CAP_SYS_ADMIN, in the effective set:
+ * what loading, attaching and reading the programs' maps take. */
+static bool privileged(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {0};
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+#define HAS(cap) (d[(cap) / 32].effective & (1u << ((cap) % 32)))
+	return HAS(CAP_NET_ADMIN) && (HAS(39 /* CAP_BPF */) || HAS(CAP_SYS_ADMIN));
+#undef HAS
+}
+
 int bf_cli_open_state(struct bf_state *st, int wait_secs, unsigned int interval_us,
 		      bool counters)
 {
 	int err = counters ? bf_state_open(st, wait_secs, interval_us)
 			   : bf_state_open_uncounted(st, wait_secs, interval_us);
 
-	return err ? bf_cli_fail(err) : 0;
+	if (err)
+		return bf_cli_fail(err);
+	/* As iptables-legacy without CAP_NET_ADMIN: after the lock, before
+	 * anything is read or changed. */
+	if (!privileged()) {
+		bf_state_close(st);
+		fprintf(stderr, "%s %s: can't initialize iptables table `%s': Permission denied "
+			"(you must be root)\nPerhaps iptables or your kernel needs to be upgraded.\n",
+			bf_prog_name, bf_cli_version(), bf_cli_table);
+		return BF_EXIT_VERSION;
+	}
+	return 0;
 }
 
 static int count_verbose(int argc, char **argv)
