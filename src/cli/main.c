@@ -89,9 +89,6 @@ int bf_cli_fail(int err)
 	case -ENODEV: /* no such table: iptables' VERSION_PROBLEM */
 		fprintf(stderr, "%s %s: %s\n", bf_prog_name, bf_cli_version(), msg);
 		return BF_EXIT_VERSION;
-	case -ENOMEM:
-		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
-		return BF_EXIT_RESOURCE;
 	default:
 		fprintf(stderr, "%s: %s\n", bf_prog_name, *msg ? msg : strerror(-err));
 		return BF_EXIT_OTHER;

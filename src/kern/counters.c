@@ -31,6 +31,11 @@ int bf_counters_create(size_t n_slots, int *map_fd)
 		n_slots = 1;
 	if (n_slots > UINT32_MAX)
 		return -E2BIG;
+	/* Tests of fail-closed: BPFILTER_FAULT=map stands for a map the
+	 * kernel cannot make (a memory limit). */
+	if (getenv("BPFILTER_FAULT") && strstr(getenv("BPFILTER_FAULT"), "map"))
+		return bf_err(-ENOMEM, "cannot create the counters map: %s (BPFILTER_FAULT)",
+			      strerror(ENOMEM));
 	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, BF_COUNTERS_MAP_NAME,
 			    sizeof(uint32_t), sizeof(struct bf_counter),
 			    (uint32_t)n_slots, NULL);

@@ -45,6 +45,11 @@ int bf_lock_take(const char *path, int wait_secs, unsigned int interval_us, int 
 	int lfd, err = 0;
 
 	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* A read-only state directory still locks (flock takes any fd): the
+	 * command then fails where it writes, saying so, with nothing
+	 * changed. */
+	if (lfd < 0 && errno == EROFS)
+		lfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (lfd < 0)
 		return -errno;
 
