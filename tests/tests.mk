@@ -38,6 +38,12 @@ check: all test-bins fuzz-bins
 unit prog cli e2e: all test-bins
 	@tests/run.sh $@
 
+# The swap under traffic with 1,000 changes (make check runs 100).
+.PHONY: check-swap
+check-swap: all test-bins
+	@CHANGES=1000 BPFILTER=$(CURDIR)/bpfilter TOOLS=$(CURDIR)/build/tools \
+		TESTS=$(CURDIR)/tests bash tests/e2e/test_swap_traffic.sh
+
 # The diff group; `make diff` is the random differential harness.
 diff-tests: all test-bins
 	@tests/run.sh diff
