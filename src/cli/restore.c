@@ -60,6 +60,24 @@ static void only_table(char *text, const char *table)
 	}
 }
 
+/* The input as iptables-restore reads it: line by line, each as far as
+ * its first NUL byte (fgets, then strlen), so that binary garbage fails
+ * on the line it is on, not as a whole. */
+static int read_lines(struct bf_strbuf *b, FILE *f)
+{
+	size_t cap = 0;
+	char *line = NULL;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, f)) > 0) {
+		bf_strbuf_puts(b, line);
+		if (strlen(line) < (size_t)n && line[n - 1] == '\n')
+			bf_strbuf_puts(b, "\n");
+	}
+	free(line);
+	return ferror(f) ? -EIO : b->err;
+}
+
 int bf_cli_restore(int argc, char **argv)
 {
 	bool counters = false, noflush = false, test = false;
@@ -119,7 +137,7 @@ int bf_cli_restore(int argc, char **argv)
 		fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
 		return BF_EXIT_OTHER;
 	}
-	err = bf_strbuf_read(&text, in);
+	err = read_lines(&text, in);
 	if (in != stdin)
 		fclose(in);
 	if (err) {
