@@ -32,6 +32,14 @@ int bf_nf_link_create(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priori
 	a.nf.netfilter.priority = priority;
 	a.nf.netfilter.flags = flags;
 	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof(a.attr));
+	/* The kernel takes one hook per priority: iptables-legacy's table
+	 * of the same priority (filter: 0, raw: -300) in this namespace
+	 * holds it. */
+	if (fd < 0 && errno == EBUSY)
+		return bf_err(-EBUSY, "cannot attach to netfilter hook %u of family %u at priority %d: "
+			      "another hook holds that priority in this network namespace (an "
+			      "iptables-legacy table: flush it and remove it, e.g. rmmod or a fresh "
+			      "namespace)", hooknum, pf, priority);
 	if (fd < 0)
 		return bf_err(-errno, "cannot attach to netfilter hook %u of family %u: %s",
 			      hooknum, pf, strerror(errno));
