@@ -38,6 +38,12 @@ check: all test-bins fuzz-bins
 unit prog cli e2e: all test-bins
 	@tests/run.sh $@
 
+# kill -9 at 100 points (make check runs 20).
+.PHONY: check-crash
+check-crash: all test-bins
+	@KILLS=100 BPFILTER=$(CURDIR)/bpfilter TOOLS=$(CURDIR)/build/tools \
+		TESTS=$(CURDIR)/tests bash tests/e2e/test_crash.sh
+
 # The swap under traffic with 1,000 changes (make check runs 100).
 .PHONY: check-swap
 check-swap: all test-bins

@@ -293,6 +293,51 @@ static void swap_back(struct bf_state *st, const int *new_fds, size_t n)
 	}
 }
 
+#define BF_FILE_PENDING "commit.pending"
+
+int bf_state_pending_begin(struct bf_state *st)
+{
+	char path[320];
+	int err = bf_state_path(st, BF_FILE_PENDING, "", path, sizeof(path));
+
+	return err ? err : bf_state_write_tmp(path, "");
+}
+
+void bf_state_pending_end(struct bf_state *st)
+{
+	char path[320];
+
+	if (!bf_state_path(st, BF_FILE_PENDING, "", path, sizeof(path)))
+		unlink(path);
+}
+
+int bf_state_repair(struct bf_state *st)
+{
+	struct bf_ruleset *rs;
+	char path[320];
+	int f, err;
+
+	if (bf_state_path(st, BF_FILE_PENDING, "", path, sizeof(path)) || access(path, F_OK))
+		return 0;
+	f = st->rs[BF_FAMILY_IPV4] ? BF_FAMILY_IPV4 : BF_FAMILY_IPV6;
+	if (!bf_state_n_live(st) || !st->rs[f]) {
+		bf_state_pending_end(st);
+		return 0;
+	}
+	bf_log(BF_LOG_WARN, "Warning: a change was interrupted: the programs follow the stored "
+	       "rules again");
+	rs = bf_ruleset_clone(st->rs[f]);
+	if (!rs)
+		return -ENOMEM;
+	/* The stored rules, committed again: every program and table made
+	 * theirs, whichever of the old and new ones each was left with. */
+	st->slots_stale = true;
+	err = bf_state_commit(st, (enum bf_family)f, rs);
+	if (err)
+		bf_ruleset_free(rs);
+	return err;
+}
+
 /* Each live interface's egress gets its new OUTPUT program (or loses
  * the old one); all or none. */
 static int install_egress(struct bf_state *st, const int *tc_fds, struct bf_egress_swap *sw)
@@ -462,6 +507,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	/* Both rules files: every slot is in them. */
 	if (!err)
 		err = stage_both(st, next);
+	/* From here the kernel changes before the rules files do. */
+	if (!err)
+		err = bf_state_pending_begin(st);
 	if (err)
 		goto out;
 
@@ -476,6 +524,7 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 			       bf_kern_last_msg() ? bf_kern_last_msg() : strerror(-err));
 			swap_back(st, new_fds, i);
 			discard_both(st);
+			bf_state_pending_end(st);
 			goto out;
 		}
 	}
@@ -485,8 +534,13 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	if (err) {
 		swap_back(st, new_fds, st->n_att);
 		discard_both(st);
+		bf_state_pending_end(st);
 		goto out;
 	}
+	/* Tests of crash safety: BPFILTER_FAULT=slow-publish holds the
+	 * command here, the kernel changed and the files not, to be killed. */
+	if (getenv("BPFILTER_FAULT") && strstr(getenv("BPFILTER_FAULT"), "slow-publish"))
+		sleep(2);
 	/* OUTPUT's programs: XDP's and the stage's do not depend on them. */
 	err = install_egress(st, tc_fds, egress);
 	/* The netfilter hooks (attach --hook nf): each slot in one update. */
@@ -501,9 +555,11 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		bf_nf_stage_uninstall(st, nf_fds, old_nf);
 		swap_back(st, new_fds, st->n_att);
 		discard_both(st);
+		bf_state_pending_end(st);
 		goto out;
 	}
 	publish_other(st, family);
+	bf_state_pending_end(st);
 
 	carry_late_counts(st, next, map_fd, cap);
 	for (i = 0; i < st->n_att; i++) {

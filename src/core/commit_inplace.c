@@ -172,6 +172,8 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	 * grace period milliseconds), else wait for a grace period. */
 	if (!err && recent < BF_FLIP_SETTLED_NS)
 		bf_prog_quiesce();
+	if (!err)
+		err = bf_state_pending_begin(st);
 	for (size_t i = 0; i < 2 * n && !err; i++) {
 		if (t[i].map_fd < 0)
 			continue;
@@ -183,8 +185,10 @@ int bf_state_commit_in_place(struct bf_state *st, enum bf_family family,
 	if (err) {
 		flip_back(t, 2 * n);
 		bf_state_discard_rules(st, family);
+		bf_state_pending_end(st);
 		goto out;
 	}
+	bf_state_pending_end(st);
 	counts.fresh = false;
 	bf_state_for_each_slot(next, set_count, &counts);
 	if (counts.err)

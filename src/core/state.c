@@ -549,6 +549,9 @@ static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_inte
 	if (err)
 		goto fail;
 	bf_state_mark_slots(st);
+	err = bf_state_repair(st);
+	if (err)
+		goto fail;
 	return 0;
 
 fail:

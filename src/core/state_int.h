@@ -122,6 +122,14 @@ int bf_state_build_nf_hooks(struct bf_ruleset *const rs[BF_FAMILY_MAX], int map_
 
 size_t bf_state_n_live(const struct bf_state *st);
 
+/* A commit in flight: begun before the kernel changes, ended once the
+ * rules files say what runs (or all was put back). A file left by a
+ * killed command makes the next open recommit the stored rules
+ * (bf_state_repair), so programs and files agree again. */
+int bf_state_pending_begin(struct bf_state *st);
+void bf_state_pending_end(struct bf_state *st);
+int bf_state_repair(struct bf_state *st);
+
 /* An interface's programs, compiled (commit.c): XDP, the netfilter
  * stage's when there is an IPv4 ruleset, TC egress's when OUTPUT judges;
  * the XDP one's classifier table carries their digests. */
