@@ -64,8 +64,8 @@ demo: all $(TOOL_BINS)
 # Keep the shared test objects between links.
 .SECONDARY: $(TESTLIB_OBJS)
 
-# Fuzzing (tests/fuzz): libFuzzer targets for the iptables argv parser and
-# the iptables-restore reader, built with clang and the sanitizers from a
+# Fuzzing (tests/fuzz): libFuzzer targets for the iptables argv parser,
+# the iptables-restore reader and set elements as ipset add takes them, built with clang and the sanitizers from a
 # second build of the front-end objects in $(FUZZ_BUILD) (they need no
 # kernel and no libbpf). `make fuzz` runs each target for FUZZ_SECONDS;
 # `make check` runs each for 20 s after replaying the kept crash inputs
@@ -73,12 +73,12 @@ demo: all $(TOOL_BINS)
 FUZZ_CC ?= clang-14
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := argv restore
+FUZZ_TARGETS := argv restore set
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -Itests \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(shell pkg-config --cflags libbpf 2>/dev/null)
 FUZZ_LIB_SRCS := $(wildcard src/common/*.c src/ir/*.c src/ext/*.c src/front/*.c src/plan/*.c \
-	src/cgen/*.c) src/core/set_key.c
+	src/cgen/*.c) src/core/set_key.c src/core/set_elem.c
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) \
 	$(FUZZ_BUILD)/tests/fuzz/fuzz_util.o
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

@@ -281,7 +281,7 @@ static int block_cidr(uint32_t from, uint32_t to)
 	int c = 32;
 
 	while (c > 0) {
-		uint32_t size = 1u << (32 - (c - 1));
+		uint64_t size = 1ull << (32 - (c - 1)); /* 2^32 for /0: 64 bits */
 
 		if (c - 1 == 0 || from & (size - 1) || (uint64_t)from + size - 1 > to)
 			break;

@@ -10,13 +10,13 @@
 #
 #   FUZZ_BUILD    where the targets are (default build/fuzz)
 #   FUZZ_SECONDS  seconds of fuzzing per target
-#   FUZZ_TARGETS  targets to run (default: argv restore)
+#   FUZZ_TARGETS  targets to run (default: argv restore set)
 # Exit 0, 1 (a failure), or 77 (skipped: the targets are not built).
 cd "$(dirname "$0")/../.." || exit 1
 FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
 SECS=${FUZZ_SECONDS:-20}
-read -ra targets <<<"${FUZZ_TARGETS:-argv restore}"
-declare -A max_len=([argv]=1024 [restore]=8192)
+read -ra targets <<<"${FUZZ_TARGETS:-argv restore set}"
+declare -A max_len=([argv]=1024 [restore]=8192 [set]=256)
 
 # The front end must not leak; lsan.supp leaves out only what libc keeps.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allocator_may_return_null=1
