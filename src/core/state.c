@@ -549,9 +549,10 @@ static int open_state(struct bf_state *st, int wait_secs, unsigned int wait_inte
 	if (err)
 		goto fail;
 	bf_state_mark_slots(st);
-	err = bf_state_repair(st);
-	if (err)
-		goto fail;
+	/* Never fatal: the command goes on, and the next one tries again. */
+	if (bf_state_repair(st))
+		bf_log(BF_LOG_WARN, "Warning: could not recommit the stored rules after an "
+		       "interrupted change; the next command tries again");
 	return 0;
 
 fail:
