@@ -10,6 +10,7 @@
 #include "cgen/ct.h"
 #include "cgen/insn.h"
 #include "cgen/l4_csum.h"
+#include "cgen/skb_copy.h"
 #include "ext/ext.h"
 #include "ext/stateful_ct.h"
 
@@ -29,9 +30,6 @@ enum {
 #define TCPF_SYN 0x02
 #define TCPF_RST 0x04
 #define TCPF_ACK 0x10
-
-/* Weak, as in nf.c: the fuzzers' builds have no src/kern. */
-extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
 
 /* Every match with reads_ct holds a struct bf_ct_info (conntrack, state). */
 unsigned int bf_ruleset_uses_ct(const struct bf_ruleset *rs)
@@ -298,13 +296,9 @@ void bf_emit_ct_xdp(struct bf_cgen *cg, enum bf_family family)
 	int lookup = bf_label_new(cg), found = bf_label_new(cg), is_new = bf_label_new(cg);
 	int udp = bf_label_new(cg), tuple_addrs = family == BF_FAMILY_IPV4 ? 8 : 32;
 	struct bf_nf_offsets o;
-	int err = bf_nf_offsets_get ? bf_nf_offsets_get(&o) : -EOPNOTSUPP;
 
-	if (err) {
-		if (!cg->err)
-			cg->err = err;
+	if (!bf_skb_offsets(cg, &o))
 		return;
-	}
 	/* The time left that --ctexpire reads is what conntrack sets while it
 	 * handles the packet, from its own tables: the stack's to judge. */
 	if (needs & BF_CT_NEED_EXPIRES) {

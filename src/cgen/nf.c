@@ -101,7 +101,7 @@ static void nf_prologue_common(struct bf_cgen *cg, bool reassembled_only)
 		bf_label_bind(cg, judge);
 	}
 	check_iface(cg, &o, accept);
-	bf_emit_skb_link(cg, &o, R_SKB);
+	bf_emit_skb_link(cg, &o, R_SKB, true);
 	bf_emit_skb_copy(cg, &o, R_SKB, R_SKB, drop);
 	bf_emit(cg, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BF_REG_CTX, BF_NF_CTX_STATE));
 	bf_emit(cg, BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, o.state_pf));

@@ -26,8 +26,8 @@ bool bf_skb_offsets(struct bf_cgen *cg, struct bf_nf_offsets *o)
 
 /* ETH_TYPE from skb->pkt_type (what the pkttype match reads); MAC_HI/LO
  * from the MAC header the skb still points at (the first fragment's),
- * zero when it has none. */
-void bf_emit_skb_link(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb)
+ * zero when it has none, or without `mac`. */
+void bf_emit_skb_link(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb, bool mac)
 {
 	int no_mac = bf_label_new(cg);
 
@@ -36,6 +36,11 @@ void bf_emit_skb_link(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb
 		bf_emit(cg, BPF_ALU64_IMM(BPF_RSH, BPF_REG_1, o->skb_pkt_type_shift));
 	bf_emit(cg, BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 7));
 	bf_emit(cg, BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_1, BF_PKT_ETH_TYPE));
+	if (!mac) {
+		bf_emit(cg, BPF_ST_MEM(BPF_W, BPF_REG_10, BF_PKT_MAC_HI, 0));
+		bf_emit(cg, BPF_ST_MEM(BPF_H, BPF_REG_10, BF_PKT_MAC_LO, 0));
+		return;
+	}
 
 	bf_emit(cg, BPF_ST_MEM(BPF_DW, BPF_REG_10, BF_NF_MAC, 0));
 	bf_emit(cg, BPF_LDX_MEM(BPF_H, BPF_REG_3, skb, o->skb_mac_header));

@@ -13,9 +13,9 @@
 /* The running kernel's sk_buff offsets; false (cg->err set) without. */
 bool bf_skb_offsets(struct bf_cgen *cg, struct bf_nf_offsets *o);
 /* BF_PKT_ETH_TYPE from skb->pkt_type (what the pkttype match reads);
- * MAC_HI/LO from the MAC header the skb points at, zero without one.
- * Uses BF_NF_MAC. */
-void bf_emit_skb_link(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb);
+ * MAC_HI/LO from the MAC header the skb points at (uses BF_NF_MAC), zero
+ * without one or without `mac` (where -m mac is not allowed: OUTPUT). */
+void bf_emit_skb_link(struct bf_cgen *cg, const struct bf_nf_offsets *o, int skb, bool mac);
 /* dst = where the network header is in the skb's dynptr (which starts at
  * skb->data): network_header - (data - head). skb: the register holding
  * the sk_buff's BTF pointer. Clobbers r1, r2. */

@@ -208,7 +208,8 @@ static void tc_prologue(struct bf_cgen *cg)
 	bf_emit_jump(cg, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, AF_PACKET, 0), pass);
 	bf_label_bind(cg, no_sock);
 
-	bf_emit_skb_link(cg, &o, R_SKB);
+	/* -m mac is refused in OUTPUT, as by iptables: no MAC to read. */
+	bf_emit_skb_link(cg, &o, R_SKB, false);
 	/* What cannot be read or parsed is dropped: this host made it, and
 	 * nothing leaves unjudged. */
 	bf_emit_skb_copy(cg, &o, R_SKB, BF_REG_CTX, drop);

@@ -11,6 +11,7 @@
 #include "cgen/ct.h"
 #include "cgen/nf.h"
 #include "cgen/tc.h"
+#include "common/fault.h"
 #include "common/log.h"
 #include "core/egress.h"
 #include "core/log_ring.h"
@@ -537,9 +538,9 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		bf_state_pending_end(st);
 		goto out;
 	}
-	/* Tests of crash safety: BPFILTER_FAULT=slow-publish holds the
-	 * command here, the kernel changed and the files not, to be killed. */
-	if (getenv("BPFILTER_FAULT") && strstr(getenv("BPFILTER_FAULT"), "slow-publish"))
+	/* Tests of crash safety: holds the command here, the kernel changed
+	 * and the files not, to be killed. */
+	if (bf_fault("slow-publish"))
 		sleep(2);
 	/* OUTPUT's programs: XDP's and the stage's do not depend on them. */
 	err = install_egress(st, tc_fds, egress);

@@ -11,11 +11,11 @@
 #include "cgen/cgen.h"
 #include "cgen/insn.h"
 #include "cgen/nf_uapi.h"
+#include "cgen/skb_copy.h"
 #include "common/log.h"
 #include "ext/ext.h"
 #include "ext/stateless_opt.h"
 #include "ext/xtopt.h"
-#include "kern/btf_offsets.h"
 
 enum { O_SRC_TYPE, O_DST_TYPE, O_LIMIT_IFACE_IN, O_LIMIT_IFACE_OUT };
 
@@ -210,8 +210,6 @@ static int addrtype_check(const void *data, const struct bf_ip *ip, unsigned int
 #define RTN_BROADCAST 3
 #define RTN_MULTICAST 5
 
-extern int bf_nf_offsets_get(struct bf_nf_offsets *o) __attribute__((weak));
-
 static int addrtype_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 			 const void *data, int no_match)
 {
@@ -224,8 +222,8 @@ static int addrtype_emit(struct bf_cgen *cg, const struct bf_rule *rule,
 		return bf_err(-EOPNOTSUPP, "addrtype: only --dst-type, for IPv4, at the netfilter "
 			      "hooks after routing (attach --hook nf): XDP's bpf_fib_lookup does "
 			      "not tell LOCAL or BROADCAST from an address without a route");
-	if (!bf_nf_offsets_get || bf_nf_offsets_get(&o))
-		return -EOPNOTSUPP;
+	if (!bf_skb_offsets(cg, &o))
+		return cg->err;
 	/* r2: the type, as inet_dev_addr_type gives it. */
 	bf_emit(cg, BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_10, BF_PKT_DADDR));
 	bf_emit(cg, BPF_MOV64_IMM(BPF_REG_2, RTN_MULTICAST));

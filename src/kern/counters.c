@@ -11,6 +11,7 @@
 
 #include "cgen/log_event.h"
 #include "cgen/tc.h"
+#include "common/fault.h"
 #include "common/log.h"
 #include "kern/kern.h"
 #include "kern/kern_int.h"
@@ -31,9 +32,9 @@ int bf_counters_create(size_t n_slots, int *map_fd)
 		n_slots = 1;
 	if (n_slots > UINT32_MAX)
 		return -E2BIG;
-	/* Tests of fail-closed: BPFILTER_FAULT=map stands for a map the
-	 * kernel cannot make (a memory limit). */
-	if (getenv("BPFILTER_FAULT") && strstr(getenv("BPFILTER_FAULT"), "map"))
+	/* Tests of fail-closed: a map the kernel cannot make (a memory
+	 * limit). */
+	if (bf_fault("map"))
 		return bf_err(-ENOMEM, "cannot create the counters map: %s (BPFILTER_FAULT)",
 			      strerror(ENOMEM));
 	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, BF_COUNTERS_MAP_NAME,

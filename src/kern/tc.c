@@ -26,13 +26,12 @@ const char *bf_tc_kind_name(enum bf_tc_kind k)
 
 static bool ours(uint32_t id, int *prog_fd)
 {
-	struct bpf_prog_info info = {0};
-	uint32_t len = sizeof(info);
+	struct bf_prog_facts f;
 	int fd;
 
 	if (bf_prog_by_id(id, &fd))
 		return false;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, BF_PROG_TC_NAME)) {
+	if (!bf_prog_facts(fd, &f) && !strcmp(f.name, BF_PROG_TC_NAME)) {
 		*prog_fd = fd;
 		return true;
 	}
