@@ -2,7 +2,8 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration \
-	-Wno-unused-parameter -Isrc $(shell pkg-config --cflags libbpf 2>/dev/null)
+	-Wno-unused-parameter -Isrc $(shell pkg-config --cflags libbpf 2>/dev/null) \
+	$(SANITIZE)
 LDLIBS += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 
 BUILD ?= build

@@ -1,32 +1,91 @@
 #!/bin/bash
 # Runs test groups: compiled tests from build/tests/GROUP/, scripts
-# tests/GROUP/*.sh. Exit code 77 from a test means skipped (it says why);
-# a skip is never a pass. Prints a summary; fails if any test failed.
+# tests/GROUP/*.sh. A group san/GROUP runs the compiled tests of GROUP
+# built with AddressSanitizer and UndefinedBehaviorSanitizer (make
+# san-bins, in build/san/): any report fails the test.
+#
+# Exit code 77 from a test means skipped (it says why); a skip is never a
+# pass. Prints a summary; fails if any test failed.
+#
+# JOBS=N runs up to N tests at once (each test makes its own namespaces,
+# state directory and bpffs). A test whose source says "test: alone" runs
+# with nothing beside it: rates, timers and floods that a busy second core
+# would disturb.
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
+JOBS=${JOBS:-1}
 export BPFILTER="$PWD/bpfilter" TOOLS="$PWD/$BUILD/tools" TESTS="$PWD/tests"
-pass=0 fail=0 skip=0 failed=()
+# For san/ groups; leaks are reported (what libc and libbpf keep is not ours).
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/san.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+tests=()
 for group in "$@"; do
-	tests=()
-	for t in "$BUILD/tests/$group"/test_*; do
-		[ -x "$t" ] && [ -f "$t" ] && tests+=("$t")
+	dir=$BUILD/tests/$group scripts=1
+	case $group in
+	san/*) dir=$BUILD/san/tests/${group#san/} scripts=0 ;;
+	esac
+	for t in "$dir"/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] && tests+=("$group:$t")
 	done
+	[ "$scripts" = 1 ] || continue
 	for t in tests/"$group"/*.sh; do
-		[ -f "$t" ] && tests+=("$t")
+		[ -f "$t" ] && tests+=("$group:$t")
 	done
-	for t in "${tests[@]}"; do
-		name="$group/$(basename "$t")"
-		start=$(date +%s)
-		out=$(timeout 600 "$t" 2>&1)
-		rc=$?
-		secs=$(( $(date +%s) - start ))
-		case $rc in
-		0) pass=$((pass + 1)); echo "PASS $name (${secs}s)" ;;
-		77) skip=$((skip + 1)); echo "SKIP $name: $(echo "$out" | tail -n 1)" ;;
-		*) fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, ${secs}s)"
-		   echo "$out" | tail -n 60 | sed 's/^/    /' ;;
-		esac
+done
+
+# The source a test comes from: the script, or the .c of a binary.
+source_of()
+{
+	case $2 in
+	*.sh) echo "$2" ;;
+	*) echo "tests/${1#san/}/$(basename "$2").c" ;;
+	esac
+}
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/bft-run.XXXXXX") || exit 1
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$out"' EXIT
+pass=0 fail=0 skip=0 failed=()
+n=0
+declare -A running=() started=() log=()
+
+# Waits for one running test and reports it.
+reap()
+{
+	local pid rc name secs file
+	wait -n -p pid "${!running[@]}"
+	rc=$?
+	name=${running[$pid]} file=${log[$pid]}
+	secs=$((SECONDS - started[$pid]))
+	unset "running[$pid]" "started[$pid]" "log[$pid]"
+	case $rc in
+	0) pass=$((pass + 1)); echo "PASS $name (${secs}s)" ;;
+	77) skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$file")" ;;
+	*) fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (exit $rc, ${secs}s)"
+	   tail -n 60 "$file" | sed 's/^/    /' ;;
+	esac
+	rm -f "$file"
+}
+
+for entry in "${tests[@]}"; do
+	group=${entry%%:*} t=${entry#*:}
+	alone=0
+	grep -q "test: alone" "$(source_of "$group" "$t")" 2>/dev/null && alone=1
+	# An alone test waits for all others; nothing starts beside it.
+	limit=$JOBS
+	[ "$alone" = 1 ] && limit=1
+	while [ ${#running[@]} -ge "$limit" ] || { [ "$alone" = 1 ] && [ ${#running[@]} -gt 0 ]; }; do
+		reap
 	done
+	n=$((n + 1))
+	timeout 600 "$t" >"$out/$n" 2>&1 &
+	pid=$!
+	running[$pid]="$group/$(basename "$t")" started[$pid]=$SECONDS log[$pid]=$out/$n
+	[ "$alone" = 1 ] && reap
+done
+while [ ${#running[@]} -gt 0 ]; do
+	reap
 done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] || { echo "failed: ${failed[*]}"; exit 1; }

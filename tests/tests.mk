@@ -32,8 +32,22 @@ $(BUILD)/tests/lib/%.o: tests/lib/%.c
 
 test-bins: bpfilter $(UNIT_BINS) $(PROG_BINS) $(TOOL_BINS)
 
-check: all test-bins fuzz-bins
-	@tests/run.sh unit prog cli diff e2e fuzz
+# The unit and program tests again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in $(BUILD)/san (run as the groups san/unit
+# and san/prog: a report or a leak fails the test).
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+.PHONY: san-bins unit-prog-bins san
+unit-prog-bins: $(UNIT_BINS) $(PROG_BINS)
+san-bins:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SANITIZE="$(SAN_FLAGS)" unit-prog-bins
+san: all test-bins san-bins
+	@tests/run.sh san/unit san/prog
+
+# Two tests at a time (tests/run.sh: each has its own namespaces and
+# state; those marked "test: alone" run by themselves).
+CHECK_JOBS ?= 2
+check: all test-bins fuzz-bins san-bins
+	@JOBS=$(CHECK_JOBS) tests/run.sh unit prog san/unit san/prog cli diff e2e fuzz
 
 unit prog cli e2e: all test-bins
 	@tests/run.sh $@

@@ -63,6 +63,8 @@ int bf_class_table_reserve(struct bf_class_table *t, size_t n)
 
 int bf_class_table_append(struct bf_class_table *t, const struct bf_class_slot *slots, size_t n)
 {
+	if (!n)
+		return 0;
 	if (bf_class_table_reserve(t, n))
 		return -ENOMEM;
 	memcpy(t->slots + t->n, slots, n * sizeof(*slots));
@@ -637,7 +639,8 @@ static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 		}
 		if (grow((void **)&rc->pool, &rc->cap, rc->n + c.n, sizeof(*rc->pool)))
 			return -ENOMEM;
-		memcpy(&rc->pool[rc->n], c.v, c.n * sizeof(c.v[0]));
+		if (c.n) /* an empty pool may still be NULL */
+			memcpy(&rc->pool[rc->n], c.v, c.n * sizeof(c.v[0]));
 		rc->off[i] = rc->n;
 		rc->cnt[i] = (long)c.n;
 		rc->n += c.n;

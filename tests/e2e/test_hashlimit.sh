@@ -1,4 +1,5 @@
 #!/bin/bash
+# test: alone (timed trains: a busy second core shifts token boundaries)
 # -m hashlimit against iptables-legacy: two twin pairs of hosts get the
 # same rules, changes and UDP trains from several sources — bpfilter on
 # one receiver, iptables-legacy on the other — and the rules' counters

@@ -1,4 +1,5 @@
 #!/bin/bash
+# test: alone (a flood on both cores would slow whatever ran beside it)
 # Swap under traffic: A floods B with UDP from an address B's ruleset
 # drops, while CHANGES commands (default 100; `make check-swap` runs
 # 1,000) change B's ruleset — restore, -A, -D, -I, set add / del, attach

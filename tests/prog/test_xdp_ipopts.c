@@ -265,7 +265,8 @@ static size_t build(const uint8_t *opts, size_t olen, bool mcast, uint8_t proto,
 	ip[9] = proto;
 	inet_pton(AF_INET, "198.18.0.1", ip + 12);
 	inet_pton(AF_INET, "198.18.0.2", ip + 16);
-	memcpy(ip + 20, opts, olen);
+	if (olen)
+		memcpy(ip + 20, opts, olen);
 	for (size_t i = 0; i < hlen; i += 2)
 		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
 	while (sum >> 16)
