@@ -78,16 +78,18 @@ demo: all $(TOOL_BINS)
 # Keep the shared test objects between links.
 .SECONDARY: $(TESTLIB_OBJS)
 
-# Fuzzing (tests/fuzz): libFuzzer targets for the iptables argv parser,
-# the iptables-restore reader and set elements as ipset add takes them, built with clang and the sanitizers from a
-# second build of the front-end objects in $(FUZZ_BUILD) (they need no
-# kernel and no libbpf). `make fuzz` runs each target for FUZZ_SECONDS;
+# Fuzzing (tests/fuzz): libFuzzer targets for the iptables argv parser
+# (argv), the iptables-restore reader (restore), set elements as ipset add
+# takes them (set), whole ipset command lines on real sets (setcmd) and
+# frames through the compiled programs against the linear reference
+# (packet), built with clang and the sanitizers from a second build of the
+# objects in $(FUZZ_BUILD). `make fuzz` runs each target for FUZZ_SECONDS;
 # `make check` runs each for 20 s after replaying the kept crash inputs
 # (tests/fuzz/test_fuzz.sh), or says it skips them when clang is missing.
 FUZZ_CC ?= clang-14
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := argv restore set
+FUZZ_TARGETS := argv restore set setcmd packet
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Isrc -Itests \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(shell pkg-config --cflags libbpf 2>/dev/null)
@@ -103,6 +105,20 @@ $(FUZZ_BUILD)/%.o: %.c
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# fuzz_packet and fuzz_setcmd work on the kernel: the whole library;
+# fuzz_packet also the program runner and the differential harness's
+# rulesets and frames, fuzz_setcmd the commands (not main()).
+FUZZ_FULL_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/tests/fuzz/fuzz_util.o
+FUZZ_PACKET_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/%.o,tests/lib/prog_run.c tests/lib/prog_pkt.c \
+	$(filter-out tests/diff/rand_diff.c tests/diff/rand_min.c tests/diff/rand_oracle.c,$(RAND_DIFF_SRCS)))
+FUZZ_CLI_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter-out src/cli/main.c,$(CLI_SRCS)))
+$(FUZZ_BUILD)/fuzz_packet: tests/fuzz/fuzz_packet.c $(FUZZ_FULL_OBJS) $(FUZZ_PACKET_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+$(FUZZ_BUILD)/fuzz_setcmd: tests/fuzz/fuzz_setcmd.c $(FUZZ_FULL_OBJS) $(FUZZ_CLI_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+-include $(FUZZ_FULL_OBJS:.o=.d) $(FUZZ_PACKET_OBJS:.o=.d) $(FUZZ_CLI_OBJS:.o=.d)
+.SECONDARY: $(FUZZ_FULL_OBJS) $(FUZZ_PACKET_OBJS) $(FUZZ_CLI_OBJS)
 
 -include $(FUZZ_LIB_OBJS:.o=.d)
 .SECONDARY: $(FUZZ_LIB_OBJS)

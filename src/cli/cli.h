@@ -20,6 +20,11 @@ extern int bf_verbose;
 /* The table the command works on, for messages ("filter" unless -t). */
 extern const char *bf_cli_table;
 
+/* The library's messages to the command: errors kept for bf_cli_fail,
+ * warnings printed; _end forgets what was kept. */
+void bf_cli_log_start(void);
+void bf_cli_log_end(void);
+
 /* Prints the error messages the library logged for a failure with code
  * err (negative errno) as iptables would, and returns the exit code. */
 int bf_cli_fail(int err);

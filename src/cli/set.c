@@ -150,6 +150,7 @@ static uint32_t new_id(struct set_ctx *c)
 static int cmd_create(struct set_ctx *c, int argc, char **argv)
 {
 	struct bf_set s = {.hashsize = 1024, .maxelem = 65536}, *old, *v;
+	bool has_initval = false;
 	const char *val;
 	int type, fd, err;
 
@@ -195,6 +196,12 @@ static int cmd_create(struct set_ctx *c, int argc, char **argv)
 				s.with_timeout = true;
 				s.timeout = x;
 			}
+		} else if (!strcmp(a, "initval")) {
+			/* the hash seed, as save prints it: restore keeps it */
+			if (opt_arg(c, argc, argv, &i, &val) ||
+			    parse_u32(c, val, UINT32_MAX, &s.initval))
+				return -EINVAL;
+			has_initval = true;
 		} else if (!strcmp(a, "counters")) {
 			s.counters = true;
 		} else if (!strcmp(a, "comment") || !strcmp(a, "skbinfo") ||
@@ -215,7 +222,8 @@ static int cmd_create(struct set_ctx *c, int argc, char **argv)
 		return fail(c, "Set cannot be created: a set of bpfilter needs maxelem 1 or more%s%s",
 			    "", "");
 	s.id = new_id(c);
-	s.initval = (uint32_t)random() ^ (uint32_t)getpid() << 16;
+	if (!has_initval)
+		s.initval = (uint32_t)random() ^ (uint32_t)getpid() << 16;
 	err = bf_set_map_create(&s, &fd);
 	if (err)
 		return err;
@@ -449,6 +457,14 @@ static int batch_flush(struct set_ctx *c)
 	return bf_err(err, "%s: %s", c->sets[c->batch_set].name, strerror(-err));
 }
 
+static bool is_zero(const uint8_t *b, size_t n)
+{
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
 static int cmd_elem(struct set_ctx *c, const char *cmd, int argc, char **argv)
 {
 	struct elem_job j = {.c = c, .cmd = cmd, .fd = -1};
@@ -467,6 +483,11 @@ static int cmd_elem(struct set_ctx *c, const char *cmd, int argc, char **argv)
 		return fail(c, "Invalid %s command: missing setname%s", cmd, "");
 	if (err || add_opts(c, s, argc - 2, argv + 2, cmd[0] == 'a', &j.o))
 		return -EINVAL;
+	/* ipset's hash:ip types cannot hold the all-zero address (their
+	 * empty bucket): add and del refuse it, from the first element. */
+	if (cmd[0] != 't' && !bf_set_type_is_net(s->type) && is_zero(r.first.addr, sizeof(r.first.addr)))
+		return fail(c, "%s%s", bf_set_type_has_port(s->type) ? "Kernel error received: Invalid argument"
+				: "Null-valued element, cannot be stored in a hash type of set", "");
 	if (cmd[0] == 'a' && c->line)
 		return batch_for(c, s, &j.o) ? -EINVAL : bf_set_range_walk(s, &r, elem_one, &j);
 	err = batch_flush(c);

@@ -629,7 +629,8 @@ static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 	rc->off = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->off));
 	rc->cnt = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->cnt));
 	rc->slot = calloc(ch->n_rules ? ch->n_rules : 1, sizeof(*rc->slot));
-	if (!rc->off || !rc->cnt || !rc->slot)
+	/* A pool even when no rule has a condition: every rule points in. */
+	if (!rc->off || !rc->cnt || !rc->slot || grow((void **)&rc->pool, &rc->cap, 1, sizeof(*rc->pool)))
 		return -ENOMEM;
 	bf_chain_rule_slots(rs, t, chain_idx, slot_base, rc->slot);
 	for (size_t i = 0; i < ch->n_rules; i++) {
@@ -639,7 +640,7 @@ static int collect(const struct bf_ruleset *rs, enum bf_table_id t, size_t chain
 		}
 		if (grow((void **)&rc->pool, &rc->cap, rc->n + c.n, sizeof(*rc->pool)))
 			return -ENOMEM;
-		if (c.n) /* an empty pool may still be NULL */
+		if (c.n) /* c.v may be NULL then */
 			memcpy(&rc->pool[rc->n], c.v, c.n * sizeof(c.v[0]));
 		rc->off[i] = rc->n;
 		rc->cnt[i] = (long)c.n;

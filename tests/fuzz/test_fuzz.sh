@@ -10,13 +10,16 @@
 #
 #   FUZZ_BUILD    where the targets are (default build/fuzz)
 #   FUZZ_SECONDS  seconds of fuzzing per target
-#   FUZZ_TARGETS  targets to run (default: argv restore set)
+#   FUZZ_TARGETS  targets to run (default: argv restore set setcmd packet)
+# setcmd and packet need root (BPF maps and programs); packet writes its
+# seeds (frames aimed at its rulesets' rules) into its temporary corpus.
 # Exit 0, 1 (a failure), or 77 (skipped: the targets are not built).
 cd "$(dirname "$0")/../.." || exit 1
 FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
 SECS=${FUZZ_SECONDS:-20}
-read -ra targets <<<"${FUZZ_TARGETS:-argv restore set}"
-declare -A max_len=([argv]=1024 [restore]=8192 [set]=256)
+read -ra targets <<<"${FUZZ_TARGETS:-argv restore set setcmd packet}"
+declare -A max_len=([argv]=1024 [restore]=8192 [set]=256 [setcmd]=1024 [packet]=1601)
+declare -A dict=([setcmd]=-dict=tests/fuzz/ipset.dict [packet]=)
 
 # The front end must not leak; lsan.supp leaves out only what libc keeps.
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allocator_may_return_null=1
@@ -24,7 +27,9 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bft-fuzz.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
+# setcmd mounts a bpffs under TMPDIR: unmounted here too if it was killed.
+trap 'grep -o " $work/[^ ]*" /proc/mounts | xargs -r umount; rm -rf "$work"' EXIT
+export TMPDIR=$work
 mkdir -p "$FUZZ_BUILD/crashes"
 
 # What is worth reading in a libFuzzer log: the broken invariant with its
@@ -57,11 +62,14 @@ for t in "${targets[@]}"; do
 		continue
 	fi
 	mkdir -p "$work/corpus_$t"
+	seeds=()
+	[ -d "tests/fuzz/corpus_$t" ] && seeds=("tests/fuzz/corpus_$t")
 	start=$SECONDS
+	FUZZ_PACKET_SEEDS=$work/corpus_$t \
 	"$bin" -max_total_time="$SECS" -timeout=10 -error_exitcode=1 -timeout_exitcode=1 -max_len="${max_len[$t]:-4096}" \
-		-dict=tests/fuzz/iptables.dict -print_final_stats=1 \
+		${dict[$t]--dict=tests/fuzz/iptables.dict} -print_final_stats=1 \
 		-artifact_prefix="$FUZZ_BUILD/crashes/$t-" \
-		"$work/corpus_$t" "tests/fuzz/corpus_$t" >"$work/$t.log" 2>&1
+		"$work/corpus_$t" "${seeds[@]}" >"$work/$t.log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
 	if [ "$rc" -ne 0 ]; then
@@ -71,7 +79,9 @@ for t in "${targets[@]}"; do
 		failed=1
 	else
 		echo "PASS fuzz/$t: ${#regs[@]} regression inputs, ${runs:-?} runs in $((SECONDS - start))s," \
-			"$(find "tests/fuzz/corpus_$t" -type f | wc -l) seeds"
+			"$(find "tests/fuzz/corpus_$t" -type f 2>/dev/null | wc -l) seeds kept," \
+			"corpus now $(find "$work/corpus_$t" -type f | wc -l)," \
+			"$(grep -o 'cov: [0-9]* ft: [0-9]*' "$work/$t.log" | tail -n 1 | sed 's/cov: \([0-9]*\) ft: \([0-9]*\)/\1 edges, \2 features/')"
 	fi
 done
 exit "$failed"

@@ -261,7 +261,7 @@ uint64_t prog_total_packets(const struct prog *p)
 	return n;
 }
 
-static const char *ret_name(int ret)
+const char *prog_ret_name(int ret)
 {
 	switch (ret) {
 	case XDP_ABORTED: return "XDP_ABORTED";
@@ -290,8 +290,8 @@ int prog_check2(const struct prog *p, const char *what, const void *frame, size_
 		before[i] = prog_counter(p, i);
 	ret = prog_run(p, frame, len);
 	if (ret != want_ret) {
-		fprintf(stderr, "%s: returned %d (%s), want %d (%s)\n", what, ret, ret_name(ret),
-			want_ret, ret_name(want_ret));
+		fprintf(stderr, "%s: returned %d (%s), want %d (%s)\n", what, ret, prog_ret_name(ret),
+			want_ret, prog_ret_name(want_ret));
 		bad = 1;
 	}
 	for (size_t i = 0; i < p->n_slots; i++) {

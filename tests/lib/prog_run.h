@@ -50,6 +50,9 @@ int prog_run_pkt(const struct prog *p, const struct prog_pkt *pkt);
  * last return code, or -errno. */
 int prog_run_repeat(const struct prog *p, const void *frame, size_t len, uint32_t repeat);
 
+/* XDP_DROP, XDP_PASS...: a return code's name ("error" when < 0). */
+const char *prog_ret_name(int ret);
+
 /* Counter of slot, summed over CPUs. */
 struct bf_counter prog_counter(const struct prog *p, size_t slot);
 /* Sum of every slot's packets. */
