@@ -524,20 +524,14 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 			bf_err(err, "cannot swap the program on %s: %s", a->ifname,
 			       bf_kern_last_msg() ? bf_kern_last_msg() : strerror(-err));
 			swap_back(st, new_fds, i);
-			discard_both(st);
-			bf_state_pending_end(st);
-			goto out;
+			goto undo_files;
 		}
 	}
 	/* Then the reassembled datagrams' programs: XDP now lets fragments
 	 * through to them. */
 	err = bf_nf_stage_install(st, nf_fds, old_nf);
-	if (err) {
-		swap_back(st, new_fds, st->n_att);
-		discard_both(st);
-		bf_state_pending_end(st);
-		goto out;
-	}
+	if (err)
+		goto undo_xdp;
 	/* Tests of crash safety: holds the command here, the kernel changed
 	 * and the files not, to be killed. */
 	if (bf_fault("slow-publish"))
@@ -549,16 +543,8 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 		err = bf_nf_hooks_install(st->hooks_fd, hook_fds, old_hooks);
 	if (!err)
 		err = bf_state_publish_rules(st, family);
-	if (err) {
-		if (st->hooks_fd >= 0)
-			bf_nf_hooks_uninstall(st->hooks_fd, old_hooks);
-		undo_egress(st, tc_fds, egress);
-		bf_nf_stage_uninstall(st, nf_fds, old_nf);
-		swap_back(st, new_fds, st->n_att);
-		discard_both(st);
-		bf_state_pending_end(st);
-		goto out;
-	}
+	if (err)
+		goto undo_all;
 	publish_other(st, family);
 	bf_state_pending_end(st);
 
@@ -591,7 +577,20 @@ int bf_state_commit(struct bf_state *st, enum bf_family family, struct bf_rulese
 	/* The tables of names no rule has any more, as the kernel destroys
 	 * them with their last rule. */
 	bf_named_prune(st->rs);
+	goto out;
 
+	/* Back to the old programs, newest change first; the mark ends
+	 * with the files as they were. */
+undo_all:
+	if (st->hooks_fd >= 0)
+		bf_nf_hooks_uninstall(st->hooks_fd, old_hooks);
+	undo_egress(st, tc_fds, egress);
+	bf_nf_stage_uninstall(st, nf_fds, old_nf);
+undo_xdp:
+	swap_back(st, new_fds, st->n_att);
+undo_files:
+	discard_both(st);
+	bf_state_pending_end(st);
 out:
 	if (err)
 		/* The other family's ruleset is the attached one still. */
