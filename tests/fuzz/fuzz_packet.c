@@ -17,7 +17,9 @@
  * recent, statistic) are left out: two programs would differ by design.
  *
  * FUZZ_PACKET_SEEDS=DIR: first writes the harness's frames aimed at each
- * ruleset's rules there (the seeds). Needs root (BPF programs). */
+ * ruleset's rules there (the seeds). FUZZ_PACKET_RULESETS=N: the rulesets
+ * come from seed N (default 0), for campaigns that look at other ones.
+ * Needs root (BPF programs). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -47,6 +49,7 @@ struct target {
 };
 
 static struct target targets[N_RULESETS];
+static uint64_t rulesets_seed;
 
 /* libFuzzer's extra coverage: one counter per (ruleset, slot counted)
  * and per (ruleset, return code). */
@@ -101,7 +104,7 @@ static void make_target(size_t i)
 	int family = i % 2 ? 6 : 4;
 
 	for (uint64_t attempt = 0;; attempt++) {
-		struct rnd r = {.s = 0xf0220000ULL + i * 131 + attempt * 7919};
+		struct rnd r = {.s = 0xf0220000ULL + rulesets_seed * 1000003 + i * 131 + attempt * 7919};
 		enum rr_kind kind = rnd_pct(&r, 25) ? RR_KIND_RAW_ONLY : RR_KIND_FULL;
 		struct bf_strbuf text = {0};
 
@@ -140,7 +143,7 @@ static void write_seeds(const char *dir)
 	if (!pkts || !buf)
 		abort();
 	for (size_t i = 0; i < N_RULESETS; i++) {
-		struct rnd r = {.s = 0x5eed0000ULL + i};
+		struct rnd r = {.s = 0x5eed0000ULL + rulesets_seed * 1000003 + i};
 		size_t n = rp_generate(&r, &targets[i].gen, pkts, SEEDS_PER_RULESET, i % 2 == 0, &id);
 
 		for (size_t k = 0; k < n; k++) {
@@ -165,12 +168,15 @@ static void write_seeds(const char *dir)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *seeds = getenv("FUZZ_PACKET_SEEDS");
+	const char *rulesets = getenv("FUZZ_PACKET_RULESETS");
 
 	if (geteuid()) {
 		fprintf(stderr, "fuzz_packet: needs root (BPF programs)\n");
 		exit(1);
 	}
 	fuzz_init();
+	if (rulesets)
+		rulesets_seed = strtoull(rulesets, NULL, 0);
 	generators_off();
 	for (size_t i = 0; i < N_RULESETS; i++)
 		make_target(i);
