@@ -5,12 +5,15 @@
  * After them:
  *  - every command exited 0, 1 or 2 (ipset's codes);
  *  - `save` restored into an empty state saves the same again (element
- *    lines with a timeout left out: their remaining time ticks).
+ *    lines with a timeout left out: their remaining time ticks), unless
+ *    restore refuses an all-zero address that a range took in, which
+ *    ipset's restore refuses too.
  * Before each input, every set is destroyed (nothing refers to them).
  * Lines that would read stdin (restore) or name a file (-f) are not run.
- * Sets hold at most 1024 elements (a create gets "maxelem 1024" unless
- * it says less), so that an input of ranges runs in milliseconds, not
- * seconds, under the sanitizers. Needs root (BPF maps). */
+ * Sets hold at most 1024 elements (a create without maxelem gets
+ * "maxelem 1024", one with more is not run), so that an input of ranges
+ * runs in milliseconds, not seconds, under the sanitizers. Needs root
+ * (BPF maps). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
