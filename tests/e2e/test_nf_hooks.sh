@@ -54,35 +54,19 @@ check "no XDP beside the hooks" "bpfilter: the netfilter hooks judge this namesp
 
 total() { awk '$1 == "total" { print $2 }' "$W/recv.$1"; }
 
-# udp FROM TO DST PORT COUNT WANT, as in test_router.sh.
-udp()
-{
-	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d
-	for t in 1 2; do
-		f=$from$t d=$to$t
-		ip netns exec "${!d}" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
-		ip netns exec "${!f}" bash -c "for i in \$(seq $n); do
-			echo x 2>/dev/null >/dev/udp/$dst/$port; sleep 0.001; done"
-	done
-	wait
-	check "IPv$fam udp $from -> $to:$port: received as with iptables" "$(total 2)" "$(total 1)"
-	check "IPv$fam udp $from -> $to:$port: received" "$want" "$(total 1)"
-}
-
 for fam in 4 6; do
 	if [ $fam = 4 ]; then s=$RT_S c=$RT_C rc=$RT_RC; else
 		s=$RT6_S c=$RT6_C rc=$RT6_RC; fi
-	udp C S "$s" 8 2 0   # raw PREROUTING: dropped
-	udp C S "$s" 9 3 0   # FORWARD: dropped
-	udp C S "$s" 10 3 3  # -i rc -o rs
-	udp C S "$s" 11 2 0  # -o rs: dropped
-	udp C S "$s" 12 2 2  # -o r+
-	udp C S "$s" 13 2 0  # the DROP policy
-	udp C R "$rc" 9 2 0  # INPUT
-	udp C R "$rc" 10 2 2 # INPUT -i rc
-	udp R C "$c" 9 2 0   # OUTPUT -o rc
-	udp R C "$c" 11 2 2
+	twins_udp C S "$s" 8 2 0   # raw PREROUTING: dropped
+	twins_udp C S "$s" 9 3 0   # FORWARD: dropped
+	twins_udp C S "$s" 10 3 3  # -i rc -o rs
+	twins_udp C S "$s" 11 2 0  # -o rs: dropped
+	twins_udp C S "$s" 12 2 2  # -o r+
+	twins_udp C S "$s" 13 2 0  # the DROP policy
+	twins_udp C R "$rc" 9 2 0  # INPUT
+	twins_udp C R "$rc" 10 2 2 # INPUT -i rc
+	twins_udp R C "$c" 9 2 0   # OUTPUT -o rc
+	twins_udp R C "$c" 11 2 2
 	# conntrack in FORWARD: a connection to S:7 (NEW, then ESTABLISHED
 	# both ways; no listener: S's reset comes back ESTABLISHED).
 	for t in 1 2; do

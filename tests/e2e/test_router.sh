@@ -65,37 +65,18 @@ r6="-A FORWARD -p udp --dport 14 -m hl --hl-eq 63 -j ACCEPT"
 bf "$R1" $r4 && ipt "$R2" $r4 || fail "$r4"
 ip netns exec "$R1" "$BPFILTER6" $r6 && ip netns exec "$R2" ip6tables-legacy $r6 || fail "$r6"
 
-total() { awk '$1 == "total" { print $2 }' "$W/recv.$1"; }
-
-# udp FROM TO DST PORT COUNT WANT: COUNT datagrams from each triple's FROM
-# (C, R or S) to DST:PORT, counted by its TO: both counts equal, WANT.
-udp()
-{
-	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d
-	for t in 1 2; do
-		f=$from$t d=$to$t
-		ip netns exec "${!d}" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
-		ip netns exec "${!f}" "$TOOLS/probe" udp-send "$dst" "$port" --count "$n" \
-			--interval-us 1000 >/dev/null || fail "udp-send"
-	done
-	wait
-	check "IPv$fam udp $from -> $to:$port: received as with iptables" "$(total 2)" "$(total 1)"
-	check "IPv$fam udp $from -> $to:$port: received" "$want" "$(total 1)"
-}
-
 for fam in 4 6; do
 	if [ $fam = 4 ]; then s=$RT_S c=$RT_C rc=$RT_RC rs=$RT_RS; else
 		s=$RT6_S c=$RT6_C rc=$RT6_RC rs=$RT6_RS; fi
-	udp C S "$s" 9 3 0   # FORWARD: dropped
-	udp C S "$s" 10 3 3  # -i rc -o rs: accepted
-	udp C S "$s" 11 2 0  # -o rs: dropped
-	udp C S "$s" 12 2 2  # -o r+: accepted
-	udp C S "$s" 14 2 2  # TTL 63 in FORWARD: accepted
-	udp C S "$s" 13 2 0  # policy DROP
-	udp S C "$c" 13 2 2  # back out of rc: ! -o rs accepts
-	udp C R "$rc" 9 2 0  # the router's own addresses: INPUT
-	udp C R "$rs" 10 2 2
+	twins_udp C S "$s" 9 3 0   # FORWARD: dropped
+	twins_udp C S "$s" 10 3 3  # -i rc -o rs: accepted
+	twins_udp C S "$s" 11 2 0  # -o rs: dropped
+	twins_udp C S "$s" 12 2 2  # -o r+: accepted
+	twins_udp C S "$s" 14 2 2  # TTL 63 in FORWARD: accepted
+	twins_udp C S "$s" 13 2 0  # policy DROP
+	twins_udp S C "$c" 13 2 2  # back out of rc: ! -o rs accepts
+	twins_udp C R "$rc" 9 2 0  # the router's own addresses: INPUT
+	twins_udp C R "$rs" 10 2 2
 	# TTL / hop limit 1: time exceeded from the stack, no FORWARD.
 	for t in 1 2; do
 		c_ns=C$t r_ns=R$t

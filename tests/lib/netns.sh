@@ -169,6 +169,31 @@ twins_send()
 	sleep 0.1
 }
 
+# twins_udp FROM TO DST PORT COUNT WANT, on twin triples made by
+# router_new (FROM1/TO1 judged by bpfilter, FROM2/TO2 by the oracle):
+# COUNT datagrams from each FROM (C, R or S) to DST:PORT, counted by its
+# TO; checks both counts equal, and WANT, and that both senders fared
+# alike (a drop in OUTPUT fails sendto with EPERM) ($fam names the family).
+twins_udp()
+{
+	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d sent=()
+	for t in 1 2; do
+		f=$from$t d=$to$t
+		ip netns exec "${!d}" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
+		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		ip netns exec "${!f}" "$TOOLS/probe" udp-send "$dst" "$port" --count "$n" \
+			--interval-us 1000 >/dev/null 2>&1
+		sent[t]=$?
+	done
+	wait
+	check "IPv$fam udp $from -> $to:$port: the sender's exit as with iptables" "${sent[2]}" "${sent[1]}"
+	check "IPv$fam udp $from -> $to:$port: received as with iptables" \
+		"$(awk '$1 == "total" { print $2 }' "$W/recv.2")" \
+		"$(awk '$1 == "total" { print $2 }' "$W/recv.1")"
+	check "IPv$fam udp $from -> $to:$port: received" "$want" \
+		"$(awk '$1 == "total" { print $2 }' "$W/recv.1")"
+}
+
 # router_new C R S: three namespaces, a client C and a server S on either
 # side of a router R (forwarding on, both families):
 #   C veth-c 198.18.1.1/24 2001:db8:1::1/64 -- rc 198.18.1.2 2001:db8:1::2  R
