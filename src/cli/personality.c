@@ -196,24 +196,17 @@ static int restore(const struct bf_personality *p, int argc, char **argv)
 	const char *table = table_arg(argc, argv, "T");
 	struct bf_strbuf text = {0}, ours = {0}, theirs = {0};
 	char **args, path[64];
-	int fd, rc, n = 0;
+	int fd, rc, n = 0, at;
 	FILE *in = stdin;
-	const char *file = NULL;
+	const char *file;
 
 	if (table && unserved(table))
 		return bf_delegate_exec(p->name, argv);
-	/* The input file: the argument that is not an option. */
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-' && !(i > 1 && (!strcmp(argv[i - 1], "-T") ||
-						     !strcmp(argv[i - 1], "-W") ||
-						     !strcmp(argv[i - 1], "-M") ||
-						     !strcmp(argv[i - 1], "--table") ||
-						     !strcmp(argv[i - 1], "--wait-interval"))))
-			file = argv[i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
-			 !strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))
-			return as_verb(bf_cli_restore, "restore", argc, argv);
-	}
+	/* The input file, as restore's options leave it. */
+	at = bf_cli_restore_input(argc, argv);
+	if (at < 0)
+		return as_verb(bf_cli_restore, "restore", argc, argv);
+	file = at ? argv[at] : NULL;
 	if (file && !(in = fopen(file, "r"))) {
 		fprintf(stderr, "Can't open %s: %s\n", file, strerror(errno));
 		return BF_EXIT_OTHER;

@@ -78,63 +78,84 @@ static int read_lines(struct bf_strbuf *b, FILE *f)
 	return ferror(f) ? -EIO : b->err;
 }
 
-int bf_cli_restore(int argc, char **argv)
-{
-	bool counters = false, noflush = false, test = false;
-	const char *table_name = NULL;
-	unsigned int interval_us = 0;
-	struct bf_strbuf text = {0};
-	struct bf_ruleset *rs = NULL;
-	int wait_secs = -1;
-	struct bf_state st;
-	FILE *in = stdin;
-	int opt, err, rc;
+/* The command line, as iptables-restore's getopt reads it. */
+struct restore_opts {
+	bool counters, noflush, test, version, help;
+	const char *table_name;
+	unsigned int interval_us;
+	int wait_secs;
+	int file;        /* argv index of the input (0: stdin) */
+	const char *bad; /* an option it does not know */
+	bool extra;      /* more than one input */
+};
 
+static void parse_opts(int argc, char **argv, struct restore_opts *o)
+{
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->wait_secs = -1;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":cntvw::W:T:M:Vh", restore_options, NULL)) != -1) {
 		switch (opt) {
-		case 'c':
-			counters = true;
-			break;
-		case 'n':
-			noflush = true;
-			break;
-		case 't':
-			test = true;
-			break;
-		case 'w':
-			wait_secs = optarg ? atoi(optarg) : 0;
-			break;
-		case 'W':
-			interval_us = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'T':
-			table_name = optarg;
-			break;
+		case 'c': o->counters = true; break;
+		case 'n': o->noflush = true; break;
+		case 't': o->test = true; break;
+		case 'w': o->wait_secs = optarg ? atoi(optarg) : 0; break;
+		case 'W': o->interval_us = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'T': o->table_name = optarg; break;
 		case 'v':
-		case 'M':
-			break;
-		case 'V':
-			printf("%s %s\n", bf_prog_name, bf_cli_version());
-			return 0;
-		case 'h':
-			printf("Usage: %s restore [-c] [-n] [-t] [-T table] [-w [seconds]] [file]\n",
-			       bf_prog_name);
-			return 0;
-		default: /* iptables-restore's getopt message, exit 1 */
-			fprintf(stderr, "%s restore: unrecognized option '%s'\n"
-				"Try `%s restore -h' for more information.\n",
-				bf_prog_name, argv[optind - 1], bf_prog_name);
-			return BF_EXIT_OTHER;
+		case 'M': break;
+		/* iptables-restore acts on these at once, in order. */
+		case 'V': o->version = true; return;
+		case 'h': o->help = true; return;
+		default: o->bad = argv[optind - 1]; return;
 		}
 	}
-	if (optind + 1 < argc) {
+	o->file = optind < argc ? optind : 0;
+	o->extra = optind + 1 < argc;
+}
+
+int bf_cli_restore_input(int argc, char **argv)
+{
+	struct restore_opts o;
+
+	parse_opts(argc, argv, &o);
+	return o.bad || o.version || o.help || o.extra ? -1 : o.file;
+}
+
+int bf_cli_restore(int argc, char **argv)
+{
+	struct bf_strbuf text = {0};
+	struct bf_ruleset *rs = NULL;
+	struct restore_opts o;
+	struct bf_state st;
+	FILE *in = stdin;
+	int err, rc;
+
+	parse_opts(argc, argv, &o);
+	if (o.bad) { /* iptables-restore's getopt message, exit 1 */
+		fprintf(stderr, "%s restore: unrecognized option '%s'\n"
+			"Try `%s restore -h' for more information.\n",
+			bf_prog_name, o.bad, bf_prog_name);
+		return BF_EXIT_OTHER;
+	}
+	if (o.version) {
+		printf("%s %s\n", bf_prog_name, bf_cli_version());
+		return 0;
+	}
+	if (o.help) {
+		printf("Usage: %s restore [-c] [-n] [-t] [-T table] [-w [seconds]] [file]\n",
+		       bf_prog_name);
+		return 0;
+	}
+	if (o.extra) {
 		fprintf(stderr, "Unknown arguments found on commandline\n");
 		return BF_EXIT_OTHER;
 	}
-	if (optind < argc && !(in = fopen(argv[optind], "r"))) {
-		fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
+	if (o.file && !(in = fopen(argv[o.file], "r"))) {
+		fprintf(stderr, "Can't open %s: %s\n", argv[o.file], strerror(errno));
 		return BF_EXIT_OTHER;
 	}
 	err = read_lines(&text, in);
@@ -145,15 +166,15 @@ int bf_cli_restore(int argc, char **argv)
 		return bf_cli_fail(err);
 	}
 
-	if (table_name && text.s)
-		only_table(text.s, table_name);
+	if (o.table_name && text.s)
+		only_table(text.s, o.table_name);
 
-	rc = bf_cli_open_state(&st, wait_secs, interval_us, false);
+	rc = bf_cli_open_state(&st, o.wait_secs, o.interval_us, false);
 	if (rc)
 		goto out_text;
 	rs = bf_ruleset_clone(st.rs[bf_cli_family]);
-	err = rs ? bf_restore_parse(bf_strbuf_str(&text), rs, noflush, counters) : -ENOMEM;
-	if (!err && !test) {
+	err = rs ? bf_restore_parse(bf_strbuf_str(&text), rs, o.noflush, o.counters) : -ENOMEM;
+	if (!err && !o.test) {
 		err = bf_state_commit(&st, bf_cli_family, rs);
 		if (!err)
 			rs = NULL;

@@ -8,6 +8,10 @@
 int bf_cli_iptables(int argc, char **argv); /* argv[0] = program name */
 int bf_cli_save(int argc, char **argv);
 int bf_cli_restore(int argc, char **argv);
+/* Where restore's input is in its argv (as bf_cli_restore reads it): the
+ * index of the file, 0 for stdin, -1 when the command line is for
+ * bf_cli_restore to answer (-h, -V, an unknown option, two files). */
+int bf_cli_restore_input(int argc, char **argv);
 /* `log [--follow] [--syslog]`: the LOG target's lines (cli/log.c). */
 int bf_cli_log(int argc, char **argv);
 /* `recent [-4|-6] list [NAME]`, `recent add|del NAME ADDR`, `recent flush
