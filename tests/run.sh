@@ -75,7 +75,7 @@ for entry in "${tests[@]}"; do
 	# An alone test waits for all others; nothing starts beside it.
 	limit=$JOBS
 	[ "$alone" = 1 ] && limit=1
-	while [ ${#running[@]} -ge "$limit" ] || { [ "$alone" = 1 ] && [ ${#running[@]} -gt 0 ]; }; do
+	while [ ${#running[@]} -ge "$limit" ]; do
 		reap
 	done
 	n=$((n + 1))
