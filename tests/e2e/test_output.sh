@@ -77,12 +77,11 @@ sent_by()
 		tx=$B rx=$A
 		[ "$t" = 2 ] && tx=$D rx=$C
 		case $dst in "$HOST_B" | 127.*) rx=$tx ;; esac
-		ip netns exec "$rx" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		recv_start "$rx" "$port" "$W/recv.$t"
 		ip netns exec "$tx" bash -c "for i in \$(seq $n); do
 			printf '%*s' $size x 2>/dev/null >/dev/udp/$dst/$port; sleep 0.001; done"
 	done
-	wait
+	recv_stop
 	check "$name: received as with iptables" "$(total "$W/recv.2")" "$(total "$W/recv.1")"
 	check "$name: received" "$want" "$(total "$W/recv.1")"
 }
@@ -147,12 +146,11 @@ check "LOG in OUTPUT: nothing on stderr" "" "$(cat "$W/log.err")"
 for t in 1 2; do
 	tx=$B rx=$A
 	[ "$t" = 2 ] && tx=$D rx=$C
-	ip netns exec "$rx" "$TOOLS/probe" udp-recv 11 1 >"$W/recv.$t" 2>&1 &
-	wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+	recv_start "$rx" 11 "$W/recv.$t"
 	ip netns exec "$tx" "$TOOLS/pktsend" -i "$IF_B" --dst-mac "$(ns_mac "$rx" "$IF_A")" \
 		--src "$HOST_B" --dst "$HOST_A" --dport 11 --count 2 >/dev/null || fail "pktsend"
 done
-wait
+recv_stop
 check "packet socket: received as with iptables" "$(total "$W/recv.2")" "$(total "$W/recv.1")"
 check "packet socket: received" 2 "$(total "$W/recv.1")"
 

@@ -73,15 +73,15 @@ total() { awk '$1 == "total" { print $2 }' "$W/recv.$1"; }
 # many arrive at each (the two counts).
 udp()
 {
+	local t tx rx
 	for t in 1 2; do
-		local tx=$A rx=$B
+		tx=$A rx=$B
 		[ "$t" = 2 ] && tx=$C rx=$D
-		ip netns exec "$rx" "$TOOLS/probe" udp-recv "$2" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		recv_start "$rx" "$2" "$W/recv.$t"
 		ip netns exec "$tx" "$TOOLS/probe" udp-send "$HOST_B" "$2" --from "$1" --count 3 \
 			--interval-us 1000 >/dev/null
 	done
-	wait
+	recv_stop
 	echo "$(total 1) $(total 2)"
 }
 tcp() # PORT: what connect sees from A and from C

@@ -169,6 +169,27 @@ twins_send()
 	sleep 0.1
 }
 
+# recv_start NS PORT FILE: a UDP receiver in NS counting into FILE until
+# recv_stop, not for a fixed window: a sender slow to start on a busy
+# machine cannot miss it.
+_recv_pids=()
+recv_start()
+{
+	ip netns exec "$1" "$TOOLS/probe" udp-recv "$2" 120 >"$3" 2>&1 &
+	_recv_pids+=($!)
+	wait_until 2 grep -q ready "$3" || fail "udp-recv did not start"
+}
+
+# recv_stop: lets the last datagrams land, then ends the receivers (each
+# prints its total).
+recv_stop()
+{
+	sleep 0.2
+	kill "${_recv_pids[@]}" 2>/dev/null
+	wait "${_recv_pids[@]}" 2>/dev/null
+	_recv_pids=()
+}
+
 # twins_udp FROM TO DST PORT COUNT WANT, on twin triples made by
 # router_new (FROM1/TO1 judged by bpfilter, FROM2/TO2 by the oracle):
 # COUNT datagrams from each FROM (C, R or S) to DST:PORT, counted by its
@@ -179,13 +200,12 @@ twins_udp()
 	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d sent=()
 	for t in 1 2; do
 		f=$from$t d=$to$t
-		ip netns exec "${!d}" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		recv_start "${!d}" "$port" "$W/recv.$t"
 		ip netns exec "${!f}" "$TOOLS/probe" udp-send "$dst" "$port" --count "$n" \
 			--interval-us 1000 >/dev/null 2>&1
 		sent[t]=$?
 	done
-	wait
+	recv_stop
 	check "IPv$fam udp $from -> $to:$port: the sender's exit as with iptables" "${sent[2]}" "${sent[1]}"
 	check "IPv$fam udp $from -> $to:$port: received as with iptables" \
 		"$(awk '$1 == "total" { print $2 }' "$W/recv.2")" \
