@@ -87,5 +87,16 @@ done
 while [ ${#running[@]} -gt 0 ]; do
 	reap
 done
+
+# A test killed by a sanitizer's abort or the timeout cannot remove its
+# network namespaces: those named bf-/bft- with the pid of a test that is
+# gone (every number of 3 digits or more in the name names no process).
+for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^bft?-/ { print $1 }'); do
+	live=0
+	for n in $(grep -oE '[0-9]{3,}' <<<"$ns"); do
+		[ -d "/proc/$n" ] && live=1
+	done
+	[ "$live" = 0 ] && ip netns del "$ns" 2>/dev/null && echo "removed namespace $ns, left by a test"
+done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] || { echo "failed: ${failed[*]}"; exit 1; }

@@ -22,10 +22,9 @@ clsact_filters() { ip netns exec "$B" tc filter show dev "$IF_B" egress 2>/dev/n
 # Datagrams A receives on port $1 out of 5 that B sends.
 from_b()
 {
-	ip netns exec "$A" "$TOOLS/probe" udp-recv "$1" 1 >"$W/recv" 2>&1 &
-	wait_until 2 grep -q ready "$W/recv" || fail "udp-recv did not start"
+	recv_start "$A" "$1" "$W/recv"
 	ip netns exec "$B" bash -c "for i in 1 2 3 4 5; do echo x 2>/dev/null >/dev/udp/$HOST_A/$1; done"
-	wait
+	recv_stop
 	awk '$1 == "total" { print $2 }' "$W/recv"
 }
 

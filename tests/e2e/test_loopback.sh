@@ -43,12 +43,11 @@ send()
 		local server=$B sender=$A
 		[ "$t" = 2 ] && server=$D sender=$C
 		[ "$from" = B ] && sender=$server
-		ip netns exec "$server" "$TOOLS/probe" udp-recv "$port" 1 >"$W/recv.$t" 2>&1 &
-		wait_until 2 grep -q ready "$W/recv.$t" || fail "udp-recv did not start"
+		recv_start "$server" "$port" "$W/recv.$t"
 		ip netns exec "$sender" "$TOOLS/probe" udp-send "$dst" "$port" --count "$n" \
 			--interval-us 1000 >/dev/null || fail "udp-send"
 	done
-	wait
+	recv_stop
 	check "$name: received as with iptables" "$(total 2)" "$(total 1)"
 	check "$name: received" "$want" "$(total 1)"
 }
@@ -66,10 +65,9 @@ check "INPUT counters as iptables-legacy" \
 
 # lo not attached: its traffic passes unjudged.
 bf "$B" detach lo || fail "detach lo"
-ip netns exec "$B" "$TOOLS/probe" udp-recv 11 1 >"$W/recv.1" 2>&1 &
-wait_until 2 grep -q ready "$W/recv.1" || fail "udp-recv did not start"
+recv_start "$B" 11 "$W/recv.1"
 ip netns exec "$B" "$TOOLS/probe" udp-send 127.0.0.1 11 --count 2 --interval-us 1000 >/dev/null
-wait
+recv_stop
 check "lo detached: local traffic not judged" 2 "$(total 1)"
 
 [ "$failures" -eq 0 ] || fail "$failures problems"

@@ -48,11 +48,10 @@ check "status lists every interface" "$N" "$(bf "$B" status | grep -c '^m[0-9]* 
 # got I PORT: of 3 datagrams sent over pair I to PORT, how many B received.
 got()
 {
-	ip netns exec "$B" "$TOOLS/probe" udp-recv "$2" 1 >"$W/recv" 2>&1 &
-	wait_until 2 grep -q ready "$W/recv" || fail "udp-recv did not start"
+	recv_start "$B" "$2" "$W/recv"
 	ip netns exec "$A" "$TOOLS/probe" udp-send "198.19.$1.2" "$2" --count 3 \
 		--interval-us 1000 >/dev/null || fail "udp-send"
-	wait
+	recv_stop
 	awk '$1 == "total" { print $2 }' "$W/recv"
 }
 
@@ -60,10 +59,9 @@ got()
 # received.
 sent()
 {
-	ip netns exec "$A" "$TOOLS/probe" udp-recv "$2" 1 >"$W/recv" 2>&1 &
-	wait_until 2 grep -q ready "$W/recv" || fail "udp-recv did not start"
+	recv_start "$A" "$2" "$W/recv"
 	ip netns exec "$B" bash -c "for i in 1 2 3; do echo x 2>/dev/null >/dev/udp/198.19.$1.1/$2; done"
-	wait
+	recv_stop
 	awk '$1 == "total" { print $2 }' "$W/recv"
 }
 

@@ -143,10 +143,9 @@ bf "$R1" detach --hook nf || fail "detach --hook nf"
 check "status after detach" "Not attached to any interface." "$(bf "$R1" status | sed -n 2p)"
 fam=4
 for t in 1; do
-	ip netns exec "$S1" "$TOOLS/probe" udp-recv 9 1 >"$W/recv.1" 2>&1 &
-	wait_until 2 grep -q ready "$W/recv.1" || fail "udp-recv did not start"
+	recv_start "$S1" 9 "$W/recv.1"
 	ip netns exec "$C1" bash -c "echo x >/dev/udp/$RT_S/9"
-	wait
+	recv_stop
 done
 check "detached: udp 9 not judged" 1 "$(total 1)"
 
