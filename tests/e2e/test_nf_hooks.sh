@@ -65,7 +65,7 @@ for fam in 4 6; do
 	twins_udp C S "$s" 13 2 0  # the DROP policy
 	twins_udp C R "$rc" 9 2 0  # INPUT
 	twins_udp C R "$rc" 10 2 2 # INPUT -i rc
-	twins_udp R C "$c" 9 2 0   # OUTPUT -o rc
+	twins_udp R C "$c" 9 2 0 3 # OUTPUT -o rc: sendto fails
 	twins_udp R C "$c" 11 2 2
 	# conntrack in FORWARD: a connection to S:7 (NEW, then ESTABLISHED
 	# both ways; no listener: S's reset comes back ESTABLISHED).

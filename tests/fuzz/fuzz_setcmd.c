@@ -133,14 +133,13 @@ static bool refused(int argc, char **argv)
 static char *read_file(const char *path)
 {
 	struct bf_strbuf b = {0};
-	char buf[4096], *s;
-	size_t n;
 	FILE *f = fopen(path, "re");
+	char *s;
 
-	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		bf_strbuf_printf(&b, "%.*s", (int)n, buf);
-	if (f)
+	if (f) {
+		bf_strbuf_read(&b, f);
 		fclose(f);
+	}
 	s = strdup(bf_strbuf_str(&b));
 	bf_strbuf_free(&b);
 	if (!s)

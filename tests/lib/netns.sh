@@ -111,16 +111,12 @@ ns_mac()
 # probe; W is the test's scratch directory.
 udp_received()
 {
-	local n=$1 port=$2 from=${3:-$HOST_A} out=$W/udp.$2 rp
-	ip netns exec "$B" "$TOOLS/probe" udp-recv "$port" 2 >"$out" &
-	rp=$!
-	wait_until 2 grep -q ready "$out" || fail "udp-recv did not start"
+	local n=$1 port=$2 from=${3:-$HOST_A} out=$W/udp.$2
+	recv_start "$B" "$port" "$out"
 	ip netns exec "$A" "$TOOLS/probe" udp-send "$HOST_B" "$port" --from "$from" \
 		--count "$n" --interval-us 1000 >/dev/null
-	sleep 0.2
-	kill "$rp"
-	wait "$rp"
-	awk '$1 == "total" { print $2 }' "$out"
+	recv_stop
+	recv_total "$out"
 }
 
 # v6_pair A B: IPv6 on the veths of a host pair made by hosts_new (A gets
@@ -190,11 +186,18 @@ recv_stop()
 	_recv_pids=()
 }
 
-# twins_udp FROM TO DST PORT COUNT WANT, on twin triples made by
+# recv_total FILE: what the receiver counting into FILE received.
+recv_total()
+{
+	awk '$1 == "total" { print $2 }' "$1"
+}
+
+# twins_udp FROM TO DST PORT COUNT WANT [SENT], on twin triples made by
 # router_new (FROM1/TO1 judged by bpfilter, FROM2/TO2 by the oracle):
 # COUNT datagrams from each FROM (C, R or S) to DST:PORT, counted by its
-# TO; checks both counts equal, and WANT, and that both senders fared
-# alike (a drop in OUTPUT fails sendto with EPERM) ($fam names the family).
+# TO; checks both counts equal, and WANT, and both senders' exit codes
+# equal, and SENT (default 0; a drop in OUTPUT fails sendto with EPERM:
+# probe exits 3) ($fam names the family).
 twins_udp()
 {
 	local from=$1 to=$2 dst=$3 port=$4 n=$5 want=$6 t f d sent=()
@@ -207,11 +210,10 @@ twins_udp()
 	done
 	recv_stop
 	check "IPv$fam udp $from -> $to:$port: the sender's exit as with iptables" "${sent[2]}" "${sent[1]}"
+	check "IPv$fam udp $from -> $to:$port: the sender's exit" "${7:-0}" "${sent[1]}"
 	check "IPv$fam udp $from -> $to:$port: received as with iptables" \
-		"$(awk '$1 == "total" { print $2 }' "$W/recv.2")" \
-		"$(awk '$1 == "total" { print $2 }' "$W/recv.1")"
-	check "IPv$fam udp $from -> $to:$port: received" "$want" \
-		"$(awk '$1 == "total" { print $2 }' "$W/recv.1")"
+		"$(recv_total "$W/recv.2")" "$(recv_total "$W/recv.1")"
+	check "IPv$fam udp $from -> $to:$port: received" "$want" "$(recv_total "$W/recv.1")"
 }
 
 # router_new C R S: three namespaces, a client C and a server S on either
