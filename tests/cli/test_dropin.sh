@@ -82,6 +82,16 @@ printf '*nat\n-A POSTROUTING -o lo -j MASQUERADE\nCOMMIT\n*filter\n-A INPUT -p u
 check "iptables-restore: filter to bpfilter" "-A INPUT -p udp -m udp --dport 10 -j DROP" \
 	"$(bf "$B" -S INPUT | tail -1)"
 check "iptables-restore: nat to the system's" "-A POSTROUTING -o lo -j MASQUERADE" "$(sys_nat)"
+# The input file wherever it stands among the options, as
+# iptables-legacy-restore's getopt finds it (--modprobe takes an argument).
+printf '*filter\n-A INPUT -p udp --dport 11 -j DROP\nCOMMIT\n' >"$W/in.rules"
+ns_new L
+ip netns exec "$L" iptables-legacy-restore -n "$W/in.rules" --modprobe /bin/true
+want=$?
+as "$B" iptables-restore -n "$W/in.rules" --modprobe /bin/true
+check "iptables-restore FILE --modprobe X: exit as iptables-legacy-restore" "$want" "$?"
+check "iptables-restore FILE --modprobe X: the file's rule, as iptables-legacy-restore" \
+	"$(ipt "$L" -S INPUT | tail -1)" "$(bf "$B" -S INPUT | tail -1)"
 
 # ipset's name: bpfilter's sets.
 as "$B" ipset create bad hash:ip || fail "ipset create"
