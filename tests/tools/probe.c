@@ -1,8 +1,11 @@
 /* probe: real-socket traffic for the end-to-end tests and the demo, so they
  * need neither ping nor netcat.
  *
- *   probe tcp-connect ADDR PORT [TIMEOUT_MS]
- *       prints ok, refused or timeout; exit 0, 1 or 2 (3 on error)
+ *   probe tcp-connect ADDR PORT [TIMEOUT_MS [await-close]]
+ *       prints ok, refused or timeout; exit 0, 1 or 2 (3 on error);
+ *       await-close: once connected, close only after the server has
+ *       (its FIN, then ours, then its ACK: the packets the server's host
+ *       sends no longer depend on which side closed first)
  *   probe tcp-listen PORT [SECONDS]
  *       accepts and closes connections (forever, or for SECONDS)
  *   probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]
@@ -114,15 +117,42 @@ static socklen_t addr_any(const char *s, uint16_t port, struct sockaddr_in6 *sa)
 	return sizeof(*sa);
 }
 
+/* Whether the peer of the connected stream socket fd closed its side
+ * (a read of 0) within timeout_ms. */
+static bool peer_closed(int fd, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	char buf[256];
+
+	for (long left; (left = deadline - now_ms()) > 0;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, (int)left) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0)
+			return true;
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return false;
+	}
+	return false;
+}
+
 static int tcp_connect(int argc, char **argv)
 {
 	struct sockaddr_in6 sa;
 	long timeout = argc > 2 ? num(argv[2], 1, 600000) : 2000;
+	bool await_close = argc > 3;
 	socklen_t sa_len = addr_any(argv[0], (uint16_t)num(argv[1], 1, 65535), &sa);
 	struct pollfd p;
 	int fd, err = 0;
 	socklen_t len = sizeof(err);
 
+	if (await_close && strcmp(argv[3], "await-close")) {
+		fprintf(stderr, "probe: tcp-connect: unknown option %s\n", argv[3]);
+		return 3;
+	}
 	fd = socket(sa.sin6_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		perror("probe: socket");
@@ -139,6 +169,10 @@ static int tcp_connect(int argc, char **argv)
 			return 2;
 		}
 		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	}
+	if (!err && await_close && !peer_closed(fd, timeout)) {
+		printf("timeout\n");
+		return 2;
 	}
 done:
 	close(fd);
@@ -525,7 +559,7 @@ int main(int argc, char **argv)
 		int min_args, max_args;
 		int (*fn)(int argc, char **argv);
 	} cmds[] = {
-		{ "tcp-connect", 2, 3, tcp_connect },
+		{ "tcp-connect", 2, 4, tcp_connect },
 		{ "tcp-listen", 1, 2, tcp_listen },
 		{ "udp-send", 2, 8, udp_send },
 		{ "udp-recv", 2, 2, udp_recv },
@@ -548,7 +582,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr,
-		"usage: probe tcp-connect ADDR PORT [TIMEOUT_MS]\n"
+		"usage: probe tcp-connect ADDR PORT [TIMEOUT_MS [await-close]]\n"
 		"       probe tcp-listen PORT [SECONDS]\n"
 		"       probe udp-send ADDR PORT [--from ADDR] [--count N] [--interval-us N]\n"
 		"       probe udp-recv PORT SECONDS\n"
