@@ -45,7 +45,20 @@ source_of()
 }
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/bft-run.XXXXXX") || exit 1
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$out"' EXIT
+# The tests' temporary directories go under this run's: a test killed (a
+# sanitizer's abort, the timeout) before it unmounts its bpffs leaves
+# the mount there, and the run unmounts it (and only its own).
+mkdir "$out/tmp" || exit 1
+export TMPDIR=$out/tmp
+sweep()
+{
+	local m
+	for m in $(awk -v d="$out/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
+		umount "$m" && echo "unmounted $m, left by a test"
+	done
+	rm -rf "$out"
+}
+trap 'kill $(jobs -p) 2>/dev/null; sweep' EXIT
 pass=0 fail=0 skip=0 failed=()
 n=0
 declare -A running=() started=() log=()

@@ -24,6 +24,16 @@ void prog_need_root(void)
 	}
 }
 
+int prog_tmpdir(char *buf, size_t size, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n = snprintf(buf, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return mkdtemp(buf) ? 0 : -errno;
+}
+
 static void log_stderr(enum bf_log_level level, const char *msg, void *data)
 {
 	if (level <= BF_LOG_WARN)

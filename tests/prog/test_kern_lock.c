@@ -12,9 +12,10 @@
 #include <cmocka.h>
 
 #include "kern/kern.h"
+#include "lib/prog_run.h"
 
-static char dir[] = "/tmp/bf-lock-test.XXXXXX";
-static char path[64];
+static char dir[256];
+static char path[300];
 
 static double now(void)
 {
@@ -104,7 +105,7 @@ int main(void)
 	};
 	int rc;
 
-	if (!mkdtemp(dir)) {
+	if (prog_tmpdir(dir, sizeof(dir), "bf-lock-test")) {
 		perror("mkdtemp");
 		return 1;
 	}

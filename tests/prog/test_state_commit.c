@@ -28,8 +28,9 @@
 #include "core/state.h"
 #include "ext/ext.h"
 #include "kern/kern_int.h"
+#include "lib/prog_run.h"
 
-static char run_dir[] = "/tmp/bf-state-test.XXXXXX";
+static char run_dir[256];
 
 static void log_cb(enum bf_log_level level, const char *msg, void *data)
 {
@@ -509,7 +510,7 @@ int main(void)
 		cmocka_unit_test(lock_busy),
 		cmocka_unit_test(per_namespace),
 	};
-	char cmd[256];
+	char cmd[1024];
 	int rc;
 
 	if (geteuid()) {
@@ -531,7 +532,7 @@ int main(void)
 		printf("FAIL: cannot create the veth pairs\n");
 		return 1;
 	}
-	if (!mkdtemp(run_dir)) {
+	if (prog_tmpdir(run_dir, sizeof(run_dir), "bf-state-test")) {
 		perror("mkdtemp");
 		return 1;
 	}

@@ -34,7 +34,7 @@
 #define PASS 2
 #define DROP 1
 
-static char run_dir[] = "/tmp/bft-set-run.XXXXXX", fs_dir[] = "/tmp/bft-set-fs.XXXXXX";
+static char run_dir[256], fs_dir[256];
 
 /* A new set, as `bpfilter set create` makes it. */
 static struct bf_set mkset(const char *name, enum bf_set_type type, enum bf_family family,
@@ -310,11 +310,12 @@ int main(void)
 		cmocka_unit_test(test_ports),   cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_ipv6),
 	};
-	char cmd[256];
+	char cmd[1024];
 	int rc;
 
 	prog_need_root();
-	if (!mkdtemp(run_dir) || !mkdtemp(fs_dir) || mount("bpffs", fs_dir, "bpf", 0, "mode=0700")) {
+	if (prog_tmpdir(run_dir, sizeof(run_dir), "bft-set-run") ||
+	    prog_tmpdir(fs_dir, sizeof(fs_dir), "bft-set-fs") || mount("bpffs", fs_dir, "bpf", 0, "mode=0700")) {
 		perror("test set-up");
 		return 1;
 	}
