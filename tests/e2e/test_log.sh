@@ -23,10 +23,7 @@ need_tool pktsend
 bf_run_dir_new
 tmpdir_new W
 
-knob=/proc/sys/net/netfilter/nf_log_all_netns
-old=$(cat "$knob" 2>/dev/null) || skip "no $knob (netfilter logging not built)"
-at_exit "echo $old > $knob"
-echo 1 >"$knob" || skip "cannot set nf_log_all_netns"
+kernel_log_all_netns
 
 hosts_new A B
 hosts_new C D
@@ -89,18 +86,10 @@ send()
 
 # The kernel's lines of this run, from D; ours from a file of bpfilter
 # log's output; both without timestamps.
-kernel_lines()
-{
-	dmesg | sed -n "s/^\[[^]]*\] \($P-\)/\1/p"
-}
-our_lines()
-{
-	sed -n "s/^\[[^]]*\] \($P-\)/\1/p" "$1"
-}
+kernel_lines() { log_lines "$P-"; }
+our_lines() { log_lines "$P-" "$1"; }
 
-ip netns exec "$B" "$BPFILTER" log --follow >"$W/follow" 2>"$W/follow.err" &
-follower=$!
-at_exit "kill $follower"
+log_follow_start "$B" "$W/follow"
 names=$(awk '{ print $1 }' "$W/frames")
 for n in $names; do
 	send "$n"
@@ -111,8 +100,7 @@ n_frames=$(wc -l <"$W/frames")
 wait_until 5 n_kernel "$n_frames" || fail "the kernel logged $(kernel_lines | wc -l) lines"
 sleep 0.5
 wait_until 5 n_ours || true
-kill "$follower"
-wait "$follower" 2>/dev/null
+log_follow_stop
 want=$(kernel_lines)
 got=$(our_lines "$W/follow")
 echo "$(echo "$want" | wc -l) lines from the kernel"

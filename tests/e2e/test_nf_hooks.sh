@@ -81,16 +81,11 @@ for fam in 4 6; do
 done
 
 # LOG in FORWARD: the kernel's line (TTL already decremented there).
-knob=/proc/sys/net/netfilter/nf_log_all_netns
-old=$(cat "$knob" 2>/dev/null) || fail "no $knob: the kernel's LOG cannot be compared"
-at_exit "echo $old > $knob"
-echo 1 >"$knob" || fail "cannot set $knob"
+kernel_log_all_netns
 P=nfh$$
 r="-I FORWARD 1 -p udp --dport 15 -j LOG --log-prefix $P"
 bf "$R1" $r && ipt "$R2" $r || fail "$r"
-ip netns exec "$R1" "$BPFILTER" log --follow >"$W/log" 2>"$W/log.err" &
-logger=$!
-at_exit "kill $logger"
+log_follow_start "$R1" "$W/log"
 sleep 0.3
 for t in 1 2; do
 	c_ns=C$t
@@ -98,14 +93,11 @@ for t in 1 2; do
 		--src "$RT_C" --dst "$RT_S" --proto udp --sport 40000 --dport 15 --id 77 >/dev/null ||
 		fail "pktsend"
 done
-kernel_lines() { dmesg | sed -n "s/^\[[^]]*\] \($P\)/\1/p"; }
-n_kernel() { [ "$(kernel_lines | wc -l)" -ge 1 ]; }
+n_kernel() { [ "$(log_lines "$P" | wc -l)" -ge 1 ]; }
 wait_until 5 n_kernel || fail "the kernel logged nothing"
 sleep 0.5
-kill "$logger"
-wait "$logger" 2>/dev/null
-check "LOG in FORWARD: the kernel's line" "$(kernel_lines)" \
-	"$(sed -n "s/^\[[^]]*\] \($P\)/\1/p" "$W/log")"
+log_follow_stop
+check "LOG in FORWARD: the kernel's line" "$(log_lines "$P")" "$(log_lines "$P" "$W/log")"
 check "LOG: nothing on stderr" "" "$(cat "$W/log.err")"
 
 counters() { awk 'NR > 2 { printf "%s/%s ", $1, $2 }'; }

@@ -121,26 +121,19 @@ wait
 # LOG: the kernel's line for the same ping (crafted echo ids differ; the
 # line is compared with the ICMP id masked). The kernel logs from a
 # namespace with net.netfilter.nf_log_all_netns=1 (restored at exit).
-knob=/proc/sys/net/netfilter/nf_log_all_netns
-old=$(cat "$knob" 2>/dev/null) || fail "no $knob: the kernel's LOG cannot be compared"
-at_exit "echo $old > $knob"
-echo 1 >"$knob" || fail "cannot set $knob"
-ip netns exec "$B" "$BPFILTER" log --follow >"$W/log" 2>"$W/log.err" &
-logger=$!
-at_exit "kill $logger"
+kernel_log_all_netns
+log_follow_start "$B" "$W/log"
 sleep 0.3
 got=$(ip netns exec "$B" "$TOOLS/probe" ping "$HOST_A" 1 500)
 want=$(ip netns exec "$D" "$TOOLS/probe" ping "$HOST_A" 1 500)
 check "ping from B" "$want" "$got"
-kernel_lines() { dmesg | sed -n "s/^\[[^]]*\] \(out$$\)/\1/p"; }
-n_kernel() { [ "$(kernel_lines | wc -l)" -ge 1 ]; }
+n_kernel() { [ "$(log_lines "out$$" | wc -l)" -ge 1 ]; }
 wait_until 5 n_kernel || fail "the kernel logged nothing"
 sleep 0.5
-kill "$logger"
-wait "$logger" 2>/dev/null
+log_follow_stop
 mask() { sed 's/ ID=[0-9]*/ ID=_/g'; }
-check "LOG in OUTPUT: the kernel's line" "$(kernel_lines | mask)" \
-	"$(sed -n "s/^\[[^]]*\] \(out$$\)/\1/p" "$W/log" | mask)"
+check "LOG in OUTPUT: the kernel's line" "$(log_lines "out$$" | mask)" \
+	"$(log_lines "out$$" "$W/log" | mask)"
 check "LOG in OUTPUT: nothing on stderr" "" "$(cat "$W/log.err")"
 
 # A packet socket's frame never meets OUTPUT: it arrives (port 11 is the

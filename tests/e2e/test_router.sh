@@ -118,10 +118,7 @@ done
 # the same packets (OUT= the route's interface, the decremented TTL / hop
 # limit), timestamps aside; the kernel logs from a namespace with
 # net.netfilter.nf_log_all_netns=1 (set, and restored at exit).
-knob=/proc/sys/net/netfilter/nf_log_all_netns
-old=$(cat "$knob" 2>/dev/null) || fail "no $knob: the kernel's LOG cannot be compared"
-at_exit "echo $old > $knob"
-echo 1 >"$knob" || fail "cannot set $knob"
+kernel_log_all_netns
 P=rt$$
 for f in 4 6; do
 	r="-I FORWARD 1 -p udp --dport 15 -j LOG --log-prefix $P-$f"
@@ -132,9 +129,7 @@ for f in 4 6; do
 			fail "$r"
 	fi
 done
-ip netns exec "$R1" "$BPFILTER" log --follow >"$W/log" 2>"$W/log.err" &
-logger=$!
-at_exit "kill $logger"
+log_follow_start "$R1" "$W/log"
 sleep 0.3
 # Crafted, so that both twins log the same IP id, ports and flow label.
 for addrs in "$RT_C $RT_S" "$RT6_C $RT6_S"; do
@@ -146,14 +141,11 @@ for addrs in "$RT_C $RT_S" "$RT6_C $RT6_S"; do
 			fail "pktsend"
 	done
 done
-kernel_lines() { dmesg | sed -n "s/^\[[^]]*\] \($P-\)/\1/p"; }
-n_kernel() { [ "$(kernel_lines | wc -l)" -ge 2 ]; }
-wait_until 5 n_kernel || fail "the kernel logged $(kernel_lines | wc -l) lines"
+n_kernel() { [ "$(log_lines "$P-" | wc -l)" -ge 2 ]; }
+wait_until 5 n_kernel || fail "the kernel logged $(log_lines "$P-" | wc -l) lines"
 sleep 0.5
-kill "$logger"
-wait "$logger" 2>/dev/null
-check "LOG in FORWARD: the kernel's lines" "$(kernel_lines)" \
-	"$(sed -n "s/^\[[^]]*\] \($P-\)/\1/p" "$W/log")"
+log_follow_stop
+check "LOG in FORWARD: the kernel's lines" "$(log_lines "$P-")" "$(log_lines "$P-" "$W/log")"
 check "LOG in FORWARD: nothing on stderr" "" "$(cat "$W/log.err")"
 
 counters() { awk 'NR > 2 { printf "%s/%s ", $1, $2 }'; }

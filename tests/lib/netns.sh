@@ -192,6 +192,44 @@ recv_total()
 	awk '$1 == "total" { print $2 }' "$1"
 }
 
+# kernel_log_all_netns: the kernel's LOG writes the lines of every
+# namespace (net.netfilter.nf_log_all_netns=1, the old value back at
+# exit): the oracle of LOG rules in test namespaces.
+kernel_log_all_netns()
+{
+	local knob=/proc/sys/net/netfilter/nf_log_all_netns old
+	old=$(cat "$knob" 2>/dev/null) || fail "no $knob: the kernel's LOG cannot be compared"
+	at_exit "echo $old > $knob"
+	echo 1 >"$knob" || fail "cannot set $knob"
+}
+
+# log_lines PREFIX [FILE]: the lines whose log prefix starts with PREFIX
+# (a sed pattern), timestamps cut: the kernel's (dmesg), or FILE's (what
+# bpfilter log printed).
+log_lines()
+{
+	local keep="s/^\[[^]]*\] \($1\)/\1/p"
+	if [ $# -gt 1 ]; then
+		sed -n "$keep" "$2"
+	else
+		dmesg | sed -n "$keep"
+	fi
+}
+
+# log_follow_start NS FILE: `bpfilter log --follow` in NS, into FILE (its
+# stderr into FILE.err); log_follow_stop ends it.
+log_follow_start()
+{
+	ip netns exec "$1" "$BPFILTER" log --follow >"$2" 2>"$2.err" &
+	_log_follower=$!
+	at_exit "kill $_log_follower"
+}
+log_follow_stop()
+{
+	kill "$_log_follower"
+	wait "$_log_follower" 2>/dev/null
+}
+
 # twins_udp FROM TO DST PORT COUNT WANT [SENT], on twin triples made by
 # router_new (FROM1/TO1 judged by bpfilter, FROM2/TO2 by the oracle):
 # COUNT datagrams from each FROM (C, R or S) to DST:PORT, counted by its
