@@ -29,8 +29,11 @@ int prog_tmpdir(char *buf, size_t size, const char *name)
 	const char *tmp = getenv("TMPDIR");
 	int n = snprintf(buf, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
 
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
+	/* errno set either way: the callers perror() it. */
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -errno;
+	}
 	return mkdtemp(buf) ? 0 : -errno;
 }
 

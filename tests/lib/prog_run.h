@@ -35,7 +35,8 @@ extern int prog_named_shared[2]; /* [0] hashlimit, [1] recent */
 void prog_need_root(void);
 /* A new directory NAME.XXXXXX under $TMPDIR (else /tmp), its path in buf
  * (tests/run.sh gives each run a TMPDIR of its own, whose bpffs mounts
- * it sweeps should a test die before it unmounts them). 0 or -errno. */
+ * it sweeps should a test die before it unmounts them). 0, or -errno
+ * with errno set. */
 int prog_tmpdir(char *buf, size_t size, const char *name);
 
 /* Compiles rs for XDP on `ifname` and loads it; on a verifier rejection
